@@ -1,0 +1,70 @@
+/**
+ * `host[:port]` parsing for static KMS hosts, resolvers and listen addresses. IPv6
+ * literals take brackets when a port follows (`[2001:db8::1]:1688`); a bare IPv6
+ * literal without brackets is accepted too and means "default port".
+ */
+import { isIP } from 'node:net';
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)*\.?$/;
+
+export function isHostname(text: string): boolean {
+  return HOSTNAME.test(text);
+}
+
+function parsePort(text: string, whole: string): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
+    throw new Error(`invalid port in ${JSON.stringify(whole)}: expected 1-65535`);
+  }
+  return Number(text);
+}
+
+/**
+ * Splits `host[:port]`. `allowEmptyHost` is for listen addresses, where `:9688` means
+ * every interface. Throws an Error whose message says what is wrong.
+ */
+export function parseHostPort(
+  text: string,
+  defaultPort: number,
+  { allowEmptyHost = false, ipOnly = false } = {},
+): HostPort {
+  const whole = text;
+  let host: string;
+  let port = defaultPort;
+  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
+  if (bracketed) {
+    host = bracketed[1] ?? '';
+    if (isIP(host) !== 6)
+      throw new Error(`${JSON.stringify(whole)}: brackets must hold an IPv6 address`);
+    if (bracketed[2] !== undefined) port = parsePort(bracketed[2], whole);
+    return { host, port };
+  }
+  if (isIP(text) === 6) return { host: text, port };
+  const colon = text.lastIndexOf(':');
+  if (colon >= 0) {
+    host = text.slice(0, colon);
+    port = parsePort(text.slice(colon + 1), whole);
+  } else {
+    host = text;
+  }
+  if (host === '') {
+    if (allowEmptyHost) return { host, port };
+    throw new Error(`${JSON.stringify(whole)}: missing host`);
+  }
+  if (ipOnly ? isIP(host) === 0 : isIP(host) === 0 && !isHostname(host)) {
+    throw new Error(
+      `${JSON.stringify(whole)}: ${ipOnly ? 'expected an IP address' : 'not a valid host name or IP address'}`,
+    );
+  }
+  return { host, port };
+}
+
+/** `host:port` with brackets around IPv6, the form used in labels and logs. */
+export function formatHostPort({ host, port }: HostPort): string {
+  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -1,0 +1,98 @@
+/**
+ * YAML text → plain object → schema validation, for every YAML file kms-monitor reads
+ * (the configuration and the web configuration). Every failure becomes one ConfigError
+ * naming the key path and line; nothing half-loaded ever escapes.
+ */
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { formatKeyPath, locate } from './yaml-locate.js';
+
+export interface ParsedYaml<T> {
+  value: T;
+  /** Position lookup for checks that run after the schema. */
+  errorAt(path: PropertyKey[], message: string): ConfigError;
+}
+
+export function parseYamlAgainst<S extends z.ZodType>(
+  schema: S,
+  text: string,
+  file: string,
+): ParsedYaml<z.output<S>> {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const pos = syntax.linePos?.[0];
+    const first = (syntax.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError(`invalid YAML: ${first}`, '', file, pos?.line, pos?.col);
+  }
+  let raw: unknown;
+  try {
+    // An empty file means "all defaults"; alias expansion is bounded (billion laughs).
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    throw new ConfigError(`invalid YAML: ${(err as Error).message}`, '', file);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError('the file must be a mapping of keys to values', '', file, 1);
+  }
+  const errorAt = (path: PropertyKey[], message: string): ConfigError => {
+    const pos = locate(doc, lines, path);
+    return new ConfigError(message, formatKeyPath(path), file, pos?.line, pos?.col);
+  };
+  const result = schema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw issueToError(result.error.issues[0]!, doc, lines, file);
+  return { value: result.data, errorAt };
+}
+
+function issueToError(
+  issue: z.core.$ZodIssue,
+  doc: Document,
+  lines: LineCounter,
+  file: string,
+): ConfigError {
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    const pos = locate(doc, lines, issue.path, key);
+    return new ConfigError(
+      'unknown key',
+      formatKeyPath([...issue.path, key]),
+      file,
+      pos?.line,
+      pos?.col,
+    );
+  }
+  if (issue.code === 'invalid_union') {
+    // A union's own message says nothing; prefer the branch that got past the type
+    // check (an object entry rather than a plain string) and report its first issue.
+    const branch =
+      issue.errors.find((b) => !(b[0]?.code === 'invalid_type' && b[0].path.length === 0)) ??
+      issue.errors[0];
+    const inner = branch?.[0];
+    if (inner) {
+      return issueToError({ ...inner, path: [...issue.path, ...inner.path] }, doc, lines, file);
+    }
+  }
+  let message = issue.message;
+  if (issue.code === 'invalid_type')
+    message = `expected ${issue.expected}${describeReceived(issue)}`;
+  const pos = locate(doc, lines, issue.path);
+  return new ConfigError(message, formatKeyPath(issue.path), file, pos?.line, pos?.col);
+}
+
+function describeReceived(issue: z.core.$ZodIssue): string {
+  if (!('input' in issue) || issue.input === undefined) return ', but the key is missing';
+  const input = issue.input;
+  return `, got ${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}`;
+}
+
+export async function readYamlFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(`cannot read file: ${code ?? (err as Error).message}`, '', file);
+  }
+}

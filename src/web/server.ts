@@ -1,0 +1,64 @@
+/**
+ * The HTTP(S) server: fastify with the exporter's endpoints, basic auth and TLS from the
+ * web configuration, and pino as its logger. Routes live in plugins of their own; this
+ * file only assembles them.
+ */
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { BasicAuthenticator } from './basic-auth.js';
+import type { WebConfig } from './web-config.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { lifecycleRoutes, type Lifecycle } from './routes/lifecycle.js';
+
+export interface WebServerOptions {
+  logger: Logger;
+  webConfig: WebConfig;
+  registry: Registry;
+  lifecycle: Lifecycle;
+  /** Extra route plugins (status page, API) registered by later layers. */
+  plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+}
+
+export async function createWebServer(options: WebServerOptions): Promise<FastifyInstance> {
+  const { webConfig } = options;
+  const tls = webConfig.tls;
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // Scrapes every few seconds would drown the log; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Bounded like everything else: no endpoint takes a body beyond a few bytes.
+    bodyLimit: 64 * 1024,
+    connectionTimeout: 30_000,
+    requestTimeout: 30_000,
+    ...(tls ? { https: tls.options } : {}),
+  }) as unknown as FastifyInstance;
+
+  if (tls?.requireClientCert) {
+    app.addHook('onRequest', async (request, reply) => {
+      const socket = request.raw.socket as { getPeerCertificate?: () => { raw?: Buffer } };
+      if (!socket.getPeerCertificate?.()?.raw) {
+        return reply.code(403).send('client certificate required\n');
+      }
+    });
+  }
+  const auth = new BasicAuthenticator(webConfig.users);
+  if (auth.enabled) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (!(await auth.check(request.headers.authorization))) {
+        return reply
+          .code(401)
+          .header('WWW-Authenticate', 'Basic realm="kms-monitor", charset="UTF-8"')
+          .send('Unauthorized\n');
+      }
+    });
+  }
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+  });
+
+  await app.register(metricsRoutes(options.registry));
+  await app.register(lifecycleRoutes(options.lifecycle));
+  for (const plugin of options.plugins ?? []) await app.register(plugin);
+  return app;
+}
