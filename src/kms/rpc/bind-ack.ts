@@ -1,0 +1,155 @@
+/**
+ * Bind-Ack (PTYPE 12) and Alter-Context-Response (PTYPE 15): fragment sizes, the association
+ * group, the secondary address (the server's port as ASCII + NUL), padding to a multiple of 4
+ * counted from the start of the PDU, and one result per offered context, in offered order
+ * (kms-protocol.md §2.3). The pad bytes are garbage on the wire (vlmcsd, and per its comments
+ * Windows, do not zero them): the decoder skips them unread and the encoder writes zeros.
+ */
+import { decodeFrame, header } from './header.js';
+import { ByteReader } from './reader.js';
+import { DEFAULT_MAX_FRAG, HEADER_LENGTH, NIL_UUID, PFC_FIRST_LAST, PTYPE } from './constants.js';
+import type { SyntaxId } from './constants.js';
+import { SYNTAX_ID_LENGTH, readSyntaxId, writeSyntaxId } from './syntax.js';
+
+export interface ContextResult {
+  /** CONTEXT_RESULT: 0 acceptance, 1 user rejection, 2 provider rejection, 3 negotiate_ack. */
+  result: number;
+  /** PROVIDER_REASON for a rejection; for negotiate_ack (BTFN) the server's feature bitmask. */
+  reason: number;
+  /** The accepted transfer syntax; the nil UUID with version 0 when not accepted. */
+  transferSyntax: SyntaxId;
+}
+
+export interface BindAckPdu {
+  callId: number;
+  pfcFlags: number;
+  maxXmitFrag: number;
+  maxRecvFrag: number;
+  assocGroupId: number;
+  /**
+   * The port_spec without its NUL ('1688'); '' when the length field is 0 (vlmcsd's
+   * alter-context response). Encoded as the string plus NUL, or as length 0 when empty.
+   */
+  secAddr: string;
+  results: ContextResult[];
+}
+
+export type BindAckPduInit = Pick<BindAckPdu, 'callId' | 'results'> & Partial<BindAckPdu>;
+
+export interface BindAckCodec {
+  readonly ptype: number;
+  encodingLength(value: BindAckPduInit): number;
+  encode(value: BindAckPduInit, buf?: Buffer, offset?: number): Buffer;
+  decode(buf: Uint8Array, offset?: number): BindAckPdu;
+}
+
+const RESULT_LENGTH = 4 + SYNTAX_ID_LENGTH;
+
+/** A rejected or BTFN result carries the nil syntax. */
+export const NIL_SYNTAX: SyntaxId = { uuid: NIL_UUID, version: 0 };
+
+function secAddrBytes(secAddr: string): Buffer {
+  if (secAddr === '') return Buffer.alloc(0);
+  if (!/^[\x20-\x7e]*$/.test(secAddr)) throw new TypeError(`sec_addr must be printable ASCII`);
+  return Buffer.from(`${secAddr}\0`, 'latin1');
+}
+
+/** Offset (relative to the PDU start) of n_results: sec_addr, then pad to 4 from PDU start. */
+function resultListOffset(secAddrLength: number): number {
+  const afterSecAddr = HEADER_LENGTH + 10 + secAddrLength;
+  return (afterSecAddr + 3) & ~3;
+}
+
+function makeBindAckCodec(ptype: number, what: string): BindAckCodec {
+  const encodingLength = (value: BindAckPduInit): number =>
+    resultListOffset(secAddrBytes(value.secAddr ?? '').length) +
+    4 +
+    RESULT_LENGTH * value.results.length;
+
+  return {
+    ptype,
+    encodingLength,
+
+    encode(value, buf, offset = 0) {
+      const length = encodingLength(value);
+      const out = buf ?? Buffer.alloc(length + offset);
+      const addr = secAddrBytes(value.secAddr ?? '');
+      header.encode(
+        {
+          ptype,
+          pfcFlags: value.pfcFlags ?? PFC_FIRST_LAST,
+          fragLength: length,
+          callId: value.callId,
+        },
+        out,
+        offset,
+      );
+      let p = offset + HEADER_LENGTH;
+      p = out.writeUInt16LE(value.maxXmitFrag ?? DEFAULT_MAX_FRAG, p);
+      p = out.writeUInt16LE(value.maxRecvFrag ?? DEFAULT_MAX_FRAG, p);
+      p = out.writeUInt32LE(value.assocGroupId ?? 0, p);
+      p = out.writeUInt16LE(addr.length, p);
+      p += addr.copy(out, p);
+      const listAt = offset + resultListOffset(addr.length);
+      out.fill(0, p, listAt);
+      p = out.writeUInt8(value.results.length, listAt);
+      p = out.writeUInt8(0, p);
+      p = out.writeUInt16LE(0, p);
+      for (const res of value.results) {
+        p = out.writeUInt16LE(res.result, p);
+        p = out.writeUInt16LE(res.reason, p);
+        p = writeSyntaxId(res.transferSyntax, out, p);
+      }
+      return out;
+    },
+
+    decode(buf, offset = 0) {
+      const { header: h, end } = decodeFrame(buf, offset, [ptype], what);
+      const r = new ByteReader(buf, offset + HEADER_LENGTH, end, what);
+      const maxXmitFrag = r.u16('max_xmit_frag');
+      const maxRecvFrag = r.u16('max_recv_frag');
+      const assocGroupId = r.u32('assoc_group_id');
+      const addrLength = r.u16('sec_addr.length');
+      r.need(addrLength, 'sec_addr.port_spec');
+      const raw = buf.subarray(r.pos, r.pos + addrLength);
+      const nul = raw.indexOf(0);
+      const secAddr = Buffer.from(nul === -1 ? raw : raw.subarray(0, nul)).toString('latin1');
+      r.skip(addrLength, 'sec_addr.port_spec');
+      r.alignFrom(offset, 4, 'sec_addr padding');
+      const count = r.u8('n_results');
+      r.skip(3, 'reserved');
+      r.need(count * RESULT_LENGTH, 'p_result_list');
+      const results: ContextResult[] = [];
+      for (let i = 0; i < count; i++) {
+        const result = r.u16('result');
+        const reason = r.u16('reason');
+        const transferSyntax = readSyntaxId(r, 'transfer_syntax');
+        results.push({ result, reason, transferSyntax });
+      }
+      return {
+        callId: h.callId,
+        pfcFlags: h.pfcFlags,
+        maxXmitFrag,
+        maxRecvFrag,
+        assocGroupId,
+        secAddr,
+        results,
+      };
+    },
+  };
+}
+
+export const bindAck: BindAckCodec = makeBindAckCodec(PTYPE.bindAck, 'bind_ack');
+export const alterContextResp: BindAckCodec = makeBindAckCodec(
+  PTYPE.alterContextResp,
+  'alter_context_resp',
+);
+
+/**
+ * Byte ranges (relative to the PDU start) of the sec_addr padding of a bind_ack or
+ * alter_context_resp: the only bytes a re-encode does not reproduce.
+ */
+export function bindAckPadRange(secAddrLengthField: number): { start: number; end: number } {
+  const start = HEADER_LENGTH + 10 + secAddrLengthField;
+  return { start, end: resultListOffset(secAddrLengthField) };
+}

@@ -1,0 +1,144 @@
+/**
+ * The 16-byte common header of every connection-oriented DCE/RPC PDU, and the checks a strict
+ * client (vlmcs) makes on what a host sends. Decoding only reads fields; `validateHeader`
+ * decides whether they are acceptable, so the lab host and fuzz tests can see odd headers.
+ */
+import { KmsDecodeError, requireBytes } from '../errors.js';
+import { ByteReader } from './reader.js';
+import {
+  DREP_LITTLE_ENDIAN,
+  HEADER_LENGTH,
+  PFC,
+  PFC_FIRST_LAST,
+  RPC_VERSION,
+  RPC_VERSION_MINOR,
+  ptypeName,
+} from './constants.js';
+
+export interface RpcHeader {
+  rpcVers: number;
+  rpcVersMinor: number;
+  ptype: number;
+  pfcFlags: number;
+  /** packed_drep as a big-endian u32 of its four bytes: 0x10000000 for `10 00 00 00`. */
+  drep: number;
+  /** Total PDU length including this header. */
+  fragLength: number;
+  authLength: number;
+  callId: number;
+}
+
+/** What encoders need; version, drep and auth_length default to the KMS values. */
+export type RpcHeaderInit = Pick<RpcHeader, 'ptype' | 'pfcFlags' | 'fragLength' | 'callId'> &
+  Partial<Pick<RpcHeader, 'rpcVers' | 'rpcVersMinor' | 'drep' | 'authLength'>>;
+
+export const header = {
+  encodingLength(): number {
+    return HEADER_LENGTH;
+  },
+
+  encode(h: RpcHeaderInit, buf: Buffer = Buffer.alloc(HEADER_LENGTH), offset = 0): Buffer {
+    buf.writeUInt8(h.rpcVers ?? RPC_VERSION, offset);
+    buf.writeUInt8(h.rpcVersMinor ?? RPC_VERSION_MINOR, offset + 1);
+    buf.writeUInt8(h.ptype, offset + 2);
+    buf.writeUInt8(h.pfcFlags, offset + 3);
+    buf.writeUInt32BE(h.drep ?? DREP_LITTLE_ENDIAN, offset + 4);
+    buf.writeUInt16LE(h.fragLength, offset + 8);
+    buf.writeUInt16LE(h.authLength ?? 0, offset + 10);
+    buf.writeUInt32LE(h.callId, offset + 12);
+    return buf;
+  },
+
+  decode(buf: Uint8Array, offset = 0): RpcHeader {
+    requireBytes(buf, offset, HEADER_LENGTH, 'RPC header');
+    const r = new ByteReader(buf, offset, offset + HEADER_LENGTH, 'RPC header');
+    const rpcVers = r.u8('rpc_vers');
+    const rpcVersMinor = r.u8('rpc_vers_minor');
+    const ptype = r.u8('ptype');
+    const pfcFlags = r.u8('pfc_flags');
+    const d0 = r.u8('drep');
+    const d1 = r.u8('drep');
+    const d2 = r.u8('drep');
+    const d3 = r.u8('drep');
+    const drep = ((d0 << 24) | (d1 << 16) | (d2 << 8) | d3) >>> 0;
+    const fragLength = r.u16('frag_length');
+    const authLength = r.u16('auth_length');
+    const callId = r.u32('call_id');
+    return { rpcVers, rpcVersMinor, ptype, pfcFlags, drep, fragLength, authLength, callId };
+  },
+};
+
+/**
+ * Reads the header of the PDU at `offset` and checks that the whole PDU (frag_length bytes)
+ * is present and has the packet type this codec handles. Returns the header and the PDU's end.
+ */
+export function decodeFrame(
+  buf: Uint8Array,
+  offset: number,
+  ptypes: readonly number[],
+  what: string,
+): { header: RpcHeader; end: number } {
+  const h = header.decode(buf, offset);
+  if (h.fragLength < HEADER_LENGTH) {
+    throw new KmsDecodeError(
+      'malformed',
+      `${what}: frag_length ${h.fragLength} < ${HEADER_LENGTH}`,
+    );
+  }
+  requireBytes(buf, offset, h.fragLength, what);
+  if (!ptypes.includes(h.ptype)) {
+    throw new KmsDecodeError(
+      'unexpected',
+      `${what}: packet type ${ptypeName(h.ptype)} (${h.ptype}) is not ${ptypes.map(ptypeName).join('/')}`,
+    );
+  }
+  return { header: h, end: offset + h.fragLength };
+}
+
+export interface HeaderExpectation {
+  /** The packet type(s) acceptable here, e.g. [response, fault] after a request. */
+  ptype: number | readonly number[];
+  /** The call id this PDU must echo; omit on the server side, where the client picks it. */
+  callId?: number;
+  /**
+   * Accept call_id 1 in an answer whatever was sent. vlmcs does this because Wine's RPC
+   * runtime answers with 1; on by default, set false for a strictly echoing peer.
+   */
+  tolerateCallIdOne?: boolean;
+}
+
+/**
+ * The receiver checks of a strict client: version 5.0, little-endian drep, no
+ * authentication, a single fragment (FIRST|LAST), an expected type, and the call id echo.
+ * Throws KmsDecodeError('unexpected') naming the first check that fails.
+ */
+export function validateHeader(h: RpcHeader, expect: HeaderExpectation): void {
+  const fail = (message: string): never => {
+    throw new KmsDecodeError('unexpected', message);
+  };
+  if (h.rpcVers !== RPC_VERSION || h.rpcVersMinor !== RPC_VERSION_MINOR) {
+    fail(`RPC version ${h.rpcVers}.${h.rpcVersMinor}, expected 5.0`);
+  }
+  if (h.drep !== DREP_LITTLE_ENDIAN) {
+    fail(`data representation ${h.drep.toString(16).padStart(8, '0')}, expected 10000000`);
+  }
+  if (h.authLength !== 0) fail(`auth_length ${h.authLength}, expected 0 (anonymous RPC)`);
+  if ((h.pfcFlags & PFC_FIRST_LAST) !== PFC_FIRST_LAST) {
+    fail(
+      `pfc_flags 0x${h.pfcFlags.toString(16)} lack FIRST|LAST: fragmented PDUs are not used by KMS`,
+    );
+  }
+  const allowed = typeof expect.ptype === 'number' ? [expect.ptype] : expect.ptype;
+  if (!allowed.includes(h.ptype)) {
+    fail(`got ${ptypeName(h.ptype)} (${h.ptype}), expected ${allowed.map(ptypeName).join(' or ')}`);
+  }
+  if (expect.callId !== undefined && h.callId !== expect.callId) {
+    const tolerated = (expect.tolerateCallIdOne ?? true) && h.callId === 1;
+    if (!tolerated) fail(`call_id ${h.callId} does not echo ${expect.callId}`);
+  }
+}
+
+/** True when the object-UUID flag says a request carries a 16-byte object UUID. */
+export function hasObjectUuid(h: Pick<RpcHeader, 'pfcFlags'>): boolean {
+  return (h.pfcFlags & PFC.objectUuid) !== 0;
+}
