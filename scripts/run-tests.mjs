@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts with node's test runner, TypeScript loaded through tsx.
-// Node 20's --test takes no globs, so the files are found here. Arguments narrow the
-// set: `npm test -- dns kms/rpc` runs only files whose path contains one of them.
+// Builds dist/ (the CLI tests run the built kms-monitor, as users do), then runs every
+// test/**/*.test.ts with node's test runner, TypeScript loaded through tsx. Node 20's
+// --test takes no globs, so the files are found here. Arguments narrow the set:
+// `npm test -- dns kms/rpc` runs only files whose path contains one of them.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -25,6 +26,10 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// tsc emits even when a type error is found; type errors fail CI in `npm run typecheck`,
+// so here they are reported without blocking the tests of unrelated modules.
+const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+if (build.status !== 0) console.error('warning: the build reported errors (see above)');
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],

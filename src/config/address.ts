@@ -17,16 +17,16 @@ export function isHostname(text: string): boolean {
   return HOSTNAME.test(text);
 }
 
-function parsePort(text: string, whole: string): number {
-  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
-    throw new Error(`invalid port in ${JSON.stringify(whole)}: expected 1-65535`);
+function parsePort(text: string, whole: string, min = 1): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) < min || Number(text) > 65535) {
+    throw new Error(`invalid port in ${JSON.stringify(whole)}: expected ${min}-65535`);
   }
   return Number(text);
 }
 
 /**
  * Splits `host[:port]`. `allowEmptyHost` is for listen addresses, where `:9688` means
- * every interface. Throws an Error whose message says what is wrong.
+ * every interface and port 0 means "any free port". Throws an Error whose message says what is wrong.
  */
 export function parseHostPort(
   text: string,
@@ -41,14 +41,14 @@ export function parseHostPort(
     host = bracketed[1] ?? '';
     if (isIP(host) !== 6)
       throw new Error(`${JSON.stringify(whole)}: brackets must hold an IPv6 address`);
-    if (bracketed[2] !== undefined) port = parsePort(bracketed[2], whole);
+    if (bracketed[2] !== undefined) port = parsePort(bracketed[2], whole, allowEmptyHost ? 0 : 1);
     return { host, port };
   }
   if (isIP(text) === 6) return { host: text, port };
   const colon = text.lastIndexOf(':');
   if (colon >= 0) {
     host = text.slice(0, colon);
-    port = parsePort(text.slice(colon + 1), whole);
+    port = parsePort(text.slice(colon + 1), whole, allowEmptyHost ? 0 : 1);
   } else {
     host = text;
   }

@@ -21,8 +21,14 @@ export const guid = {
     const raw = Buffer.from(hex, 'hex');
     // Groups 1-3 are integers stored little-endian; the rest is a byte array.
     raw.subarray(0, 4).reverse().copy(buf, offset);
-    raw.subarray(4, 6).reverse().copy(buf, offset + 4);
-    raw.subarray(6, 8).reverse().copy(buf, offset + 6);
+    raw
+      .subarray(4, 6)
+      .reverse()
+      .copy(buf, offset + 4);
+    raw
+      .subarray(6, 8)
+      .reverse()
+      .copy(buf, offset + 6);
     raw.copy(buf, offset + 8, 8, 16);
     return buf;
   },
