@@ -1,0 +1,104 @@
+/**
+ * The base response (spec 4.1): version, ePID length P, ePID (UTF-16LE + NUL), echoed CMID
+ * and client time, count and the two intervals. 44 + P bytes; abstract-encoding style.
+ */
+import { KmsDecodeError, requireBytes } from '../errors.js';
+import { guid } from '../guid.js';
+import { asBuffer, checkU32, readVersion, writeVersion } from './bytes.js';
+import { filetime } from './filetime.js';
+import type { KmsVersion } from './types.js';
+import { decodeUtf16z, encodeUtf16z } from './utf16.js';
+
+/** Largest ePID field, NUL included (64 WCHARs). */
+export const EPID_MAX_BYTES = 128;
+/** Fixed part: version 4 + P 4 + CMID 16 + time 8 + count/intervals 12. */
+export const BASE_RESPONSE_FIXED = 44;
+
+export interface BaseResponse {
+  version: KmsVersion;
+  epid: string;
+  cmid: string;
+  clientTime: bigint;
+  activeClients: number;
+  activationIntervalMinutes: number;
+  renewalIntervalMinutes: number;
+}
+
+/** Offsets of the fields after the ePID, for a given ePID byte length P. */
+export function baseResponseOffsets(epidBytes: number): {
+  cmid: number;
+  clientTime: number;
+  activeClients: number;
+  activationInterval: number;
+  renewalInterval: number;
+  end: number;
+} {
+  const p = 8 + epidBytes;
+  return {
+    cmid: p,
+    clientTime: p + 16,
+    activeClients: p + 24,
+    activationInterval: p + 28,
+    renewalInterval: p + 32,
+    end: p + 36,
+  };
+}
+
+function encodingLength(value: BaseResponse): number {
+  return BASE_RESPONSE_FIXED + (value.epid.length + 1) * 2;
+}
+
+function encode(value: BaseResponse, buf?: Buffer, offset = 0): Buffer {
+  const epid = encodeUtf16z(value.epid, EPID_MAX_BYTES, 'ePID');
+  const length = BASE_RESPONSE_FIXED + epid.length;
+  const out = buf ?? Buffer.alloc(length);
+  if (!Number.isInteger(offset) || offset < 0 || offset + length > out.length) {
+    throw new RangeError(`base response needs ${length} bytes at offset ${offset}`);
+  }
+  const o = baseResponseOffsets(epid.length);
+  writeVersion(out, offset, value.version);
+  out.writeUInt32LE(epid.length, offset + 4);
+  epid.copy(out, offset + 8);
+  guid.encode(value.cmid, out, offset + o.cmid);
+  filetime.encode(value.clientTime, out, offset + o.clientTime);
+  out.writeUInt32LE(checkU32(value.activeClients, 'activeClients'), offset + o.activeClients);
+  out.writeUInt32LE(
+    checkU32(value.activationIntervalMinutes, 'activationIntervalMinutes'),
+    offset + o.activationInterval,
+  );
+  out.writeUInt32LE(
+    checkU32(value.renewalIntervalMinutes, 'renewalIntervalMinutes'),
+    offset + o.renewalInterval,
+  );
+  encode.bytes = length;
+  return out;
+}
+encode.bytes = 0;
+
+/** Enforces spec 4.4 item 3 (P ≤ 128, even, NUL-terminated, no inner NUL) before reading on. */
+function decode(buf: Uint8Array, offset = 0): BaseResponse {
+  requireBytes(buf, offset, 8, 'base response header');
+  const b = asBuffer(buf);
+  const version = readVersion(b, offset, 'base response version');
+  const epidBytes = b.readUInt32LE(offset + 4);
+  if (epidBytes > EPID_MAX_BYTES) {
+    throw new KmsDecodeError('malformed', `ePID length ${epidBytes} exceeds ${EPID_MAX_BYTES}`);
+  }
+  const epid = decodeUtf16z(b, offset + 8, epidBytes, 'ePID');
+  const o = baseResponseOffsets(epidBytes);
+  requireBytes(b, offset + o.cmid, o.end - o.cmid, 'base response');
+  const value: BaseResponse = {
+    version,
+    epid,
+    cmid: guid.decode(b, offset + o.cmid),
+    clientTime: filetime.decode(b, offset + o.clientTime),
+    activeClients: b.readUInt32LE(offset + o.activeClients),
+    activationIntervalMinutes: b.readUInt32LE(offset + o.activationInterval),
+    renewalIntervalMinutes: b.readUInt32LE(offset + o.renewalInterval),
+  };
+  decode.bytes = o.end;
+  return value;
+}
+decode.bytes = 0;
+
+export const baseResponse = { encode, decode, encodingLength };
