@@ -50,7 +50,9 @@ export const NIL_SYNTAX: SyntaxId = { uuid: NIL_UUID, version: 0 };
 
 function secAddrBytes(secAddr: string): Buffer {
   if (secAddr === '') return Buffer.alloc(0);
-  if (!/^[\x20-\x7e]*$/.test(secAddr)) throw new TypeError(`sec_addr must be printable ASCII`);
+  // Any single-byte text without NUL, so whatever the decoder returned encodes again.
+  if (!/^[\u0001-\u00ff]*$/.test(secAddr))
+    throw new TypeError('sec_addr must be Latin-1 text without NUL');
   return Buffer.from(`${secAddr}\0`, 'latin1');
 }
 
