@@ -51,8 +51,10 @@ export const NIL_SYNTAX: SyntaxId = { uuid: NIL_UUID, version: 0 };
 function secAddrBytes(secAddr: string): Buffer {
   if (secAddr === '') return Buffer.alloc(0);
   // Any single-byte text without NUL, so whatever the decoder returned encodes again.
-  if (!/^[\u0001-\u00ff]*$/.test(secAddr))
-    throw new TypeError('sec_addr must be Latin-1 text without NUL');
+  for (let i = 0; i < secAddr.length; i++) {
+    const c = secAddr.charCodeAt(i);
+    if (c === 0 || c > 0xff) throw new TypeError('sec_addr must be Latin-1 text without NUL');
+  }
   return Buffer.from(`${secAddr}\0`, 'latin1');
 }
 
