@@ -1,0 +1,26 @@
+/**
+ * The DNS layer's public API: SRV discovery of KMS hosts, the single-query client it is
+ * built on, and resolver configuration. Knows nothing of metrics, HTTP or the monitor.
+ */
+export {
+  DnsClient,
+  DEFAULT_ATTEMPTS,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+} from './client.js';
+export type { DnsClientOptions, QueryAnswer, QueryOptions } from './client.js';
+export { DEFAULT_MAX_CNAME_HOPS } from './cname.js';
+export { DEFAULT_DISCOVERY_CONCURRENCY, discoverAll } from './discover-all.js';
+export type { DiscoverOptions, DiscoverTarget } from './discover-all.js';
+export { DNS_FAILURE_REASONS, DnsFailure } from './errors.js';
+export type { DnsError, DnsFailureReason } from './errors.js';
+export { lookupSrv } from './lookup.js';
+export type { LookupOptions } from './lookup.js';
+export type { DnsQuestion, DnsRecord, DnsResponse, QueryType } from './message.js';
+export { KMS_SRV_PREFIX, kmsSrvName, normalizeDomain } from './names.js';
+export { DEFAULT_RESOLV_CONF, parseResolvConf, readResolvConf } from './resolv-conf.js';
+export type { ResolvConf } from './resolv-conf.js';
+export { DNS_PORT, parseResolverAddress, resolverLabel } from './resolver-address.js';
+export type { ResolverAddress } from './resolver-address.js';
+export { DEFAULT_RECORD_LIMIT, compareSrv } from './srv-order.js';
+export type { SrvLookupResult, SrvRecord } from './types.js';

@@ -1,0 +1,196 @@
+/**
+ * SRV discovery for one domain: `_vlmcs._tcp.<domain>` asked of each resolver separately
+ * (so the monitor can compare what each one says) or of the resolvers in turn until one
+ * answers (what a client does). Every call resolves — never rejects — with results that
+ * carry the rcode or one named failure reason.
+ */
+import { resolveTargets } from './addresses.js';
+import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS, DnsClient } from './client.js';
+import { DEFAULT_MAX_CNAME_HOPS, askFollowingCnames, type AskContext } from './cname.js';
+import { asDnsFailure, type DnsError } from './errors.js';
+import type { DnsResponse } from './message.js';
+import { kmsSrvName, normalizeDomain } from './names.js';
+import { resolverLabel, type ResolverAddress } from './resolver-address.js';
+import { DEFAULT_RECORD_LIMIT, orderSrv, type SrvCandidate } from './srv-order.js';
+import type { SrvLookupResult } from './types.js';
+
+export interface LookupOptions {
+  resolvers: readonly ResolverAddress[];
+  /**
+   * 'each' (default): one result per resolver, all asked in parallel.
+   * 'first': resolvers in order until one answers NOERROR or NXDOMAIN; one result.
+   */
+  mode?: 'each' | 'first';
+  /** Time for the whole lookup: SRV query, CNAMEs, TCP retry, address queries (default 5000). */
+  timeoutMs?: number;
+  /** UDP transmissions per query (default 2). */
+  attempts?: number;
+  /** Records kept per domain and resolver; the excess is counted in truncatedRecords (default 100). */
+  recordLimit?: number;
+  maxCnameHops?: number;
+  /** Query A/AAAA of targets missing from the additional section (default true). */
+  resolveAddresses?: boolean;
+  signal?: AbortSignal;
+  /** Shared client; a default one is created otherwise. */
+  client?: DnsClient;
+}
+
+const defaultClient = new DnsClient();
+
+interface Settings {
+  client: DnsClient;
+  attempts: number;
+  recordLimit: number;
+  maxCnameHops: number;
+  resolveAddresses: boolean;
+  signal?: AbortSignal | undefined;
+}
+
+function rcodeError(rcode: string, srvName: string): DnsError | null {
+  switch (rcode) {
+    case 'NOERROR':
+      return null;
+    case 'NXDOMAIN':
+      return {
+        reason: 'nxdomain',
+        message: `${srvName} does not exist: no KMS host is published for this domain`,
+      };
+    case 'REFUSED':
+      return { reason: 'refused', message: `the resolver refused to answer for ${srvName}` };
+    case 'FORMERR':
+      return {
+        reason: 'formerr',
+        message: `the resolver could not parse the query for ${srvName} (FORMERR)`,
+      };
+    case 'SERVFAIL':
+      return {
+        reason: 'servfail',
+        message: `the resolver failed to resolve ${srvName} (SERVFAIL)`,
+      };
+    default:
+      return { reason: 'servfail', message: `the resolver answered ${rcode} for ${srvName}` };
+  }
+}
+
+/** RFC 2308: a negative answer may be cached for min(SOA TTL, SOA MINIMUM). */
+function negativeTtl(response: DnsResponse): number | null {
+  const soa = response.authorities.find((r) => r.type === 'SOA');
+  return soa && soa.type === 'SOA' ? Math.min(soa.ttl, soa.minimum) : null;
+}
+
+async function lookupAtResolver(
+  domain: string,
+  resolver: ResolverAddress,
+  srvDeadline: number,
+  addressDeadline: number,
+  settings: Settings,
+): Promise<SrvLookupResult> {
+  const started = performance.now();
+  const srvName = kmsSrvName(domain);
+  const result: SrvLookupResult = {
+    domain,
+    resolver: resolverLabel(resolver),
+    success: false,
+    rcode: null,
+    ttl: null,
+    records: [],
+    serviceUnavailable: false,
+    truncatedRecords: 0,
+    transport: null,
+    durationSeconds: 0,
+    error: null,
+    failedResolvers: [],
+  };
+  const context: AskContext = {
+    client: settings.client,
+    server: resolver,
+    deadline: srvDeadline,
+    attempts: settings.attempts,
+    maxCnameHops: settings.maxCnameHops,
+    signal: settings.signal,
+  };
+  try {
+    const answer = await askFollowingCnames(context, srvName, 'SRV');
+    result.rcode = answer.rcode;
+    result.transport = answer.transport;
+    result.error = rcodeError(answer.rcode, srvName);
+    result.success = answer.rcode === 'NOERROR' || answer.rcode === 'NXDOMAIN';
+    const candidates: SrvCandidate[] = answer.records.flatMap((r) =>
+      r.type === 'SRV'
+        ? [{ host: r.target, port: r.port, priority: r.priority, weight: r.weight, ttl: r.ttl }]
+        : [],
+    );
+    const ordered = orderSrv(candidates, settings.recordLimit);
+    result.serviceUnavailable = ordered.serviceUnavailable;
+    result.truncatedRecords = ordered.truncated;
+    if (answer.records.length > 0) {
+      const ttls = answer.records.map((r) => r.ttl);
+      result.ttl = Math.min(...ttls, answer.chainTtl ?? Infinity);
+    } else if (result.success) {
+      result.ttl = negativeTtl(answer.response);
+    }
+    const targets = settings.resolveAddresses
+      ? await resolveTargets(
+          { ...context, deadline: addressDeadline },
+          ordered.records.map((r) => r.host),
+          answer.response.additionals,
+        )
+      : [];
+    result.records = ordered.records.map((record, i) => ({
+      ...record,
+      addresses: targets[i]?.addresses ?? [],
+      addressError: targets[i]?.error ?? null,
+    }));
+  } catch (error) {
+    result.success = false;
+    result.error = asDnsFailure(error).toJSON();
+  }
+  result.durationSeconds = (performance.now() - started) / 1000;
+  return result;
+}
+
+/**
+ * Looks up `_vlmcs._tcp.<domain>`. Throws (synchronously, as a rejected promise) only on a
+ * programming error: an invalid domain or no resolvers. Everything the network does ends
+ * in a result.
+ */
+export async function lookupSrv(
+  domain: string,
+  options: LookupOptions,
+): Promise<SrvLookupResult[]> {
+  const name = normalizeDomain(domain);
+  if (options.resolvers.length === 0) throw new RangeError('lookupSrv needs at least one resolver');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadline = performance.now() + timeoutMs;
+  const settings: Settings = {
+    client: options.client ?? defaultClient,
+    attempts: options.attempts ?? DEFAULT_ATTEMPTS,
+    recordLimit: options.recordLimit ?? DEFAULT_RECORD_LIMIT,
+    maxCnameHops: options.maxCnameHops ?? DEFAULT_MAX_CNAME_HOPS,
+    resolveAddresses: options.resolveAddresses ?? true,
+    signal: options.signal,
+  };
+  if ((options.mode ?? 'each') === 'each') {
+    return Promise.all(
+      options.resolvers.map((resolver) =>
+        lookupAtResolver(name, resolver, deadline, deadline, settings),
+      ),
+    );
+  }
+  const started = performance.now();
+  const failed: SrvLookupResult['failedResolvers'] = [];
+  let last: SrvLookupResult | undefined;
+  for (const [i, resolver] of options.resolvers.entries()) {
+    // Give each remaining resolver an equal share of the time left, so a silent first
+    // resolver cannot use up the budget of those behind it.
+    const share = (deadline - performance.now()) / (options.resolvers.length - i);
+    last = await lookupAtResolver(name, resolver, performance.now() + share, deadline, settings);
+    if (last.success) break;
+    if (i < options.resolvers.length - 1 && last.error)
+      failed.push({ resolver: last.resolver, error: last.error });
+  }
+  const final = last as SrvLookupResult;
+  final.failedResolvers = failed;
+  final.durationSeconds = (performance.now() - started) / 1000;
+  return [final];
+}

@@ -1,0 +1,218 @@
+/**
+ * Encoding queries and vetting answers. Vetting happens in two steps because the two kinds
+ * of bad datagram need different treatment: one that is not an answer to our query (other
+ * ID, other question, not even a header) is dropped and the client keeps waiting, since a
+ * stray or spoofed datagram must neither be accepted nor cut a lookup short; one that is
+ * our answer but broken inside ends the query as `malformed`.
+ */
+import dnsPacket from 'dns-packet';
+import type { Answer, DecodedPacket, Packet } from 'dns-packet';
+import { DnsFailure } from './errors.js';
+import { canonicalName } from './names.js';
+import { CLASS_IN, TYPE, checkMessage, readHeader, readQuestion } from './wire-check.js';
+
+export type QueryType = 'SRV' | 'A' | 'AAAA';
+
+/** EDNS0 buffer size recommended by DNS Flag Day 2020: avoids IP fragmentation. */
+export const EDNS_UDP_PAYLOAD = 1232;
+
+export interface DnsQuestion {
+  name: string;
+  type: QueryType;
+}
+
+export interface SentQuery extends DnsQuestion {
+  id: number;
+  edns: boolean;
+}
+
+export type DnsRecord =
+  | {
+      type: 'SRV';
+      name: string;
+      ttl: number;
+      priority: number;
+      weight: number;
+      port: number;
+      target: string;
+    }
+  | { type: 'A' | 'AAAA'; name: string; ttl: number; address: string }
+  | { type: 'CNAME'; name: string; ttl: number; target: string }
+  | { type: 'SOA'; name: string; ttl: number; minimum: number }
+  | { type: 'OTHER'; name: string; ttl: number };
+
+export interface DnsResponse {
+  id: number;
+  /** NOERROR, NXDOMAIN, SERVFAIL, ... including the EDNS extended bits. */
+  rcode: string;
+  truncated: boolean;
+  authoritative: boolean;
+  /** The server echoed an OPT record, i.e. it speaks EDNS. */
+  edns: boolean;
+  answers: DnsRecord[];
+  authorities: DnsRecord[];
+  additionals: DnsRecord[];
+  size: number;
+}
+
+export type AnswerVerdict =
+  | { kind: 'answer'; response: DnsResponse }
+  /** Not an answer to this query: ignore it and keep waiting. */
+  | { kind: 'drop'; failure: DnsFailure }
+  /** Our answer, but unusable: the query ends with this failure. */
+  | { kind: 'fail'; failure: DnsFailure };
+
+const QUERY_TYPE_CODES: Record<QueryType, number> = { SRV: TYPE.SRV, A: TYPE.A, AAAA: TYPE.AAAA };
+const RCODE_NAMES = [
+  'NOERROR',
+  'FORMERR',
+  'SERVFAIL',
+  'NXDOMAIN',
+  'NOTIMP',
+  'REFUSED',
+  'YXDOMAIN',
+  'YXRRSET',
+  'NXRRSET',
+  'NOTAUTH',
+  'NOTZONE',
+];
+/** Rcodes servers may send without echoing the question (RFC 1035 allows it for errors). */
+const QUESTIONLESS_RCODES = new Set([1, 2, 4, 5]);
+
+export function rcodeName(code: number): string {
+  return RCODE_NAMES[code] ?? (code === 16 ? 'BADVERS' : `RCODE_${code}`);
+}
+
+/** A standard query with RD set and, unless `edns` is false, an OPT record for 1232 bytes. */
+export function encodeQuery(query: SentQuery): Buffer {
+  const packet: Packet = {
+    type: 'query',
+    id: query.id,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ name: query.name, type: query.type, class: 'IN' }],
+  };
+  if (query.edns) {
+    packet.additionals = [
+      {
+        type: 'OPT',
+        name: '.',
+        udpPayloadSize: EDNS_UDP_PAYLOAD,
+        extendedRcode: 0,
+        ednsVersion: 0,
+        flags: 0,
+        flag_do: false,
+        options: [],
+      },
+    ];
+  }
+  return dnsPacket.encode(packet);
+}
+
+function toRecord(answer: Answer): DnsRecord {
+  const name = canonicalName(answer.name);
+  const ttl = 'ttl' in answer && typeof answer.ttl === 'number' ? answer.ttl : 0;
+  if (answer.type !== 'OPT' && answer.class !== undefined && answer.class !== 'IN') {
+    return { type: 'OTHER', name, ttl };
+  }
+  switch (answer.type) {
+    case 'SRV':
+      return {
+        type: 'SRV',
+        name,
+        ttl,
+        priority: answer.data.priority ?? 0,
+        weight: answer.data.weight ?? 0,
+        port: answer.data.port,
+        target: canonicalName(answer.data.target),
+      };
+    case 'A':
+    case 'AAAA':
+      return { type: answer.type, name, ttl, address: answer.data };
+    case 'CNAME':
+      return { type: 'CNAME', name, ttl, target: canonicalName(answer.data) };
+    case 'SOA':
+      return { type: 'SOA', name, ttl, minimum: answer.data.minimum ?? 0 };
+    default:
+      return { type: 'OTHER', name, ttl };
+  }
+}
+
+/** Full decode of a message that already passed checkMessage; only DnsFailure escapes. */
+function decodeChecked(buf: Buffer): DnsResponse {
+  let packet: DecodedPacket;
+  try {
+    packet = dnsPacket.decode(buf);
+  } catch (error) {
+    throw new DnsFailure('malformed', `undecodable answer: ${(error as Error).message}`);
+  }
+  const header = readHeader(buf);
+  const opt = packet.additionals?.find((record) => record.type === 'OPT');
+  const extended = opt && opt.type === 'OPT' ? opt.extendedRcode : 0;
+  const rcode = ((extended & 0xff) << 4) | (header?.rcode ?? 0);
+  const records = (list: Answer[] | undefined): DnsRecord[] =>
+    (list ?? []).filter((record) => record.type !== 'OPT').map(toRecord);
+  return {
+    id: packet.id ?? 0,
+    rcode: rcodeName(rcode),
+    truncated: packet.flag_tc,
+    authoritative: packet.flag_aa,
+    edns: opt !== undefined,
+    answers: records(packet.answers),
+    authorities: records(packet.authorities),
+    additionals: records(packet.additionals),
+    size: buf.length,
+  };
+}
+
+/** Decides what a received message means for `query`; never throws. */
+export function vetAnswer(buf: Buffer, query: SentQuery): AnswerVerdict {
+  const drop = (reason: 'malformed' | 'id_mismatch' | 'question_mismatch', message: string) => ({
+    kind: 'drop' as const,
+    failure: new DnsFailure(reason, message),
+  });
+  const header = readHeader(buf);
+  if (!header)
+    return drop('malformed', `a ${buf.length}-byte datagram, too short for a DNS header`);
+  if (header.id !== query.id) {
+    return drop('id_mismatch', `an answer with ID ${header.id} instead of ${query.id}`);
+  }
+  if (!header.isResponse || header.opcode !== 0) {
+    return drop('malformed', 'a datagram with our ID that is not a response to a standard query');
+  }
+  if (header.qdcount === 0 && !QUESTIONLESS_RCODES.has(header.rcode)) {
+    return drop('question_mismatch', `a ${rcodeName(header.rcode)} answer without a question`);
+  }
+  if (header.qdcount > 1) {
+    return drop('question_mismatch', `an answer with ${header.qdcount} questions`);
+  }
+  if (header.qdcount === 1) {
+    let question;
+    try {
+      question = readQuestion(buf);
+    } catch (error) {
+      return drop(
+        'malformed',
+        `an answer with our ID whose question is unreadable: ${(error as Error).message}`,
+      );
+    }
+    const expected = canonicalName(query.name);
+    if (
+      canonicalName(question.name) !== expected ||
+      question.type !== QUERY_TYPE_CODES[query.type] ||
+      question.class !== CLASS_IN
+    ) {
+      return drop(
+        'question_mismatch',
+        `an answer for ${question.name} type ${question.type} class ${question.class} instead of ${expected} ${query.type} IN`,
+      );
+    }
+  }
+  try {
+    checkMessage(buf);
+    return { kind: 'answer', response: decodeChecked(buf) };
+  } catch (error) {
+    const failure =
+      error instanceof DnsFailure ? error : new DnsFailure('malformed', String(error));
+    return { kind: 'fail', failure };
+  }
+}

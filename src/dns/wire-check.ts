@@ -1,0 +1,207 @@
+/**
+ * A structural check of a DNS message before dns-packet decodes it. dns-packet trusts
+ * RDLENGTH and record counts (an SRV target may run past its RDATA into the next record,
+ * a short A record is read from the following bytes) and throws plain Errors or RangeErrors
+ * on short input. Walking the message here first means every byte string either passes
+ * these rules or ends in a DnsFailure('malformed') that says where it broke.
+ */
+import { DnsFailure } from './errors.js';
+
+const HEADER_BYTES = 12;
+const MAX_NAME_WIRE_OCTETS = 255;
+
+export const TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, AAAA: 28, SRV: 33, OPT: 41 } as const;
+export const CLASS_IN = 1;
+
+export interface WireHeader {
+  id: number;
+  /** QR: 1 in responses. */
+  isResponse: boolean;
+  opcode: number;
+  truncated: boolean;
+  rcode: number;
+  qdcount: number;
+  ancount: number;
+  nscount: number;
+  arcount: number;
+}
+
+export interface WireQuestion {
+  name: string;
+  type: number;
+  class: number;
+  /** Offset just past the question section's first entry. */
+  end: number;
+}
+
+function malformed(message: string): DnsFailure {
+  return new DnsFailure('malformed', message);
+}
+
+/** The fixed header, or null when fewer than 12 bytes arrived. */
+export function readHeader(buf: Uint8Array): WireHeader | null {
+  if (buf.length < HEADER_BYTES) return null;
+  const u16 = (at: number): number => ((buf[at] ?? 0) << 8) | (buf[at + 1] ?? 0);
+  const flags = u16(2);
+  return {
+    id: u16(0),
+    isResponse: (flags & 0x8000) !== 0,
+    opcode: (flags >> 11) & 0xf,
+    truncated: (flags & 0x0200) !== 0,
+    rcode: flags & 0xf,
+    qdcount: u16(4),
+    ancount: u16(6),
+    nscount: u16(8),
+    arcount: u16(10),
+  };
+}
+
+/**
+ * Reads a possibly compressed name at `offset` and returns it with the offset just past
+ * its in-place bytes. A compression pointer must point before the start of the label run
+ * that contains it (as dns-packet also requires), so pointer chains strictly move backward
+ * and a loop — a pointer to itself or a cycle of pointers — is rejected instead of followed.
+ */
+export function readName(buf: Uint8Array, offset: number): { name: string; end: number } {
+  const labels: string[] = [];
+  let position = offset;
+  let segmentStart = offset;
+  let end = -1;
+  let wireOctets = 1;
+  for (;;) {
+    if (position >= buf.length) throw malformed(`name at offset ${offset} runs past the end`);
+    const length = buf[position] ?? 0;
+    if (length === 0) {
+      if (end < 0) end = position + 1;
+      break;
+    }
+    const kind = length & 0xc0;
+    if (kind === 0xc0) {
+      if (position + 1 >= buf.length) throw malformed(`name at offset ${offset}: cut pointer`);
+      const target = ((length & 0x3f) << 8) | (buf[position + 1] ?? 0);
+      if (target >= segmentStart) {
+        throw malformed(
+          `name at offset ${offset}: compression pointer to ${target} does not point backward (loop)`,
+        );
+      }
+      if (end < 0) end = position + 2;
+      position = target;
+      segmentStart = target;
+      continue;
+    }
+    if (kind !== 0)
+      throw malformed(`name at offset ${offset}: reserved label type 0x${kind.toString(16)}`);
+    if (position + 1 + length > buf.length) {
+      throw malformed(`name at offset ${offset}: label runs past the end`);
+    }
+    wireOctets += length + 1;
+    if (wireOctets > MAX_NAME_WIRE_OCTETS)
+      throw malformed(`name at offset ${offset}: longer than 255 octets`);
+    // A dot inside a label is legal on the wire; escape it so "a.b" as one label never
+    // compares equal to the two labels "a" and "b".
+    const label = Buffer.from(buf.subarray(position + 1, position + 1 + length)).toString('latin1');
+    labels.push(label.replace(/[.\\]/g, '\\$&'));
+    position += 1 + length;
+  }
+  return { name: labels.length === 0 ? '.' : labels.join('.'), end };
+}
+
+function u16At(buf: Uint8Array, at: number): number {
+  return ((buf[at] ?? 0) << 8) | (buf[at + 1] ?? 0);
+}
+
+/** The first question; throws malformed if it is not there or not whole. */
+export function readQuestion(buf: Uint8Array): WireQuestion {
+  const { name, end } = readName(buf, HEADER_BYTES);
+  if (end + 4 > buf.length) throw malformed('question section is cut short');
+  return { name, type: u16At(buf, end), class: u16At(buf, end + 2), end: end + 4 };
+}
+
+function expectNameFills(buf: Uint8Array, from: number, rdataEnd: number, what: string): void {
+  const { end } = readName(buf, from);
+  if (end !== rdataEnd) throw malformed(`${what}: the name does not fill RDATA exactly`);
+}
+
+/** Type-specific RDATA rules for the types kms-monitor reads. */
+function checkRdata(
+  buf: Uint8Array,
+  type: number,
+  start: number,
+  length: number,
+  at: number,
+): void {
+  const end = start + length;
+  const what = `record at offset ${at} (type ${type})`;
+  switch (type) {
+    case TYPE.A:
+      if (length !== 4) throw malformed(`${what}: A RDATA must be 4 bytes, is ${length}`);
+      return;
+    case TYPE.AAAA:
+      if (length !== 16) throw malformed(`${what}: AAAA RDATA must be 16 bytes, is ${length}`);
+      return;
+    case TYPE.SRV:
+      if (length < 7) throw malformed(`${what}: SRV RDATA too short (${length} bytes)`);
+      expectNameFills(buf, start + 6, end, what);
+      return;
+    case TYPE.CNAME:
+    case TYPE.NS:
+    case TYPE.PTR:
+      expectNameFills(buf, start, end, what);
+      return;
+    case TYPE.SOA: {
+      const mname = readName(buf, start);
+      const rname = readName(buf, mname.end);
+      if (rname.end + 20 !== end) throw malformed(`${what}: SOA RDATA length is inconsistent`);
+      return;
+    }
+    case TYPE.OPT: {
+      let position = start;
+      while (position < end) {
+        if (position + 4 > end) throw malformed(`${what}: EDNS option header cut short`);
+        const code = u16At(buf, position);
+        const optionLength = u16At(buf, position + 2);
+        // dns-packet decodes client-subnet options and misreads short or long ones.
+        if (code === 8 && (optionLength < 4 || optionLength > 20)) {
+          throw malformed(`${what}: EDNS client-subnet option has length ${optionLength}`);
+        }
+        position += 4 + optionLength;
+      }
+      if (position !== end) throw malformed(`${what}: EDNS options overrun RDATA`);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/**
+ * Checks the whole message: header, every question, every resource record's fixed part,
+ * RDLENGTH against the buffer, and RDATA of the types read later. Returns the header.
+ */
+export function checkMessage(buf: Uint8Array): WireHeader {
+  const header = readHeader(buf);
+  if (!header) throw malformed(`message of ${buf.length} bytes is shorter than a DNS header`);
+  let position = HEADER_BYTES;
+  for (let i = 0; i < header.qdcount; i++) {
+    const { end } = readName(buf, position);
+    if (end + 4 > buf.length) throw malformed(`question ${i + 1} is cut short`);
+    position = end + 4;
+  }
+  const records = header.ancount + header.nscount + header.arcount;
+  for (let i = 0; i < records; i++) {
+    const at = position;
+    const { end } = readName(buf, position);
+    if (end + 10 > buf.length) {
+      throw malformed(`record ${i + 1} of ${records} at offset ${at} is cut short`);
+    }
+    const type = u16At(buf, end);
+    const rdlength = u16At(buf, end + 8);
+    const rdataStart = end + 10;
+    if (rdataStart + rdlength > buf.length) {
+      throw malformed(`record ${i + 1} of ${records} at offset ${at}: RDATA runs past the end`);
+    }
+    checkRdata(buf, type, rdataStart, rdlength, at);
+    position = rdataStart + rdlength;
+  }
+  return header;
+}
