@@ -1,23 +1,15 @@
 /** Loading the kms-monitor configuration file, plus checks the schema alone cannot make. */
+import { defaultProductSlugs } from '../kms/products/index.js';
+import { resolveProducts } from './product-check.js';
 import { configSchema, type Config } from './schema.js';
 import { parseYamlAgainst, readYamlFile } from './yaml-schema.js';
 
-/** A check that needs more than the schema; returns the offending key path and why. */
-export type SemanticCheck = (config: Config) => { path: PropertyKey[]; message: string } | null;
-
-const semanticChecks: SemanticCheck[] = [];
-
-/** Registered by modules that own the knowledge (e.g. the product table knows its slugs). */
-export function addSemanticCheck(check: SemanticCheck): void {
-  semanticChecks.push(check);
-}
-
 export function parseConfig(text: string, file = '<config>'): Config {
   const parsed = parseYamlAgainst(configSchema, text, file);
-  for (const check of semanticChecks) {
-    const problem = check(parsed.value);
-    if (problem) throw parsed.errorAt(problem.path, problem.message);
-  }
+  // Product slugs are checked against the product table here, so an unknown slug or a
+  // custom slug shadowing a built-in one is reported with its line like a schema error.
+  const products = resolveProducts(parsed.value, defaultProductSlugs);
+  if ('path' in products) throw parsed.errorAt(products.path, products.message);
   return parsed.value;
 }
 

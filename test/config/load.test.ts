@@ -109,3 +109,19 @@ test('a missing file is a ConfigError naming the file', async () => {
     /\/nonexistent\/kms\.yml: cannot read file: ENOENT/,
   );
 });
+
+test('an unknown product slug is named with its line', () => {
+  const err = errorOf('products:\n  - windows-10-11\n  - windows-12\n');
+  assert.equal(err.keyPath, 'products[1]');
+  assert.equal(err.line, 3);
+  assert.match(err.message, /unknown product "windows-12"/);
+});
+
+test('a custom product may not take a built-in slug', () => {
+  const err = errorOf(
+    'products:\n  - windows-10-11\n  - slug: office-2016\n    name: Mine\n    application_id: 0ff1ce15-a989-479d-af46-f275c6370663\n    kms_counted_id: 85b5f61b-320b-4be3-814a-b76b2bfafc82\n    sku_id: d450596f-894d-49e0-966a-fd39ed4c4c64\n    n_policy: 5\n    protocol: 6\n',
+  );
+  assert.equal(err.keyPath, 'products[1]');
+  assert.equal(err.line, 3);
+  assert.match(err.message, /built-in product/);
+});

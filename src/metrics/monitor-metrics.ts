@@ -1,0 +1,301 @@
+/**
+ * The monitor's metrics, rendered from the state at scrape time (prom-client collectors
+ * with `collect()`): a scrape never probes, and series of hosts and records that left DNS
+ * disappear because every gauge is reset before it is filled. Names, labels and units are
+ * the contract of DESIGN.md; HELP texts say what a value means to a KMS admin.
+ */
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { MonitorState } from '../monitor/state.js';
+import type { PlannedProduct } from '../monitor/plan.js';
+import type { KmsProductResult } from '../kms/client/result.js';
+
+type Labels = Record<string, string | number>;
+
+/** A gauge whose values all come from `fill` at scrape time. */
+function stateGauge(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly string[],
+  fill: (set: (labels: Labels, value: number) => void) => void,
+): void {
+  new Gauge({
+    name,
+    help,
+    labelNames: [...labelNames],
+    registers: [registry],
+    collect() {
+      this.reset();
+      fill((labels, value) => this.set(labels, value));
+    },
+  });
+}
+
+/** A counter mirrored from the state's own counters (which forget departed targets). */
+function stateCounter(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly string[],
+  fill: (inc: (labels: Labels, value: number) => void) => void,
+): void {
+  new Counter({
+    name,
+    help,
+    labelNames: [...labelNames],
+    registers: [registry],
+    collect() {
+      this.reset();
+      fill((labels, value) => this.inc(labels, value));
+    },
+  });
+}
+
+export function registerMonitorMetrics(
+  registry: Registry,
+  state: MonitorState,
+  products: () => readonly PlannedProduct[],
+): void {
+  const hosts = () => state.hosts.values();
+  const hp = (host: { host: string; port: number }) => ({
+    host: host.host,
+    port: String(host.port),
+  });
+
+  stateGauge(
+    registry,
+    'kms_host_up',
+    'Whether a TCP connection to the KMS host succeeded in the latest round (1) or not (0). A published host that is down is a stale SRV record: clients trying it lose time or fail with 0x800706BA.',
+    ['host', 'port'],
+    (set) => {
+      for (const h of hosts()) if (h.tcp) set(hp(h.target), h.tcp.up ? 1 : 0);
+    },
+  );
+  stateGauge(
+    registry,
+    'kms_host_connect_duration_seconds',
+    'Seconds the latest TCP connect to the KMS host took (also set when it failed).',
+    ['host', 'port'],
+    (set) => {
+      for (const h of hosts()) if (h.tcp) set(hp(h.target), h.tcp.durationSeconds);
+    },
+  );
+
+  const eachResult = (
+    visit: (labels: { host: string; port: string; product: string }, r: KmsProductResult) => void,
+  ) => {
+    for (const h of hosts()) {
+      for (const r of h.products.values()) visit({ ...hp(h.target), product: r.product }, r);
+    }
+  };
+  stateGauge(
+    registry,
+    'kms_probe_success',
+    'Whether the latest full KMS exchange for this product was answered and validated (1): the host can activate this product. 0 with kms_probe_failures_total says why.',
+    ['host', 'port', 'product'],
+    (set) => eachResult((labels, r) => set(labels, r.success ? 1 : 0)),
+  );
+  stateGauge(
+    registry,
+    'kms_probe_duration_seconds',
+    'Seconds the latest KMS exchange for this product took, from connect to a verified answer.',
+    ['host', 'port', 'product'],
+    (set) => eachResult((labels, r) => set(labels, r.durationSeconds)),
+  );
+  stateGauge(
+    registry,
+    'kms_host_active_clients',
+    "The host's current count for this product's application (Microsoft: CurrentCount): unique client machines seen in the last 30 days. It includes this monitor, and it is capped at twice N (50 for Windows, 10 for Office): a value at the cap means at least that many.",
+    ['host', 'port', 'product'],
+    (set) =>
+      eachResult((labels, r) => {
+        if (r.success && r.activeClients !== null) set(labels, r.activeClients);
+      }),
+  );
+  stateGauge(
+    registry,
+    'kms_host_activation_interval_seconds',
+    'VL activation interval the host hands out (Microsoft: VLActivationInterval, slmgr /sai): how often not-yet-activated clients retry. Default 2 hours.',
+    ['host', 'port', 'product'],
+    (set) =>
+      eachResult((labels, r) => {
+        if (r.success && r.activationIntervalMinutes !== null)
+          set(labels, r.activationIntervalMinutes * 60);
+      }),
+  );
+  stateGauge(
+    registry,
+    'kms_host_renewal_interval_seconds',
+    'VL renewal interval the host hands out (Microsoft: VLRenewalInterval, slmgr /sri): how often activated clients renew. Default 7 days.',
+    ['host', 'port', 'product'],
+    (set) =>
+      eachResult((labels, r) => {
+        if (r.success && r.renewalIntervalMinutes !== null)
+          set(labels, r.renewalIntervalMinutes * 60);
+      }),
+  );
+  stateGauge(
+    registry,
+    'kms_host_info',
+    'Always 1 for a host that answered: its ePID (the host key product ID), HWID (v6), host OS build from the ePID and the protocol version used. A change of ePID or HWID means a different machine or an emulator answers.',
+    ['host', 'port', 'product', 'epid', 'hwid', 'host_build', 'protocol'],
+    (set) =>
+      eachResult((labels, r) => {
+        if (!r.success) return;
+        set(
+          {
+            ...labels,
+            epid: r.epid ?? '',
+            hwid: r.hwid ?? '',
+            host_build: r.hostBuild === null ? '' : String(r.hostBuild),
+            protocol: r.protocol === null ? '' : `${r.protocol}.0`,
+          },
+          1,
+        );
+      }),
+  );
+  stateGauge(
+    registry,
+    'kms_host_key_install_timestamp_seconds',
+    'When the host key (CSVLK) was installed, as Unix time, from the date part of the ePID.',
+    ['host', 'port', 'product'],
+    (set) =>
+      eachResult((labels, r) => {
+        if (r.success && r.keyInstallDate) set(labels, Date.parse(r.keyInstallDate) / 1000);
+      }),
+  );
+  stateGauge(
+    registry,
+    'kms_activation_threshold',
+    "N: how many clients a host must count before it activates this product's clients (25 Windows client, 5 Windows Server, 5 Office). Below it clients fail with 0xC004F038.",
+    ['product'],
+    (set) => {
+      for (const p of products()) set({ product: p.slug }, p.nPolicy);
+    },
+  );
+  stateCounter(
+    registry,
+    'kms_probe_failures_total',
+    'KMS exchanges that failed, by reason (connect_refused, timeout, kms_error with its HRESULT in the status API, verify_failed...). Series go when the host leaves DNS.',
+    ['host', 'port', 'product', 'reason'],
+    (inc) => {
+      for (const { labels, value } of state.kmsFailures.entries()) {
+        inc(
+          {
+            host: labels.host ?? '',
+            port: labels.port ?? '',
+            product: labels.product ?? '',
+            reason: labels.reason ?? '',
+          },
+          value,
+        );
+      }
+    },
+  );
+  stateCounter(
+    registry,
+    'kms_host_connect_failures_total',
+    'TCP reachability probes that failed, by reason (connect_refused, connect_timeout, network).',
+    ['host', 'port', 'reason'],
+    (inc) => {
+      for (const { labels, value } of state.tcpFailures.entries()) {
+        inc(
+          { host: labels.host ?? '', port: labels.port ?? '', reason: labels.reason ?? '' },
+          value,
+        );
+      }
+    },
+  );
+  stateCounter(
+    registry,
+    'kms_srv_lookup_failures_total',
+    'SRV lookups that failed, by reason (timeout, servfail, refused, malformed...). NXDOMAIN is not a failure of the resolver and is not counted here.',
+    ['domain', 'resolver', 'reason'],
+    (inc) => {
+      for (const { labels, value } of state.dnsFailures.entries()) {
+        inc(
+          {
+            domain: labels.domain ?? '',
+            resolver: labels.resolver ?? '',
+            reason: labels.reason ?? '',
+          },
+          value,
+        );
+      }
+    },
+  );
+  stateCounter(
+    registry,
+    'kms_probes_total',
+    'Probes run since start, by kind: dns (SRV lookups), tcp (reachability), kms (full exchanges, each one a real activation request counted by the host).',
+    ['kind'],
+    (inc) => {
+      for (const { labels, value } of state.probes.entries())
+        inc({ kind: labels.kind ?? '' }, value);
+    },
+  );
+  stateGauge(
+    registry,
+    'kms_srv_resolvers_disagree',
+    '1 when the resolvers of a domain returned different _vlmcs._tcp record sets (split-horizon or replication trouble): clients see different KMS hosts depending on their DNS server.',
+    ['domain'],
+    (set) => {
+      for (const d of state.domains.values())
+        set({ domain: d.domain }, d.resolversDisagree ? 1 : 0);
+    },
+  );
+  stateGauge(
+    registry,
+    'kms_srv_expected_host_missing',
+    'An expected_hosts entry of the configuration that no resolver of the domain publishes (1).',
+    ['domain', 'host'],
+    (set) => {
+      for (const d of state.domains.values())
+        for (const host of d.missingExpectedHosts) set({ domain: d.domain, host }, 1);
+    },
+  );
+  stateGauge(
+    registry,
+    'kms_targets_truncated',
+    'KMS hosts left unprobed in the latest round because of limits.hosts_total.',
+    [],
+    (set) => set({}, state.hostsCut),
+  );
+  stateGauge(
+    registry,
+    'kms_last_poll_timestamp_seconds',
+    'Unix time when the latest round (DNS discovery and TCP reachability) finished. If it stops moving, the monitor is not polling.',
+    [],
+    (set) => {
+      if (state.poll.lastPollTimestamp !== null) set({}, state.poll.lastPollTimestamp);
+    },
+  );
+  stateGauge(
+    registry,
+    'kms_poll_duration_seconds',
+    'Seconds the latest round took. Near or above the interval, rounds start late (see kms_poll_overruns_total).',
+    [],
+    (set) => {
+      if (state.poll.lastPollDurationSeconds !== null) set({}, state.poll.lastPollDurationSeconds);
+    },
+  );
+  stateGauge(
+    registry,
+    'kms_last_kms_sweep_timestamp_seconds',
+    'Unix time when the latest full KMS exchange sweep started (every kms_interval).',
+    [],
+    (set) => {
+      if (state.poll.lastKmsSweepTimestamp !== null) set({}, state.poll.lastKmsSweepTimestamp);
+    },
+  );
+  stateCounter(registry, 'kms_poll_rounds_total', 'Rounds finished since start.', [], (inc) =>
+    inc({}, state.poll.rounds),
+  );
+  stateCounter(
+    registry,
+    'kms_poll_overruns_total',
+    'Rounds that took longer than the interval, so that the next round started late (never overlapping).',
+    [],
+    (inc) => inc({}, state.poll.overruns),
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * The plan: what the poller watches and how, derived from the configuration. Kept apart
+ * from the raw config so the poller never re-parses strings, and so a reload swaps one
+ * object at a round boundary.
+ */
+import type { HostPort } from '../config/address.js';
+import type { ResolverAddress } from '../dns/index.js';
+
+/** What the poller needs to know of a product; the KMS product table provides the rest. */
+export interface PlannedProduct {
+  slug: string;
+  /** N: the count this product's clients need. */
+  nPolicy: number;
+}
+
+export interface PlannedDomain {
+  domain: string;
+  resolvers: ResolverAddress[];
+  expectedHosts: string[];
+}
+
+export interface MonitorPlan<P extends PlannedProduct = PlannedProduct> {
+  domains: PlannedDomain[];
+  staticHosts: HostPort[];
+  products: P[];
+  intervalMs: number;
+  kmsIntervalMs: number;
+  timeoutMs: number;
+  concurrency: number;
+  recordsPerDomain: number;
+  hostsTotal: number;
+}

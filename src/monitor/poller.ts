@@ -1,0 +1,189 @@
+/**
+ * The poller: every `interval` a round of DNS discovery and TCP reachability, and every
+ * `kms_interval` the full KMS exchange inside that round. Rounds never overlap: a slow
+ * round delays the next one and is counted as an overrun. Probes run here and nowhere
+ * else; scrapes only read the state (DESIGN.md principle 1).
+ */
+import type { Logger } from 'pino';
+import type { SrvLookupResult } from '../dns/index.js';
+import { mapLimit } from '../dns/concurrency.js';
+import type { KmsProductResult, TcpProbeResult } from '../kms/client/result.js';
+import type { MonitorPlan, PlannedDomain, PlannedProduct } from './plan.js';
+import type { MonitorState } from './state.js';
+import { mergeTargets, type KmsTarget } from './targets.js';
+
+/** The probes the poller runs; the real ones wrap src/dns and src/kms, tests may pass others. */
+export interface Probers<P extends PlannedProduct> {
+  discover(
+    domains: readonly PlannedDomain[],
+    options: { timeoutMs: number; concurrency: number; recordLimit: number; signal: AbortSignal },
+  ): Promise<SrvLookupResult[]>;
+  tcp(
+    target: KmsTarget,
+    options: { timeoutMs: number; signal: AbortSignal },
+  ): Promise<TcpProbeResult>;
+  kms(
+    target: KmsTarget,
+    products: readonly P[],
+    options: { timeoutMs: number; signal: AbortSignal },
+  ): Promise<KmsProductResult[]>;
+}
+
+export interface RoundOptions {
+  /** Run the KMS exchange in this round whether or not it is due. */
+  forceKms?: boolean;
+}
+
+/** Up to this fraction of the interval is added at random to each wait, so that several
+ *  monitor replicas do not probe the same hosts in lockstep. */
+const JITTER_FRACTION = 0.1;
+
+export class Poller<P extends PlannedProduct> {
+  private plan: MonitorPlan<P>;
+  private running = false;
+  private stopController = new AbortController();
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private readonly warnedCuts = new Set<string>();
+
+  constructor(
+    private readonly state: MonitorState,
+    plan: MonitorPlan<P>,
+    private readonly probers: Probers<P>,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.plan = plan;
+  }
+
+  /** Takes effect at the next round; the round in progress finishes with the old plan. */
+  updatePlan(plan: MonitorPlan<P>): void {
+    const kmsChanged =
+      plan.products.map((p) => p.slug).join() !== this.plan.products.map((p) => p.slug).join();
+    this.plan = plan;
+    // New products or targets should not wait a whole kms_interval to be seen.
+    if (kmsChanged) this.state.poll.lastKmsSweepTimestamp = null;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.stopController = new AbortController();
+    this.loop = this.runLoop();
+  }
+
+  /** Aborts the probes in flight and waits for the loop to end. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.stopController.abort();
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  private async runLoop(): Promise<void> {
+    while (this.running) {
+      const started = this.now();
+      await this.runRound();
+      if (!this.running) break;
+      const elapsed = this.now() - started;
+      const interval = this.plan.intervalMs;
+      if (elapsed > interval) {
+        this.state.poll.overruns += 1;
+        this.log.warn(
+          { elapsedSeconds: elapsed / 1000, intervalSeconds: interval / 1000 },
+          'round took longer than the interval; the next round starts late',
+        );
+      }
+      const jitter = Math.random() * interval * JITTER_FRACTION;
+      await this.sleep(Math.max(0, interval - elapsed) + jitter);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** One round: discovery, targets, TCP reachability, and the KMS exchange when due. */
+  async runRound(options: RoundOptions = {}): Promise<void> {
+    const plan = this.plan;
+    const signal = this.stopController.signal;
+    const started = this.now();
+    const lookups = await this.probers.discover(plan.domains, {
+      timeoutMs: plan.timeoutMs,
+      concurrency: plan.concurrency,
+      recordLimit: plan.recordsPerDomain,
+      signal,
+    });
+    const at = new Date(this.now()).toISOString();
+    for (const lookup of lookups) {
+      this.state.recordLookup(lookup, at);
+      if (lookup.truncatedRecords > 0) {
+        this.warnOnce(
+          `records:${lookup.domain}:${lookup.resolver}`,
+          { domain: lookup.domain, resolver: lookup.resolver, cut: lookup.truncatedRecords },
+          'more SRV records than limits.records_per_domain; the rest are counted, not probed',
+        );
+      }
+    }
+    const { targets, cut } = mergeTargets(lookups, plan.staticHosts, plan.hostsTotal);
+    if (cut > 0) {
+      this.warnOnce(
+        'hosts',
+        { cut, limit: plan.hostsTotal },
+        'more KMS hosts than limits.hosts_total; the rest are not probed',
+      );
+    }
+    const expected = new Map(plan.domains.map((d) => [d.domain, d.expectedHosts]));
+    this.state.applyDiscovery(lookups, targets, expected, cut);
+    this.state.retainProducts(new Set(plan.products.map((p) => p.slug)));
+
+    await mapLimit(targets, plan.concurrency, async (target) => {
+      if (signal.aborted) return;
+      const result = await this.probers.tcp(target, { timeoutMs: plan.timeoutMs, signal });
+      this.state.recordTcp(target.key, result);
+    });
+
+    const lastKms = this.state.poll.lastKmsSweepTimestamp;
+    const kmsDue =
+      options.forceKms || lastKms === null || started - lastKms * 1000 >= plan.kmsIntervalMs;
+    if (kmsDue && plan.products.length > 0 && !signal.aborted) {
+      await mapLimit(targets, plan.concurrency, async (target) => {
+        if (signal.aborted) return;
+        const results = await this.probers.kms(target, plan.products, {
+          timeoutMs: plan.timeoutMs,
+          signal,
+        });
+        for (const result of results) this.state.recordKms(target.key, result);
+      });
+      this.state.poll.kmsSweeps += 1;
+      this.state.poll.lastKmsSweepTimestamp = started / 1000;
+    }
+
+    const finished = this.now();
+    this.state.poll.rounds += 1;
+    this.state.poll.lastPollTimestamp = finished / 1000;
+    this.state.poll.lastPollDurationSeconds = (finished - started) / 1000;
+    // The first round always includes the KMS exchange, so once one has finished the
+    // state describes every target and /-/ready can say so.
+    if (!signal.aborted) this.state.ready = true;
+    this.log.debug(
+      { targets: targets.length, kms: kmsDue, seconds: (finished - started) / 1000 },
+      'round finished',
+    );
+  }
+
+  private warnOnce(key: string, fields: Record<string, unknown>, message: string): void {
+    if (this.warnedCuts.has(key)) return;
+    this.warnedCuts.add(key);
+    this.log.warn(fields, message);
+  }
+}

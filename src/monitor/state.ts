@@ -1,0 +1,224 @@
+/**
+ * The monitor's memory: the latest result per domain and resolver, per host, per host and
+ * product, counters of probes and failures, and a bounded history. The poller writes it;
+ * metrics, the API and the status page only read it. Hosts and records that leave DNS
+ * leave the state when the round that noticed it ends.
+ */
+import type { SrvLookupResult } from '../dns/index.js';
+import type { KmsProductResult, TcpProbeResult } from '../kms/client/result.js';
+import { ProbeHistory } from './history.js';
+import type { KmsTarget } from './targets.js';
+
+export interface DomainState {
+  domain: string;
+  /** One result per resolver asked, in resolver order. */
+  lookups: SrvLookupResult[];
+  /** The resolvers that answered returned different record sets. */
+  resolversDisagree: boolean;
+  /** Configured expected hosts that no resolver published. */
+  missingExpectedHosts: string[];
+}
+
+export interface HostState {
+  target: KmsTarget;
+  tcp: TcpProbeResult | null;
+  /** Latest KMS result per product slug. */
+  products: Map<string, KmsProductResult>;
+}
+
+export interface PollStats {
+  rounds: number;
+  kmsSweeps: number;
+  /** Rounds that took longer than the interval and so delayed the next one. */
+  overruns: number;
+  lastPollTimestamp: number | null;
+  lastPollDurationSeconds: number | null;
+  lastKmsSweepTimestamp: number | null;
+}
+
+/** A labelled counter that forgets series of targets that left. */
+export class LabelledCounter {
+  private readonly values = new Map<string, { labels: Record<string, string>; value: number }>();
+
+  inc(labels: Record<string, string>, by = 1): void {
+    const key = JSON.stringify(labels);
+    const entry = this.values.get(key);
+    if (entry) entry.value += by;
+    else this.values.set(key, { labels, value: by });
+  }
+
+  entries(): Iterable<{ labels: Record<string, string>; value: number }> {
+    return this.values.values();
+  }
+
+  /** Drops every series for which `keep` is false. */
+  retain(keep: (labels: Record<string, string>) => boolean): void {
+    for (const [key, entry] of this.values) if (!keep(entry.labels)) this.values.delete(key);
+  }
+
+  total(match: (labels: Record<string, string>) => boolean = () => true): number {
+    let sum = 0;
+    for (const entry of this.values.values()) if (match(entry.labels)) sum += entry.value;
+    return sum;
+  }
+}
+
+function recordSetKey(lookup: SrvLookupResult): string {
+  return lookup.records
+    .map((r) => `${r.host}:${r.port}/${r.priority}/${r.weight}`)
+    .sort()
+    .join(',');
+}
+
+export class MonitorState {
+  readonly domains = new Map<string, DomainState>();
+  readonly hosts = new Map<string, HostState>();
+  readonly history = new ProbeHistory();
+  readonly poll: PollStats = {
+    rounds: 0,
+    kmsSweeps: 0,
+    overruns: 0,
+    lastPollTimestamp: null,
+    lastPollDurationSeconds: null,
+    lastKmsSweepTimestamp: null,
+  };
+  /** KMS exchange failures by host, port, product and reason. */
+  readonly kmsFailures = new LabelledCounter();
+  /** TCP connect failures by host, port and reason. */
+  readonly tcpFailures = new LabelledCounter();
+  /** SRV lookup failures by domain, resolver and reason. */
+  readonly dnsFailures = new LabelledCounter();
+  /** Probes run, by kind (dns, tcp, kms). */
+  readonly probes = new LabelledCounter();
+  /** Hosts left out by limits.hosts_total in the latest round. */
+  hostsCut = 0;
+  /** Set once the first full round (discovery, TCP and KMS) has finished. */
+  ready = false;
+
+  /**
+   * Installs a round's discovery: the domains as looked up now, and the hosts to probe.
+   * Hosts no longer targeted are forgotten with everything recorded about them.
+   */
+  applyDiscovery(
+    lookups: SrvLookupResult[],
+    targets: KmsTarget[],
+    expectedHosts: ReadonlyMap<string, readonly string[]>,
+    hostsCut: number,
+  ): void {
+    const byDomain = new Map<string, SrvLookupResult[]>();
+    for (const lookup of lookups) {
+      const list = byDomain.get(lookup.domain) ?? [];
+      list.push(lookup);
+      byDomain.set(lookup.domain, list);
+    }
+    this.domains.clear();
+    for (const [domain, list] of byDomain) {
+      const answered = list.filter((l) => l.success);
+      const published = new Set(answered.flatMap((l) => l.records.map((r) => r.host)));
+      const expected = expectedHosts.get(domain) ?? [];
+      this.domains.set(domain, {
+        domain,
+        lookups: list,
+        resolversDisagree: new Set(answered.map(recordSetKey)).size > 1,
+        missingExpectedHosts: expected.filter(
+          (h) => !published.has(h.toLowerCase().replace(/\.$/, '')),
+        ),
+      });
+    }
+    const keep = new Set(targets.map((t) => t.key));
+    for (const key of this.hosts.keys()) if (!keep.has(key)) this.hosts.delete(key);
+    for (const target of targets) {
+      const existing = this.hosts.get(target.key);
+      if (existing) existing.target = target;
+      else this.hosts.set(target.key, { target, tcp: null, products: new Map() });
+    }
+    const hostLabel = (labels: Record<string, string>) =>
+      keep.has(`${labels.host_key ?? ''}`) || this.hosts.has(`${labels.host_key ?? ''}`);
+    this.kmsFailures.retain(hostLabel);
+    this.tcpFailures.retain(hostLabel);
+    this.dnsFailures.retain((labels) => this.domains.has(labels.domain ?? ''));
+    this.hostsCut = hostsCut;
+  }
+
+  /** Forgets KMS results of products no longer configured. */
+  retainProducts(slugs: ReadonlySet<string>): void {
+    for (const host of this.hosts.values()) {
+      for (const slug of host.products.keys()) if (!slugs.has(slug)) host.products.delete(slug);
+    }
+    this.kmsFailures.retain((labels) => slugs.has(labels.product ?? ''));
+  }
+
+  recordLookup(lookup: SrvLookupResult, at: string): void {
+    this.probes.inc({ kind: 'dns' });
+    if (!lookup.success && lookup.error) {
+      this.dnsFailures.inc({
+        domain: lookup.domain,
+        resolver: lookup.resolver,
+        reason: lookup.error.reason,
+      });
+    }
+    this.history.record({
+      timestamp: at,
+      kind: 'dns',
+      target: lookup.domain,
+      detail: lookup.resolver,
+      success: lookup.success,
+      reason: lookup.success ? null : (lookup.error?.reason ?? null),
+      message: lookup.success ? null : (lookup.error?.message ?? null),
+      durationSeconds: lookup.durationSeconds,
+    });
+  }
+
+  recordTcp(key: string, result: TcpProbeResult): void {
+    const host = this.hosts.get(key);
+    if (!host) return; // the host left while its probe ran
+    host.tcp = result;
+    this.probes.inc({ kind: 'tcp' });
+    if (result.error) {
+      this.tcpFailures.inc({
+        host_key: key,
+        host: result.host,
+        port: String(result.port),
+        reason: result.error.reason,
+      });
+    }
+    this.history.record({
+      timestamp: result.timestamp,
+      kind: 'tcp',
+      target: key,
+      detail: null,
+      success: result.up,
+      reason: result.error?.reason ?? null,
+      message: result.error?.message ?? null,
+      durationSeconds: result.durationSeconds,
+    });
+  }
+
+  recordKms(key: string, result: KmsProductResult): void {
+    const host = this.hosts.get(key);
+    if (!host) return;
+    host.products.set(result.product, result);
+    this.probes.inc({ kind: 'kms' });
+    if (result.error) {
+      this.kmsFailures.inc({
+        host_key: key,
+        host: result.host,
+        port: String(result.port),
+        product: result.product,
+        reason: result.error.reason,
+      });
+    }
+    this.history.record({
+      timestamp: result.timestamp,
+      kind: 'kms',
+      target: key,
+      detail: result.product,
+      success: result.success,
+      reason: result.error?.reason ?? null,
+      message: result.error
+        ? `${result.error.code ? `${result.error.code} ` : ''}${result.error.message}`
+        : null,
+      durationSeconds: result.durationSeconds,
+    });
+  }
+}

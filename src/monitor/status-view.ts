@@ -1,0 +1,91 @@
+/**
+ * The whole state as plain data: what GET /api/v1/status returns and what the status page
+ * and `check` read. Domains → resolvers → records; hosts → products → latest result;
+ * then the recent history.
+ */
+import type { DnsError, SrvRecord } from '../dns/index.js';
+import type { KmsProductResult, TcpProbeResult } from '../kms/client/result.js';
+import type { HistoryEntry } from './history.js';
+import type { PlannedProduct } from './plan.js';
+import type { MonitorState, PollStats } from './state.js';
+
+export interface StatusView {
+  generatedAt: string;
+  ready: boolean;
+  poll: PollStats;
+  products: Array<{ product: string; threshold: number }>;
+  domains: Array<{
+    domain: string;
+    resolversDisagree: boolean;
+    missingExpectedHosts: string[];
+    resolvers: Array<{
+      resolver: string;
+      success: boolean;
+      rcode: string | null;
+      ttl: number | null;
+      durationSeconds: number;
+      serviceUnavailable: boolean;
+      truncatedRecords: number;
+      records: SrvRecord[];
+      error: DnsError | null;
+    }>;
+  }>;
+  hosts: Array<{
+    host: string;
+    port: number;
+    domains: string[];
+    static: boolean;
+    addresses: string[];
+    tcp: TcpProbeResult | null;
+    products: KmsProductResult[];
+  }>;
+  hostsCut: number;
+  history: HistoryEntry[];
+}
+
+export function buildStatusView(
+  state: MonitorState,
+  products: readonly PlannedProduct[],
+  { historyLimit = 200, host }: { historyLimit?: number; host?: string } = {},
+): StatusView {
+  const selected = [...state.hosts.values()].filter(
+    (h) => host === undefined || h.target.key === host || h.target.host === host,
+  );
+  const hosts = selected.map((h) => ({
+    host: h.target.host,
+    port: h.target.port,
+    domains: h.target.domains,
+    static: h.target.static,
+    addresses: h.target.addresses,
+    tcp: h.tcp,
+    products: [...h.products.values()],
+  }));
+  return {
+    generatedAt: new Date().toISOString(),
+    ready: state.ready,
+    poll: { ...state.poll },
+    products: products.map((p) => ({ product: p.slug, threshold: p.nPolicy })),
+    domains: [...state.domains.values()].map((d) => ({
+      domain: d.domain,
+      resolversDisagree: d.resolversDisagree,
+      missingExpectedHosts: d.missingExpectedHosts,
+      resolvers: d.lookups.map((l) => ({
+        resolver: l.resolver,
+        success: l.success,
+        rcode: l.rcode,
+        ttl: l.ttl,
+        durationSeconds: l.durationSeconds,
+        serviceUnavailable: l.serviceUnavailable,
+        truncatedRecords: l.truncatedRecords,
+        records: l.records,
+        error: l.error,
+      })),
+    })),
+    hosts,
+    hostsCut: state.hostsCut,
+    history:
+      host === undefined
+        ? state.history.recent(historyLimit)
+        : selected.flatMap((h) => state.history.recent(historyLimit, h.target.key)),
+  };
+}
