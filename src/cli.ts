@@ -9,15 +9,12 @@ import { UsageError } from './cli/parse.js';
 import { ConfigError } from './config/errors.js';
 import { VERSION } from './version.js';
 import { serveCommand } from './commands/serve.js';
+import { discoverCommand } from './commands/discover.js';
 import { notImplemented } from './commands/not-implemented.js';
 
 const commands: Command[] = [
   serveCommand,
-  notImplemented(
-    'discover',
-    'resolve _vlmcs._tcp SRV records of domains, as a client would',
-    'Usage: kms-monitor discover DOMAIN... [--resolver IP[:PORT]]... [--json]',
-  ),
+  discoverCommand,
   notImplemented(
     'probe',
     'run a KMS exchange against one host and show its answer',
