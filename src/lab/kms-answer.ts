@@ -1,0 +1,125 @@
+/**
+ * What the lab host answers to one KMS request payload (the bytes inside the RPC stub),
+ * deciding like a KMS host: the protocol version first (0x8007000D if not served), then
+ * the KMS counted ID — only the lab's own products are ever answered (DESIGN.md
+ * principle 4); every real product gets 0xC004F042 — then the clock, then the count.
+ *
+ * Split in two so a fault can refuse a request after the product is known and before the
+ * client is counted: decideKmsRequest (no side effects) and answerKmsRequest (counts and
+ * encodes).
+ */
+import {
+  decodeServerRequest,
+  isSupportedVersion,
+  peekRequestVersion,
+} from '../kms/messages/request.js';
+import { encodeServerResponse } from '../kms/messages/server.js';
+import { filetimeToDate } from '../kms/messages/filetime.js';
+import type { DecodedRequest } from '../kms/messages/context.js';
+import type { KmsVersion } from '../kms/messages/types.js';
+import type { CmidTable } from './cmid-table.js';
+import { KMS_HRESULTS } from './faults.js';
+import type { LabHostConfig } from './host-config.js';
+import { labProductByKmsCountedId } from './lab-products.js';
+import type { LabProduct } from './lab-products.js';
+
+/**
+ * vlmcsd's "overcharge" limit (kms-protocol.md §5.1): a client claiming N ≥ 376 would
+ * wedge a Microsoft host's table; vlmcsd answers 0xC004D104 instead, and so does the lab.
+ */
+export const MAX_ACCEPTED_N_POLICY = 375;
+
+export type KmsDecision =
+  | {
+      kind: 'refuse';
+      hresult: number;
+      /** The lab product asked for, when the request decoded and named one. */
+      product: LabProduct | null;
+      why: string;
+    }
+  | { kind: 'accept'; product: LabProduct; decoded: DecodedRequest };
+
+function refuse(hresult: number, why: string, product: LabProduct | null = null): KmsDecision {
+  return { kind: 'refuse', hresult, product, why };
+}
+
+function versionText(v: KmsVersion): string {
+  return `${v.major}.${v.minor}`;
+}
+
+export function decideKmsRequest(
+  payload: Uint8Array,
+  config: LabHostConfig,
+  nowMs: number,
+): KmsDecision {
+  let version: KmsVersion;
+  try {
+    version = peekRequestVersion(payload);
+  } catch {
+    return refuse(KMS_HRESULTS.invalidData, 'request shorter than its version field');
+  }
+  // Like vlmcsd: an unknown clear version is refused without decrypting anything.
+  if (!isSupportedVersion(version) || !config.protocols.has(version.major)) {
+    return refuse(KMS_HRESULTS.invalidData, `protocol ${versionText(version)} not served`);
+  }
+  let decoded: DecodedRequest;
+  try {
+    decoded = decodeServerRequest(payload);
+  } catch (error) {
+    return refuse(KMS_HRESULTS.invalidData, `unreadable request: ${(error as Error).message}`);
+  }
+  const request = decoded.request;
+  const product = labProductByKmsCountedId(request.kmsCountedId);
+  if (product === undefined) {
+    return refuse(
+      KMS_HRESULTS.productNotSupported,
+      `KMS counted ID ${request.kmsCountedId} is not a lab product`,
+    );
+  }
+  if (request.applicationId !== product.applicationId) {
+    return refuse(
+      KMS_HRESULTS.productNotSupported,
+      `application ${request.applicationId} does not match ${product.slug}`,
+      product,
+    );
+  }
+  if (config.refuse.has(product.slug)) {
+    return refuse(
+      KMS_HRESULTS.productNotSupported,
+      `${product.slug} is refused by configuration`,
+      product,
+    );
+  }
+  if (config.maxClockSkewMinutes !== null) {
+    const skewMs = Math.abs(filetimeToDate(request.clientTime).getTime() - nowMs);
+    if (skewMs > config.maxClockSkewMinutes * 60_000) {
+      return refuse(KMS_HRESULTS.timeOutOfRange, 'client clock out of range', product);
+    }
+  }
+  if (request.nPolicy > MAX_ACCEPTED_N_POLICY) {
+    return refuse(
+      KMS_HRESULTS.cmidTableOverflow,
+      `N policy ${request.nPolicy} would overflow the table`,
+      product,
+    );
+  }
+  return { kind: 'accept', product, decoded };
+}
+
+/** Counts the client in its application's table and encodes the response payload. */
+export function answerKmsRequest(
+  decision: Extract<KmsDecision, { kind: 'accept' }>,
+  table: CmidTable,
+  config: LabHostConfig,
+): { payload: Buffer; activeClients: number } {
+  const { request, context } = decision.decoded;
+  const activeClients = table.touch(request.cmid, request.nPolicy);
+  const payload = encodeServerResponse(context, {
+    epid: config.epid[decision.product.application],
+    hwid: config.hwid,
+    activeClients,
+    activationIntervalMinutes: config.activationIntervalMinutes,
+    renewalIntervalMinutes: config.renewalIntervalMinutes,
+  });
+  return { payload, activeClients };
+}

@@ -1,0 +1,379 @@
+/**
+ * One client connection to the lab KMS host: cuts the byte stream into PDUs (bounded by
+ * RpcFramer), answers bind / alter-context / request in order, applies the configured delays
+ * and faults, and owns every timer it starts so closing the connection leaves nothing behind.
+ *
+ * A hostile client cannot crash or bloat it: every decode failure closes the connection,
+ * PDUs are capped in size and in number waiting, and a client that does not read its
+ * answers is dropped once a small write backlog builds up.
+ */
+import type net from 'node:net';
+import { randomInt } from 'node:crypto';
+import { bind, alterContext } from '../kms/rpc/bind.js';
+import { bindAck, alterContextResp } from '../kms/rpc/bind-ack.js';
+import { bindNak } from '../kms/rpc/bind-nak.js';
+import {
+  DREP_LITTLE_ENDIAN,
+  FAULT_STATUS,
+  KMS_OPNUM_REQUEST_ACTIVATION,
+  PFC,
+  PFC_FIRST_LAST,
+  PTYPE,
+  RPC_VERSION,
+  RPC_VERSION_MINOR,
+} from '../kms/rpc/constants.js';
+import { fault as faultPdu } from '../kms/rpc/fault.js';
+import { RpcFramer } from '../kms/rpc/framer.js';
+import { header } from '../kms/rpc/header.js';
+import type { RpcHeader } from '../kms/rpc/header.js';
+import { requestStub, responseStub } from '../kms/rpc/ndr-stub.js';
+import type { NdrSyntax } from '../kms/rpc/ndr-stub.js';
+import { request as requestPdu } from '../kms/rpc/request.js';
+import { response as responsePdu } from '../kms/rpc/response.js';
+import { answerContexts } from './bind-answer.js';
+import {
+  DEFAULT_DRIP_INTERVAL_MS,
+  DEFAULT_FAULT_CODES,
+  faultHitsBind,
+  faultHitsProduct,
+  garbageBytes,
+  makeUndecryptable,
+  makeUnverifiable,
+  oversizedHeader,
+  partialPdu,
+} from './faults.js';
+import type { LabFaultSpec } from './faults.js';
+import type { LabHostConfig } from './host-config.js';
+import type { KmsDecision } from './kms-answer.js';
+import type { LabHostStats } from './stats.js';
+
+/** PDUs received but not yet answered (a client pipelining more than this is dropped). */
+const MAX_QUEUED_PDUS = 16;
+/** Unsent answer bytes tolerated before a client that does not read is dropped. */
+const MAX_WRITE_BACKLOG = 64 * 1024;
+
+/** What a session needs from its host. */
+export interface SessionHost {
+  readonly port: number;
+  readonly maxPduSize: number;
+  readonly idleTimeoutMs: number;
+  readonly stats: LabHostStats;
+  config(): LabHostConfig;
+  decide(payload: Uint8Array): KmsDecision;
+  /** Counts the client and returns the response payload. */
+  answer(decision: Extract<KmsDecision, { kind: 'accept' }>): Buffer;
+}
+
+/** Modes that answer a request (the rest act on the connection or the bind). */
+const REQUEST_MODES = new Set([
+  'close_after_bind',
+  'fault_pdu',
+  'wrong_call_id',
+  'undecryptable',
+  'unverifiable',
+  'slow_drip',
+  'hresult',
+  'garbage',
+  'partial_pdu',
+  'oversized_frag_length',
+]);
+
+export class LabKmsSession {
+  private readonly framer: RpcFramer;
+  private readonly queue: Buffer[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly wakers = new Set<() => void>();
+  /** Presentation contexts accepted on this connection: id → stub syntax. */
+  private readonly contexts = new Map<number, NdrSyntax>();
+  private assocGroupId = 0;
+  private busy = false;
+  private closed = false;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly host: SessionHost,
+    private readonly onClose: (session: LabKmsSession) => void,
+  ) {
+    this.framer = new RpcFramer({ maxPduSize: host.maxPduSize });
+  }
+
+  start(): void {
+    const { socket } = this;
+    socket.setNoDelay(true);
+    socket.setTimeout(this.host.idleTimeoutMs, () => this.destroy());
+    socket.on('error', () => this.destroy());
+    socket.on('close', () => this.cleanup());
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    const acceptDelay = this.host.config().delays.accept;
+    if (acceptDelay > 0) {
+      socket.pause();
+      this.later(acceptDelay, () => socket.resume());
+    }
+  }
+
+  /** Closes the connection at once; safe to call repeatedly. */
+  destroy(): void {
+    if (!this.closed) this.socket.destroy();
+    this.cleanup();
+  }
+
+  private cleanup(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const wake of this.wakers) wake();
+    this.wakers.clear();
+    this.queue.length = 0;
+    this.onClose(this);
+  }
+
+  private later(ms: number, fn: () => void): void {
+    if (this.closed) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  /** Resolves after `ms`, or at once when the connection closes meanwhile. */
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        this.wakers.delete(wake);
+        resolve();
+      };
+      this.wakers.add(wake);
+      this.later(ms, wake);
+    });
+  }
+
+  private write(bytes: Buffer): void {
+    if (this.closed) return;
+    this.socket.write(bytes);
+    if (this.socket.writableLength > MAX_WRITE_BACKLOG) this.destroy();
+  }
+
+  /** Input that is not a usable RPC conversation: drop the connection, as vlmcsd does. */
+  private protocolError(): void {
+    this.host.stats.protocolErrors++;
+    this.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    // A silent host reads and discards: the client sees an open, mute connection.
+    if (this.host.config().fault?.mode === 'silent') return;
+    let pdus: Buffer[];
+    try {
+      pdus = this.framer.push(chunk);
+    } catch {
+      this.protocolError();
+      return;
+    }
+    this.queue.push(...pdus);
+    if (this.queue.length > MAX_QUEUED_PDUS) {
+      this.protocolError();
+      return;
+    }
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      for (
+        let pdu = this.queue.shift();
+        pdu !== undefined && !this.closed;
+        pdu = this.queue.shift()
+      ) {
+        await this.handle(pdu);
+      }
+    } catch {
+      // A bug here must cost one connection, never the process.
+      this.host.stats.internalErrors++;
+      this.destroy();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async handle(pdu: Buffer): Promise<void> {
+    const h = header.decode(pdu);
+    if (
+      h.rpcVers !== RPC_VERSION ||
+      h.rpcVersMinor !== RPC_VERSION_MINOR ||
+      h.drep !== DREP_LITTLE_ENDIAN ||
+      h.authLength !== 0 ||
+      (h.pfcFlags & PFC_FIRST_LAST) !== PFC_FIRST_LAST
+    ) {
+      this.protocolError();
+      return;
+    }
+    switch (h.ptype) {
+      case PTYPE.bind:
+      case PTYPE.alterContext:
+        await this.handleBind(pdu, h);
+        return;
+      case PTYPE.request:
+        await this.handleRequest(pdu, h);
+        return;
+      default:
+        this.protocolError();
+    }
+  }
+
+  private async handleBind(pdu: Buffer, h: RpcHeader): Promise<void> {
+    const isBind = h.ptype === PTYPE.bind;
+    let offer;
+    try {
+      offer = (isBind ? bind : alterContext).decode(pdu);
+    } catch {
+      this.protocolError();
+      return;
+    }
+    const config = this.host.config();
+    const fault = config.fault;
+    const { results, accepted } = answerContexts(offer.contexts, config.ndr64);
+    if (isBind && this.assocGroupId === 0)
+      this.assocGroupId = offer.assocGroupId || randomInt(1, 0x7fffffff);
+    const ack = (isBind ? bindAck : alterContextResp).encode({
+      callId: h.callId,
+      // Echo the client's concurrent-multiplex bit, as vlmcsd does.
+      pfcFlags: PFC_FIRST_LAST | (offer.pfcFlags & PFC.concurrentMultiplex),
+      maxXmitFrag: offer.maxXmitFrag,
+      maxRecvFrag: offer.maxRecvFrag,
+      assocGroupId: this.assocGroupId,
+      // The bind_ack names the port; vlmcsd's alter_context_resp leaves sec_addr empty.
+      secAddr: isBind ? String(this.host.port) : '',
+      results,
+    });
+    await this.sleep(config.delays.bindAck);
+    if (fault !== null && faultHitsBind(fault)) {
+      this.host.stats.faultsServed++;
+      if (fault.mode === 'bind_nak') {
+        this.write(
+          bindNak.encode({
+            callId: h.callId,
+            rejectReason: fault.code ?? DEFAULT_FAULT_CODES.bind_nak ?? 0,
+          }),
+        );
+      } else {
+        this.write(this.badBytes(fault, ack, PTYPE.bindAck, h.callId));
+      }
+      return;
+    }
+    for (const [id, syntax] of accepted) this.contexts.set(id, syntax);
+    this.write(ack);
+  }
+
+  /** garbage, partial_pdu, oversized_frag_length: the bytes sent instead of `answer`. */
+  private badBytes(fault: LabFaultSpec, answer: Buffer, ptype: number, callId: number): Buffer {
+    if (fault.mode === 'garbage') return garbageBytes();
+    if (fault.mode === 'partial_pdu') return partialPdu(answer);
+    return oversizedHeader(ptype, callId);
+  }
+
+  private rpcFault(h: RpcHeader, contextId: number, status: number): void {
+    this.host.stats.rpcFaults++;
+    // vlmcsd: FIRST|LAST|DID_NOT_EXECUTE, alloc_hint = PDU length (the encoder's defaults).
+    this.write(faultPdu.encode({ callId: h.callId, contextId, status }));
+  }
+
+  private async handleRequest(pdu: Buffer, h: RpcHeader): Promise<void> {
+    let call;
+    try {
+      call = requestPdu.decode(pdu);
+    } catch {
+      this.protocolError();
+      return;
+    }
+    this.host.stats.requests++;
+    const syntax = this.contexts.get(call.contextId);
+    if (syntax === undefined) {
+      this.rpcFault(h, call.contextId, FAULT_STATUS.unk_if);
+      return;
+    }
+    if (call.opnum !== KMS_OPNUM_REQUEST_ACTIVATION) {
+      this.rpcFault(h, call.contextId, FAULT_STATUS.op_rng_error);
+      return;
+    }
+    let payload: Buffer;
+    try {
+      payload = requestStub(syntax).decode(call.stub).payload;
+    } catch {
+      this.rpcFault(h, call.contextId, FAULT_STATUS.bad_stub_data);
+      return;
+    }
+
+    const config = this.host.config();
+    const decision = this.host.decide(payload);
+    const slug = decision.product?.slug ?? null;
+    const fault =
+      config.fault !== null &&
+      REQUEST_MODES.has(config.fault.mode) &&
+      !faultHitsBind(config.fault) &&
+      faultHitsProduct(config.fault, slug)
+        ? config.fault
+        : null;
+    if (fault !== null) this.host.stats.faultsServed++;
+
+    if (fault?.mode === 'close_after_bind') {
+      this.destroy();
+      return;
+    }
+    if (fault?.mode === 'fault_pdu') {
+      await this.sleep(config.delays.response);
+      this.rpcFault(h, call.contextId, fault.code ?? DEFAULT_FAULT_CODES.fault_pdu ?? 0);
+      return;
+    }
+
+    let stubPayload: Buffer | null = null;
+    let hresult = 0;
+    if (fault?.mode === 'hresult') {
+      hresult = fault.code ?? DEFAULT_FAULT_CODES.hresult ?? 0;
+      this.host.stats.refusals++;
+    } else if (decision.kind === 'refuse') {
+      hresult = decision.hresult;
+      this.host.stats.refusals++;
+    } else {
+      stubPayload = this.host.answer(decision);
+      this.host.stats.responses++;
+      if (fault?.mode === 'undecryptable') stubPayload = makeUndecryptable(stubPayload);
+      if (fault?.mode === 'unverifiable') stubPayload = makeUnverifiable(stubPayload);
+    }
+
+    let callId = h.callId;
+    if (fault?.mode === 'wrong_call_id') {
+      // Never 1: vlmcs (and so the monitor) tolerates call_id 1 as a known Wine bug.
+      callId = (h.callId + 0x100) >>> 0;
+      if (callId === 1) callId = 0x100;
+    }
+    const answer = responsePdu.encode({
+      callId,
+      contextId: call.contextId,
+      stub: responseStub(syntax).encode({ payload: stubPayload, hresult }),
+    });
+    await this.sleep(config.delays.response);
+    if (fault?.mode === 'slow_drip') {
+      this.drip(answer, 0, fault.intervalMs ?? DEFAULT_DRIP_INTERVAL_MS);
+    } else if (
+      fault !== null &&
+      ['garbage', 'partial_pdu', 'oversized_frag_length'].includes(fault.mode)
+    ) {
+      this.write(this.badBytes(fault, answer, PTYPE.response, h.callId));
+    } else {
+      this.write(answer);
+    }
+  }
+
+  /** Sends `bytes` one at a time, `intervalMs` apart; stops when the connection closes. */
+  private drip(bytes: Buffer, from: number, intervalMs: number): void {
+    if (from >= bytes.length || this.closed) return;
+    this.write(bytes.subarray(from, from + 1));
+    this.later(intervalMs, () => this.drip(bytes, from + 1, intervalMs));
+  }
+}
