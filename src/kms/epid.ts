@@ -1,0 +1,152 @@
+/**
+ * The ePID (extended product ID) a KMS host returns, e.g.
+ * `06401-00206-271-298329-03-1033-9600.0000-2922017` (kms-protocol.md §5.6):
+ * platform ID, CSVLK group ID, key ID (3+6 digits), license channel, host LCID, host OS
+ * build, and day-of-year + year of the CSVLK's installation. It comes from the host, so the
+ * parser treats it as hostile: anything unexpected ends in KmsDecodeError('malformed').
+ */
+import { KmsDecodeError, requireBytes } from './errors.js';
+import { windowsNameForBuild } from './host-os.js';
+
+export interface Epid {
+  /** The text as the host sent it. */
+  raw: string;
+  /** Part 1: the host OS platform (55041, 5426, 6401, 3612). */
+  platformId: number;
+  /** `platformId` in words, null when unknown. */
+  platform: string | null;
+  /** Part 2: the CSVLK group (206 for most Windows 8+ and Office 2013+ host keys). */
+  groupId: number;
+  /** Parts 3+4 as one 9-digit number: the range tells which CSVLK is installed. */
+  keyId: number;
+  /** Part 5: license channel, 3 = volume (CSVLK). */
+  channel: number;
+  /** Part 6: host locale, decimal (1033 = en-US). */
+  lcid: number;
+  /** Part 7 before the dot: the host OS build. */
+  hostBuild: number;
+  /** The host OS from the build, e.g. 'Windows Server 2019 / Windows 10 1809'. */
+  hostOs: string | null;
+  /**
+   * Part 8 (DDDYYYY) as a UTC date: when the CSVLK was installed or activated on the host
+   * (inferred; Microsoft does not document it). Null when the day does not exist that year.
+   */
+  keyInstallDate: Date | null;
+  /** The CSVLK the group and key ID ranges suggest (py-kms / vlmcsd data), or null. */
+  csvlkHint: string | null;
+}
+
+/** A response carries at most 128 bytes of UTF-16 including the NUL: 63 characters. */
+export const MAX_EPID_LENGTH = 63;
+
+const EPID_PATTERN =
+  /^(\d{5})-(\d{5})-(\d{3})-(\d{6})-(\d{2})-(\d{1,5})-(\d{4,5})\.(\d{4})-(\d{3})(\d{4})$/;
+
+const PLATFORMS: ReadonlyMap<number, string> = new Map([
+  [55041, 'Windows Vista / 7 / Server 2008 / 2008 R2'],
+  [5426, 'Windows 8 / Server 2012'],
+  [6401, 'Windows 8.1 / Server 2012 R2'],
+  [3612, 'Windows 10 / 11 / Server 2016-2025'],
+]);
+
+/** Groups whose ID alone names the CSVLK. */
+const GROUP_HINTS: ReadonlyMap<number, string> = new Map([
+  [96, 'Office 2010'],
+  [152, 'Windows Server 2008'],
+  [168, 'Windows Server 2008 R2'],
+  [172, 'Windows 7'],
+  [3858, 'Windows 10 China Government'],
+  [4573, 'Windows Server 2022'],
+  [4918, 'Windows Server 2025'],
+]);
+
+/** Key ID ranges within group 206 (py-kms / vlmcsd data; inclusive). */
+const GROUP_206_RANGES: readonly [number, number, string][] = [
+  [271_000_000, 310_999_999, 'Windows Server 2012 R2'],
+  [437_000_000, 458_999_999, 'Office 2016'],
+  [491_000_000, 530_999_999, 'Windows Server 2016'],
+  [551_000_000, 570_999_999, 'Windows Server 2019'],
+  [571_000_000, 590_999_999, 'Office LTSC 2021'],
+  // py-kms hands out this range for Office LTSC 2024 too (unverified).
+  [666_000_000, 685_999_999, 'Office 2019'],
+];
+
+export function csvlkHint(groupId: number, keyId: number): string | null {
+  if (groupId === 206) {
+    for (const [low, high, name] of GROUP_206_RANGES)
+      if (keyId >= low && keyId <= high) return name;
+    return null;
+  }
+  return GROUP_HINTS.get(groupId) ?? null;
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** Day `day` (1-based) of `year` at 00:00 UTC, or null if that day does not exist. */
+function dayOfYear(day: number, year: number): Date | null {
+  if (day < 1 || day > (isLeapYear(year) ? 366 : 365) || year < 1970) return null;
+  return new Date(Date.UTC(year, 0, day));
+}
+
+/** Parses an ePID; throws KmsDecodeError('malformed') for anything else. */
+export function parseEpid(text: unknown): Epid {
+  if (typeof text !== 'string') throw new KmsDecodeError('malformed', 'ePID is not a string');
+  if (text.length > MAX_EPID_LENGTH) {
+    throw new KmsDecodeError('malformed', `ePID longer than ${MAX_EPID_LENGTH} characters`);
+  }
+  const m = EPID_PATTERN.exec(text);
+  if (m === null) throw new KmsDecodeError('malformed', `not an ePID: ${JSON.stringify(text)}`);
+  const part = (i: number): number => Number(m[i]);
+  const platformId = part(1);
+  const groupId = part(2);
+  const keyId = part(3) * 1_000_000 + part(4);
+  const hostBuild = part(7);
+  return {
+    raw: text,
+    platformId,
+    platform: PLATFORMS.get(platformId) ?? null,
+    groupId,
+    keyId,
+    channel: part(5),
+    lcid: part(6),
+    hostBuild,
+    hostOs: windowsNameForBuild(hostBuild),
+    keyInstallDate: dayOfYear(part(9), part(10)),
+    csvlkHint: csvlkHint(groupId, keyId),
+  };
+}
+
+/** parseEpid, or null for text that is not an ePID. */
+export function tryParseEpid(text: unknown): Epid | null {
+  try {
+    return parseEpid(text);
+  } catch (e) {
+    if (e instanceof KmsDecodeError) return null;
+    throw e;
+  }
+}
+
+/** The 8 HWID bytes at `offset` as 16 uppercase hex digits in byte order (as vlmcs prints). */
+export function formatHwid(bytes: Uint8Array, offset = 0): string {
+  requireBytes(bytes, offset, 8, 'HWID');
+  return Buffer.from(bytes.subarray(offset, offset + 8))
+    .toString('hex')
+    .toUpperCase();
+}
+
+/**
+ * The reverse, for configuration and the lab host: 16 hex digits, optionally separated by
+ * spaces, colons or dashes (vlmcsd writes `36 4F 46 3A 88 63 D3 5F`).
+ */
+export function parseHwid(text: string): Buffer {
+  const digits = typeof text === 'string' && text.length <= 64 ? text.replace(/[\s:-]/g, '') : '';
+  if (!/^[0-9a-fA-F]{16}$/.test(digits)) {
+    throw new KmsDecodeError(
+      'malformed',
+      `HWID must be 16 hex digits, got ${JSON.stringify(text)}`,
+    );
+  }
+  return Buffer.from(digits, 'hex');
+}
