@@ -2,8 +2,9 @@
  * How the lab host answers the presentation contexts of a bind or alter-context, as vlmcsd
  * does (kms-protocol.md §2.3):
  * - a context for another interface → provider rejection, reason 1 (abstract syntax);
- * - BTFN → negotiate_ack with the offered features it supports (0x03), when enabled;
- * - NDR64 → accepted when enabled; NDR32 → accepted, except that a host supporting NDR64
+ * - BTFN → negotiate_ack with the offered features it supports (0x03), when enabled, else
+ *   rejected (reason 2) like `vlmcsd -B0`;
+ * - NDR64 → accepted when enabled (else rejected like `vlmcsd -N0`); NDR32 → accepted, except that a host supporting NDR64
  *   rejects it (reason 2) when the same bind also offers NDR64, so the client has to speak
  *   NDR64 or ask for NDR32 again with an alter-context;
  * - anything else → provider rejection, reason 2 (transfer syntax).
@@ -54,8 +55,9 @@ function acceptance(syntax: SyntaxId): ContextResult {
 
 export function answerContexts(
   contexts: readonly PresentationContext[],
-  ndr64Enabled: boolean,
+  support: { ndr64: boolean; btfn: boolean },
 ): ContextAnswer {
+  const ndr64Enabled = support.ndr64;
   const isKms = (c: PresentationContext): boolean => same(c.abstractSyntax, KMS_INTERFACE);
   const ndr64Offered = ndr64Enabled && contexts.some((c) => isKms(c) && offers(c, NDR64_SYNTAX));
   const accepted = new Map<number, NdrSyntax>();
@@ -63,7 +65,7 @@ export function answerContexts(
     if (!isKms(c)) return rejection(PROVIDER_REASON.abstractSyntaxNotSupported);
     const btfn = c.transferSyntaxes.find((t) => isBtfnSyntax(t.uuid));
     if (btfn !== undefined) {
-      if (!ndr64Enabled) return rejection(PROVIDER_REASON.proposedTransferSyntaxesNotSupported);
+      if (!support.btfn) return rejection(PROVIDER_REASON.proposedTransferSyntaxesNotSupported);
       return {
         result: CONTEXT_RESULT.negotiateAck,
         reason: btfnFeatures(btfn.uuid) & SUPPORTED_BTFN_FEATURES,

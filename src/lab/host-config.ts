@@ -48,10 +48,12 @@ export interface LabKmsHostSettings {
   /** Protocol versions served; any other version gets 0x8007000D (default [4, 5, 6]). */
   protocols?: readonly number[];
   /**
-   * Accept NDR64 (and answer BTFN) when a client offers it, as vlmcsd does by default;
-   * false rejects both, like `vlmcsd -N0 -B0`.
+   * Accept NDR64 when a client offers it (and then reject NDR32 in the same bind), as
+   * vlmcsd does by default; false rejects NDR64 like `vlmcsd -N0`. Default true.
    */
   ndr64?: boolean;
+  /** Answer bind-time feature negotiation (BTFN); false rejects it like `vlmcsd -B0`. Default true. */
+  btfn?: boolean;
   /** Refuse requests whose client time is further than this from the host's (0xC004F06C). */
   maxClockSkewMinutes?: number | null;
 }
@@ -83,6 +85,7 @@ export interface LabHostConfig {
   fault: LabFaultSpec | null;
   protocols: ReadonlySet<number>;
   ndr64: boolean;
+  btfn: boolean;
   maxClockSkewMinutes: number | null;
 }
 
@@ -141,6 +144,7 @@ export function defaultLabHostConfig(): LabHostConfig {
     fault: null,
     protocols: new Set([4, 5, 6]),
     ndr64: true,
+    btfn: true,
     maxClockSkewMinutes: null,
   };
 }
@@ -213,6 +217,7 @@ export function applyLabSettings(base: LabHostConfig, settings: LabKmsHostSettin
     next.protocols = new Set(settings.protocols);
   }
   if (settings.ndr64 !== undefined) next.ndr64 = settings.ndr64;
+  if (settings.btfn !== undefined) next.btfn = settings.btfn;
   if (settings.maxClockSkewMinutes !== undefined) {
     const skew = settings.maxClockSkewMinutes;
     if (skew !== null && (!Number.isFinite(skew) || skew < 0))

@@ -237,13 +237,13 @@ export class LabKmsSession {
     }
     const config = this.host.config();
     const fault = config.fault;
-    const { results, accepted } = answerContexts(offer.contexts, config.ndr64);
+    const { results, accepted } = answerContexts(offer.contexts, config);
     if (isBind && this.assocGroupId === 0)
       this.assocGroupId = offer.assocGroupId || randomInt(1, 0x7fffffff);
     const ack = (isBind ? bindAck : alterContextResp).encode({
       callId: h.callId,
-      // Echo the client's concurrent-multiplex bit, as vlmcsd does.
-      pfcFlags: PFC_FIRST_LAST | (offer.pfcFlags & PFC.concurrentMultiplex),
+      // vlmcsd echoes the client's concurrent-multiplex bit on the bind_ack only.
+      pfcFlags: PFC_FIRST_LAST | (isBind ? offer.pfcFlags & PFC.concurrentMultiplex : 0),
       maxXmitFrag: offer.maxXmitFrag,
       maxRecvFrag: offer.maxRecvFrag,
       assocGroupId: this.assocGroupId,
