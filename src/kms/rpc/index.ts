@@ -49,3 +49,5 @@ export { chooseContext } from './context-decision.js';
 export type { ContextDecision } from './context-decision.js';
 export { RpcFramer, DEFAULT_MAX_PDU_SIZE } from './framer.js';
 export type { RpcFramerOptions } from './framer.js';
+export { answerBindContexts, routeRequest } from './server.js';
+export type { BindAnswer, BindAnswerOptions, RequestRoute } from './server.js';

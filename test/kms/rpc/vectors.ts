@@ -36,6 +36,7 @@ export interface VectorRun {
 export interface CaptureFile {
   file: string;
   name: string;
+  vlmcsd_options?: string[];
   runs: VectorRun[];
 }
 
