@@ -1,0 +1,68 @@
+/**
+ * Turns what a probe learned about one product into the KmsProductResult of the DESIGN.md
+ * contract: every field filled (null where the exchange did not get that far), the ePID
+ * decoded into host build and key install date, durations in seconds.
+ */
+import { tryParseEpid } from '../epid.js';
+import type { KmsResponse } from '../messages/index.js';
+import { ProbeFailure } from './failure.js';
+import type { ProbeTarget } from './options.js';
+import type { KmsProductSpec, KmsProtocolVersion } from './product-spec.js';
+import type { KmsProductResult, PhaseDurations } from './result.js';
+
+export interface ProductResultInput {
+  target: ProbeTarget;
+  address: string | null;
+  product: KmsProductSpec;
+  protocol: KmsProtocolVersion | null;
+  response: KmsResponse | null;
+  failure: ProbeFailure | null;
+  phases: PhaseDurations;
+  timestamp: Date;
+}
+
+/** Microsecond resolution is plenty and keeps the JSON readable. */
+export function roundSeconds(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e6;
+}
+
+function roundPhases(phases: PhaseDurations): PhaseDurations {
+  const out: PhaseDurations = {};
+  if (phases.connect !== undefined) out.connect = roundSeconds(phases.connect);
+  if (phases.bind !== undefined) out.bind = roundSeconds(phases.bind);
+  if (phases.request !== undefined) out.request = roundSeconds(phases.request);
+  return out;
+}
+
+const NO_ANSWER = new ProbeFailure('malformed', 'the exchange ended without an answer');
+
+export function buildProductResult(input: ProductResultInput): KmsProductResult {
+  const { response, failure } = input;
+  const success = response !== null && failure === null;
+  const epid = response === null ? null : tryParseEpid(response.epid);
+  const phases = roundPhases(input.phases);
+  // This product's cost: the connection's connect and bind (shared when several products
+  // use one connection) plus its own request(s), comparable to a one-product probe.
+  const duration =
+    (input.phases.connect ?? 0) + (input.phases.bind ?? 0) + (input.phases.request ?? 0);
+  return {
+    host: input.target.host,
+    port: input.target.port,
+    address: input.address,
+    product: input.product.slug,
+    success,
+    protocol: input.protocol,
+    epid: response?.epid ?? null,
+    hwid: response?.hwid ?? null,
+    hostBuild: epid?.hostBuild ?? null,
+    keyInstallDate: epid?.keyInstallDate?.toISOString().slice(0, 10) ?? null,
+    activeClients: response?.activeClients ?? null,
+    threshold: input.product.nPolicy,
+    activationIntervalMinutes: response?.activationIntervalMinutes ?? null,
+    renewalIntervalMinutes: response?.renewalIntervalMinutes ?? null,
+    durationSeconds: roundSeconds(duration),
+    phases,
+    timestamp: input.timestamp.toISOString(),
+    error: success ? null : (failure ?? NO_ANSWER).toKmsError(),
+  };
+}

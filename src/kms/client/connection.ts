@@ -1,0 +1,258 @@
+/**
+ * One TCP connection to a KMS host, used as a strict request/answer channel: `call` writes a
+ * PDU and waits for the next whole PDU, under a timeout. Every way the connection can go
+ * wrong becomes one ProbeFailure, recorded once; after that the connection is dead (a late
+ * answer would pair with the wrong request) and every further call fails the same way.
+ *
+ * Cleanup is owned here: `open` either returns a connected RpcConnection or rejects after its
+ * socket has closed, and `close` destroys the socket, drops the abort listener and resolves
+ * only once the socket's 'close' event has fired, so no handle outlives a probe.
+ */
+import net from 'node:net';
+import { KmsDecodeError } from '../errors.js';
+import type { Deadline } from './deadline.js';
+import { ProbeFailure } from './failure.js';
+import type { ProbeTarget } from './options.js';
+import { PduReader } from './pdu-reader.js';
+
+export type CallPhase = 'bind' | 'request';
+
+export interface ConnectSettings {
+  connectMs: number;
+  deadline: Deadline;
+  signal?: AbortSignal;
+}
+
+interface Waiter {
+  resolve(pdu: Buffer): void;
+  reject(failure: ProbeFailure): void;
+  timer: NodeJS.Timeout;
+}
+
+/** Errors before the connection is up: what the admin should look at. */
+function connectFailure(error: NodeJS.ErrnoException, where: string): ProbeFailure {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return new ProbeFailure(
+        'connect_refused',
+        `${where} refused the connection (nothing listens there)`,
+      );
+    case 'ETIMEDOUT':
+      return new ProbeFailure('connect_timeout', `connecting to ${where} timed out in the OS`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+      return new ProbeFailure(
+        'network',
+        `cannot resolve the host name of ${where} (${error.code})`,
+      );
+    default:
+      return new ProbeFailure('network', `connecting to ${where}: ${error.message}`);
+  }
+}
+
+/** Errors once connected. A reset is the host dropping the exchange, like a close. */
+function streamFailure(error: NodeJS.ErrnoException, where: string): ProbeFailure {
+  if (error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+    return new ProbeFailure('connection_closed', `${where} reset the connection (${error.code})`);
+  }
+  return new ProbeFailure('network', `${where}: ${error.message}`);
+}
+
+function label(target: ProbeTarget): string {
+  const host = net.isIP(target.host) === 6 ? `[${target.host}]` : target.host;
+  return `${host}:${target.port}`;
+}
+
+export class RpcConnection {
+  private readonly socket = new net.Socket();
+  private readonly reader = new PduReader();
+  private readonly queue: Buffer[] = [];
+  private readonly closed: Promise<void>;
+  private waiter: Waiter | null = null;
+  private failure: ProbeFailure | null = null;
+  private connected = false;
+  /** Bytes received since the current call started (for messages and the stale-retry rule). */
+  private receivedInCall = 0;
+  private callsDone = 0;
+  readonly where: string;
+
+  private constructor(
+    private readonly target: ProbeTarget,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.where = label(target);
+    this.closed = new Promise((resolve) => this.socket.once('close', () => resolve()));
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket.on('error', (error: NodeJS.ErrnoException) =>
+      this.fail(
+        this.connected ? streamFailure(error, this.where) : connectFailure(error, this.where),
+      ),
+    );
+    this.socket.on('end', () => this.fail(this.closedFailure()));
+    this.socket.on('close', () => this.fail(this.closedFailure()));
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** Connects within the connect timeout (and the overall deadline). Throws ProbeFailure. */
+  static async open(target: ProbeTarget, settings: ConnectSettings): Promise<RpcConnection> {
+    if (settings.signal?.aborted)
+      throw new ProbeFailure('aborted', 'probe aborted before connecting');
+    const connection = new RpcConnection(target, settings.signal);
+    try {
+      await connection.connect(settings);
+      return connection;
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
+  }
+
+  /** The IP address connected to, or null before the connection is up. */
+  get address(): string | null {
+    return this.connected ? (this.socket.remoteAddress ?? null) : null;
+  }
+
+  /** The failure that ended this connection, or null while it is usable. */
+  get broken(): ProbeFailure | null {
+    return this.failure;
+  }
+
+  /** Answers fully received on this connection. */
+  get completedCalls(): number {
+    return this.callsDone;
+  }
+
+  /** Bytes of the current (or last) call's answer that arrived. */
+  get bytesReceived(): number {
+    return this.receivedInCall;
+  }
+
+  private connect(settings: ConnectSettings): Promise<void> {
+    const budget = settings.deadline.budget(settings.connectMs);
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.fail(
+          new ProbeFailure(
+            'connect_timeout',
+            `no TCP connection to ${this.where} within ${settings.deadline.describe(budget, 'connect', settings.connectMs)}`,
+          ),
+        );
+      }, budget.ms);
+      this.waiter = {
+        timer,
+        resolve: () => resolve(),
+        reject,
+      };
+      this.socket.setNoDelay(true);
+      this.socket.connect(
+        { host: this.target.address ?? this.target.host, port: this.target.port },
+        () => {
+          if (this.failure !== null) return;
+          this.connected = true;
+          const waiter = this.waiter;
+          this.waiter = null;
+          if (waiter) {
+            clearTimeout(waiter.timer);
+            waiter.resolve(Buffer.alloc(0));
+          }
+        },
+      );
+    });
+  }
+
+  /**
+   * Sends `pdu` and resolves with the next whole PDU the host sends. Rejects with a
+   * ProbeFailure on timeout, close, socket error, abort or non-RPC bytes; all of them end
+   * the connection.
+   */
+  call(pdu: Buffer, phase: CallPhase, phaseMs: number, deadline: Deadline): Promise<Buffer> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    if (this.queue.length > 0) {
+      const failure = new ProbeFailure(
+        'unexpected',
+        `${this.where} sent ${this.queue.length} PDU(s) nobody asked for`,
+      );
+      this.fail(failure);
+      return Promise.reject(failure);
+    }
+    const budget = deadline.budget(phaseMs);
+    this.receivedInCall = 0;
+    return new Promise<Buffer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const what = phase === 'bind' ? 'bind answer' : 'response';
+        const got = this.receivedInCall > 0 ? ` (${this.receivedInCall} bytes of it arrived)` : '';
+        this.fail(
+          new ProbeFailure(
+            'timeout',
+            `no complete ${what} from ${this.where} within ${deadline.describe(budget, phase, phaseMs)}${got}`,
+          ),
+        );
+      }, budget.ms);
+      this.waiter = { timer, resolve, reject };
+      this.socket.write(pdu);
+    });
+  }
+
+  /** Destroys the socket and resolves once it has closed. Safe to call more than once. */
+  async close(): Promise<void> {
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.fail(new ProbeFailure('aborted', 'connection closed by the probe'));
+    this.socket.destroy();
+    await this.closed;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.failure !== null) return;
+    this.receivedInCall += chunk.length;
+    let pdus: Buffer[];
+    try {
+      pdus = this.reader.push(chunk);
+    } catch (error) {
+      const message = error instanceof KmsDecodeError ? error.message : String(error);
+      this.fail(
+        new ProbeFailure('malformed', `${this.where} sent bytes that are not RPC: ${message}`),
+      );
+      return;
+    }
+    this.queue.push(...pdus);
+    this.deliver();
+  }
+
+  private deliver(): void {
+    const waiter = this.waiter;
+    const pdu = this.queue.shift();
+    if (waiter === null || pdu === undefined) {
+      if (pdu !== undefined) this.queue.unshift(pdu);
+      return;
+    }
+    this.waiter = null;
+    clearTimeout(waiter.timer);
+    this.callsDone += 1;
+    waiter.resolve(pdu);
+  }
+
+  private readonly onAbort = (): void => {
+    this.fail(new ProbeFailure('aborted', 'probe aborted'));
+  };
+
+  private closedFailure(): ProbeFailure {
+    if (!this.connected)
+      return new ProbeFailure('network', `${this.where} closed before connecting`);
+    const partial = this.reader.buffered > 0 ? ` after ${this.reader.buffered} bytes of a PDU` : '';
+    return new ProbeFailure('connection_closed', `${this.where} closed the connection${partial}`);
+  }
+
+  /** Records the first failure, ends the connection and fails the pending wait, if any. */
+  private fail(failure: ProbeFailure): void {
+    if (this.failure !== null) return;
+    this.failure = failure;
+    this.socket.destroy();
+    const waiter = this.waiter;
+    this.waiter = null;
+    if (waiter) {
+      clearTimeout(waiter.timer);
+      waiter.reject(failure);
+    }
+  }
+}

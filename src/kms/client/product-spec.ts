@@ -1,0 +1,20 @@
+/**
+ * What the client needs to know about a product to ask a host about it. Deliberately the
+ * bare wire fields, so built-in products, custom products from the configuration and the
+ * lab's made-up products all fit without the client knowing the product table.
+ */
+export type KmsProtocolVersion = 4 | 5 | 6;
+
+export interface KmsProductSpec {
+  /** The `product` label of results and metrics. */
+  readonly slug: string;
+  readonly applicationId: string;
+  /** What the host accepts or refuses (kms-protocol.md §6.2). */
+  readonly kmsCountedId: string;
+  /** Informational for the host; any SKU of the group works. */
+  readonly skuId: string;
+  /** The genuine N policy (25 / 5 / 5): sent on the wire and reported as the threshold. */
+  readonly nPolicy: number;
+  /** The protocol version real clients of the group send; the first one tried. */
+  readonly protocol: KmsProtocolVersion;
+}

@@ -1,0 +1,55 @@
+/**
+ * Shared pieces of the KMS client tests: a fixed identity, short timeouts, the lab
+ * products by slug, and the leak check (sockets and timers before and after a probe).
+ */
+import assert from 'node:assert/strict';
+import { resolveIdentity } from '../../../src/kms/client/index.js';
+import type { KmsTimeouts } from '../../../src/kms/client/index.js';
+import { findLabProduct } from '../../../src/lab/index.js';
+import type { LabProduct } from '../../../src/lab/index.js';
+
+/** The identity every test probe uses: one stable CMID, as in production. */
+export const TEST_IDENTITY = resolveIdentity({ hostname: 'kms-client-test' });
+
+export const FAST: KmsTimeouts = { connectMs: 1000, bindMs: 400, requestMs: 400, overallMs: 2000 };
+
+export function lab(slug: string): LabProduct {
+  const product = findLabProduct(slug);
+  assert.ok(product, `lab product ${slug}`);
+  return product;
+}
+
+export function resources(): string[] {
+  return process.getActiveResourcesInfo().slice().sort();
+}
+
+async function tick(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Snapshot to compare against after the work. The lab host runs in this process too, and
+ * its side of a connection closes when our FIN arrives, a moment after the probe resolved:
+ * so the check polls briefly (a real leak never goes away).
+ */
+export async function snapshot(): Promise<string[]> {
+  await tick();
+  return resources();
+}
+
+export async function assertNoLeaks(before: string[], waitMs = 1000): Promise<void> {
+  const until = Date.now() + waitMs;
+  await tick();
+  while (Date.now() < until) {
+    if (JSON.stringify(resources()) === JSON.stringify(before)) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.deepEqual(resources(), before, 'a socket or timer outlived the probe');
+}
+
+/** Milliseconds `work` takes. */
+export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - started };
+}
