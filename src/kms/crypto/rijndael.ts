@@ -173,6 +173,16 @@ export function roundKeys(key: Uint8Array): RoundKeys {
   return roundKeysFromSchedule(expandKey(key));
 }
 
+/** One output column of the last round: byte i of the result comes from word i's row i. */
+function subWord(box: Uint8Array, a: number, b: number, c: number, d: number): number {
+  return (
+    (box[a >>> 24]! << 24) |
+    (box[(b >>> 16) & 0xff]! << 16) |
+    (box[(c >>> 8) & 0xff]! << 8) |
+    box[d & 0xff]!
+  );
+}
+
 function load(b: Uint8Array, o: number): number {
   return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 }
@@ -232,16 +242,10 @@ export function encryptBlock(
     s3 = t3 >>> 0;
   }
   // Last round: SubBytes + ShiftRows only.
-  const f = (a: number, b: number, c: number, d: number, key: number): number =>
-    ((SBOX[a >>> 24]! << 24) |
-      (SBOX[(b >>> 16) & 0xff]! << 16) |
-      (SBOX[(c >>> 8) & 0xff]! << 8) |
-      SBOX[d & 0xff]!) ^
-    key;
-  const o0 = f(s0, s1, s2, s3, rk[k]!);
-  const o1 = f(s1, s2, s3, s0, rk[k + 1]!);
-  const o2 = f(s2, s3, s0, s1, rk[k + 2]!);
-  const o3 = f(s3, s0, s1, s2, rk[k + 3]!);
+  const o0 = subWord(SBOX, s0, s1, s2, s3) ^ rk[k]!;
+  const o1 = subWord(SBOX, s1, s2, s3, s0) ^ rk[k + 1]!;
+  const o2 = subWord(SBOX, s2, s3, s0, s1) ^ rk[k + 2]!;
+  const o3 = subWord(SBOX, s3, s0, s1, s2) ^ rk[k + 3]!;
   store(dst, dstOff, o0);
   store(dst, dstOff + 4, o1);
   store(dst, dstOff + 8, o2);
@@ -292,16 +296,10 @@ export function decryptBlock(
     s2 = t2 >>> 0;
     s3 = t3 >>> 0;
   }
-  const f = (a: number, b: number, c: number, d: number, key: number): number =>
-    ((INV_SBOX[a >>> 24]! << 24) |
-      (INV_SBOX[(b >>> 16) & 0xff]! << 16) |
-      (INV_SBOX[(c >>> 8) & 0xff]! << 8) |
-      INV_SBOX[d & 0xff]!) ^
-    key;
-  const o0 = f(s0, s3, s2, s1, rk[k]!);
-  const o1 = f(s1, s0, s3, s2, rk[k + 1]!);
-  const o2 = f(s2, s1, s0, s3, rk[k + 2]!);
-  const o3 = f(s3, s2, s1, s0, rk[k + 3]!);
+  const o0 = subWord(INV_SBOX, s0, s3, s2, s1) ^ rk[k]!;
+  const o1 = subWord(INV_SBOX, s1, s0, s3, s2) ^ rk[k + 1]!;
+  const o2 = subWord(INV_SBOX, s2, s1, s0, s3) ^ rk[k + 2]!;
+  const o3 = subWord(INV_SBOX, s3, s2, s1, s0) ^ rk[k + 3]!;
   store(dst, dstOff, o0);
   store(dst, dstOff + 4, o1);
   store(dst, dstOff + 8, o2);

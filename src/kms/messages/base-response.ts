@@ -48,32 +48,71 @@ function encodingLength(value: BaseResponse): number {
   return BASE_RESPONSE_FIXED + (value.epid.length + 1) * 2;
 }
 
-function encode(value: BaseResponse, buf?: Buffer, offset = 0): Buffer {
-  const epid = encodeUtf16z(value.epid, EPID_MAX_BYTES, 'ePID');
+/** Count and intervals: the part of a base response the host chooses. */
+export interface BaseResponseNumbers {
+  activeClients: number;
+  activationIntervalMinutes: number;
+  renewalIntervalMinutes: number;
+}
+
+/** Writes everything but the two echoes; returns the echo offsets for the caller to fill. */
+function writeFields(
+  version: KmsVersion,
+  epidText: string,
+  numbers: BaseResponseNumbers,
+  buf: Buffer | undefined,
+  offset: number,
+): { out: Buffer; cmid: number; clientTime: number; length: number } {
+  const epid = encodeUtf16z(epidText, EPID_MAX_BYTES, 'ePID');
   const length = BASE_RESPONSE_FIXED + epid.length;
   const out = buf ?? Buffer.alloc(length);
   if (!Number.isInteger(offset) || offset < 0 || offset + length > out.length) {
     throw new RangeError(`base response needs ${length} bytes at offset ${offset}`);
   }
   const o = baseResponseOffsets(epid.length);
-  writeVersion(out, offset, value.version);
+  writeVersion(out, offset, version);
   out.writeUInt32LE(epid.length, offset + 4);
   epid.copy(out, offset + 8);
-  guid.encode(value.cmid, out, offset + o.cmid);
-  filetime.encode(value.clientTime, out, offset + o.clientTime);
-  out.writeUInt32LE(checkU32(value.activeClients, 'activeClients'), offset + o.activeClients);
+  out.writeUInt32LE(checkU32(numbers.activeClients, 'activeClients'), offset + o.activeClients);
   out.writeUInt32LE(
-    checkU32(value.activationIntervalMinutes, 'activationIntervalMinutes'),
+    checkU32(numbers.activationIntervalMinutes, 'activationIntervalMinutes'),
     offset + o.activationInterval,
   );
   out.writeUInt32LE(
-    checkU32(value.renewalIntervalMinutes, 'renewalIntervalMinutes'),
+    checkU32(numbers.renewalIntervalMinutes, 'renewalIntervalMinutes'),
     offset + o.renewalInterval,
   );
-  encode.bytes = length;
-  return out;
+  return { out, cmid: offset + o.cmid, clientTime: offset + o.clientTime, length };
+}
+
+function encode(value: BaseResponse, buf?: Buffer, offset = 0): Buffer {
+  const w = writeFields(value.version, value.epid, value, buf, offset);
+  guid.encode(value.cmid, w.out, w.cmid);
+  filetime.encode(value.clientTime, w.out, w.clientTime);
+  encode.bytes = w.length;
+  return w.out;
 }
 encode.bytes = 0;
+
+/**
+ * Host side: a base response whose CMID and client time are copied from the request's
+ * wire bytes (the echo is byte-exact by construction, no GUID/FILETIME round trip).
+ */
+export function encodeEchoingBaseResponse(
+  version: KmsVersion,
+  epid: string,
+  cmidBytes: Uint8Array,
+  clientTimeBytes: Uint8Array,
+  numbers: BaseResponseNumbers,
+): Buffer {
+  if (cmidBytes.length !== 16 || clientTimeBytes.length !== 8) {
+    throw new RangeError('echo fields must be 16 (CMID) and 8 (time) bytes');
+  }
+  const w = writeFields(version, epid, numbers, undefined, 0);
+  w.out.set(cmidBytes, w.cmid);
+  w.out.set(clientTimeBytes, w.clientTime);
+  return w.out;
+}
 
 /** Enforces spec 4.4 item 3 (P ≤ 128, even, NUL-terminated, no inner NUL) before reading on. */
 function decode(buf: Uint8Array, offset = 0): BaseResponse {

@@ -19,10 +19,11 @@ export type { BaseRequest, BaseRequestInput } from './base-request.js';
 export {
   baseResponse,
   baseResponseOffsets,
+  encodeEchoingBaseResponse,
   EPID_MAX_BYTES,
   BASE_RESPONSE_FIXED,
 } from './base-response.js';
-export type { BaseResponse } from './base-response.js';
+export type { BaseResponse, BaseResponseNumbers } from './base-response.js';
 export {
   filetime,
   filetimeFromDate,

@@ -2,8 +2,8 @@
  * v5/v6 request (spec 3.3): clear version ‖ IV ‖ AES-CBC(base ‖ 04040404). v5 uses plain
  * AES-128, every major ≥ 6 the v6 schedule (vlmcs does the same for e.g. a 7.0 probe).
  */
-import { randomBytes } from 'node:crypto';
 import { decryptPadded, encryptPadded, kmsCipher } from '../crypto/kms-cipher.js';
+import { randomBlock } from '../crypto/random.js';
 import { KmsDecodeError, requireBytes } from '../errors.js';
 import { BASE_REQUEST_SIZE, baseRequest } from './base-request.js';
 import type { BaseRequest } from './base-request.js';
@@ -24,7 +24,7 @@ export const REQUEST_V5V6_SIZE = 4 + 16 + BASE_REQUEST_SIZE + 4;
 /** `iv` is injectable for reproducible requests; by default 16 CSPRNG bytes per request. */
 export function encodeRequestV5V6(
   request: BaseRequest,
-  iv: Uint8Array = randomBytes(16),
+  iv: Uint8Array = randomBlock(),
 ): EncodedRequest {
   if (request.version.major < 5) {
     throw new RangeError(`v5/v6 encoder got version ${formatVersion(request.version)}`);

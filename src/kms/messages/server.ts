@@ -7,12 +7,12 @@
  * HMAC], PKCS#7, AES-CBC. v5 answers under the request IV (the client checks IV_resp =
  * IV_req); v6 under a fresh IV, with the HMAC over D(IV_resp) ‖ everything before it.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { encryptPadded, kmsCipher } from '../crypto/kms-cipher.js';
 import { v4Mac } from '../crypto/v4-mac.js';
+import { randomBlock } from '../crypto/random.js';
 import { v6Hmac, v6HmacKey } from '../crypto/v6-hmac.js';
-import { guid } from '../guid.js';
-import { baseResponse } from './base-response.js';
+import { encodeEchoingBaseResponse } from './base-response.js';
 import { check16, formatVersion, writeVersion, xorBytes } from './bytes.js';
 import { filetime } from './filetime.js';
 import type { RequestContext } from './types.js';
@@ -51,16 +51,13 @@ export function encodeServerResponse(
   randomness: ServerRandomness = {},
 ): Buffer {
   const { major } = context.version;
-  const base = baseResponse.encode({
-    version: context.version,
-    epid: params.epid,
-    // The echoes are re-encoded from the raw request bytes; both codecs are bijective.
-    cmid: guid.decode(context.cmidBytes),
-    clientTime: filetime.decode(context.clientTimeBytes),
-    activeClients: params.activeClients,
-    activationIntervalMinutes: params.activationIntervalMinutes,
-    renewalIntervalMinutes: params.renewalIntervalMinutes,
-  });
+  const base = encodeEchoingBaseResponse(
+    context.version,
+    params.epid,
+    context.cmidBytes,
+    context.clientTimeBytes,
+    params,
+  );
 
   if (major === 4) return Buffer.concat([base, v4Mac(base)]);
   if (major !== 5 && major !== 6) {
@@ -71,7 +68,7 @@ export function encodeServerResponse(
     throw new TypeError('v5/v6 request context without request IV');
   }
   const cipher = kmsCipher(major);
-  const random = check16(randomness.random ?? randomBytes(16), 'random value');
+  const random = check16(randomness.random ?? randomBlock(), 'random value');
   const parts: Buffer[] = [
     base,
     xorBytes(random, decryptedRequestIv),
@@ -79,7 +76,7 @@ export function encodeServerResponse(
   ];
   let responseIv = requestIv;
   if (major === 6) {
-    responseIv = check16(randomness.responseIv ?? randomBytes(16), 'response IV');
+    responseIv = check16(randomness.responseIv ?? randomBlock(), 'response IV');
     parts.push(hwidBytes(params.hwid), decryptedRequestIv);
     const key = v6HmacKey(filetime.decode(context.clientTimeBytes));
     parts.push(v6Hmac(key, cipher.decryptBlock(responseIv), ...parts));
