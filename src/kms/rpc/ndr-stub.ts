@@ -25,9 +25,16 @@ export interface RequestStub {
 }
 
 export interface ResponseStub {
-  /** The KMS response payload; null when the host refused (null pointer). */
+  /**
+   * The KMS response payload; null when the host refused (null pointer). A null payload with
+   * hresult 0 decodes too: the caller should treat that as a malformed answer.
+   */
   payload: Buffer | null;
-  /** The method's return value as an unsigned 32-bit HRESULT (0 on success). */
+  /**
+   * The method's return value as an unsigned 32-bit HRESULT (0 on success). With a payload
+   * it is informational (kms-protocol.md §2.5): where both layouts fit, the aligned position
+   * is read.
+   */
   hresult: number;
 }
 
