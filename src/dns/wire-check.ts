@@ -57,13 +57,14 @@ export function readHeader(buf: Uint8Array): WireHeader | null {
 }
 
 /**
- * Reads a possibly compressed name at `offset` and returns it with the offset just past
- * its in-place bytes. A compression pointer must point before the start of the label run
- * that contains it (as dns-packet also requires), so pointer chains strictly move backward
- * and a loop — a pointer to itself or a cycle of pointers — is rejected instead of followed.
+ * Walks a possibly compressed name at `offset` and returns the offset just past its
+ * in-place bytes, pushing the labels into `labels` when given (checking alone needs no
+ * strings, and the whole-message check is on every answer's hot path). A compression
+ * pointer must point before the start of the label run that contains it (as dns-packet
+ * also requires), so pointer chains strictly move backward and a loop — a pointer to
+ * itself or a cycle of pointers — is rejected instead of followed.
  */
-export function readName(buf: Uint8Array, offset: number): { name: string; end: number } {
-  const labels: string[] = [];
+function walkName(buf: Uint8Array, offset: number, labels: string[] | null): number {
   let position = offset;
   let segmentStart = offset;
   let end = -1;
@@ -71,10 +72,7 @@ export function readName(buf: Uint8Array, offset: number): { name: string; end: 
   for (;;) {
     if (position >= buf.length) throw malformed(`name at offset ${offset} runs past the end`);
     const length = buf[position] ?? 0;
-    if (length === 0) {
-      if (end < 0) end = position + 1;
-      break;
-    }
+    if (length === 0) return end < 0 ? position + 1 : end;
     const kind = length & 0xc0;
     if (kind === 0xc0) {
       if (position + 1 >= buf.length) throw malformed(`name at offset ${offset}: cut pointer`);
@@ -89,21 +87,38 @@ export function readName(buf: Uint8Array, offset: number): { name: string; end: 
       segmentStart = target;
       continue;
     }
-    if (kind !== 0)
+    if (kind !== 0) {
       throw malformed(`name at offset ${offset}: reserved label type 0x${kind.toString(16)}`);
+    }
     if (position + 1 + length > buf.length) {
       throw malformed(`name at offset ${offset}: label runs past the end`);
     }
     wireOctets += length + 1;
-    if (wireOctets > MAX_NAME_WIRE_OCTETS)
+    if (wireOctets > MAX_NAME_WIRE_OCTETS) {
       throw malformed(`name at offset ${offset}: longer than 255 octets`);
-    // A dot inside a label is legal on the wire; escape it so "a.b" as one label never
-    // compares equal to the two labels "a" and "b".
-    const label = Buffer.from(buf.subarray(position + 1, position + 1 + length)).toString('latin1');
-    labels.push(label.replace(/[.\\]/g, '\\$&'));
+    }
+    if (labels) {
+      // A dot inside a label is legal on the wire; escape it so "a.b" as one label never
+      // compares equal to the two labels "a" and "b".
+      const label = Buffer.from(buf.buffer, buf.byteOffset + position + 1, length).toString(
+        'latin1',
+      );
+      labels.push(label.replace(/[.\\]/g, '\\$&'));
+    }
     position += 1 + length;
   }
+}
+
+/** Reads a name at `offset`: its text and the offset just past its in-place bytes. */
+export function readName(buf: Uint8Array, offset: number): { name: string; end: number } {
+  const labels: string[] = [];
+  const end = walkName(buf, offset, labels);
   return { name: labels.length === 0 ? '.' : labels.join('.'), end };
+}
+
+/** Checks a name at `offset` and returns the offset just past its in-place bytes. */
+export function skipName(buf: Uint8Array, offset: number): number {
+  return walkName(buf, offset, null);
 }
 
 function u16At(buf: Uint8Array, at: number): number {
@@ -118,8 +133,8 @@ export function readQuestion(buf: Uint8Array): WireQuestion {
 }
 
 function expectNameFills(buf: Uint8Array, from: number, rdataEnd: number, what: string): void {
-  const { end } = readName(buf, from);
-  if (end !== rdataEnd) throw malformed(`${what}: the name does not fill RDATA exactly`);
+  if (skipName(buf, from) !== rdataEnd)
+    throw malformed(`${what}: the name does not fill RDATA exactly`);
 }
 
 /** Type-specific RDATA rules for the types kms-monitor reads. */
@@ -149,9 +164,8 @@ function checkRdata(
       expectNameFills(buf, start, end, what);
       return;
     case TYPE.SOA: {
-      const mname = readName(buf, start);
-      const rname = readName(buf, mname.end);
-      if (rname.end + 20 !== end) throw malformed(`${what}: SOA RDATA length is inconsistent`);
+      const rnameEnd = skipName(buf, skipName(buf, start));
+      if (rnameEnd + 20 !== end) throw malformed(`${what}: SOA RDATA length is inconsistent`);
       return;
     }
     case TYPE.OPT: {
@@ -183,14 +197,14 @@ export function checkMessage(buf: Uint8Array): WireHeader {
   if (!header) throw malformed(`message of ${buf.length} bytes is shorter than a DNS header`);
   let position = HEADER_BYTES;
   for (let i = 0; i < header.qdcount; i++) {
-    const { end } = readName(buf, position);
+    const end = skipName(buf, position);
     if (end + 4 > buf.length) throw malformed(`question ${i + 1} is cut short`);
     position = end + 4;
   }
   const records = header.ancount + header.nscount + header.arcount;
   for (let i = 0; i < records; i++) {
     const at = position;
-    const { end } = readName(buf, position);
+    const end = skipName(buf, position);
     if (end + 10 > buf.length) {
       throw malformed(`record ${i + 1} of ${records} at offset ${at} is cut short`);
     }
