@@ -16,7 +16,8 @@ import { decodeClientResponse, decodeServerRequest } from '../../../src/kms/mess
 import type { RequestContext } from '../../../src/kms/messages/index.js';
 import { answered } from './vectors.js';
 
-const MASKS = [0x01, 0x02, 0x10, 0x80, 0xff];
+// Low bit, high bit, whole byte: covers flips that keep a byte ASCII and ones that do not.
+const MASKS = [0x01, 0x80, 0xff];
 
 function reasonOf(fn: () => unknown): KmsDecodeReason | 'accepted' {
   try {
