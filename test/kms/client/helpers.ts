@@ -11,7 +11,7 @@ import type { LabProduct } from '../../../src/lab/index.js';
 /** The identity every test probe uses: one stable CMID, as in production. */
 export const TEST_IDENTITY = resolveIdentity({ hostname: 'kms-client-test' });
 
-export const FAST: KmsTimeouts = { connectMs: 1000, bindMs: 400, requestMs: 400, overallMs: 2000 };
+export const FAST: KmsTimeouts = { connectMs: 1000, bindMs: 500, requestMs: 500, overallMs: 2500 };
 
 export function lab(slug: string): LabProduct {
   const product = findLabProduct(slug);
@@ -32,12 +32,34 @@ async function tick(): Promise<void> {
  * its side of a connection closes when our FIN arrives, a moment after the probe resolved:
  * so the check polls briefly (a real leak never goes away).
  */
-export async function snapshot(): Promise<string[]> {
+export async function snapshot(host?: QuietHost): Promise<string[]> {
+  if (host) await quiet(host);
   await tick();
   return resources();
 }
 
-export async function assertNoLeaks(before: string[], waitMs = 1000): Promise<void> {
+/** The lab host's side of the connections, when the host is in this process. */
+interface QuietHost {
+  stats(): { activeConnections: number };
+}
+
+/**
+ * Waits until the lab host has closed its side of every connection (a paused or delayed
+ * session closes only when its timer fires), so only the client's handles are compared.
+ */
+export async function quiet(host: QuietHost, waitMs = 5000): Promise<void> {
+  const until = Date.now() + waitMs;
+  while (host.stats().activeConnections > 0 && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export async function assertNoLeaks(
+  before: string[],
+  host?: QuietHost,
+  waitMs = 1000,
+): Promise<void> {
+  if (host) await quiet(host);
   const until = Date.now() + waitMs;
   await tick();
   while (Date.now() < until) {
