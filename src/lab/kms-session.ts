@@ -15,7 +15,6 @@ import { bindNak } from '../kms/rpc/bind-nak.js';
 import {
   DREP_LITTLE_ENDIAN,
   FAULT_STATUS,
-  KMS_OPNUM_REQUEST_ACTIVATION,
   PFC,
   PFC_FIRST_LAST,
   PTYPE,
@@ -27,10 +26,10 @@ import { RpcFramer } from '../kms/rpc/framer.js';
 import { header } from '../kms/rpc/header.js';
 import type { RpcHeader } from '../kms/rpc/header.js';
 import { requestStub, responseStub } from '../kms/rpc/ndr-stub.js';
+import { answerBindContexts, routeRequest } from '../kms/rpc/server.js';
 import type { NdrSyntax } from '../kms/rpc/ndr-stub.js';
 import { request as requestPdu } from '../kms/rpc/request.js';
 import { response as responsePdu } from '../kms/rpc/response.js';
-import { answerContexts } from './bind-answer.js';
 import {
   DEFAULT_DRIP_INTERVAL_MS,
   DEFAULT_FAULT_CODES,
@@ -47,6 +46,8 @@ import type { LabHostConfig } from './host-config.js';
 import type { KmsDecision } from './kms-answer.js';
 import type { LabHostStats } from './stats.js';
 
+/** The BTFN features the lab supports, as vlmcsd: security-context multiplexing | keep connection. */
+const SUPPORTED_BTFN_FEATURES = 0x03;
 /** PDUs received but not yet answered (a client pipelining more than this is dropped). */
 const MAX_QUEUED_PDUS = 16;
 /** Unsent answer bytes tolerated before a client that does not read is dropped. */
@@ -237,7 +238,10 @@ export class LabKmsSession {
     }
     const config = this.host.config();
     const fault = config.fault;
-    const { results, accepted } = answerContexts(offer.contexts, config);
+    const { results, accepted } = answerBindContexts(offer.contexts, {
+      ndr64: config.ndr64,
+      btfnFeatures: config.btfn ? SUPPORTED_BTFN_FEATURES : null,
+    });
     if (isBind && this.assocGroupId === 0)
       this.assocGroupId = offer.assocGroupId || randomInt(1, 0x7fffffff);
     const ack = (isBind ? bindAck : alterContextResp).encode({
@@ -292,15 +296,13 @@ export class LabKmsSession {
       return;
     }
     this.host.stats.requests++;
-    const syntax = this.contexts.get(call.contextId);
-    if (syntax === undefined) {
-      this.rpcFault(h, call.contextId, FAULT_STATUS.unk_if);
+    // A context never accepted → nca_s_unk_if; another opnum → op_rng_error.
+    const route = routeRequest(call, this.contexts);
+    if (route.kind === 'fault') {
+      this.rpcFault(h, call.contextId, route.status);
       return;
     }
-    if (call.opnum !== KMS_OPNUM_REQUEST_ACTIVATION) {
-      this.rpcFault(h, call.contextId, FAULT_STATUS.op_rng_error);
-      return;
-    }
+    const syntax = route.syntax;
     let payload: Buffer;
     try {
       payload = requestStub(syntax).decode(call.stub).payload;
