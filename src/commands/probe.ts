@@ -1,0 +1,257 @@
+/**
+ * `kms-monitor probe HOST[:PORT]`: one real KMS exchange per product against one host, as a
+ * Windows or Office client would do it, and the host's answer in words (or the DESIGN.md
+ * JSON with --json). A thin wrapper over src/kms/client: the poller runs the same code.
+ *
+ * Products come from the built-in table and the lab's products (so `--product lab-windows`
+ * works against `kms-monitor demo` or a test lab host). The probe registers this machine's
+ * CMID on the host once (DESIGN.md principle 2): running it again only refreshes that entry.
+ */
+import type { Command } from '../cli/command.js';
+import { ExitCode } from '../cli/command.js';
+import { UsageError, parseFlags } from '../cli/parse.js';
+import { parseHostPort } from '../config/address.js';
+import { parseDuration } from '../config/duration.js';
+import {
+  IdentityError,
+  parseCmid,
+  parseWorkstation,
+  probeKms,
+  resolveIdentity,
+} from '../kms/client/index.js';
+import type {
+  KmsIdentity,
+  KmsProductResult,
+  KmsProductSpec,
+  KmsProtocolVersion,
+  KmsTimeouts,
+} from '../kms/client/index.js';
+import { defaultProductSlugs, findProduct, listProducts } from '../kms/products/index.js';
+import { LAB_PRODUCTS, findLabProduct } from '../lab/lab-products.js';
+import { formatProbeReport } from './probe-format.js';
+import type { ProductLabel } from './probe-format.js';
+
+export const KMS_DEFAULT_PORT = 1688;
+const DEFAULT_TIMEOUT_MS = 10_000;
+const MAX_TIMEOUT_MS = 300_000;
+
+const USAGE = `Usage: kms-monitor probe HOST[:PORT] [flags]
+
+Sends a real KMS activation request for each product to one KMS host (default port ${KMS_DEFAULT_PORT})
+and shows its answer: ePID (host OS build, host key install date), HWID, the client count
+against the product's activation threshold, and the activation/renewal intervals. All
+products go over one connection. Like every KMS client, the probe adds this machine's
+client ID (CMID) to the host's count once; running it again only refreshes that entry.
+
+Flags:
+  --product=SLUG        product to ask about (repeatable; default: ${defaultProductSlugs.join(', ')});
+                        built-in products and the lab's (${LAB_PRODUCTS.map((p) => p.slug).join(', ')})
+  --protocol=4|5|6      send this protocol version for every product (no fallback);
+                        default: each product's own version, lower ones after 0x8007000D
+  --timeout=DURATION    give up after DURATION, all products included (default 10s)
+  --cmid=GUID           client machine ID to send (default: derived from this host name)
+  --workstation=NAME    workstation name the host logs (default: kms-monitor.<host name>)
+  --json                print a JSON array, one object per product
+  -h, --help            show this help
+
+Exit status: 0 when every product was answered, 1 when any failed, 2 for usage errors.`;
+
+const options = {
+  product: { type: 'string', multiple: true },
+  protocol: { type: 'string' },
+  timeout: { type: 'string' },
+  cmid: { type: 'string' },
+  workstation: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export interface ProbeIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const defaultIo: ProbeIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+interface Plan {
+  target: { host: string; port: number };
+  products: KmsProductSpec[];
+  labels: Map<string, ProductLabel>;
+  protocol: KmsProtocolVersion | undefined;
+  timeouts: KmsTimeouts;
+  identity: KmsIdentity;
+  json: boolean;
+}
+
+type ResolvedProduct = KmsProductSpec & ProductLabel;
+
+/** A built-in product, else a lab product, by slug. */
+function resolveProduct(slug: string): ResolvedProduct | undefined {
+  return findProduct(slug) ?? findLabProduct(slug);
+}
+
+function parseProducts(slugs: readonly string[]): ResolvedProduct[] {
+  const out: ResolvedProduct[] = [];
+  for (const slug of new Set(slugs.map((s) => s.trim().toLowerCase()))) {
+    const product = resolveProduct(slug);
+    if (product === undefined) {
+      const known = [...listProducts(), ...LAB_PRODUCTS].map((p) => p.slug).join(', ');
+      throw new UsageError(`--product: unknown product ${JSON.stringify(slug)}; known: ${known}`);
+    }
+    out.push(product);
+  }
+  return out;
+}
+
+function parseProtocol(text: string | undefined): KmsProtocolVersion | undefined {
+  if (text === undefined) return undefined;
+  if (text === '4' || text === '5' || text === '6') return Number(text) as KmsProtocolVersion;
+  throw new UsageError(`--protocol must be 4, 5 or 6; got ${JSON.stringify(text)}`);
+}
+
+function parseTimeout(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_TIMEOUT_MS;
+  let value: number;
+  try {
+    value = parseDuration(text);
+  } catch (error) {
+    throw new UsageError(`--timeout: ${(error as Error).message}`);
+  }
+  if (value <= 0 || value > MAX_TIMEOUT_MS)
+    throw new UsageError('--timeout must be between 1ms and 5m');
+  return value;
+}
+
+/** Checks --cmid and --workstation, each error naming its flag. */
+function parseIdentity(cmid: string | undefined, workstation: string | undefined): KmsIdentity {
+  const checked = (flag: string, text: string | undefined, parse: (t: string) => string) => {
+    if (text === undefined) return undefined;
+    try {
+      return parse(text);
+    } catch (error) {
+      if (error instanceof IdentityError) throw new UsageError(`--${flag}: ${error.message}`);
+      throw error;
+    }
+  };
+  return resolveIdentity({
+    cmid: checked('cmid', cmid, parseCmid),
+    workstation: checked('workstation', workstation, parseWorkstation),
+  });
+}
+
+function plan(argv: string[]): Plan | 'help' {
+  const { values, positionals } = parseFlags(argv, options, { positionals: true });
+  if (values.help) return 'help';
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? 'missing HOST[:PORT]'
+        : `one HOST[:PORT] only; got ${positionals.join(' ')}`,
+    );
+  }
+  let target: { host: string; port: number };
+  try {
+    target = parseHostPort(positionals[0] ?? '', KMS_DEFAULT_PORT);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const products = parseProducts(values.product ?? defaultProductSlugs);
+  const identity = parseIdentity(values.cmid, values.workstation);
+  const protocol = parseProtocol(values.protocol);
+  // One knob for an interactive tool: every phase and the whole probe share the limit.
+  const timeoutMs = parseTimeout(values.timeout);
+  return {
+    target,
+    products,
+    labels: new Map(
+      // With a forced version a lower protocol is no fallback, so no first version is given.
+      products.map((p) => [
+        p.slug,
+        { slug: p.slug, name: p.name, protocol: protocol === undefined ? p.protocol : undefined },
+      ]),
+    ),
+    protocol,
+    timeouts: {
+      connectMs: timeoutMs,
+      bindMs: timeoutMs,
+      requestMs: timeoutMs,
+      overallMs: timeoutMs,
+    },
+    identity,
+    json: values.json ?? false,
+  };
+}
+
+/** The DESIGN.md object, in its key order, then the extra fields (phases, timestamp). */
+export function probeResultToJson(r: KmsProductResult): Record<string, unknown> {
+  return {
+    host: r.host,
+    port: r.port,
+    address: r.address,
+    product: r.product,
+    success: r.success,
+    protocol: r.protocol,
+    epid: r.epid,
+    hwid: r.hwid,
+    hostBuild: r.hostBuild,
+    keyInstallDate: r.keyInstallDate,
+    activeClients: r.activeClients,
+    threshold: r.threshold,
+    activationIntervalMinutes: r.activationIntervalMinutes,
+    renewalIntervalMinutes: r.renewalIntervalMinutes,
+    durationSeconds: r.durationSeconds,
+    error:
+      r.error === null
+        ? null
+        : { reason: r.error.reason, code: r.error.code, message: r.error.message },
+    phases: r.phases,
+    timestamp: r.timestamp,
+  };
+}
+
+export function createProbeCommand(io: ProbeIo = defaultIo): Command {
+  return {
+    name: 'probe',
+    summary: 'run a KMS exchange against one host and show its answer',
+    usage: USAGE,
+    async run(argv) {
+      let settings: Plan | 'help';
+      try {
+        settings = plan(argv);
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        io.stderr(`kms-monitor probe: ${error.message}\n`);
+        return ExitCode.usage;
+      }
+      if (settings === 'help') {
+        io.stdout(`${USAGE}\n`);
+        return ExitCode.ok;
+      }
+      // Ctrl-C ends the exchange cleanly (socket closed) and still prints what is known.
+      const controller = new AbortController();
+      const onSigint = (): void => controller.abort();
+      process.once('SIGINT', onSigint);
+      let results: KmsProductResult[];
+      try {
+        results = await probeKms(settings.target, settings.products, {
+          identity: settings.identity,
+          timeouts: settings.timeouts,
+          protocol: settings.protocol,
+          signal: controller.signal,
+        });
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+      if (settings.json) {
+        io.stdout(`${JSON.stringify(results.map(probeResultToJson), null, 2)}\n`);
+      } else {
+        io.stdout(formatProbeReport(settings.target, results, settings.labels));
+      }
+      return results.every((r) => r.success) ? ExitCode.ok : ExitCode.failure;
+    },
+  };
+}
+
+export const probeCommand: Command = createProbeCommand();
