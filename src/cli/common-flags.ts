@@ -14,6 +14,7 @@ export const targetOptions = {
   'config.file': { type: 'string' },
   domain: { type: 'string', multiple: true },
   host: { type: 'string', multiple: true },
+  'dns.resolv-conf': { type: 'string' },
 } as const satisfies OptionSpec;
 
 export const logOptions = {
@@ -25,13 +26,17 @@ export const TARGET_USAGE = `  --config.file=FILE        YAML configuration file
   --domain=DOMAIN           domain whose _vlmcs._tcp SRV records to watch (repeatable;
                             replaces the file's domains)
   --host=HOST[:PORT]        KMS host to probe whether or not DNS publishes it (repeatable;
-                            replaces the file's hosts; default port 1688)`;
+                            replaces the file's hosts; default port 1688)
+  --dns.resolv-conf=FILE    system resolver configuration: nameservers used when no
+                            resolvers are configured, search domains when no domains
+                            are (default /etc/resolv.conf)`;
 
 export const LOG_USAGE = `  --log.level=LEVEL         debug, info, warn or error (default info)
   --log.format=FORMAT       logfmt or json (default logfmt)`;
 
 export interface TargetFlags {
   'config.file'?: string;
+  'dns.resolv-conf'?: string;
   domain?: string[];
   host?: string[];
 }

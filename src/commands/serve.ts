@@ -1,9 +1,9 @@
 /**
- * `kms-monitor serve`: loads the configuration, serves /metrics and the lifecycle
- * endpoints, reloads on SIGHUP or POST /-/reload (a bad new configuration keeps the old
- * one running), and shuts down gracefully on SIGTERM and SIGINT.
+ * `kms-monitor serve`: loads the configuration, runs the poller, serves /metrics, the
+ * status API and the lifecycle endpoints, reloads on SIGHUP or POST /-/reload (a bad new
+ * configuration keeps the old one running), and shuts down gracefully on SIGTERM/SIGINT.
  */
-import { Registry } from 'prom-client';
+import type { Logger } from 'pino';
 import type { Command } from '../cli/command.js';
 import { ExitCode } from '../cli/command.js';
 import { parseFlags } from '../cli/parse.js';
@@ -15,12 +15,10 @@ import {
   logSettings,
   targetOptions,
 } from '../cli/common-flags.js';
-import type { Config } from '../config/schema.js';
 import { createLogger } from '../log/logger.js';
-import { registerExporterMetrics } from '../metrics/exporter-metrics.js';
-import { createWebServer } from '../web/server.js';
+import { readResolvConf } from '../dns/index.js';
+import { startMonitorApp, type MonitorApp, type MonitorAppOptions } from '../app/monitor-app.js';
 import { NO_WEB_CONFIG, loadWebConfig } from '../web/web-config.js';
-import { listen } from '../web/listen.js';
 
 const options = {
   ...targetOptions,
@@ -34,8 +32,9 @@ export const serveCommand: Command = {
   summary: 'watch the configured domains and hosts and serve /metrics',
   usage: `Usage: kms-monitor serve [flags]
 
-Serves /metrics, /-/healthy, /-/ready and
+Runs the poller and serves /metrics, /api/v1/status, /-/healthy, /-/ready and
 POST /-/reload. SIGHUP reloads the configuration; SIGTERM or SIGINT stops.
+With no domains configured, the search domains of /etc/resolv.conf are watched.
 
 Flags:
 ${TARGET_USAGE}
@@ -47,15 +46,6 @@ ${LOG_USAGE}
   async run(argv) {
     const { values: flags } = parseFlags(argv, options);
     const log = createLogger(logSettings(flags));
-    const readConfig = () => loadConfigWithFlags(flags);
-    let config: Config;
-    try {
-      config = await readConfig();
-    } catch (err) {
-      log.error({ err: (err as Error).message }, 'invalid configuration, not starting');
-      process.stderr.write(`kms-monitor: ${(err as Error).message}\n`);
-      return ExitCode.usage;
-    }
     let webConfig = NO_WEB_CONFIG;
     if (flags['web.config.file']) {
       try {
@@ -65,71 +55,61 @@ ${LOG_USAGE}
         return ExitCode.usage;
       }
     }
-
-    const registry = new Registry();
-    const exporterMetrics = registerExporterMetrics(registry);
-    exporterMetrics.configReloaded(true);
-
-    let reloading: Promise<{ ok: true } | { ok: false; error: string }> | null = null;
-    const reload = (): Promise<{ ok: true } | { ok: false; error: string }> => {
-      // Concurrent reload requests share one read of the file.
-      reloading ??= (async () => {
-        try {
-          config = await readConfig();
-          exporterMetrics.configReloaded(true);
-          log.info(
-            { domains: config.domains.length, hosts: config.hosts.length },
-            'configuration reloaded',
-          );
-          return { ok: true as const };
-        } catch (err) {
-          exporterMetrics.configReloaded(false);
-          const error = (err as Error).message;
-          log.error(
-            { err: error },
-            'configuration reload failed, keeping the previous configuration',
-          );
-          return { ok: false as const, error };
-        } finally {
-          reloading = null;
-        }
-      })();
-      return reloading;
-    };
-
-    const app = await createWebServer({
-      logger: log,
+    return runUntilSignalled(log, {
+      log,
+      readConfig: () => loadConfigWithFlags(flags),
+      readSystem: () => readResolvConf(flags['dns.resolv-conf']),
       webConfig,
-      registry,
-      lifecycle: { isReady: () => true, reload },
-    });
-    const address = flags['web.listen-address'] ?? config.web.listen_address;
-    try {
-      const url = await listen(app, address);
-      log.info(
-        { address: url, tls: webConfig.tls !== null, auth: webConfig.users.size > 0 },
-        'listening',
-      );
-    } catch (err) {
-      process.stderr.write(`kms-monitor: cannot listen on ${address}: ${(err as Error).message}\n`);
-      return ExitCode.usage;
-    }
-
-    const onHup = () => void reload();
-    process.on('SIGHUP', onHup);
-    return new Promise<number>((resolve) => {
-      const stop = (signal: NodeJS.Signals) => {
-        log.info({ signal }, 'shutting down');
-        process.off('SIGHUP', onHup);
-        process.off('SIGTERM', stop);
-        process.off('SIGINT', stop);
-        app.close().then(
-          () => resolve(ExitCode.ok),
-          () => resolve(ExitCode.failure),
-        );
-      };
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
+      ...(flags['web.listen-address'] ? { listenAddress: flags['web.listen-address'] } : {}),
     });
   },
 };
+
+/**
+ * Starts the monitor, then waits for SIGTERM or SIGINT (stop) and SIGHUP (reload).
+ * A configuration or listen error at start exits 2 with one line on stderr.
+ */
+export async function runUntilSignalled(
+  log: Logger,
+  appOptions: MonitorAppOptions,
+  onStop?: () => Promise<void>,
+): Promise<number> {
+  // Handlers go in before anything starts: a signal during start-up must stop the
+  // process cleanly, not kill it with the default action.
+  let stopSignal: NodeJS.Signals | null = null;
+  let wakeStop: (() => void) | null = null;
+  let app: MonitorApp | null = null;
+  const onStopSignal = (signal: NodeJS.Signals) => {
+    stopSignal ??= signal;
+    wakeStop?.();
+  };
+  const onHup = () => void app?.reload();
+  process.on('SIGTERM', onStopSignal);
+  process.on('SIGINT', onStopSignal);
+  process.on('SIGHUP', onHup);
+  const detach = () => {
+    process.off('SIGTERM', onStopSignal);
+    process.off('SIGINT', onStopSignal);
+    process.off('SIGHUP', onHup);
+  };
+  try {
+    app = await startMonitorApp(appOptions);
+  } catch (err) {
+    detach();
+    log.error({ err: (err as Error).message }, 'not starting');
+    process.stderr.write(`kms-monitor: ${(err as Error).message}\n`);
+    await onStop?.();
+    return ExitCode.usage;
+  }
+  if (stopSignal === null) await new Promise<void>((resolve) => (wakeStop = resolve));
+  log.info({ signal: stopSignal }, 'shutting down');
+  detach();
+  try {
+    await app.stop();
+    await onStop?.();
+    return ExitCode.ok;
+  } catch (err) {
+    log.error({ err: (err as Error).message }, 'error while shutting down');
+    return ExitCode.failure;
+  }
+}

@@ -7,6 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+/** Loopback-only resolver configuration: no test may ask the machine's real resolvers. */
+export const LOOPBACK_RESOLV_CONF = fileURLToPath(
+  new URL('../fixtures/resolv-loopback.conf', import.meta.url),
+);
 
 export interface CliResult {
   code: number | null;
@@ -49,6 +53,8 @@ export interface RunningServer {
   waitForLog(text: string, timeoutMs?: number): Promise<void>;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
+  /** The exit code, once the process ends by itself or by a signal sent elsewhere. */
+  exited: Promise<number | null>;
 }
 
 /** Starts `kms-monitor serve` (or another long-running command) on a free loopback port. */
@@ -61,6 +67,9 @@ export function startServer(
     command,
     '--web.listen-address=127.0.0.1:0',
     '--log.format=json',
+    ...(args.some((a) => a.startsWith('--dns.resolv-conf')) || command !== 'serve'
+      ? []
+      : [`--dns.resolv-conf=${LOOPBACK_RESOLV_CONF}`]),
     ...args,
   ]);
   let logs = '';
@@ -88,6 +97,7 @@ export function startServer(
       url: address,
       logs: () => logs,
       waitForLog,
+      exited,
       stop: async () => {
         if (child.exitCode === null) child.kill('SIGTERM');
         return exited;

@@ -43,30 +43,36 @@ test('serve answers /metrics with valid exposition text and the build info', asy
 test('SIGINT shuts down gracefully too', async () => {
   const server = await startServer('serve', []);
   server.child.kill('SIGINT');
-  assert.equal(await server.stop(), 0);
+  assert.equal(await server.exited, 0);
   assert.match(server.logs(), /"signal":"SIGINT"/);
 });
 
 test('reload via SIGHUP and POST /-/reload; a broken reload keeps the old configuration', async () => {
   const file = join(dir, 'kms.yml');
-  writeFileSync(file, 'interval: 30s\ndomains: [a.example.test]\n');
+  writeFileSync(file, 'interval: 30s\nresolvers: [127.0.0.1:9]\ndomains: [a.example.test]\n');
   const server = await startServer('serve', [`--config.file=${file}`]);
   try {
-    writeFileSync(file, 'interval: 30s\ndomains: [a.example.test, b.example.test]\n');
+    writeFileSync(
+      file,
+      'interval: 30s\nresolvers: [127.0.0.1:9]\ndomains: [a.example.test, b.example.test]\n',
+    );
     server.child.kill('SIGHUP');
     await server.waitForLog('"domains":2');
 
-    writeFileSync(file, 'interval: 30s\ndomains: [c.example.test]\n');
+    writeFileSync(file, 'interval: 30s\nresolvers: [127.0.0.1:9]\ndomains: [c.example.test]\n');
     const ok = await fetch(`${server.url}/-/reload`, { method: 'POST' });
     assert.equal(ok.status, 200);
     await server.waitForLog('"domains":1');
     let text = await (await fetch(`${server.url}/metrics`)).text();
     assert.equal(metricValue(text, 'kms_exporter_config_last_reload_successful'), 1);
 
-    writeFileSync(file, 'interval: 30s\ndomains: [c.example.test]\nbogus: 1\n');
+    writeFileSync(
+      file,
+      'interval: 30s\nresolvers: [127.0.0.1:9]\ndomains: [c.example.test]\nbogus: 1\n',
+    );
     const bad = await fetch(`${server.url}/-/reload`, { method: 'POST' });
     assert.equal(bad.status, 500);
-    assert.match(await bad.text(), /kms\.yml:3:1: bogus: unknown key/);
+    assert.match(await bad.text(), /kms\.yml:4:1: bogus: unknown key/);
     text = await (await fetch(`${server.url}/metrics`)).text();
     assert.equal(metricValue(text, 'kms_exporter_config_last_reload_successful'), 0);
 
