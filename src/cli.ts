@@ -9,6 +9,7 @@ import { UsageError } from './cli/parse.js';
 import { ConfigError } from './config/errors.js';
 import { VERSION } from './version.js';
 import { serveCommand } from './commands/serve.js';
+import { checkCommand } from './commands/check.js';
 import { discoverCommand } from './commands/discover.js';
 import { notImplemented } from './commands/not-implemented.js';
 
@@ -20,11 +21,7 @@ const commands: Command[] = [
     'run a KMS exchange against one host and show its answer',
     'Usage: kms-monitor probe HOST[:PORT] [--product SLUG]... [--protocol 4|5|6] [--json]',
   ),
-  notImplemented(
-    'check',
-    'one round over the configured targets, Nagios/Icinga plugin output',
-    'Usage: kms-monitor check [flags] [--json]',
-  ),
+  checkCommand,
   notImplemented(
     'demo',
     'start the built-in lab and serve it',
