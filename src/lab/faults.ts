@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { decryptPadded, encryptPadded, kmsCipher } from '../kms/crypto/kms-cipher.js';
-import { HEADER_LENGTH, PFC_FIRST_LAST, PTYPE, FAULT_STATUS } from '../kms/rpc/constants.js';
+import { FAULT_STATUS, HEADER_LENGTH, PFC_FIRST_LAST } from '../kms/rpc/constants.js';
 import { header } from '../kms/rpc/header.js';
 
 export const LAB_FAULT_MODES = [
@@ -113,10 +113,51 @@ export function faultHitsBind(fault: LabFaultSpec): boolean {
   }
 }
 
-/** Whether a request-phase fault applies to a request for `slug` (null: not a lab product). */
-export function faultHitsProduct(fault: LabFaultSpec, slug: string | null): boolean {
-  if (fault.products === undefined) return true;
-  return slug !== null && fault.products.includes(slug);
+/** Modes that act on a request (the others act on the connection or the bind). */
+const REQUEST_MODES: ReadonlySet<LabFaultMode> = new Set([
+  'close_after_bind',
+  'fault_pdu',
+  'wrong_call_id',
+  'undecryptable',
+  'unverifiable',
+  'slow_drip',
+  'hresult',
+  'garbage',
+  'partial_pdu',
+  'oversized_frag_length',
+]);
+
+/**
+ * The fault that applies to a request for lab product `slug` (null: not a lab product), or
+ * null: a request-phase mode whose `products` (if any) include the slug.
+ */
+export function requestFault(fault: LabFaultSpec | null, slug: string | null): LabFaultSpec | null {
+  if (fault === null || !REQUEST_MODES.has(fault.mode) || faultHitsBind(fault)) return null;
+  if (fault.products === undefined) return fault;
+  return slug !== null && fault.products.includes(slug) ? fault : null;
+}
+
+/** The modes that replace an answer with broken bytes (badBytes). */
+export function isBadBytesMode(mode: LabFaultMode): boolean {
+  return mode === 'garbage' || mode === 'partial_pdu' || mode === 'oversized_frag_length';
+}
+
+/** garbage, partial_pdu, oversized_frag_length: what is sent instead of `answer`. */
+export function badBytes(
+  fault: LabFaultSpec,
+  answer: Buffer,
+  ptype: number,
+  callId: number,
+): Buffer {
+  if (fault.mode === 'garbage') return garbageBytes();
+  if (fault.mode === 'partial_pdu') return partialPdu(answer);
+  return oversizedHeader(ptype, callId);
+}
+
+/** Another call id than the request's, never 1: vlmcs (and the monitor) tolerate 1 (Wine). */
+export function wrongCallId(callId: number): number {
+  const other = (callId + 0x100) >>> 0;
+  return other === 1 ? 0x100 : other;
 }
 
 /**
@@ -141,11 +182,6 @@ export function oversizedHeader(ptype: number, callId: number): Buffer {
   const out = Buffer.alloc(HEADER_LENGTH + 8);
   header.encode({ ptype, pfcFlags: PFC_FIRST_LAST, fragLength: 0xffff, callId }, out, 0);
   return out;
-}
-
-/** The ptype a fault's bytes pretend to be, for the header of an oversized PDU. */
-export function answerPtype(phase: 'bind' | 'request'): number {
-  return phase === 'bind' ? PTYPE.bindAck : PTYPE.response;
 }
 
 /** v4 has no encryption: both corruptions break its MAC (the last byte). */

@@ -32,6 +32,7 @@ export interface LabKmsHost {
   /**
    * Changes settings at run time (validated first: a bad value throws and changes nothing).
    * Resolves once applied — for refuse_connection, once the listener is closed or reopened.
+   * If the port was taken meanwhile the reopen rejects; calling configure() again retries.
    */
   configure(settings: LabKmsHostSettings): Promise<void>;
   /** The current count of an application ('windows', an application ID or a lab slug). */
@@ -131,12 +132,15 @@ export async function startLabKmsHost(options: LabKmsHostOptions = {}): Promise<
   // refuse_connection is a closed listener (a real RST on connect), reopened on the same port.
   let listenerChange: Promise<void> = Promise.resolve();
   const syncListener = (): Promise<void> => {
-    listenerChange = listenerChange.then(async () => {
-      if (closed) return;
-      const refuse = config.fault?.mode === 'refuse_connection';
-      if (refuse && server.listening) await closeServer(server);
-      else if (!refuse && !server.listening) await listen(server, port, address);
-    });
+    // Each change waits for the previous one; a failed reopen does not block later ones.
+    listenerChange = listenerChange
+      .catch(() => undefined)
+      .then(async () => {
+        if (closed) return;
+        const refuse = config.fault?.mode === 'refuse_connection';
+        if (refuse && server.listening) await closeServer(server);
+        else if (!refuse && !server.listening) await listen(server, port, address);
+      });
     return listenerChange;
   };
   if (config.fault?.mode === 'refuse_connection') await syncListener();

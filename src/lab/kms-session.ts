@@ -33,15 +33,14 @@ import { response as responsePdu } from '../kms/rpc/response.js';
 import {
   DEFAULT_DRIP_INTERVAL_MS,
   DEFAULT_FAULT_CODES,
+  badBytes,
   faultHitsBind,
-  faultHitsProduct,
-  garbageBytes,
+  isBadBytesMode,
   makeUndecryptable,
   makeUnverifiable,
-  oversizedHeader,
-  partialPdu,
+  requestFault,
+  wrongCallId,
 } from './faults.js';
-import type { LabFaultSpec } from './faults.js';
 import type { LabHostConfig } from './host-config.js';
 import type { KmsDecision } from './kms-answer.js';
 import type { LabHostStats } from './stats.js';
@@ -64,20 +63,6 @@ export interface SessionHost {
   /** Counts the client and returns the response payload. */
   answer(decision: Extract<KmsDecision, { kind: 'accept' }>): Buffer;
 }
-
-/** Modes that answer a request (the rest act on the connection or the bind). */
-const REQUEST_MODES = new Set([
-  'close_after_bind',
-  'fault_pdu',
-  'wrong_call_id',
-  'undecryptable',
-  'unverifiable',
-  'slow_drip',
-  'hresult',
-  'garbage',
-  'partial_pdu',
-  'oversized_frag_length',
-]);
 
 export class LabKmsSession {
   private readonly framer: RpcFramer;
@@ -266,19 +251,12 @@ export class LabKmsSession {
           }),
         );
       } else {
-        this.write(this.badBytes(fault, ack, PTYPE.bindAck, h.callId));
+        this.write(badBytes(fault, ack, PTYPE.bindAck, h.callId));
       }
       return;
     }
     for (const [id, syntax] of accepted) this.contexts.set(id, syntax);
     this.write(ack);
-  }
-
-  /** garbage, partial_pdu, oversized_frag_length: the bytes sent instead of `answer`. */
-  private badBytes(fault: LabFaultSpec, answer: Buffer, ptype: number, callId: number): Buffer {
-    if (fault.mode === 'garbage') return garbageBytes();
-    if (fault.mode === 'partial_pdu') return partialPdu(answer);
-    return oversizedHeader(ptype, callId);
   }
 
   private rpcFault(h: RpcHeader, contextId: number, status: number): void {
@@ -313,14 +291,7 @@ export class LabKmsSession {
 
     const config = this.host.config();
     const decision = this.host.decide(payload);
-    const slug = decision.product?.slug ?? null;
-    const fault =
-      config.fault !== null &&
-      REQUEST_MODES.has(config.fault.mode) &&
-      !faultHitsBind(config.fault) &&
-      faultHitsProduct(config.fault, slug)
-        ? config.fault
-        : null;
+    const fault = requestFault(config.fault, decision.product?.slug ?? null);
     if (fault !== null) this.host.stats.faultsServed++;
 
     if (fault?.mode === 'close_after_bind') {
@@ -348,12 +319,7 @@ export class LabKmsSession {
       if (fault?.mode === 'unverifiable') stubPayload = makeUnverifiable(stubPayload);
     }
 
-    let callId = h.callId;
-    if (fault?.mode === 'wrong_call_id') {
-      // Never 1: vlmcs (and so the monitor) tolerates call_id 1 as a known Wine bug.
-      callId = (h.callId + 0x100) >>> 0;
-      if (callId === 1) callId = 0x100;
-    }
+    const callId = fault?.mode === 'wrong_call_id' ? wrongCallId(h.callId) : h.callId;
     const answer = responsePdu.encode({
       callId,
       contextId: call.contextId,
@@ -362,11 +328,8 @@ export class LabKmsSession {
     await this.sleep(config.delays.response);
     if (fault?.mode === 'slow_drip') {
       this.drip(answer, 0, fault.intervalMs ?? DEFAULT_DRIP_INTERVAL_MS);
-    } else if (
-      fault !== null &&
-      ['garbage', 'partial_pdu', 'oversized_frag_length'].includes(fault.mode)
-    ) {
-      this.write(this.badBytes(fault, answer, PTYPE.response, h.callId));
+    } else if (fault !== null && isBadBytesMode(fault.mode)) {
+      this.write(badBytes(fault, answer, PTYPE.response, h.callId));
     } else {
       this.write(answer);
     }

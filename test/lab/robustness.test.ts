@@ -2,6 +2,7 @@
 // host must leave no socket or timer behind (DESIGN.md principles 5 and 6).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { buildNdr32Bind, buildVlmcsBind, request, requestStub } from '../../src/kms/rpc/index.js';
 import { encodeClientRequest, makeBaseRequest } from '../../src/kms/messages/index.js';
@@ -105,6 +106,25 @@ describe('lab host robustness', () => {
     await host.close();
     await settle();
     assert.deepEqual(resources(), before);
+  });
+
+  it('a failed reopen after refuse_connection (port taken) rejects, and a later retry works', async () => {
+    const host = await startLabKmsHost();
+    const { port } = host;
+    try {
+      await host.configure({ fault: 'refuse_connection' });
+      const squatter = net.createServer();
+      await new Promise<void>((r) => squatter.listen({ port, host: '127.0.0.1' }, () => r()));
+      try {
+        await assert.rejects(host.configure({ fault: null }), /EADDRINUSE/);
+      } finally {
+        await new Promise<void>((r) => squatter.close(() => r()));
+      }
+      await host.configure({ fault: null });
+      assert.ok((await exchange(port, product('lab-windows'))).response);
+    } finally {
+      await host.close();
+    }
   });
 
   it('closes connections idle longer than idleTimeoutMs', async () => {
