@@ -11,10 +11,10 @@
  * - the connection dies or desyncs during a product (timeout, close, reset, bad PDU, wrong
  *   call id) → that product fails with the reason, the next product gets a new connection
  *   (within the overall deadline);
- * - a reused connection that turns out closed before any byte of the answer (a host that
- *   serves one request per connection and closed it after the previous answer) → reconnect
- *   and send that product once more, as HTTP clients do with stale keep-alive connections.
- *   Same CMID, so the retry changes nothing on the host's count.
+ * - a connection that already carried an answer and turns out closed before any byte of the
+ *   next one (a host that serves one request per connection) → reconnect and send that
+ *   request once more, as HTTP clients do with stale keep-alive connections (also within a
+ *   protocol fallback). Same CMID, so the retry changes nothing on the host's count.
  * The overall deadline and the caller's AbortSignal end everything; products not reached get
  * 'timeout' / 'aborted'. The promise never rejects, and resolves only after the socket has
  * closed and every timer is cleared.
@@ -26,7 +26,7 @@ import { exchangeWithFallback, protocolsToTry } from './fallback.js';
 import type { ProductOutcome } from './fallback.js';
 import { buildProductResult } from './build-result.js';
 import type { KmsProbeOptions, ProbeTarget } from './options.js';
-import type { KmsProductSpec } from './product-spec.js';
+import type { KmsProductSpec, KmsProtocolVersion } from './product-spec.js';
 import type { KmsProductResult, PhaseDurations } from './result.js';
 import { RpcSession } from './rpc-session.js';
 import type { RpcTimeouts } from './rpc-session.js';
@@ -102,22 +102,23 @@ class ProbeRun {
   }
 
   private async probeProduct(product: KmsProductSpec): Promise<KmsProductResult | SessionFailure> {
-    const reused = this.session !== null;
     let session = this.session ?? (await this.openSession());
     if (session instanceof SessionFailure) return session;
 
     const requestStarted = performance.now();
-    let outcome = await this.ask(session, product);
-    const stale =
-      reused &&
-      outcome.failure?.reason === 'connection_closed' &&
-      session.connection.bytesReceived === 0 &&
-      this.stopReason() === null;
-    if (stale) {
+    const protocols = protocolsToTry(product, this.options.protocol);
+    let outcome = await this.ask(session, product, protocols);
+    if (this.isStale(session, outcome)) {
       await this.dropSession();
       session = await this.openSession();
       if (session instanceof SessionFailure) return session;
-      outcome = await this.ask(session, product);
+      // Resume with the version whose request was lost, not from the top again.
+      const failedAt = outcome.protocol;
+      outcome = await this.ask(
+        session,
+        product,
+        protocols.filter((p) => p <= failedAt),
+      );
     }
     const phases: PhaseDurations = { ...this.sessionPhases, request: seconds(requestStarted) };
     const result = this.result(product, outcome, outcome.failure, phases);
@@ -126,11 +127,28 @@ class ProbeRun {
     return result;
   }
 
-  private ask(session: RpcSession, product: KmsProductSpec): Promise<ProductOutcome> {
+  /**
+   * A connection that had already answered a request and then closed before any byte of the
+   * next answer: the host closes after each answer, not a failure of this product.
+   */
+  private isStale(session: RpcSession, outcome: ProductOutcome): boolean {
+    return (
+      outcome.failure?.reason === 'connection_closed' &&
+      session.requestsAnswered > 0 &&
+      session.connection.bytesReceived === 0 &&
+      this.stopReason() === null
+    );
+  }
+
+  private ask(
+    session: RpcSession,
+    product: KmsProductSpec,
+    protocols: KmsProtocolVersion[],
+  ): Promise<ProductOutcome> {
     return exchangeWithFallback(
       session,
       { product, identity: this.options.identity, now: this.now },
-      protocolsToTry(product, this.options.protocol),
+      protocols,
       this.rpcTimeouts,
     );
   }

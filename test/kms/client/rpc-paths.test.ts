@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { probeKms } from '../../../src/kms/client/index.js';
 import type { KmsProductResult } from '../../../src/kms/client/index.js';
-import { PROVIDER_REASON, PTYPE, fault, request } from '../../../src/kms/rpc/index.js';
+import { PROVIDER_REASON, PTYPE, fault, request, requestStub } from '../../../src/kms/rpc/index.js';
 import { FAST, TEST_IDENTITY, assertNoLeaks, lab, snapshot } from './helpers.js';
 import { accept, ackBind, answerRequest, reject, startScriptedHost } from './scripted-host.js';
 import type { Script } from './scripted-host.js';
@@ -92,6 +92,21 @@ describe('RPC paths against a scripted peer', () => {
     );
     assert.deepEqual(reasons(results), ['ok', 'ok', 'ok']);
     assert.equal(connections, 3);
+  });
+
+  it('one request per connection and a protocol fallback: the lost request is resent, not the chain', async () => {
+    const versions: string[] = [];
+    const { results, connections } = await probeWith((pdu, ptype, c) => {
+      if (ptype === PTYPE.bind) return c.send(ackBind(pdu, [accept('ndr32')]));
+      if (c.received !== 1) return c.close();
+      const major = requestStub('ndr32').decode(request.decode(pdu).stub).payload.readUInt16LE(2);
+      versions.push(`${c.index}:v${major}`);
+      c.send(major === 6 ? answerRequest(pdu, { hresult: 0x8007000d }) : answerRequest(pdu));
+    });
+    assert.deepEqual(reasons(results), ['ok']);
+    assert.equal(results[0]?.protocol, 5);
+    assert.deepEqual(versions, ['0:v6', '1:v5']);
+    assert.equal(connections, 2);
   });
 
   it('an answer echoing another CMID is a mismatch', async () => {
