@@ -12,15 +12,12 @@ import { serveCommand } from './commands/serve.js';
 import { checkCommand } from './commands/check.js';
 import { discoverCommand } from './commands/discover.js';
 import { notImplemented } from './commands/not-implemented.js';
+import { probeCommand } from './commands/probe.js';
 
 const commands: Command[] = [
   serveCommand,
   discoverCommand,
-  notImplemented(
-    'probe',
-    'run a KMS exchange against one host and show its answer',
-    'Usage: kms-monitor probe HOST[:PORT] [--product SLUG]... [--protocol 4|5|6] [--json]',
-  ),
+  probeCommand,
   checkCommand,
   notImplemented(
     'demo',
