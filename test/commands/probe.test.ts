@@ -288,9 +288,13 @@ describe('kms-monitor probe', () => {
       assert.equal(r?.epid, EPID);
       const failed = await runCli(['probe', address, '--product=lab-office-2010']);
       assert.equal(failed.code, 1);
-      assert.match(failed.stdout, /0xC004F042/);
+      assert.match(
+        failed.stdout,
+        /HRESULT {4}0xC004F042 SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH/,
+      );
       const usage = await runCli(['probe']);
       assert.equal(usage.code, 2);
+      assert.match(usage.stderr, /missing HOST/);
     });
   });
 });
