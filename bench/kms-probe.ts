@@ -130,12 +130,19 @@ async function main(): Promise<void> {
   const identity = resolveIdentity({ hostname: 'kms-monitor-bench' });
   const timeouts = { connectMs: 5000, bindMs: 5000, requestMs: 5000, overallMs: 10_000 };
   let failures = 0;
+  /** Phase durations of the probes while a concurrency level is measured. */
+  let phases: { connect: number[]; bind: number[]; request: number[] } | null = null;
   const probe = async (): Promise<void> => {
     const [r] = await probeKms({ host: '127.0.0.1', port: lab.port }, [product], {
       identity,
       timeouts,
     });
     if (!r?.success) failures++;
+    if (phases && r) {
+      phases.connect.push((r.phases.connect ?? 0) * 1000);
+      phases.bind.push((r.phases.bind ?? 0) * 1000);
+      phases.request.push((r.phases.request ?? 0) * 1000);
+    }
   };
   const floor = (): Promise<void> => tcpConnectClose(lab.port);
 
@@ -144,7 +151,9 @@ async function main(): Promise<void> {
   await measure(floor, 8, 300);
 
   const rows: Row[] = [];
+  const phaseLines: string[] = [];
   for (const concurrency of [1, 64]) {
+    phases = { connect: [], bind: [], request: [] };
     const floorSamples: Sample[] = [];
     const probeSamples: Sample[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -153,6 +162,16 @@ async function main(): Promise<void> {
     }
     rows.push(summarize('TCP connect+close (floor)', concurrency, floorSamples));
     rows.push(summarize('KMS probe (v6, 1 product)', concurrency, probeSamples));
+    const p50 = (list: number[]): string =>
+      percentile(
+        [...list].sort((a, b) => a - b),
+        50,
+      ).toFixed(3);
+    phaseLines.push(
+      `concurrency ${concurrency}: probe phases p50 connect ${p50(phases.connect)} ms, ` +
+        `bind ${p50(phases.bind)} ms, request ${p50(phases.request)} ms`,
+    );
+    phases = null;
   }
   await lab.stop();
 
@@ -182,6 +201,8 @@ async function main(): Promise<void> {
         `throughput ${fmt((p.perSecond / f.perSecond) * 100, 1)}% of the floor`,
     );
   }
+  console.log('');
+  for (const text of phaseLines) console.log(text);
   if (failures > 0) {
     console.log(`\n${failures} probe(s) failed`);
     process.exitCode = 1;
