@@ -10,8 +10,8 @@ import { ConfigError } from './config/errors.js';
 import { VERSION } from './version.js';
 import { serveCommand } from './commands/serve.js';
 import { checkCommand } from './commands/check.js';
+import { demoCommand } from './commands/demo.js';
 import { discoverCommand } from './commands/discover.js';
-import { notImplemented } from './commands/not-implemented.js';
 import { probeCommand } from './commands/probe.js';
 
 const commands: Command[] = [
@@ -19,11 +19,7 @@ const commands: Command[] = [
   discoverCommand,
   probeCommand,
   checkCommand,
-  notImplemented(
-    'demo',
-    'start the built-in lab and serve it',
-    'Usage: kms-monitor demo [--web.listen-address ADDR]',
-  ),
+  demoCommand,
 ];
 
 function topUsage(): string {

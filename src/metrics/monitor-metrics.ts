@@ -5,7 +5,7 @@
  * the contract of DESIGN.md; HELP texts say what a value means to a KMS admin.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { MonitorState } from '../monitor/state.js';
+import type { LabelledCounter, MonitorState } from '../monitor/state.js';
 import type { PlannedProduct } from '../monitor/plan.js';
 import type { KmsProductResult } from '../kms/client/result.js';
 
@@ -51,6 +51,21 @@ function stateCounter(
   });
 }
 
+/** A counter that shows one of the state's LabelledCounters under the given label names. */
+function mirroredCounter(
+  registry: Registry,
+  name: string,
+  help: string,
+  source: LabelledCounter,
+  labelNames: readonly string[],
+): void {
+  stateCounter(registry, name, help, labelNames, (inc) => {
+    for (const { labels, value } of source.entries()) {
+      inc(Object.fromEntries(labelNames.map((l) => [l, labels[l] ?? ''])), value);
+    }
+  });
+}
+
 export function registerMonitorMetrics(
   registry: Registry,
   state: MonitorState,
@@ -88,51 +103,51 @@ export function registerMonitorMetrics(
       for (const r of h.products.values()) visit({ ...hp(h.target), product: r.product }, r);
     }
   };
-  stateGauge(
-    registry,
+  /** A gauge per host and product; results for which `value` is null are left out. */
+  const productGauge = (
+    name: string,
+    help: string,
+    value: (r: KmsProductResult) => number | null,
+  ) =>
+    stateGauge(registry, name, help, ['host', 'port', 'product'], (set) =>
+      eachResult((labels, r) => {
+        const v = value(r);
+        if (v !== null) set(labels, v);
+      }),
+    );
+  const answered = (pick: (r: KmsProductResult) => number | null) => (r: KmsProductResult) =>
+    r.success ? pick(r) : null;
+  productGauge(
     'kms_probe_success',
     'Whether the latest full KMS exchange for this product was answered and validated (1): the host can activate this product. 0 with kms_probe_failures_total says why.',
-    ['host', 'port', 'product'],
-    (set) => eachResult((labels, r) => set(labels, r.success ? 1 : 0)),
+    (r) => (r.success ? 1 : 0),
   );
-  stateGauge(
-    registry,
+  productGauge(
     'kms_probe_duration_seconds',
     'Seconds the latest KMS exchange for this product took, from connect to a verified answer.',
-    ['host', 'port', 'product'],
-    (set) => eachResult((labels, r) => set(labels, r.durationSeconds)),
+    (r) => r.durationSeconds,
   );
-  stateGauge(
-    registry,
+  productGauge(
     'kms_host_active_clients',
     "The host's current count for this product's application (Microsoft: CurrentCount): unique client machines seen in the last 30 days. It includes this monitor, and it is capped at twice N (50 for Windows, 10 for Office): a value at the cap means at least that many.",
-    ['host', 'port', 'product'],
-    (set) =>
-      eachResult((labels, r) => {
-        if (r.success && r.activeClients !== null) set(labels, r.activeClients);
-      }),
+    answered((r) => r.activeClients),
   );
-  stateGauge(
-    registry,
+  productGauge(
     'kms_host_activation_interval_seconds',
     'VL activation interval the host hands out (Microsoft: VLActivationInterval, slmgr /sai): how often not-yet-activated clients retry. Default 2 hours.',
-    ['host', 'port', 'product'],
-    (set) =>
-      eachResult((labels, r) => {
-        if (r.success && r.activationIntervalMinutes !== null)
-          set(labels, r.activationIntervalMinutes * 60);
-      }),
+    answered((r) =>
+      r.activationIntervalMinutes === null ? null : r.activationIntervalMinutes * 60,
+    ),
   );
-  stateGauge(
-    registry,
+  productGauge(
     'kms_host_renewal_interval_seconds',
     'VL renewal interval the host hands out (Microsoft: VLRenewalInterval, slmgr /sri): how often activated clients renew. Default 7 days.',
-    ['host', 'port', 'product'],
-    (set) =>
-      eachResult((labels, r) => {
-        if (r.success && r.renewalIntervalMinutes !== null)
-          set(labels, r.renewalIntervalMinutes * 60);
-      }),
+    answered((r) => (r.renewalIntervalMinutes === null ? null : r.renewalIntervalMinutes * 60)),
+  );
+  productGauge(
+    'kms_host_key_install_timestamp_seconds',
+    'When the host key (CSVLK) was installed, as Unix time, from the date part of the ePID.',
+    answered((r) => (r.keyInstallDate ? Date.parse(r.keyInstallDate) / 1000 : null)),
   );
   stateGauge(
     registry,
@@ -156,16 +171,6 @@ export function registerMonitorMetrics(
   );
   stateGauge(
     registry,
-    'kms_host_key_install_timestamp_seconds',
-    'When the host key (CSVLK) was installed, as Unix time, from the date part of the ePID.',
-    ['host', 'port', 'product'],
-    (set) =>
-      eachResult((labels, r) => {
-        if (r.success && r.keyInstallDate) set(labels, Date.parse(r.keyInstallDate) / 1000);
-      }),
-  );
-  stateGauge(
-    registry,
     'kms_activation_threshold',
     "N: how many clients a host must count before it activates this product's clients (25 Windows client, 5 Windows Server, 5 Office). Below it clients fail with 0xC004F038.",
     ['product'],
@@ -173,66 +178,33 @@ export function registerMonitorMetrics(
       for (const p of products()) set({ product: p.slug }, p.nPolicy);
     },
   );
-  stateCounter(
+  mirroredCounter(
     registry,
     'kms_probe_failures_total',
     'KMS exchanges that failed, by reason (connect_refused, timeout, kms_error with its HRESULT in the status API, verify_failed...). Series go when the host leaves DNS.',
+    state.kmsFailures,
     ['host', 'port', 'product', 'reason'],
-    (inc) => {
-      for (const { labels, value } of state.kmsFailures.entries()) {
-        inc(
-          {
-            host: labels.host ?? '',
-            port: labels.port ?? '',
-            product: labels.product ?? '',
-            reason: labels.reason ?? '',
-          },
-          value,
-        );
-      }
-    },
   );
-  stateCounter(
+  mirroredCounter(
     registry,
     'kms_host_connect_failures_total',
     'TCP reachability probes that failed, by reason (connect_refused, connect_timeout, network).',
+    state.tcpFailures,
     ['host', 'port', 'reason'],
-    (inc) => {
-      for (const { labels, value } of state.tcpFailures.entries()) {
-        inc(
-          { host: labels.host ?? '', port: labels.port ?? '', reason: labels.reason ?? '' },
-          value,
-        );
-      }
-    },
   );
-  stateCounter(
+  mirroredCounter(
     registry,
     'kms_srv_lookup_failures_total',
     'SRV lookups that failed, by reason (timeout, servfail, refused, malformed...). NXDOMAIN is not a failure of the resolver and is not counted here.',
+    state.dnsFailures,
     ['domain', 'resolver', 'reason'],
-    (inc) => {
-      for (const { labels, value } of state.dnsFailures.entries()) {
-        inc(
-          {
-            domain: labels.domain ?? '',
-            resolver: labels.resolver ?? '',
-            reason: labels.reason ?? '',
-          },
-          value,
-        );
-      }
-    },
   );
-  stateCounter(
+  mirroredCounter(
     registry,
     'kms_probes_total',
     'Probes run since start, by kind: dns (SRV lookups), tcp (reachability), kms (full exchanges, each one a real activation request counted by the host).',
+    state.probes,
     ['kind'],
-    (inc) => {
-      for (const { labels, value } of state.probes.entries())
-        inc({ kind: labels.kind ?? '' }, value);
-    },
   );
   stateGauge(
     registry,

@@ -135,7 +135,9 @@ export function evaluate(view: StatusView): Evaluation {
     for (const p of host.products) {
       const label = `'${key} ${p.product}'`;
       if (p.success && p.activeClients !== null) {
-        perfdata.push(`${label}=${p.activeClients};${p.threshold}:;1:;0;${p.threshold * 2}`);
+        // No max: the count of an application is capped at twice the largest N any of its
+        // clients sent, which this product's own N does not tell.
+        perfdata.push(`${label}=${p.activeClients};${p.threshold}:;1:;0;`);
         if (p.activeClients < p.threshold) {
           problems.push({
             severity: 'warning',

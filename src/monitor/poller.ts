@@ -4,6 +4,7 @@
  * round delays the next one and is counted as an overrun. Probes run here and nowhere
  * else; scrapes only read the state (DESIGN.md principle 1).
  */
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { SrvLookupResult } from '../dns/index.js';
 import { mapLimit } from '../dns/concurrency.js';
@@ -41,7 +42,7 @@ const JITTER_FRACTION = 0.1;
 export class Poller<P extends PlannedProduct> {
   private plan: MonitorPlan<P>;
   private running = false;
-  private stopController = new AbortController();
+  private stopController = Poller.stopSignalController();
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private readonly warnedCuts = new Set<string>();
@@ -56,6 +57,13 @@ export class Poller<P extends PlannedProduct> {
     this.plan = plan;
   }
 
+  /** Every probe in flight listens on this one signal; there are `concurrency` of them. */
+  private static stopSignalController(): AbortController {
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
+    return controller;
+  }
+
   /** Takes effect at the next round; the round in progress finishes with the old plan. */
   updatePlan(plan: MonitorPlan<P>): void {
     const kmsChanged =
@@ -68,7 +76,7 @@ export class Poller<P extends PlannedProduct> {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.stopController = new AbortController();
+    this.stopController = Poller.stopSignalController();
     this.loop = this.runLoop();
   }
 
