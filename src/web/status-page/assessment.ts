@@ -1,0 +1,103 @@
+/**
+ * What the page says about the whole state, a domain and a host, derived from evaluate()
+ * so that the page and `kms-monitor check` never disagree: the badge is evaluate's
+ * status, and a domain or host is only as good as the worst problem naming it.
+ */
+import { evaluate, type Problem, type Severity } from '../../monitor/evaluate.js';
+import type { StatusView } from '../../monitor/status-view.js';
+import { hostKey } from './format.js';
+
+export type ViewHost = StatusView['hosts'][number];
+export type ViewDomain = StatusView['domains'][number];
+
+export interface Summary {
+  domainsOk: number;
+  domains: number;
+  hostsUp: number;
+  hostsDown: number;
+  /** Hosts whose TCP probe has not run yet. */
+  hostsUnknown: number;
+  hosts: number;
+  /** Host × product pairs that answered with a count below the threshold. */
+  belowThreshold: number;
+  /** Host × product pairs whose latest exchange failed. */
+  productsFailing: number;
+  productResults: number;
+}
+
+export interface Assessment {
+  status: Severity;
+  problems: Problem[];
+  summary: Summary;
+  /** Worst severity per domain: its own problems and those of the hosts it publishes. */
+  domainSeverity: Map<string, Severity>;
+  /** Worst severity per host key. */
+  hostSeverity: Map<string, Severity>;
+  /** Problems per host key, for the cards. */
+  hostProblems: Map<string, Problem[]>;
+  /** Host key → host, to mark SRV targets up or down in the domain tables. */
+  hostsByKey: Map<string, ViewHost>;
+}
+
+const RANK: Record<Severity, number> = { ok: 0, warning: 1, unknown: 2, critical: 3 };
+
+export function worse(a: Severity, b: Severity): Severity {
+  return RANK[b] > RANK[a] ? b : a;
+}
+
+/** Host keys a domain publishes, over all its resolvers. */
+export function publishedKeys(domain: ViewDomain): Set<string> {
+  const keys = new Set<string>();
+  for (const r of domain.resolvers) for (const rec of r.records) keys.add(hostKey(rec));
+  return keys;
+}
+
+export function assess(view: StatusView): Assessment {
+  const { status, problems } = evaluate(view);
+  const hostsByKey = new Map(view.hosts.map((h) => [hostKey(h), h]));
+  const hostSeverity = new Map<string, Severity>();
+  const hostProblems = new Map<string, Problem[]>();
+  const domainSeverity = new Map<string, Severity>();
+  for (const h of hostsByKey.keys()) hostSeverity.set(h, 'ok');
+  for (const d of view.domains) domainSeverity.set(d.domain, 'ok');
+
+  for (const p of problems) {
+    if (p.host !== undefined && hostsByKey.has(p.host)) {
+      hostSeverity.set(p.host, worse(hostSeverity.get(p.host) ?? 'ok', p.severity));
+      const list = hostProblems.get(p.host);
+      if (list) list.push(p);
+      else hostProblems.set(p.host, [p]);
+    }
+    if (p.domain !== undefined) {
+      domainSeverity.set(p.domain, worse(domainSeverity.get(p.domain) ?? 'ok', p.severity));
+    }
+  }
+  for (const d of view.domains) {
+    let severity = domainSeverity.get(d.domain) ?? 'ok';
+    for (const key of publishedKeys(d)) severity = worse(severity, hostSeverity.get(key) ?? 'ok');
+    domainSeverity.set(d.domain, severity);
+  }
+
+  const summary: Summary = {
+    domainsOk: [...domainSeverity.values()].filter((s) => s === 'ok').length,
+    domains: view.domains.length,
+    hostsUp: 0,
+    hostsDown: 0,
+    hostsUnknown: 0,
+    hosts: view.hosts.length,
+    belowThreshold: 0,
+    productsFailing: 0,
+    productResults: 0,
+  };
+  for (const h of view.hosts) {
+    if (h.tcp === null) summary.hostsUnknown++;
+    else if (h.tcp.up) summary.hostsUp++;
+    else summary.hostsDown++;
+    for (const p of h.products) {
+      summary.productResults++;
+      if (!p.success) summary.productsFailing++;
+      else if (p.activeClients !== null && p.activeClients < p.threshold) summary.belowThreshold++;
+    }
+  }
+  return { status, problems, summary, domainSeverity, hostSeverity, hostProblems, hostsByKey };
+}

@@ -1,0 +1,76 @@
+/**
+ * The recent probe history as a table, newest first. Failures are kept longer than
+ * successes by the state (two rings), so the page shows them in a table of their own:
+ * the failure an admin comes looking for is still there after hours of green probes.
+ */
+import type { HistoryEntry } from '../../monitor/history.js';
+import { outcomeTag } from './badges.js';
+import type { RenderContext } from './context.js';
+import { formatAge, formatSeconds, formatTimestamp, hostHref } from './format.js';
+import { html, type SafeHtml } from './html.js';
+
+function target(e: HistoryEntry, ctx: RenderContext): SafeHtml {
+  // DNS entries name a domain; TCP and KMS entries a host key with a page of its own.
+  return e.kind === 'dns'
+    ? html`${e.target}`
+    : html`<a href="${hostHref(ctx.base, e.target)}">${e.target}</a>`;
+}
+
+export function renderHistoryTable(
+  entries: readonly HistoryEntry[],
+  ctx: RenderContext,
+  caption: string,
+): SafeHtml {
+  if (entries.length === 0) return html`<p class="muted">${caption}: none.</p>`;
+  const rows = entries.map((e) => {
+    const at = Date.parse(e.timestamp);
+    return html`<tr class="${e.success ? 'success' : 'failure'}">
+      <td>
+        <time datetime="${e.timestamp}" title="${Number.isNaN(at) ? '' : formatAge(at, ctx.now)}"
+          >${formatTimestamp(e.timestamp)}</time
+        >
+      </td>
+      <td>${e.kind}</td>
+      <th scope="row">${target(e, ctx)}</th>
+      <td>${e.detail ?? ''}</td>
+      <td>${outcomeTag(e.success, e.reason)}</td>
+      <td class="message">${e.message ?? ''}</td>
+      <td>${formatSeconds(e.durationSeconds)}</td>
+    </tr>`;
+  });
+  return html`<div class="scroll">
+    <table class="history">
+      <caption>
+        ${caption}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Time</th>
+          <th scope="col">Kind</th>
+          <th scope="col">Target</th>
+          <th scope="col">Product / resolver</th>
+          <th scope="col">Result</th>
+          <th scope="col">Message</th>
+          <th scope="col">Duration</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** Failures first (kept longer), then everything recent. */
+export function renderHistory(
+  entries: readonly HistoryEntry[],
+  ctx: RenderContext,
+  { failures = 50, recent = 30 }: { failures?: number; recent?: number } = {},
+): SafeHtml {
+  return html`${renderHistoryTable(
+    entries.filter((e) => !e.success).slice(0, failures),
+    ctx,
+    `Recent failures (newest first, up to ${failures})`,
+  )}
+  ${renderHistoryTable(entries.slice(0, recent), ctx, `All recent probes (newest first, up to ${recent})`)}`;
+}

@@ -1,0 +1,227 @@
+/**
+ * One host's card: reachability and latency; per product the result and the count
+ * against the threshold; the ePID decoded (grouped, since the products of one application
+ * share it), HWID and intervals; and every failure explained with Microsoft's meaning and
+ * the fix. Used on `/` (one card per host) and on the host's own page.
+ */
+import { findProduct } from '../../kms/products/index.js';
+import type { KmsProductResult } from '../../kms/client/result.js';
+import { belowThresholdInfo } from './advice.js';
+import type { ViewHost } from './assessment.js';
+import { severityTag } from './badges.js';
+import type { RenderContext } from './context.js';
+import {
+  anchorId,
+  formatAge,
+  formatMinutes,
+  formatSeconds,
+  formatTimestamp,
+  hostHref,
+  hostKey,
+} from './format.js';
+import { html, join, type SafeHtml } from './html.js';
+import { isBelowThreshold, renderCount } from './render-count.js';
+import { renderEpid } from './render-epid.js';
+import { renderKmsError } from './render-error.js';
+
+function ago(ctx: RenderContext, iso: string): SafeHtml {
+  const at = Date.parse(iso);
+  return Number.isNaN(at)
+    ? html``
+    : html`<time datetime="${iso}" title="${formatTimestamp(iso)}"
+        >${formatAge(at, ctx.now)}</time
+      >`;
+}
+
+function renderReachability(h: ViewHost, ctx: RenderContext): SafeHtml {
+  if (h.tcp === null) return html`<p>${severityTag('unknown', 'not probed yet')}</p>`;
+  const addr = h.tcp.address ? html` to <code>${h.tcp.address}</code>` : '';
+  if (h.tcp.up) {
+    return html`<p>
+      ${severityTag('ok', 'reachable')} TCP connect${addr} in
+      ${formatSeconds(h.tcp.durationSeconds)}, ${ago(ctx, h.tcp.timestamp)}
+    </p>`;
+  }
+  return html`<p>
+      ${severityTag('critical', 'unreachable')} TCP connect${addr} failed after
+      ${formatSeconds(h.tcp.durationSeconds)},
+      ${ago(ctx, h.tcp.timestamp)}${h.domains.length > 0 ? html`; clients in ${join(h.domains, ', ')} still find it in DNS: a stale SRV record?` : ''}
+    </p>
+    ${h.tcp.error ? renderKmsError(h.tcp.error) : ''}`;
+}
+
+function resultTag(p: KmsProductResult): SafeHtml {
+  if (!p.success) {
+    return severityTag(
+      'critical',
+      p.error?.code ? `${p.error.reason} ${p.error.code}` : (p.error?.reason ?? 'failed'),
+    );
+  }
+  return isBelowThreshold(p)
+    ? severityTag('warning', 'below threshold')
+    : severityTag('ok', 'activates');
+}
+
+function renderProductRow(p: KmsProductResult): SafeHtml {
+  const name = findProduct(p.product)?.name;
+  return html`<tr>
+    <th scope="row">
+      <code>${p.product}</code>${name ? html`<br /><span class="muted">${name}</span>` : ''}
+    </th>
+    <td>${resultTag(p)}</td>
+    <td>${renderCount(p)}</td>
+  </tr>`;
+}
+
+function renderProductProblem(p: KmsProductResult): SafeHtml {
+  if (p.error)
+    return html`<div class="problem">
+      <h4><code>${p.product}</code></h4>
+      ${renderKmsError(p.error)}
+    </div>`;
+  if (!isBelowThreshold(p)) return html``;
+  const info = belowThresholdInfo();
+  return html`<div class="problem">
+    <h4><code>${p.product}</code></h4>
+    <div class="error warning">
+      <p>
+        <strong>${p.activeClients ?? 0} of ${p.threshold}</strong>: below the threshold, so its
+        clients get
+        <code class="hresult">0xC004F038</code>${info ? html` (<code>${info.name}</code>)` : ''}.
+      </p>
+      ${
+        info
+          ? html`<p><span class="label">Meaning:</span> ${info.meaning}</p>
+              <p><span class="label">Fix:</span> ${info.fix}</p>`
+          : ''
+      }
+    </div>
+  </div>`;
+}
+
+/** Values shared by several products listed once, with the products they belong to. */
+function grouped<T>(
+  products: readonly KmsProductResult[],
+  value: (p: KmsProductResult) => T | null,
+  keyOf: (v: T) => string,
+): Array<{ value: T; products: string[] }> {
+  const groups = new Map<string, { value: T; products: string[] }>();
+  for (const p of products) {
+    const v = value(p);
+    if (v === null) continue;
+    const key = keyOf(v);
+    const g = groups.get(key);
+    if (g) g.products.push(p.product);
+    else groups.set(key, { value: v, products: [p.product] });
+  }
+  return [...groups.values()];
+}
+
+function forWhich(products: string[], total: number): SafeHtml {
+  return products.length === total
+    ? html``
+    : html` <span class="muted">(for ${join(products, ', ')})</span>`;
+}
+
+function renderDetails(h: ViewHost, ctx: RenderContext): SafeHtml {
+  const answered = h.products.filter((p) => p.epid !== null || p.success);
+  if (answered.length === 0) return html``;
+  const total = answered.length;
+  const epids = grouped(
+    answered,
+    (p) => p.epid,
+    (e) => e,
+  );
+  const hwids = grouped(
+    answered,
+    (p) => p.hwid,
+    (x) => x,
+  );
+  const intervals = grouped(
+    answered,
+    (p) =>
+      p.activationIntervalMinutes === null && p.renewalIntervalMinutes === null
+        ? null
+        : `activation ${formatMinutes(p.activationIntervalMinutes)}, renewal ${formatMinutes(p.renewalIntervalMinutes)}`,
+    (x) => x,
+  );
+  const protocols = grouped(
+    answered,
+    (p) => (p.protocol === null ? null : `protocol ${p.protocol}`),
+    (x) => x,
+  );
+  const latest = answered.reduce((a, b) => (a.timestamp > b.timestamp ? a : b));
+  const fastest = formatSeconds(Math.min(...answered.map((p) => p.durationSeconds)));
+  const slowest = formatSeconds(Math.max(...answered.map((p) => p.durationSeconds)));
+  return html`<dl>
+    ${epids.map(
+      (g) =>
+        html`<dt>ePID</dt>
+          <dd>${renderEpid(g.value)}${forWhich(g.products, total)}</dd>`,
+    )}
+    <dt>HWID</dt>
+    <dd>
+      ${
+        hwids.length === 0
+          ? html`<span class="muted">— (only protocol 6 answers carry one)</span>`
+          : join(
+              hwids.map((g) => html`<code>${g.value}</code>${forWhich(g.products, total)}`),
+              '; ',
+            )
+      }
+    </dd>
+    ${intervals.map(
+      (g) =>
+        html`<dt>Intervals</dt>
+          <dd>${g.value}${forWhich(g.products, total)}</dd>`,
+    )}
+    <dt>Exchange</dt>
+    <dd>
+      ${join(
+        protocols.map((g) => html`${g.value}${forWhich(g.products, total)}`),
+        '; ',
+      )},
+      ${fastest === slowest ? fastest : `${fastest}–${slowest}`}, ${ago(ctx, latest.timestamp)}
+    </dd>
+  </dl>`;
+}
+
+/** `headingLevel` 3 in the list of cards on `/`, 2 on the host page. */
+export function renderHostCard(h: ViewHost, ctx: RenderContext, headingLevel: 2 | 3 = 3): SafeHtml {
+  const key = hostKey(h);
+  const severity = ctx.assessment.hostSeverity.get(key) ?? 'ok';
+  const title = html`<a href="${hostHref(ctx.base, key)}">${key}</a> ${severityTag(severity)}`;
+  const heading =
+    headingLevel === 3 ? html`<h3>${title}</h3>` : html`<h2 class="card-title">${title}</h2>`;
+  const where = [
+    h.domains.length > 0 ? html`published in ${join(h.domains, ', ')}` : '',
+    h.static ? 'listed in the configuration' : '',
+    h.addresses.length > 0 ? html`addresses ${join(h.addresses, ', ')}` : '',
+  ].filter((x) => x !== '');
+  const products =
+    h.products.length === 0
+      ? html`<p class="muted">
+          No KMS exchange
+          yet${h.tcp?.up === false ? ': the host is down' : ': the first sweep has not reached this host'}.
+        </p>`
+      : html`<div class="scroll">
+            <table class="host-products">
+              <thead>
+                <tr>
+                  <th scope="col">Product</th>
+                  <th scope="col">Result</th>
+                  <th scope="col">Clients <span class="muted">(incl. this monitor) vs N</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                ${h.products.map(renderProductRow)}
+              </tbody>
+            </table>
+          </div>
+          ${renderDetails(h, ctx)} ${h.products.map(renderProductProblem)}`;
+  return html`<article class="card ${severity}" id="${anchorId('host', key)}">
+    ${heading}
+    <p class="muted">${join(where, ' · ')}</p>
+    ${renderReachability(h, ctx)} ${products}
+  </article>`;
+}

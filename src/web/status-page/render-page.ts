@@ -1,0 +1,205 @@
+/**
+ * The pages: `/` (summary, domains, host cards, history), `/host/:host` (one host in
+ * detail) and the 404 for a host the monitor does not know. Each is a pure function of a
+ * StatusView: rendering reads plain data and never probes anything (DESIGN.md
+ * principle 1), so a page reload costs a few milliseconds and no activation request.
+ */
+import type { StatusView } from '../../monitor/status-view.js';
+import { assess } from './assessment.js';
+import { severityTag, severityText } from './badges.js';
+import type { RenderContext } from './context.js';
+import { formatSeconds, formatTimestamp, formatTtl, hostKey, plural } from './format.js';
+import { html, type SafeHtml } from './html.js';
+import { renderLayout } from './layout.js';
+import { renderDomain } from './render-domain.js';
+import { renderHistory, renderHistoryTable } from './render-history.js';
+import { renderHostCard } from './render-host.js';
+import { renderProblems, renderProducts, renderSummary } from './render-summary.js';
+
+export interface PageOptions {
+  /** Seconds between automatic refreshes; 0 turns them off. */
+  refreshSeconds: number;
+}
+
+function context(view: StatusView, base: string): RenderContext {
+  const now = Date.parse(view.generatedAt);
+  return { base, now: Number.isNaN(now) ? Date.now() : now, assessment: assess(view) };
+}
+
+function pollLine(view: StatusView): SafeHtml {
+  const { poll } = view;
+  const last =
+    poll.lastPollTimestamp === null
+      ? 'no round finished yet'
+      : `last round ${formatTimestamp(poll.lastPollTimestamp)} (${formatSeconds(poll.lastPollDurationSeconds)})`;
+  const sweep =
+    poll.lastKmsSweepTimestamp === null
+      ? 'no KMS sweep yet'
+      : `last KMS sweep ${formatTimestamp(poll.lastKmsSweepTimestamp)}`;
+  return html`<p class="muted">
+    Generated ${formatTimestamp(view.generatedAt)} · ${last} · ${sweep} ·
+    ${plural(poll.rounds, 'round')}${poll.overruns > 0 ? `, ${plural(poll.overruns, 'overrun')}` : ''}
+  </p>`;
+}
+
+function notReady(view: StatusView): SafeHtml {
+  return view.ready
+    ? html``
+    : html`<p class="notice warning">
+        The first round of probes is still running: what follows is incomplete.
+      </p>`;
+}
+
+export function renderStatusPage(view: StatusView, options: PageOptions): string {
+  const ctx = context(view, '');
+  const { assessment } = ctx;
+  const header = html`<h1>KMS activation status</h1>
+    <p class="status">${severityTag(assessment.status)}</p>
+    ${pollLine(view)}`;
+  const main = html`${notReady(view)}
+    <section aria-labelledby="summary-h">
+      <h2 id="summary-h">Summary</h2>
+      ${renderSummary(assessment)}
+      <h3>Problems</h3>
+      ${renderProblems(assessment.problems, ctx)} ${renderProducts(view)}
+    </section>
+    <section aria-labelledby="domains-h">
+      <h2 id="domains-h">Domains (${view.domains.length})</h2>
+      ${view.domains.length === 0 ? html`<p class="muted">No domains are watched: only the hosts listed in the configuration.</p>` : view.domains.map((d) => renderDomain(d, ctx))}
+    </section>
+    <section aria-labelledby="hosts-h">
+      <h2 id="hosts-h">KMS hosts (${view.hosts.length})</h2>
+      ${view.hostsCut > 0 ? html`<p class="notice warning">${plural(view.hostsCut, 'host')} left out by limits.hosts_total: not probed, not shown.</p>` : ''}
+      ${view.hosts.length === 0 ? html`<p class="muted">No KMS host found yet.</p>` : html`<div class="cards">${view.hosts.map((h) => renderHostCard(h, ctx))}</div>`}
+    </section>
+    <section aria-labelledby="history-h">
+      <h2 id="history-h">Recent probes</h2>
+      <p class="muted">
+        Failures are kept longer than successes, so the failures table reaches further back.
+      </p>
+      ${renderHistory(view.history, ctx)}
+    </section>`;
+  return renderLayout({
+    title: `${severityText(assessment.status)} · KMS monitor`,
+    base: '',
+    refreshSeconds: options.refreshSeconds,
+    header,
+    main,
+  });
+}
+
+/** Where the domains publish this host, per resolver, as its clients find it. */
+function renderPublished(view: StatusView, key: string): SafeHtml {
+  const rows: SafeHtml[] = [];
+  for (const d of view.domains) {
+    for (const r of d.resolvers) {
+      for (const rec of r.records) {
+        if (hostKey(rec) !== key) continue;
+        rows.push(
+          html`<tr>
+            <th scope="row">${d.domain}</th>
+            <td><code>${r.resolver}</code></td>
+            <td>${rec.priority}</td>
+            <td>${rec.weight}</td>
+            <td>${formatTtl(rec.ttl)}</td>
+            <td>${rec.addresses.join(', ')}</td>
+          </tr>`,
+        );
+      }
+    }
+  }
+  if (rows.length === 0) {
+    return html`<p class="muted">
+      No domain publishes this host: it is probed because the configuration lists it.
+    </p>`;
+  }
+  return html`<div class="scroll">
+    <table>
+      <caption>
+        Published in DNS
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Domain</th>
+          <th scope="col">Resolver</th>
+          <th scope="col">Priority</th>
+          <th scope="col">Weight</th>
+          <th scope="col">TTL</th>
+          <th scope="col">Addresses</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** `view` comes from the source narrowed to the host (its hosts and history only). */
+export function renderHostPage(view: StatusView, requested: string, options: PageOptions): string {
+  const ctx = context(view, '../');
+  const first = view.hosts[0];
+  const severity =
+    view.hosts
+      .map((h) => ctx.assessment.hostSeverity.get(hostKey(h)) ?? 'ok')
+      .sort((a, b) => severityOrder(b) - severityOrder(a))[0] ?? 'unknown';
+  const title = view.hosts.length === 1 && first ? hostKey(first) : requested;
+  const header = html`<nav class="crumbs" aria-label="Breadcrumb">
+      <a href="../">← All domains and hosts</a>
+    </nav>
+    <h1>KMS host ${title}</h1>
+    <p class="status">${severityTag(severity)}</p>
+    ${pollLine(view)}`;
+  const sections = view.hosts.map((h) => {
+    const key = hostKey(h);
+    const problems = ctx.assessment.hostProblems.get(key) ?? [];
+    const history = view.history.filter((e) => e.target === key);
+    return html`${renderHostCard(h, ctx, 2)}
+      <section aria-label="Problems of ${key}">
+        <h2>Problems</h2>
+        ${renderProblems(problems, ctx)}
+      </section>
+      <section aria-label="DNS of ${key}">
+        <h2>DNS</h2>
+        ${renderPublished(view, key)}
+      </section>
+      <section aria-label="History of ${key}">
+        <h2>History</h2>
+        <p class="muted">Newest first; failures are kept longer than successes.</p>
+        ${renderHistoryTable(
+          history.filter((e) => !e.success),
+          ctx,
+          'Failures',
+        )}
+        ${renderHistoryTable(history, ctx, 'All recent probes')}
+      </section>`;
+  });
+  return renderLayout({
+    title: `${severityText(severity)} · ${title} · KMS monitor`,
+    base: '../',
+    refreshSeconds: options.refreshSeconds,
+    header,
+    main: html`${notReady(view)}${sections}`,
+  });
+}
+
+function severityOrder(s: string): number {
+  return ['ok', 'warning', 'unknown', 'critical'].indexOf(s);
+}
+
+export function renderHostNotFound(requested: string): string {
+  return renderLayout({
+    title: 'Unknown host · KMS monitor',
+    base: '../',
+    refreshSeconds: 0,
+    header: html`<nav class="crumbs" aria-label="Breadcrumb">
+        <a href="../">← All domains and hosts</a>
+      </nav>
+      <h1>No such KMS host</h1>`,
+    main: html`<p>
+      The monitor knows no host <code>${requested}</code> right now. It may have left DNS, or the
+      name is misspelt: use <code>host</code> or <code>host:port</code> as the cards on the
+      <a href="../">status page</a> link to.
+    </p>`,
+  });
+}

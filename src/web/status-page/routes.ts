@@ -1,0 +1,91 @@
+/**
+ * The status page as a fastify plugin, in the style of statusApiRoutes: GET / (every
+ * domain and host), GET /host/:host (one host: `host` or `host:port`, URL-encoded), and
+ * the stylesheet and script under /static/. Pages are rendered from the StatusView the
+ * source returns — reading the state only, never probing — and carry a strict
+ * Content-Security-Policy: no inline script or style, nothing from another origin.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { StatusView } from '../../monitor/status-view.js';
+import { SCRIPT_ASSET, STYLESHEET_ASSET, type StaticAsset } from './assets.js';
+import { renderHostNotFound, renderHostPage, renderStatusPage } from './render-page.js';
+
+/** The same signature as the status API's source, so one closure can feed both. */
+export type StatusPageSource = (options: { historyLimit: number; host?: string }) => StatusView;
+
+export interface StatusPageOptions {
+  /** Seconds between automatic refreshes of an open page (default 15; `?refresh=N` overrides). */
+  refreshSeconds?: number;
+}
+
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; " +
+  "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** The history the page reads: enough to reach the older failures (the state keeps 1,000). */
+const PAGE_HISTORY = 1000;
+const HOST_HISTORY = 200;
+
+const pageQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { refresh: { type: 'integer', minimum: 0, maximum: 3600 } },
+} as const;
+
+const hostParams = {
+  type: 'object',
+  properties: { host: { type: 'string', maxLength: 260 } },
+} as const;
+
+function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+    .header('Cache-Control', 'no-store')
+    .header('Referrer-Policy', 'no-referrer')
+    .header('X-Frame-Options', 'DENY')
+    .send(body);
+}
+
+function serveAsset(app: FastifyInstance, asset: StaticAsset): void {
+  app.get(asset.route, async (_request, reply) =>
+    reply
+      .type(asset.contentType)
+      // The page links the asset with a content hash in the query: a day is safe.
+      .header('Cache-Control', 'public, max-age=86400')
+      .send(asset.body),
+  );
+}
+
+export function statusPageRoutes(source: StatusPageSource, options: StatusPageOptions = {}) {
+  const defaultRefresh = options.refreshSeconds ?? 15;
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    serveAsset(app, STYLESHEET_ASSET);
+    serveAsset(app, SCRIPT_ASSET);
+
+    app.get<{ Querystring: { refresh?: number } }>(
+      '/',
+      { schema: { querystring: pageQuery } },
+      async (request, reply) => {
+        const view = source({ historyLimit: PAGE_HISTORY });
+        const refreshSeconds = request.query.refresh ?? defaultRefresh;
+        return sendPage(reply, 200, renderStatusPage(view, { refreshSeconds }));
+      },
+    );
+
+    app.get<{ Params: { host: string }; Querystring: { refresh?: number } }>(
+      '/host/:host',
+      { schema: { params: hostParams, querystring: pageQuery } },
+      async (request, reply) => {
+        const host = request.params.host;
+        const view = host === '' ? null : source({ historyLimit: HOST_HISTORY, host });
+        if (view === null || view.hosts.length === 0) {
+          return sendPage(reply, 404, renderHostNotFound(host));
+        }
+        const refreshSeconds = request.query.refresh ?? defaultRefresh;
+        return sendPage(reply, 200, renderHostPage(view, host, { refreshSeconds }));
+      },
+    );
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * The page's stylesheet, served as /static/status.css. Light and dark schemes follow the
+ * reader's system (prefers-color-scheme); every status colour is paired with a word and a
+ * symbol in the markup, and the below-threshold bar is striped, so nothing depends on
+ * colour alone. Bar widths are classes (.p0 … .p100): the Content-Security-Policy forbids
+ * inline styles.
+ */
+
+function barWidths(): string {
+  let css = '';
+  for (let p = 0; p <= 100; p++) css += `.p${p}{width:${p}%}`;
+  return css;
+}
+
+export const STYLESHEET = `/* kms-monitor status page */
+:root {
+  color-scheme: light dark;
+  --bg: #f5f6f8; --fg: #1b1f24; --muted: #57606a; --card: #ffffff; --border: #d0d7de;
+  --link: #0550ae; --code-bg: #eef1f4; --bar-bg: #e3e7ec;
+  --ok: #1a7f37; --ok-bg: #dafbe1; --warning: #8a5a00; --warning-bg: #fff4c2;
+  --critical: #c8202c; --critical-bg: #ffebe9; --unknown: #57606a; --unknown-bg: #eaeef2;
+  --tick: #1b1f24;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #0e1116; --fg: #e6edf3; --muted: #9da7b3; --card: #161b22; --border: #30363d;
+    --link: #79b8ff; --code-bg: #1f252d; --bar-bg: #262d36;
+    --ok: #3fb950; --ok-bg: #0f2a18; --warning: #e3b341; --warning-bg: #2e2409;
+    --critical: #ff7b72; --critical-bg: #3a1417; --unknown: #9da7b3; --unknown-bg: #21262d;
+    --tick: #e6edf3;
+  }
+}
+* { box-sizing: border-box; }
+html { background: var(--bg); color: var(--fg); }
+body {
+  margin: 0 auto; max-width: 96rem; padding: 0 1rem 2rem;
+  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
+}
+a { color: var(--link); }
+a:focus-visible, summary:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
+code { font: 0.85em/1.3 ui-monospace, "Cascadia Mono", "DejaVu Sans Mono", monospace;
+  background: var(--code-bg); padding: 0 0.25em; border-radius: 0.25em; overflow-wrap: anywhere; }
+h1 { font-size: 1.5rem; margin: 0; }
+h2 { font-size: 1.25rem; margin: 2rem 0 0.75rem; border-bottom: 1px solid var(--border); padding-bottom: 0.25rem; }
+h3 { font-size: 1.05rem; margin: 0 0 0.5rem; overflow-wrap: anywhere; }
+h4 { font-size: 0.95rem; margin: 0.75rem 0 0.35rem; }
+.muted { color: var(--muted); }
+.skip { position: absolute; left: -999rem; }
+.skip:focus { left: 1rem; top: 0.5rem; background: var(--card); padding: 0.5rem; z-index: 2; }
+
+header.top { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1rem; padding: 1rem 0 0.5rem; }
+header.top .status { font-size: 1.1rem; }
+header.top .tag { font-size: 1rem; padding: 0.1em 0.6em; }
+header.top p { margin: 0; }
+nav.crumbs { width: 100%; font-size: 0.9rem; }
+
+.tag { display: inline-block; padding: 0 0.45em; border: 1px solid currentColor; border-radius: 0.3em;
+  font-size: 0.78rem; font-weight: 600; line-height: 1.5; white-space: nowrap; vertical-align: 0.1em; }
+.tag.ok { color: var(--ok); background: var(--ok-bg); }
+.tag.warning { color: var(--warning); background: var(--warning-bg); }
+.tag.critical { color: var(--critical); background: var(--critical-bg); }
+.tag.unknown { color: var(--unknown); background: var(--unknown-bg); }
+.word-ok { color: var(--ok); }
+.word-warning { color: var(--warning); font-weight: 600; }
+
+.summary { display: flex; flex-wrap: wrap; gap: 0.75rem; margin: 0.5rem 0 1rem; padding: 0; list-style: none; }
+.summary li { background: var(--card); border: 1px solid var(--border); border-radius: 0.5rem; padding: 0.5rem 0.9rem; min-width: 10rem; }
+.summary .figure { display: block; font-size: 1.35rem; font-weight: 700; }
+.summary li.warning { border-left: 0.3rem solid var(--warning); }
+.summary li.critical { border-left: 0.3rem solid var(--critical); }
+.summary li.ok { border-left: 0.3rem solid var(--ok); }
+
+ul.problems { padding-left: 0; list-style: none; margin: 0.5rem 0; }
+ul.problems li { margin: 0.25rem 0; overflow-wrap: anywhere; }
+
+.notice { background: var(--card); border: 1px solid var(--border); border-radius: 0.4rem; padding: 0.4rem 0.7rem; }
+.notice.warning { background: var(--warning-bg); border-color: var(--warning); }
+.error { background: var(--critical-bg); border-left: 0.25rem solid var(--critical); border-radius: 0.3rem;
+  padding: 0.35rem 0.7rem; margin: 0.4rem 0; overflow-wrap: anywhere; }
+.error p { margin: 0.2rem 0; }
+.error .label { font-weight: 600; }
+
+section.domain { background: var(--card); border: 1px solid var(--border); border-radius: 0.5rem; padding: 0.75rem 1rem; margin: 0 0 1rem; }
+section.domain.critical { border-left: 0.35rem solid var(--critical); }
+section.domain.warning { border-left: 0.35rem solid var(--warning); }
+section.domain.ok { border-left: 0.35rem solid var(--ok); }
+.resolver-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0 1rem; margin-top: 0.5rem; }
+.resolver-head h4 { margin: 0.25rem 0; }
+.resolver-head p { margin: 0.25rem 0; font-size: 0.85rem; }
+
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: 0.86rem; }
+caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
+th, td { text-align: left; padding: 0.25rem 0.5rem; border-bottom: 1px solid var(--border); vertical-align: top; }
+thead th { color: var(--muted); font-weight: 600; white-space: nowrap; }
+tbody th { font-weight: 500; overflow-wrap: anywhere; }
+tr.differs { background: var(--warning-bg); }
+tr.failure td.message { overflow-wrap: anywhere; }
+table.products td { white-space: nowrap; }
+
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 27rem), 1fr)); gap: 1rem; }
+.card { background: var(--card); border: 1px solid var(--border); border-radius: 0.5rem; padding: 0.75rem 1rem; min-width: 0; }
+.card.ok { border-left: 0.35rem solid var(--ok); }
+.card.warning { border-left: 0.35rem solid var(--warning); }
+.card.critical { border-left: 0.35rem solid var(--critical); }
+.card.unknown { border-left: 0.35rem solid var(--unknown); }
+.card > p { margin: 0.2rem 0; overflow-wrap: anywhere; }
+h2.card-title { border: 0; margin-top: 0.25rem; }
+table.host-products { margin: 0.5rem 0 0.25rem; }
+table.host-products td { vertical-align: middle; }
+table.host-products th code, table.products th code { white-space: nowrap; overflow-wrap: normal; }
+.card dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.15rem 0.75rem; margin: 0.5rem 0; font-size: 0.86rem; }
+.card dt { color: var(--muted); }
+.card dd { margin: 0; overflow-wrap: anywhere; }
+.problem h4 { margin: 0.5rem 0 0; font-size: 0.86rem; }
+.error.warning { background: var(--warning-bg); border-left-color: var(--warning); }
+
+.count { display: flex; flex-wrap: wrap; align-items: center; gap: 0.2rem 0.6rem; }
+.bar { position: relative; display: inline-block; height: 0.8rem; width: 9rem; background: var(--bar-bg); border-radius: 0.4rem; overflow: hidden; }
+.bar .fill { display: block; height: 100%; background: var(--ok); }
+.count.below .bar .fill { background: repeating-linear-gradient(135deg, var(--warning) 0 0.3rem, transparent 0.3rem 0.5rem); }
+.bar .tick { position: absolute; left: calc(50% - 1px); top: 0; bottom: 0; width: 2px; background: var(--tick); }
+${barWidths()}
+
+.refresh-state { position: fixed; right: 0.5rem; bottom: 0.5rem; margin: 0; padding: 0.2rem 0.5rem;
+  font-size: 0.75rem; background: var(--card); border: 1px solid var(--border); border-radius: 0.3rem; color: var(--muted); }
+.refresh-state:empty { display: none; }
+body.stale .refresh-state { color: var(--critical); background: var(--critical-bg); border-color: var(--critical); font-weight: 600; }
+footer { margin-top: 2rem; font-size: 0.85rem; color: var(--muted); }
+@media print { .refresh-state, .skip { display: none; } }
+`;
