@@ -1,93 +1,243 @@
 /**
- * SRV lookups per second against a local dnsmasq: kms-monitor's DNS client next to Node's
- * own resolver (dns.promises.Resolver.resolveSrv, i.e. c-ares), measured in the same run
- * over the same domains, rounds interleaved so machine load hits both alike.
+ * (2) SRV lookups per second against a local dnsmasq, next to two baselines measured in the
+ * same run over the same names:
+ *  - Node's own resolver, c-ares (`dns.promises.Resolver#resolveSrv`, setServers to dnsmasq);
+ *  - Debian's prometheus-blackbox-exporter DNS prober (`query_type: SRV` for one name),
+ *    driven over HTTP on keep-alive connections; its HTTP cost alone (`/-/healthy` at the
+ *    same concurrency) is measured too and named next to the figure.
+ * "DnsClient.query" is one SRV query — the work c-ares and blackbox do. "lookupSrv" is the
+ * monitor's full discovery (SRV, CNAME handling, RFC 2782 order, addresses — from the
+ * additional section here).
  *
- *   npx tsx bench/dns.ts [--domains 1000] [--concurrency 64] [--rounds 3]
+ *   npm run bench -- dns      node --import tsx bench/dns.ts [--domains 1000] [--concurrency 64] [--rounds 3]
  *
- * Only 127.0.0.1 is ever queried. "lookupSrv" is the full discovery (SRV, CNAME handling,
- * ordering, addresses — from the additional section here); "DnsClient.query" is one SRV
- * query, the same work c-ares does.
+ * Rounds interleave the clients so machine load hits them alike. Only 127.0.0.1.
  */
 import { promises as dnsPromises } from 'node:dns';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { DnsClient, discoverAll } from '../src/dns/index.js';
+import { DnsClient, lookupSrv } from '../src/dns/index.js';
 import { startDnsmasq } from '../test/fixtures/dns-dnsmasq.js';
 import { manyDomainsZone } from '../test/fixtures/dns-zones.js';
+import { blackboxAvailable, probeSucceeded, startBlackbox } from './lib/blackbox.js';
+import { commandFor, figure, finish, type BenchReport, type Figure } from './lib/figures.js';
+import { load, summarize, type Sample } from './lib/measure.js';
 
-const { values } = parseArgs({
-  options: {
-    domains: { type: 'string', default: '1000' },
-    concurrency: { type: 'string', default: '64' },
-    rounds: { type: 'string', default: '3' },
-  },
-});
-const DOMAINS = Number(values.domains);
-const CONCURRENCY = Number(values.concurrency);
-const ROUNDS = Number(values.rounds);
+const BENCH = 'dns';
 
-/** Runs `work` over every name with at most CONCURRENCY in flight; returns lookups/s. */
-async function measure(names: string[], work: (name: string) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < names.length) await work(names[next++] as string);
-    }),
-  );
-  return names.length / ((performance.now() - started) / 1000);
-}
+export async function run(options: {
+  domains: number;
+  concurrency: number;
+  rounds: number;
+}): Promise<BenchReport> {
+  const { domains: n, concurrency, rounds } = options;
+  const { domains, data } = manyDomainsZone(n);
+  const srvNames = domains.map((d) => `_vlmcs._tcp.${d}`);
+  const dnsmasq = await startDnsmasq(data);
+  const resolver = dnsmasq.resolver;
+  const client = new DnsClient();
+  const figures: Figure[] = [];
+  const notes: string[] = [];
+  const failures: string[] = [];
+  const one = domains[0] as string;
+  const oneName = srvNames[0] as string;
+  const bb = blackboxAvailable()
+    ? await startBlackbox({
+        srv: {
+          prober: 'dns',
+          timeout: '5s',
+          dns: {
+            query_name: oneName,
+            query_type: 'SRV',
+            transport_protocol: 'udp',
+            preferred_ip_protocol: 'ip4',
+            ip_protocol_fallback: false,
+            recursion_desired: true,
+          },
+        },
+      })
+    : null;
+  if (!bb) notes.push('prometheus-blackbox-exporter is not installed: its baseline is missing');
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-const { domains, data } = manyDomainsZone(DOMAINS);
-const srvNames = domains.map((d) => `_vlmcs._tcp.${d}`);
-const dnsmasq = await startDnsmasq(data);
-const client = new DnsClient();
-const rates: Record<string, number[]> = {
-  lookupSrv: [],
-  'DnsClient.query': [],
-  'c-ares resolveSrv': [],
-};
-try {
-  // Warm-up: JIT, dnsmasq's first answers.
-  await discoverAll(domains.slice(0, 100), {
-    resolvers: [dnsmasq.resolver],
-    concurrency: CONCURRENCY,
-  });
-  for (let round = 1; round <= ROUNDS; round++) {
-    let failures = 0;
-    rates.lookupSrv?.push(
-      await measure(domains, async (domain) => {
-        const results = await discoverAll([domain], { resolvers: [dnsmasq.resolver], client });
-        if (!results[0]?.success || results[0].records.length !== 1) failures++;
+  const kinds = {
+    lookupSrv: (i: number) =>
+      lookupSrv(domains[i % n] as string, { resolvers: [resolver], client }).then(
+        (r) => r[0]?.success === true && r[0].records.length === 1,
+      ),
+    query: (i: number) =>
+      client
+        .query(resolver, { name: srvNames[i % n] as string, type: 'SRV' })
+        .then((a) => a.response.rcode === 'NOERROR'),
+    cares: null as null | ((i: number) => Promise<boolean>),
+    // The single-name comparison with blackbox_exporter: every client asks the same name.
+    queryOne: () =>
+      client
+        .query(resolver, { name: oneName, type: 'SRV' })
+        .then((a) => a.response.rcode === 'NOERROR'),
+    caresOne: null as null | (() => Promise<boolean>),
+    blackbox: () =>
+      bb
+        ? bb
+            .get(`/probe?module=srv&target=127.0.0.1:${resolver.port}`)
+            .then((r) => probeSucceeded(r.body))
+        : Promise.resolve(false),
+    http: () => (bb ? bb.get('/-/healthy').then((r) => r.status === 200) : Promise.resolve(false)),
+  };
+  const samples: Record<string, Sample[]> = {};
+  const bbCpu: number[] = [];
+  const add = (k: string, s: Sample): void => {
+    (samples[k] ??= []).push(s);
+  };
+  try {
+    // Warm-up: JIT, dnsmasq's first answers, blackbox's first connections.
+    await load(kinds.lookupSrv, { concurrency, count: 300 });
+    await load(kinds.query, { concurrency, count: 300 });
+    if (bb) await load(kinds.blackbox, { concurrency, count: 300 });
+    for (let round = 0; round < rounds; round++) {
+      // A new Resolver per round: c-ares caches nothing by default, but a fresh channel per
+      // round keeps any per-channel state from flattering it.
+      const cares = new dnsPromises.Resolver({ timeout: 5000, tries: 2 });
+      cares.setServers([`127.0.0.1:${resolver.port}`]);
+      kinds.cares = (i) => cares.resolveSrv(srvNames[i % n] as string).then((r) => r.length === 1);
+      kinds.caresOne = () => cares.resolveSrv(oneName).then((r) => r.length === 1);
+      add('lookupSrv', await load(kinds.lookupSrv, { concurrency, count: n }));
+      add('query', await load(kinds.query, { concurrency, count: n }));
+      add('cares', await load(kinds.cares, { concurrency, count: n }));
+      add('queryOne', await load(kinds.queryOne, { concurrency, count: n }));
+      add('caresOne', await load(kinds.caresOne, { concurrency, count: n }));
+      if (bb) {
+        const cpu0 = bb.cpuSeconds();
+        add('blackbox', await load(kinds.blackbox, { concurrency, count: n }));
+        bbCpu.push(bb.cpuSeconds() - cpu0);
+        add('http', await load(kinds.http, { concurrency, count: n }));
+      }
+      cares.cancel();
+    }
+  } finally {
+    await bb?.stop();
+    await dnsmasq.stop();
+  }
+  const s = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)]));
+  for (const [k, v] of Object.entries(s)) {
+    if (v.failures > 0) failures.push(`${k}: ${v.failures} of ${v.count} lookups failed`);
+  }
+  const command = commandFor(BENCH);
+  const cares = s['cares'];
+  const query = s['query'];
+  const lookup = s['lookupSrv'];
+  if (cares && query && lookup) {
+    const caresBase = { name: 'c-ares resolveSrv, same names', value: cares.perSecond, unit: '/s' };
+    figures.push(
+      figure({
+        id: `${BENCH}.query.rate`,
+        bench: BENCH,
+        name: `SRV queries/s, DnsClient.query (${n} names, ${concurrency} in flight)`,
+        value: query.perSecond,
+        unit: '/s',
+        better: 'higher',
+        baseline: caresBase,
+        goal: { text: 'at or above c-ares', met: query.perSecond >= cares.perSecond },
+        command,
+      }),
+      figure({
+        id: `${BENCH}.lookupSrv.rate`,
+        bench: BENCH,
+        name: `SRV discoveries/s, lookupSrv (${n} domains, ${concurrency} in flight)`,
+        value: lookup.perSecond,
+        unit: '/s',
+        better: 'higher',
+        baseline: caresBase,
+        goal: { text: 'at or above c-ares', met: lookup.perSecond >= cares.perSecond },
+        command,
+      }),
+      figure({
+        id: `${BENCH}.query.p50`,
+        bench: BENCH,
+        name: `SRV query latency p50 at ${concurrency} in flight, DnsClient.query`,
+        value: query.p50,
+        unit: 'ms',
+        better: 'lower',
+        baseline: { name: 'c-ares resolveSrv p50', value: cares.p50, unit: 'ms' },
+        command,
+      }),
+      figure({
+        id: `${BENCH}.query.cpu`,
+        bench: BENCH,
+        name: 'CPU per SRV query, DnsClient.query',
+        value: query.cpuMsPerOp,
+        unit: 'ms',
+        better: 'lower',
+        baseline: { name: 'CPU per c-ares resolveSrv', value: cares.cpuMsPerOp, unit: 'ms' },
+        command,
       }),
     );
-    rates['DnsClient.query']?.push(
-      await measure(srvNames, (name) => client.query(dnsmasq.resolver, { name, type: 'SRV' })),
-    );
-    // A new Resolver per round: c-ares caches answers per channel, which would flatter it.
-    const cares = new dnsPromises.Resolver({ timeout: 5000, tries: 2 });
-    cares.setServers([`127.0.0.1:${dnsmasq.port}`]);
-    rates['c-ares resolveSrv']?.push(await measure(srvNames, (name) => cares.resolveSrv(name)));
-    if (failures > 0) console.error(`round ${round}: ${failures} lookups failed`);
-    console.log(
-      `round ${round}: ` +
-        Object.entries(rates)
-          .map(([name, list]) => `${name} ${Math.round(list.at(-1) ?? 0)}/s`)
-          .join(', '),
-    );
   }
-} finally {
-  await dnsmasq.stop();
+  const queryOne = s['queryOne'];
+  const caresOne = s['caresOne'];
+  const blackbox = s['blackbox'];
+  const http = s['http'];
+  if (queryOne && blackbox && http) {
+    const bbCpuMs = (bbCpu.reduce((a, b) => a + b, 0) * 1000) / blackbox.count;
+    figures.push(
+      figure({
+        id: `${BENCH}.blackbox.rate`,
+        bench: BENCH,
+        name: `SRV queries/s for one name, DnsClient.query (${concurrency} in flight)`,
+        value: queryOne.perSecond,
+        unit: '/s',
+        better: 'higher',
+        baseline: {
+          name: `blackbox_exporter ${bb?.version ?? ''} dns probe, same name (via HTTP)`,
+          value: blackbox.perSecond,
+          unit: '/s',
+        },
+        command,
+        note: `blackbox's HTTP round trip alone (/-/healthy, same concurrency): ${http.perSecond.toFixed(0)}/s, p50 ${http.p50.toFixed(3)} ms — the ceiling of any probe through its HTTP API`,
+      }),
+      figure({
+        id: `${BENCH}.blackbox.cpu`,
+        bench: BENCH,
+        name: 'CPU per SRV query for one name, DnsClient.query',
+        value: queryOne.cpuMsPerOp,
+        unit: 'ms',
+        better: 'lower',
+        baseline: {
+          name: 'blackbox_exporter CPU per dns probe (its process only, HTTP included)',
+          value: bbCpuMs,
+          unit: 'ms',
+        },
+        command,
+      }),
+    );
+    if (caresOne) {
+      notes.push(
+        `one name: DnsClient.query ${queryOne.perSecond.toFixed(0)}/s, c-ares ${caresOne.perSecond.toFixed(0)}/s, blackbox ${blackbox.perSecond.toFixed(0)}/s (HTTP alone ${http.perSecond.toFixed(0)}/s)`,
+      );
+    }
+  }
+  notes.push(
+    `node ${process.version}, c-ares ${process.versions.ares}, dnsmasq on 127.0.0.1; ${rounds} rounds; load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  void one;
+  return { bench: BENCH, figures, notes, failures };
 }
 
-console.log(
-  `\n${DOMAINS} domains, ${CONCURRENCY} in flight, median of ${ROUNDS} rounds (node ${process.versions.node}, c-ares ${process.versions.ares}):`,
-);
-for (const [name, list] of Object.entries(rates)) {
-  console.log(`  ${name.padEnd(18)} ${String(Math.round(median(list))).padStart(7)} lookups/s`);
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      domains: { type: 'string', default: '1000' },
+      concurrency: { type: 'string', default: '64' },
+      rounds: { type: 'string', default: '3' },
+      report: { type: 'string' },
+    },
+  });
+  const report = await run({
+    domains: Number(values.domains),
+    concurrency: Number(values.concurrency),
+    rounds: Number(values.rounds),
+  });
+  finish(report, values.report);
 }
