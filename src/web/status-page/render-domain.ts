@@ -128,8 +128,8 @@ function renderResolver(
     body = html`<div class="error">
       <p>
         <strong>No <code>_vlmcs._tcp</code> record</strong
-        >${r.error ? html` (${r.error.reason})` : ''}: clients in this domain cannot find a KMS host
-        and fail with <code>0xC004F074</code>.
+        >${r.error ? html` (${r.error.reason}: ${r.error.message})` : ''}: clients in this domain
+        cannot find a KMS host and fail with <code>0xC004F074</code>.
       </p>
       ${info ? html`<p><span class="label">Fix:</span> ${info.fix}</p>` : ''}
     </div>`;

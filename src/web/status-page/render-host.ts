@@ -150,6 +150,11 @@ function renderDetails(h: ViewHost, ctx: RenderContext): SafeHtml {
     (p) => (p.protocol === null ? null : `protocol ${p.protocol}`),
     (x) => x,
   );
+  const addresses = grouped(
+    answered,
+    (p) => p.address,
+    (x) => x,
+  );
   const latest = answered.reduce((a, b) => (a.timestamp > b.timestamp ? a : b));
   const fastest = formatSeconds(Math.min(...answered.map((p) => p.durationSeconds)));
   const slowest = formatSeconds(Math.max(...answered.map((p) => p.durationSeconds)));
@@ -182,6 +187,15 @@ function renderDetails(h: ViewHost, ctx: RenderContext): SafeHtml {
         '; ',
       )},
       ${fastest === slowest ? fastest : `${fastest}–${slowest}`}, ${ago(ctx, latest.timestamp)}
+      ${
+        addresses.length > 0
+          ? html`to
+            ${join(
+              addresses.map((g) => html`<code>${g.value}</code>${forWhich(g.products, total)}`),
+              '; ',
+            )}`
+          : ''
+      }
     </dd>
   </dl>`;
 }

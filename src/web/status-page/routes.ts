@@ -32,9 +32,11 @@ const pageQuery = {
   properties: { refresh: { type: 'integer', minimum: 0, maximum: 3600 } },
 } as const;
 
+// A wildcard, not `:host`: fastify caps named parameters at 100 characters, and a host
+// name may have 253.
 const hostParams = {
   type: 'object',
-  properties: { host: { type: 'string', maxLength: 260 } },
+  properties: { '*': { type: 'string', maxLength: 260 } },
 } as const;
 
 function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
@@ -74,11 +76,11 @@ export function statusPageRoutes(source: StatusPageSource, options: StatusPageOp
       },
     );
 
-    app.get<{ Params: { host: string }; Querystring: { refresh?: number } }>(
-      '/host/:host',
+    app.get<{ Params: { '*': string }; Querystring: { refresh?: number } }>(
+      '/host/*',
       { schema: { params: hostParams, querystring: pageQuery } },
       async (request, reply) => {
-        const host = request.params.host;
+        const host = request.params['*'];
         const view = host === '' ? null : source({ historyLimit: HOST_HISTORY, host });
         if (view === null || view.hosts.length === 0) {
           return sendPage(reply, 404, renderHostNotFound(host));

@@ -1,0 +1,296 @@
+// The plugin over HTTP (fastify inject): headers (CSP above all), the pages' content for
+// each kind of domain and host, /host/:host by key, by name and as a 404, the static
+// files, and that a request only reads the view the source returns.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  CONTENT_SECURITY_POLICY,
+  statusPageRoutes,
+  type StatusPageSource,
+} from '../../src/web/status-page/routes.js';
+import { evaluate } from '../../src/monitor/evaluate.js';
+import type { StatusView } from '../../src/monitor/status-view.js';
+import { host, scenariosView, view } from './status-page-views.js';
+
+const CSP =
+  "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; " +
+  "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** The source as the monitor app builds it: narrowed by host like buildStatusView. */
+function sourceOf(make: () => StatusView, calls: Array<{ historyLimit: number; host?: string }>) {
+  const source: StatusPageSource = (options) => {
+    calls.push(options);
+    const v = make();
+    if (options.host === undefined) return v;
+    const key = (h: { host: string; port: number }) =>
+      h.host.includes(':') ? `[${h.host}]:${h.port}` : `${h.host}:${h.port}`;
+    return {
+      ...v,
+      hosts: v.hosts.filter((h) => key(h) === options.host || h.host === options.host),
+    };
+  };
+  return source;
+}
+
+/** Text of the page without tags, whitespace collapsed: what a reader sees. */
+function text(page: string): string {
+  return page
+    .replace(
+      /<\/?(p|div|li|tr|td|th|h\d|dt|dd|br|section|article|table|caption|ul|thead|tbody|nav|header|main|footer)\b[^>]*>/g,
+      ' ',
+    )
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
+/** The <section> or <article> whose id is `id`, as text. */
+function block(page: string, id: string): string {
+  const start = page.indexOf(`id="${id}"`);
+  assert.ok(start >= 0, `no element with id ${id}`);
+  const open = page.lastIndexOf('<', start);
+  const tag = /^<(\w+)/.exec(page.slice(open))![1]!;
+  const end = page.indexOf(`</${tag}>`, start);
+  return text(page.slice(open, end));
+}
+
+describe('status page routes', () => {
+  let app: FastifyInstance;
+  const calls: Array<{ historyLimit: number; host?: string }> = [];
+  let current: () => StatusView = scenariosView;
+
+  before(async () => {
+    app = Fastify();
+    await app.register(statusPageRoutes(sourceOf(() => current(), calls)));
+    await app.ready();
+  });
+  after(() => app.close());
+
+  it('serves / as HTML with the Content-Security-Policy and no caching', async () => {
+    const res = await app.inject('/');
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['content-type'], 'text/html; charset=utf-8');
+    assert.equal(res.headers['content-security-policy'], CSP);
+    assert.equal(CONTENT_SECURITY_POLICY, CSP);
+    assert.equal(res.headers['cache-control'], 'no-store');
+    assert.equal(res.headers['x-frame-options'], 'DENY');
+    assert.equal(res.headers['referrer-policy'], 'no-referrer');
+    assert.match(res.body, /^<!doctype html>/);
+  });
+
+  it('the summary is evaluate()’s: overall status, domains OK, hosts up, below threshold', async () => {
+    const v = scenariosView();
+    const judged = evaluate(v);
+    const page = (await app.inject('/')).body;
+    const summary = text(
+      page.slice(
+        page.indexOf('class="summary"'),
+        page.indexOf('</ul>', page.indexOf('class="summary"')),
+      ),
+    );
+    assert.equal(judged.status, 'critical');
+    assert.match(summary, /Overall CRITICAL/);
+    assert.match(summary, /Domains OK 1 of 8/);
+    assert.match(summary, /Hosts up 8 of 9 1 down/);
+    assert.match(summary, /Products below threshold 1 of 24/);
+    assert.match(summary, /Exchanges failing 1 of 24/);
+    assert.match(page, /<title>CRITICAL · KMS monitor<\/title>/);
+    for (const p of judged.problems) assert.ok(text(page).includes(p.message), p.message);
+  });
+
+  it('each domain shows its status, records per resolver and what is wrong', async () => {
+    const page = (await app.inject('/')).body;
+    const healthy = block(page, 'domain-healthy_2elab_2etest');
+    assert.match(healthy, /healthy\.lab\.test ✓ OK/);
+    assert.match(
+      healthy,
+      /1 0 60 60% kms1\.healthy\.lab\.test 1688 300 s \(5 min\) 127\.0\.0\.1 ✓ up/,
+    );
+    assert.match(healthy, /2 0 40 40% kms2\.healthy\.lab\.test 1688/);
+
+    const norecord = block(page, 'domain-norecord_2elab_2etest');
+    assert.match(norecord, /CRITICAL/);
+    assert.match(
+      norecord,
+      /No _vlmcs\._tcp record \(nxdomain: .*\): clients in this domain cannot find a KMS host and fail with 0xC004F074/,
+    );
+
+    const broken = block(page, 'domain-broken_2elab_2etest');
+    assert.match(broken, /lookup failed: timeout/);
+    assert.match(broken, /no answer from 127\.0\.0\.1:5353 within 2000 ms/);
+
+    const split = block(page, 'domain-split_2elab_2etest');
+    assert.match(split, /⚠ WARNING/);
+    assert.match(split, /Resolvers disagree/);
+    assert.match(split, /kms2\.split\.lab\.test ≠ not at every resolver/);
+    assert.match(
+      split,
+      /Returned by other resolvers but not by this one: kms2\.split\.lab\.test:1688/,
+    );
+
+    const stale = block(page, 'domain-stale_2elab_2etest');
+    assert.match(stale, /kms-old\.stale\.lab\.test 1688 .* ✖ down/);
+    const single = block(page, 'domain-single_2elab_2etest');
+    assert.match(single, /publishes a single KMS host/);
+  });
+
+  it('host cards: reachability, count vs threshold with the cap, ePID decoded, HWID, intervals, errors explained', async () => {
+    const page = (await app.inject('/')).body;
+    const healthy = block(page, 'host-kms1_2ehealthy_2elab_2etest_3a1688');
+    assert.match(healthy, /✓ reachable TCP connect to 127\.0\.0\.1 in 0\.4 ms, 10 s ago/);
+    assert.match(healthy, /lab-windows ✓ activates 50 of N = 25 \(at the cap 2N = 50\)/);
+    assert.match(healthy, /incl\. this monitor/);
+    assert.match(
+      healthy,
+      /ePID 03612-00206-999-100001-03-1033-20348\.0000-0012025 Windows Server 2022 \(build 20348\) · key installed 2025-01-01 \(for lab-windows, lab-windows-server\)/,
+    );
+    assert.match(healthy, /HWID 1AB0C0FFEE000001/);
+    assert.match(healthy, /Intervals activation 2 h, renewal 7 d/);
+    assert.match(page, /href="host\/kms1\.healthy\.lab\.test%3A1688"/);
+
+    const low = block(page, 'host-kms_2elowcount_2elab_2etest_3a1688');
+    assert.match(low, /⚠ below threshold 12 of N = 25 \(cap 2N = 50\)/);
+    assert.match(low, /0xC004F038 \(SL_E_VL_NOT_ENOUGH_COUNT\)/);
+    assert.match(low, /Fix: More machines must contact the host/);
+    assert.match(page, /class="fill p24"/, 'the bar is 12 of 2N = 50');
+
+    const noOffice = block(page, 'host-kms_2enooffice_2elab_2etest_3a1688');
+    assert.match(noOffice, /lab-office ✖ kms_error 0xC004F042/);
+    assert.match(
+      noOffice,
+      /Meaning: SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH: The KMS host cannot activate this product/,
+    );
+    assert.match(noOffice, /Fix: Install a CSVLK that covers this product/);
+
+    const down = block(page, 'host-kms-old_2estale_2elab_2etest_3a1688');
+    assert.match(down, /✖ unreachable TCP connect to 127\.0\.0\.1 failed/);
+    assert.match(down, /stale SRV record\?/);
+    assert.match(down, /connect_refused/);
+    assert.match(down, /Windows clients report this as 0x800706BA/);
+  });
+
+  it('the history shows failures on their own and links to the hosts', async () => {
+    const page = (await app.inject('/')).body;
+    const all = text(page);
+    const failures = all.slice(all.indexOf('Recent failures'), all.indexOf('All recent probes'));
+    assert.match(failures, /tcp kms-old\.stale\.lab\.test:1688 ✖ connect_refused/);
+    assert.match(
+      failures,
+      /kms lab-office ✖ kms_error 0xC004F042/.source
+        ? /kms\.nooffice\.lab\.test:1688 lab-office ✖ kms_error 0xC004F042/
+        : /x/,
+    );
+  });
+
+  it('/host/:host by key, by name and with an IPv6 key; links back to /', async () => {
+    for (const path of [
+      '/host/kms.nooffice.lab.test%3A1688',
+      '/host/kms.nooffice.lab.test:1688',
+      '/host/kms.nooffice.lab.test',
+    ]) {
+      const res = await app.inject(path);
+      assert.equal(res.statusCode, 200, path);
+      assert.equal(res.headers['content-security-policy'], CSP);
+      const t = text(res.body);
+      assert.match(t, /KMS host kms\.nooffice\.lab\.test:1688 ⚠ WARNING/);
+      assert.match(
+        t,
+        /Published in DNS Domain Resolver Priority Weight TTL Addresses nooffice\.lab\.test 127\.0\.0\.1:5353 0 0/,
+      );
+      assert.match(t, /Failures .* lab-office ✖ kms_error/);
+      assert.match(res.body, /href="\.\.\/static\/status\.css\?v=/);
+      assert.match(res.body, /<a href="\.\.\/">← All domains and hosts<\/a>/);
+    }
+    current = () => view([], [host('::1', [], null, { port: 1688 })]);
+    try {
+      const res = await app.inject(`/host/${encodeURIComponent('[::1]:1688')}`);
+      assert.equal(res.statusCode, 200);
+      assert.match(text(res.body), /KMS host \[::1\]:1688 ✓ OK/);
+    } finally {
+      current = scenariosView;
+    }
+  });
+
+  it('/host/:host answers 404 with a page for a host the state does not know', async () => {
+    for (const path of ['/host/nope.example.test', '/host/%3Cscript%3E', '/host/']) {
+      const res = await app.inject(path);
+      assert.equal(res.statusCode, 404, path);
+      assert.equal(res.headers['content-type'], 'text/html; charset=utf-8');
+      assert.equal(res.headers['content-security-policy'], CSP);
+      assert.match(res.body, /No such KMS host/);
+      assert.doesNotMatch(res.body, /<script/);
+    }
+    assert.match((await app.inject('/host/%3Cscript%3E')).body, /<code>&lt;script&gt;<\/code>/);
+    // A host name may be 253 characters; longer is refused by the schema.
+    const long = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}:1688`;
+    assert.equal((await app.inject(`/host/${long}`)).statusCode, 404);
+    assert.equal((await app.inject(`/host/${'a'.repeat(300)}`)).statusCode, 400);
+  });
+
+  it('the stylesheet and script are files of the same origin, cacheable, versioned by content', async () => {
+    const page = (await app.inject('/')).body;
+    const css = /href="(static\/status\.css\?v=[0-9a-f]{12})"/.exec(page)?.[1];
+    const js = /src="(static\/refresh\.js\?v=[0-9a-f]{12})"/.exec(page)?.[1];
+    assert.ok(css && js);
+    const style = await app.inject(`/${css}`);
+    assert.equal(style.statusCode, 200);
+    assert.equal(style.headers['content-type'], 'text/css; charset=utf-8');
+    assert.match(style.headers['cache-control'] ?? '', /max-age=86400/);
+    assert.match(style.body, /prefers-color-scheme: dark/);
+    const script = await app.inject(`/${js}`);
+    assert.equal(script.headers['content-type'], 'text/javascript; charset=utf-8');
+    assert.match(script.body, /sessionStorage/);
+  });
+
+  it('auto-refresh: 15 s by default, ?refresh=N overrides, 0 turns it off, nonsense is a 400', async () => {
+    assert.match((await app.inject('/')).body, /<body data-refresh-seconds="15">/);
+    assert.match((await app.inject('/')).body, /<noscript><meta http-equiv="refresh" content="15"/);
+    assert.match((await app.inject('/?refresh=60')).body, /data-refresh-seconds="60"/);
+    const off = (await app.inject('/?refresh=0')).body;
+    assert.doesNotMatch(off, /data-refresh-seconds|<script|http-equiv/);
+    assert.equal((await app.inject('/?refresh=abc')).statusCode, 400);
+    assert.equal((await app.inject('/?refresh=99999')).statusCode, 400);
+  });
+
+  it('a request reads the view once and renders it without changing it', async () => {
+    calls.length = 0;
+    const frozen = deepFreeze(scenariosView());
+    current = () => frozen;
+    try {
+      assert.equal((await app.inject('/')).statusCode, 200);
+      assert.equal((await app.inject('/host/kms.single.lab.test:1688')).statusCode, 200);
+    } finally {
+      current = scenariosView;
+    }
+    assert.deepEqual(calls, [
+      { historyLimit: 1000 },
+      { historyLimit: 200, host: 'kms.single.lab.test:1688' },
+    ]);
+  });
+
+  it('renders the not-ready state and an empty monitor', async () => {
+    current = () => view([], [], { ready: false, products: [] });
+    try {
+      const t = text((await app.inject('/')).body);
+      assert.match(t, /first round of probes is still running/);
+      assert.match(t, /UNKNOWN/);
+      assert.match(t, /No KMS host found yet/);
+    } finally {
+      current = scenariosView;
+    }
+  });
+});
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
