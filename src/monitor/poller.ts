@@ -64,13 +64,12 @@ export class Poller<P extends PlannedProduct> {
     return controller;
   }
 
-  /** Takes effect at the next round; the round in progress finishes with the old plan. */
+  /**
+   * Takes effect at the next round; the round in progress finishes with the old plan.
+   * Products and hosts new to the plan get their KMS exchange in that next round.
+   */
   updatePlan(plan: MonitorPlan<P>): void {
-    const kmsChanged =
-      plan.products.map((p) => p.slug).join() !== this.plan.products.map((p) => p.slug).join();
     this.plan = plan;
-    // New products or targets should not wait a whole kms_interval to be seen.
-    if (kmsChanged) this.state.poll.lastKmsSweepTimestamp = null;
   }
 
   start(): void {
@@ -163,8 +162,16 @@ export class Poller<P extends PlannedProduct> {
     const lastKms = this.state.poll.lastKmsSweepTimestamp;
     const kmsDue =
       options.forceKms || lastKms === null || started - lastKms * 1000 >= plan.kmsIntervalMs;
-    if (kmsDue && plan.products.length > 0 && !signal.aborted) {
-      await mapLimit(targets, plan.concurrency, async (target) => {
+    // Between sweeps, hosts that have just appeared (new records, a record back in DNS, a
+    // reload) get their KMS exchange at once rather than up to a kms_interval later.
+    const kmsTargets = kmsDue
+      ? targets
+      : targets.filter((t) => {
+          const known = this.state.hosts.get(t.key)?.products;
+          return plan.products.some((p) => !known?.has(p.slug));
+        });
+    if (kmsTargets.length > 0 && plan.products.length > 0 && !signal.aborted) {
+      await mapLimit(kmsTargets, plan.concurrency, async (target) => {
         if (signal.aborted) return;
         const results = await this.probers.kms(target, plan.products, {
           timeoutMs: plan.timeoutMs,
@@ -172,6 +179,8 @@ export class Poller<P extends PlannedProduct> {
         });
         for (const result of results) this.state.recordKms(target.key, result);
       });
+    }
+    if (kmsDue && !signal.aborted) {
       this.state.poll.kmsSweeps += 1;
       this.state.poll.lastKmsSweepTimestamp = started / 1000;
     }
