@@ -21,6 +21,7 @@ import { MonitorState } from '../monitor/state.js';
 import { buildStatusView } from '../monitor/status-view.js';
 import { listen } from '../web/listen.js';
 import { statusApiRoutes } from '../web/routes/status-api.js';
+import { statusPageRoutes } from '../web/status-page/routes.js';
 import { createWebServer } from '../web/server.js';
 import type { WebConfig } from '../web/web-config.js';
 
@@ -115,13 +116,17 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
     return reloading;
   };
 
+  // The API and the page read the same view of the state; neither ever probes.
+  const statusSource = (view: { historyLimit: number; host?: string }) =>
+    buildStatusView(state, current.plan.products, view);
   const web = await createWebServer({
     logger: log,
     webConfig: options.webConfig,
     registry,
     lifecycle: { isReady: () => state.ready, reload },
     plugins: [
-      statusApiRoutes((view) => buildStatusView(state, current.plan.products, view)),
+      statusApiRoutes(statusSource),
+      statusPageRoutes(statusSource),
       ...(options.plugins ?? []),
     ],
   });
