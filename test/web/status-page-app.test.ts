@@ -1,4 +1,4 @@
-// The status page inside the running monitor: loading it never probes (DESIGN.md
+// The status page inside the running monitor (src/app/monitor-app.ts registers it): loading it never probes (DESIGN.md
 // principle 1: probes run on the poller's schedule only), and basic auth from the web
 // configuration covers it like every other route.
 import { describe, it } from 'node:test';
@@ -12,8 +12,6 @@ import type { Product } from '../../src/kms/products/index.js';
 import { labProductConfigs } from '../../src/lab/index.js';
 import { createLogger } from '../../src/log/logger.js';
 import type { Probers } from '../../src/monitor/poller.js';
-import { buildStatusView } from '../../src/monitor/status-view.js';
-import { statusPageRoutes } from '../../src/web/status-page/routes.js';
 import { NO_WEB_CONFIG, type WebConfig } from '../../src/web/web-config.js';
 
 const quiet = createLogger({
@@ -85,8 +83,6 @@ async function startApp(webConfig: WebConfig, probers: Probers<Product>): Promis
     listenAddress: '127.0.0.1:0',
     readSystem: async () => ({ nameservers: [], search: [] }),
     probers,
-    // The source is called per request, after startMonitorApp has returned.
-    plugins: [statusPageRoutes((o) => buildStatusView(app.state, app.plan().products, o))],
   });
   const deadline = Date.now() + 30_000;
   while (!app.state.ready) {

@@ -3,6 +3,7 @@
 // files, and that a request only reads the view the source returns.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   CONTENT_SECURITY_POLICY,
@@ -106,7 +107,7 @@ describe('status page routes', () => {
 
   it('each domain shows its status, records per resolver and what is wrong', async () => {
     const page = (await app.inject('/')).body;
-    const healthy = block(page, 'domain-healthy_2elab_2etest');
+    const healthy = block(page, 'domain-healthy.lab.test');
     assert.match(healthy, /healthy\.lab\.test ✓ OK/);
     assert.match(
       healthy,
@@ -114,18 +115,18 @@ describe('status page routes', () => {
     );
     assert.match(healthy, /2 0 40 40% kms2\.healthy\.lab\.test 1688/);
 
-    const norecord = block(page, 'domain-norecord_2elab_2etest');
+    const norecord = block(page, 'domain-norecord.lab.test');
     assert.match(norecord, /CRITICAL/);
     assert.match(
       norecord,
       /No _vlmcs\._tcp record \(nxdomain: .*\): clients in this domain cannot find a KMS host and fail with 0xC004F074/,
     );
 
-    const broken = block(page, 'domain-broken_2elab_2etest');
+    const broken = block(page, 'domain-broken.lab.test');
     assert.match(broken, /lookup failed: timeout/);
     assert.match(broken, /no answer from 127\.0\.0\.1:5353 within 2000 ms/);
 
-    const split = block(page, 'domain-split_2elab_2etest');
+    const split = block(page, 'domain-split.lab.test');
     assert.match(split, /⚠ WARNING/);
     assert.match(split, /Resolvers disagree/);
     assert.match(split, /kms2\.split\.lab\.test ≠ not at every resolver/);
@@ -134,15 +135,15 @@ describe('status page routes', () => {
       /Returned by other resolvers but not by this one: kms2\.split\.lab\.test:1688/,
     );
 
-    const stale = block(page, 'domain-stale_2elab_2etest');
+    const stale = block(page, 'domain-stale.lab.test');
     assert.match(stale, /kms-old\.stale\.lab\.test 1688 .* ✖ down/);
-    const single = block(page, 'domain-single_2elab_2etest');
+    const single = block(page, 'domain-single.lab.test');
     assert.match(single, /publishes a single KMS host/);
   });
 
   it('host cards: reachability, count vs threshold with the cap, ePID decoded, HWID, intervals, errors explained', async () => {
     const page = (await app.inject('/')).body;
-    const healthy = block(page, 'host-kms1_2ehealthy_2elab_2etest_3a1688');
+    const healthy = block(page, 'host-kms1.healthy.lab.test:1688');
     assert.match(healthy, /✓ reachable TCP connect to 127\.0\.0\.1 in 0\.4 ms, 10 s ago/);
     assert.match(healthy, /lab-windows ✓ activates 50 of N = 25 \(at the cap 2N = 50\)/);
     assert.match(healthy, /incl\. this monitor/);
@@ -154,13 +155,13 @@ describe('status page routes', () => {
     assert.match(healthy, /Intervals activation 2 h, renewal 7 d/);
     assert.match(page, /href="host\/kms1\.healthy\.lab\.test%3A1688"/);
 
-    const low = block(page, 'host-kms_2elowcount_2elab_2etest_3a1688');
+    const low = block(page, 'host-kms.lowcount.lab.test:1688');
     assert.match(low, /⚠ below threshold 12 of N = 25 \(cap 2N = 50\)/);
     assert.match(low, /0xC004F038 \(SL_E_VL_NOT_ENOUGH_COUNT\)/);
     assert.match(low, /Fix: More machines must contact the host/);
     assert.match(page, /class="fill p24"/, 'the bar is 12 of 2N = 50');
 
-    const noOffice = block(page, 'host-kms_2enooffice_2elab_2etest_3a1688');
+    const noOffice = block(page, 'host-kms.nooffice.lab.test:1688');
     assert.match(noOffice, /lab-office ✖ kms_error 0xC004F042/);
     assert.match(
       noOffice,
@@ -168,7 +169,7 @@ describe('status page routes', () => {
     );
     assert.match(noOffice, /Fix: Install a CSVLK that covers this product/);
 
-    const down = block(page, 'host-kms-old_2estale_2elab_2etest_3a1688');
+    const down = block(page, 'host-kms-old.stale.lab.test:1688');
     assert.match(down, /✖ unreachable TCP connect to 127\.0\.0\.1 failed/);
     assert.match(down, /stale SRV record\?/);
     assert.match(down, /connect_refused/);
@@ -246,6 +247,25 @@ describe('status page routes', () => {
     const script = await app.inject(`/${js}`);
     assert.equal(script.headers['content-type'], 'text/javascript; charset=utf-8');
     assert.match(script.body, /sessionStorage/);
+  });
+
+  it('a large page is gzipped for clients that accept it, off the event loop', async () => {
+    const plain = await app.inject('/');
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.equal(plain.headers['vary'], 'Accept-Encoding');
+    const zipped = await app.inject({
+      url: '/',
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    assert.equal(zipped.statusCode, 200);
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    assert.equal(zipped.headers['content-security-policy'], CSP);
+    const body = gunzipSync(zipped.rawPayload).toString('utf8');
+    assert.equal(body.replace(/Generated [^·]*·/, ''), plain.body.replace(/Generated [^·]*·/, ''));
+    assert.ok(zipped.rawPayload.length < plain.rawPayload.length / 4);
+    // A small page (the 404) is not worth compressing.
+    const small = await app.inject({ url: '/host/nope', headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(small.headers['content-encoding'], undefined);
   });
 
   it('auto-refresh: 15 s by default, ?refresh=N overrides, 0 turns it off, nonsense is a 400', async () => {

@@ -35,6 +35,8 @@ export interface Assessment {
   hostSeverity: Map<string, Severity>;
   /** Problems per host key, for the cards. */
   hostProblems: Map<string, Problem[]>;
+  /** Problems naming a domain, for its section. */
+  domainProblems: Map<string, Problem[]>;
   /** Host key → host, to mark SRV targets up or down in the domain tables. */
   hostsByKey: Map<string, ViewHost>;
 }
@@ -58,6 +60,7 @@ export function assess(view: StatusView): Assessment {
   const hostSeverity = new Map<string, Severity>();
   const hostProblems = new Map<string, Problem[]>();
   const domainSeverity = new Map<string, Severity>();
+  const domainProblems = new Map<string, Problem[]>();
   for (const h of hostsByKey.keys()) hostSeverity.set(h, 'ok');
   for (const d of view.domains) domainSeverity.set(d.domain, 'ok');
 
@@ -70,6 +73,9 @@ export function assess(view: StatusView): Assessment {
     }
     if (p.domain !== undefined) {
       domainSeverity.set(p.domain, worse(domainSeverity.get(p.domain) ?? 'ok', p.severity));
+      const list = domainProblems.get(p.domain);
+      if (list) list.push(p);
+      else domainProblems.set(p.domain, [p]);
     }
   }
   for (const d of view.domains) {
@@ -99,5 +105,14 @@ export function assess(view: StatusView): Assessment {
       else if (p.activeClients !== null && p.activeClients < p.threshold) summary.belowThreshold++;
     }
   }
-  return { status, problems, summary, domainSeverity, hostSeverity, hostProblems, hostsByKey };
+  return {
+    status,
+    problems,
+    summary,
+    domainSeverity,
+    hostSeverity,
+    hostProblems,
+    domainProblems,
+    hostsByKey,
+  };
 }

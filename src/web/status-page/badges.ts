@@ -17,11 +17,23 @@ export function severityText(severity: Severity): string {
 }
 
 /** A tag such as "✓ OK"; `label` replaces the word (e.g. "up", "down"). */
+/** A page shows the same few tags thousands of times; they are made once. */
+const made = new Map<string, SafeHtml>();
+const MAX_MADE = 1024;
+
 export function severityTag(severity: Severity, label?: string): SafeHtml {
   const { symbol, text } = SEVERITY_TEXT[severity];
-  return html`<span class="tag ${severity}"
-    ><span aria-hidden="true">${symbol}</span> ${label ?? text}</span
-  >`;
+  const key = `${severity}\n${label ?? text}`;
+  let tag = made.get(key);
+  if (tag === undefined) {
+    tag = html`<span class="tag ${severity}"
+      ><span aria-hidden="true">${symbol}</span> ${label ?? text}</span
+    >`;
+    // Labels can carry a host's error code: bounded, so no host can grow it for ever.
+    if (made.size >= MAX_MADE) made.clear();
+    made.set(key, tag);
+  }
+  return tag;
 }
 
 /** Success or failure of one probe, with the failure's reason as the word. */

@@ -1,5 +1,6 @@
 /** What every renderer needs besides its own piece of the view. */
 import type { Assessment } from './assessment.js';
+import type { SafeHtml } from './html.js';
 
 export interface RenderContext {
   /** Prefix that makes relative links work from the page's depth: '' on `/`, '../' below. */
@@ -7,4 +8,6 @@ export interface RenderContext {
   /** When the view was generated (ms), for "12 s ago". */
   now: number;
   assessment: Assessment;
+  /** Fragments that repeat within one page (decoded ePIDs), made once per render. */
+  memo: Map<string, SafeHtml>;
 }

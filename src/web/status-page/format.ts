@@ -14,17 +14,18 @@ export function hostHref(base: string, key: string): string {
 }
 
 /**
- * A fragment id for a host card or domain section: letters, digits and dashes only, so
- * it needs no escaping anywhere and is stable across refreshes (the scroll restore and
- * bookmarks rely on that).
+ * A fragment id for a host card or domain section, stable across refreshes (the scroll
+ * restore and bookmarks rely on that). Host names and `host:port` keys are valid ids as
+ * they are; anything else is spelt out in hex so ids stay plain ASCII.
  */
 export function anchorId(prefix: string, name: string): string {
-  let id = `${prefix}-`;
-  for (const c of name.toLowerCase()) {
-    id += /[a-z0-9-]/.test(c) ? c : `_${c.codePointAt(0)!.toString(16)}`;
-  }
-  return id;
+  const lower = name.toLowerCase();
+  return PLAIN_ID.test(lower)
+    ? `${prefix}-${lower}`
+    : `${prefix}-${lower.replace(/[^a-z0-9.:-]/gu, (c) => `_${c.codePointAt(0)!.toString(16)}`)}`;
 }
+
+const PLAIN_ID = /^[a-z0-9.:-]*$/;
 
 /** Seconds as the page shows a latency: '3.2 ms', '1.24 s'. */
 export function formatSeconds(seconds: number | null | undefined): string {
@@ -60,7 +61,12 @@ export function formatAge(then: number, now: number): string {
 }
 
 /** '2025-01-07 14:02:11 UTC' from an ISO string (or epoch ms); the input when unparseable. */
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
 export function formatTimestamp(when: string | number): string {
+  // The state's timestamps are ISO in UTC already: cutting is cheaper than a Date.
+  if (typeof when === 'string' && ISO_UTC.test(when))
+    return `${when.slice(0, 10)} ${when.slice(11, 19)} UTC`;
   const date = new Date(when);
   if (Number.isNaN(date.getTime())) return String(when);
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;

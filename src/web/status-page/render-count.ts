@@ -1,7 +1,7 @@
 /**
  * A product's client count against its threshold N, as a bar on a 0…2N scale: a KMS host
  * reports at most 2N, so the threshold always sits in the middle. The bar is decoration
- * (aria-hidden); the words beside it say the same. Widths come from classes (p0…p100),
+ * (aria-hidden), the threshold a line drawn by the stylesheet; the words beside it say the same. Widths come from classes (p0…p100),
  * because the Content-Security-Policy forbids inline styles.
  */
 import type { KmsProductResult } from '../../kms/client/result.js';
@@ -19,9 +19,7 @@ export function renderCount(p: KmsProductResult): SafeHtml {
   const percent = cap > 0 ? Math.max(0, Math.min(100, Math.round((count / cap) * 100))) : 0;
   const note = count >= cap ? `at the cap 2N = ${cap}` : `cap 2N = ${cap}`;
   return html`<div class="count ${isBelowThreshold(p) ? 'below' : 'enough'}">
-    <span class="bar" aria-hidden="true"
-      ><span class="fill p${percent}"></span><span class="tick"></span
-    ></span>
+    <span class="bar" aria-hidden="true"><span class="fill p${percent}"></span></span>
     <span
       ><strong class="num">${count}</strong> of N = ${n} <span class="muted">(${note})</span></span
     >

@@ -154,7 +154,7 @@ export function renderDomain(d: ViewDomain, ctx: RenderContext): SafeHtml {
   }
   const union = new Map<string, SrvRecord>();
   for (const r of answered) for (const rec of r.records) union.set(recordKey(rec), rec);
-  const problems = ctx.assessment.problems.filter((p) => p.domain === d.domain);
+  const problems = ctx.assessment.domainProblems.get(d.domain) ?? [];
   return html`<section
     class="domain ${severity}"
     id="${anchorId('domain', d.domain)}"

@@ -4,10 +4,21 @@
  * and said to be invalid; nothing from it is trusted.
  */
 import { tryParseEpid } from '../../kms/epid.js';
-import { formatDate } from './format.js';
+import type { RenderContext } from './context.js';
 import { html, type SafeHtml } from './html.js';
 
-export function renderEpid(text: string): SafeHtml {
+export function renderEpid(text: string, ctx: RenderContext): SafeHtml {
+  // The products of one application share an ePID, and so may many hosts: decoded once.
+  const key = `epid\n${text}`;
+  let out = ctx.memo.get(key);
+  if (out === undefined) {
+    out = decode(text);
+    ctx.memo.set(key, out);
+  }
+  return out;
+}
+
+function decode(text: string): SafeHtml {
   const epid = tryParseEpid(text);
   if (epid === null) {
     return html`<code class="epid">${text}</code>
@@ -17,6 +28,6 @@ export function renderEpid(text: string): SafeHtml {
     <span class="decoded"
       >${epid.hostOs ?? 'unknown Windows'} <span class="muted">(build ${epid.hostBuild})</span> ·
       key installed
-      ${epid.keyInstallDate ? formatDate(epid.keyInstallDate.toISOString()) : 'on an invalid date'}${epid.csvlkHint ? html` · CSVLK ${epid.csvlkHint}` : ''}</span
+      ${epid.keyInstallDate ? epid.keyInstallDate.toISOString().slice(0, 10) : 'on an invalid date'}${epid.csvlkHint ? html` · CSVLK ${epid.csvlkHint}` : ''}</span
     >`;
 }

@@ -99,23 +99,31 @@ function renderProductProblem(p: KmsProductResult): SafeHtml {
   </div>`;
 }
 
-/** Values shared by several products listed once, with the products they belong to. */
-function grouped<T>(
+/**
+ * Values shared by several products listed once, with the products they belong to. A
+ * host has a handful of products, so a linear search beats a Map here.
+ */
+function grouped(
   products: readonly KmsProductResult[],
-  value: (p: KmsProductResult) => T | null,
-  keyOf: (v: T) => string,
-): Array<{ value: T; products: string[] }> {
-  const groups = new Map<string, { value: T; products: string[] }>();
+  value: (p: KmsProductResult) => string | null,
+): Array<{ value: string; products: string[] }> {
+  const groups: Array<{ value: string; products: string[] }> = [];
   for (const p of products) {
     const v = value(p);
     if (v === null) continue;
-    const key = keyOf(v);
-    const g = groups.get(key);
+    const g = groups.find((x) => x.value === v);
     if (g) g.products.push(p.product);
-    else groups.set(key, { value: v, products: [p.product] });
+    else groups.push({ value: v, products: [p.product] });
   }
-  return [...groups.values()];
+  return groups;
 }
+
+const intervalsOf = (p: KmsProductResult): string | null =>
+  p.activationIntervalMinutes === null && p.renewalIntervalMinutes === null
+    ? null
+    : `activation ${formatMinutes(p.activationIntervalMinutes)}, renewal ${formatMinutes(p.renewalIntervalMinutes)}`;
+const protocolOf = (p: KmsProductResult): string | null =>
+  p.protocol === null ? null : `protocol ${p.protocol}`;
 
 function forWhich(products: string[], total: number): SafeHtml {
   return products.length === total
@@ -127,42 +135,28 @@ function renderDetails(h: ViewHost, ctx: RenderContext): SafeHtml {
   const answered = h.products.filter((p) => p.epid !== null || p.success);
   if (answered.length === 0) return html``;
   const total = answered.length;
-  const epids = grouped(
-    answered,
-    (p) => p.epid,
-    (e) => e,
-  );
-  const hwids = grouped(
-    answered,
-    (p) => p.hwid,
-    (x) => x,
-  );
-  const intervals = grouped(
-    answered,
-    (p) =>
-      p.activationIntervalMinutes === null && p.renewalIntervalMinutes === null
-        ? null
-        : `activation ${formatMinutes(p.activationIntervalMinutes)}, renewal ${formatMinutes(p.renewalIntervalMinutes)}`,
-    (x) => x,
-  );
-  const protocols = grouped(
-    answered,
-    (p) => (p.protocol === null ? null : `protocol ${p.protocol}`),
-    (x) => x,
-  );
-  const addresses = grouped(
-    answered,
-    (p) => p.address,
-    (x) => x,
-  );
-  const latest = answered.reduce((a, b) => (a.timestamp > b.timestamp ? a : b));
-  const fastest = formatSeconds(Math.min(...answered.map((p) => p.durationSeconds)));
-  const slowest = formatSeconds(Math.max(...answered.map((p) => p.durationSeconds)));
+  const epids = grouped(answered, (p) => p.epid);
+  const hwids = grouped(answered, (p) => p.hwid);
+  const intervals = grouped(answered, intervalsOf);
+  const protocols = grouped(answered, protocolOf);
+  const addresses = grouped(answered, (p) => p.address);
+  let latest = answered[0]!;
+  let fastest = latest.durationSeconds;
+  let slowest = latest.durationSeconds;
+  for (const p of answered) {
+    if (p.timestamp > latest.timestamp) latest = p;
+    fastest = Math.min(fastest, p.durationSeconds);
+    slowest = Math.max(slowest, p.durationSeconds);
+  }
+  const took =
+    fastest === slowest
+      ? formatSeconds(fastest)
+      : `${formatSeconds(fastest)}–${formatSeconds(slowest)}`;
   return html`<dl>
     ${epids.map(
       (g) =>
         html`<dt>ePID</dt>
-          <dd>${renderEpid(g.value)}${forWhich(g.products, total)}</dd>`,
+          <dd>${renderEpid(g.value, ctx)}${forWhich(g.products, total)}</dd>`,
     )}
     <dt>HWID</dt>
     <dd>
@@ -186,7 +180,7 @@ function renderDetails(h: ViewHost, ctx: RenderContext): SafeHtml {
         protocols.map((g) => html`${g.value}${forWhich(g.products, total)}`),
         '; ',
       )},
-      ${fastest === slowest ? fastest : `${fastest}–${slowest}`}, ${ago(ctx, latest.timestamp)}
+      ${took}, ${ago(ctx, latest.timestamp)}
       ${
         addresses.length > 0
           ? html`to
@@ -224,7 +218,7 @@ export function renderHostCard(h: ViewHost, ctx: RenderContext, headingLevel: 2 
                 <tr>
                   <th scope="col">Product</th>
                   <th scope="col">Result</th>
-                  <th scope="col">Clients <span class="muted">(incl. this monitor) vs N</span></th>
+                  <th scope="col">Clients <span class="muted">(incl. this monitor)</span></th>
                 </tr>
               </thead>
               <tbody>

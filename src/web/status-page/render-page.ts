@@ -23,7 +23,12 @@ export interface PageOptions {
 
 function context(view: StatusView, base: string): RenderContext {
   const now = Date.parse(view.generatedAt);
-  return { base, now: Number.isNaN(now) ? Date.now() : now, assessment: assess(view) };
+  return {
+    base,
+    now: Number.isNaN(now) ? Date.now() : now,
+    assessment: assess(view),
+    memo: new Map(),
+  };
 }
 
 function pollLine(view: StatusView): SafeHtml {

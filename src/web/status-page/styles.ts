@@ -119,7 +119,7 @@ table.host-products th code, table.products th code { white-space: nowrap; overf
 .bar { position: relative; display: inline-block; height: 0.8rem; width: 9rem; background: var(--bar-bg); border-radius: 0.4rem; overflow: hidden; }
 .bar .fill { display: block; height: 100%; background: var(--ok); }
 .count.below .bar .fill { background: repeating-linear-gradient(135deg, var(--warning) 0 0.3rem, transparent 0.3rem 0.5rem); }
-.bar .tick { position: absolute; left: calc(50% - 1px); top: 0; bottom: 0; width: 2px; background: var(--tick); }
+.bar::after { content: ""; position: absolute; left: calc(50% - 1px); top: 0; bottom: 0; width: 2px; background: var(--tick); }
 ${barWidths()}
 
 .refresh-state { position: fixed; right: 0.5rem; bottom: 0.5rem; margin: 0; padding: 0.2rem 0.5rem;
