@@ -4,13 +4,14 @@
  * without it (RFC 6891 6.2.2); an answer with TC set is asked again over TCP. The rcode is
  * returned as is: turning NXDOMAIN or SERVFAIL into a verdict is the caller's business.
  */
-import { randomInt } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { DnsFailure, asDnsFailure } from './errors.js';
 import type { DnsQuestion, DnsResponse, SentQuery } from './message.js';
 import { checkWireLimits } from './names.js';
 import type { ResolverAddress } from './resolver-address.js';
 import { exchangeTcp } from './tcp-transport.js';
 import type { ExchangeOptions } from './transport-types.js';
+import { UdpChannels } from './udp-channel.js';
 import { exchangeUdp } from './udp-transport.js';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -25,6 +26,10 @@ export interface DnsClientOptions {
   edns?: boolean;
   /** Query ID source; tests inject fixed IDs. Default: crypto.randomInt. */
   randomId?: () => number;
+  /** Queries one UDP socket carries before a fresh one (new random port) is used (default 100). */
+  maxQueriesPerSocket?: number;
+  /** Queries in flight on one UDP socket at once (default 64). */
+  maxInFlightPerSocket?: number;
 }
 
 export interface QueryOptions {
@@ -42,15 +47,34 @@ export interface QueryAnswer {
   transport: 'udp' | 'tcp';
 }
 
+/** Random 16-bit IDs drawn from a pooled buffer: crypto.randomInt per query costs more. */
+const idPool = Buffer.alloc(2048);
+let idOffset = idPool.length;
+function randomQueryId(): number {
+  if (idOffset >= idPool.length) {
+    randomFillSync(idPool);
+    idOffset = 0;
+  }
+  const id = idPool.readUInt16BE(idOffset);
+  idOffset += 2;
+  return id;
+}
+
 export class DnsClient {
   private readonly maxResponseBytes: number;
   private readonly edns: boolean;
   private readonly randomId: () => number;
+  private readonly channels: UdpChannels;
 
   constructor(options: DnsClientOptions = {}) {
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.edns = options.edns ?? true;
-    this.randomId = options.randomId ?? (() => randomInt(0, 0x10000));
+    this.randomId = options.randomId ?? randomQueryId;
+    this.channels = new UdpChannels({
+      randomId: this.randomId,
+      maxQueriesPerSocket: options.maxQueriesPerSocket ?? 100,
+      maxInFlightPerSocket: options.maxInFlightPerSocket ?? 64,
+    });
   }
 
   /**
@@ -79,9 +103,9 @@ export class DnsClient {
       );
     }
     try {
-      let response = await exchangeUdp(server, this.sent(question, this.edns), exchange);
+      let response = await exchangeUdp(this.channels, server, question, this.edns, exchange);
       if (response.rcode === 'FORMERR' && this.edns && !response.edns) {
-        response = await exchangeUdp(server, this.sent(question, false), exchange);
+        response = await exchangeUdp(this.channels, server, question, false, exchange);
       }
       if (!response.truncated) return { response, transport: 'udp' };
       return { response: await this.retryOverTcp(server, question, exchange), transport: 'tcp' };

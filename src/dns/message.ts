@@ -6,10 +6,20 @@
  * our answer but broken inside ends the query as `malformed`.
  */
 import dnsPacket from 'dns-packet';
-import type { Answer, DecodedPacket, Packet } from 'dns-packet';
+import type { Answer, Packet } from 'dns-packet';
 import { DnsFailure } from './errors.js';
 import { canonicalName } from './names.js';
-import { CLASS_IN, TYPE, checkMessage, readHeader, readQuestion } from './wire-check.js';
+import {
+  CLASS_IN,
+  TYPE,
+  checkMessage,
+  readHeader,
+  readName,
+  readQuestion,
+  sameQuestionBytes,
+  type MessageLayout,
+  type Section,
+} from './wire-check.js';
 
 export type QueryType = 'SRV' | 'A' | 'AAAA';
 
@@ -108,12 +118,17 @@ export function encodeQuery(query: SentQuery): Buffer {
   return dnsPacket.encode(packet);
 }
 
+/** dns-packet's per-record decoder: exported at runtime, absent from @types/dns-packet. */
+const decodeRecord = (
+  dnsPacket as unknown as { answer: { decode(buf: Buffer, offset: number): Answer } }
+).answer.decode;
+
+/** Types read as data; others are kept as OTHER without decoding their RDATA. */
+const DECODED_TYPES = new Set<number>([TYPE.SRV, TYPE.A, TYPE.AAAA, TYPE.CNAME, TYPE.SOA]);
+
 function toRecord(answer: Answer): DnsRecord {
   const name = canonicalName(answer.name);
   const ttl = 'ttl' in answer && typeof answer.ttl === 'number' ? answer.ttl : 0;
-  if (answer.type !== 'OPT' && answer.class !== undefined && answer.class !== 'IN') {
-    return { type: 'OTHER', name, ttl };
-  }
   switch (answer.type) {
     case 'SRV':
       return {
@@ -137,35 +152,59 @@ function toRecord(answer: Answer): DnsRecord {
   }
 }
 
-/** Full decode of a message that already passed checkMessage; only DnsFailure escapes. */
-function decodeChecked(buf: Buffer): DnsResponse {
-  let packet: DecodedPacket;
-  try {
-    packet = dnsPacket.decode(buf);
-  } catch (error) {
-    throw new DnsFailure('malformed', `undecodable answer: ${(error as Error).message}`);
+/**
+ * Decodes a message that passed checkMessage: dns-packet reads the records kms-monitor
+ * uses (SRV, A, AAAA, CNAME, SOA, class IN), each at the offset the check found; the OPT
+ * record's extended rcode is read from its TTL field. Only DnsFailure escapes.
+ */
+function decodeChecked(buf: Buffer, layout: MessageLayout): DnsResponse {
+  const sections: Record<Section, DnsRecord[]> = { answer: [], authority: [], additional: [] };
+  let edns = false;
+  let extendedRcode = 0;
+  for (const record of layout.records) {
+    if (record.type === TYPE.OPT) {
+      edns = true;
+      extendedRcode = Math.floor(record.ttl / 0x1000000) & 0xff;
+      continue;
+    }
+    let decoded: DnsRecord;
+    if (record.class === CLASS_IN && DECODED_TYPES.has(record.type)) {
+      try {
+        decoded = toRecord(decodeRecord(buf, record.offset));
+      } catch (error) {
+        throw new DnsFailure(
+          'malformed',
+          `undecodable record at offset ${record.offset}: ${(error as Error).message}`,
+        );
+      }
+    } else {
+      decoded = {
+        type: 'OTHER',
+        name: canonicalName(readName(buf, record.offset).name),
+        ttl: record.ttl,
+      };
+    }
+    sections[record.section].push(decoded);
   }
-  const header = readHeader(buf);
-  const opt = packet.additionals?.find((record) => record.type === 'OPT');
-  const extended = opt && opt.type === 'OPT' ? opt.extendedRcode : 0;
-  const rcode = ((extended & 0xff) << 4) | (header?.rcode ?? 0);
-  const records = (list: Answer[] | undefined): DnsRecord[] =>
-    (list ?? []).filter((record) => record.type !== 'OPT').map(toRecord);
+  const { header } = layout;
   return {
-    id: packet.id ?? 0,
-    rcode: rcodeName(rcode),
-    truncated: packet.flag_tc,
-    authoritative: packet.flag_aa,
-    edns: opt !== undefined,
-    answers: records(packet.answers),
-    authorities: records(packet.authorities),
-    additionals: records(packet.additionals),
+    id: header.id,
+    rcode: rcodeName((extendedRcode << 4) | header.rcode),
+    truncated: header.truncated,
+    authoritative: header.authoritative,
+    edns,
+    answers: sections.answer,
+    authorities: sections.authority,
+    additionals: sections.additional,
     size: buf.length,
   };
 }
 
-/** Decides what a received message means for `query`; never throws. */
-export function vetAnswer(buf: Buffer, query: SentQuery): AnswerVerdict {
+/**
+ * Decides what a received message means for `query`; never throws. `queryWire`, the bytes
+ * sent, lets the question be compared without decoding names (the common case).
+ */
+export function vetAnswer(buf: Buffer, query: SentQuery, queryWire?: Buffer): AnswerVerdict {
   const drop = (reason: 'malformed' | 'id_mismatch' | 'question_mismatch', message: string) => ({
     kind: 'drop' as const,
     failure: new DnsFailure(reason, message),
@@ -185,7 +224,7 @@ export function vetAnswer(buf: Buffer, query: SentQuery): AnswerVerdict {
   if (header.qdcount > 1) {
     return drop('question_mismatch', `an answer with ${header.qdcount} questions`);
   }
-  if (header.qdcount === 1) {
+  if (header.qdcount === 1 && !(queryWire && sameQuestionBytes(buf, queryWire))) {
     let question;
     try {
       question = readQuestion(buf);
@@ -208,8 +247,7 @@ export function vetAnswer(buf: Buffer, query: SentQuery): AnswerVerdict {
     }
   }
   try {
-    checkMessage(buf);
-    return { kind: 'answer', response: decodeChecked(buf) };
+    return { kind: 'answer', response: decodeChecked(buf, checkMessage(buf)) };
   } catch (error) {
     const failure =
       error instanceof DnsFailure ? error : new DnsFailure('malformed', String(error));

@@ -67,7 +67,7 @@ export function exchangeTcp(
       }
       if (expected >= 0 && received >= 2 + expected) {
         const message = Buffer.concat(chunks).subarray(2, 2 + expected);
-        const verdict = vetAnswer(message, query);
+        const verdict = vetAnswer(message, query, wire);
         settle(
           verdict.kind === 'answer' ? null : verdict.failure,
           verdict.kind === 'answer' ? verdict.response : undefined,

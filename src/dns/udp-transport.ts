@@ -1,39 +1,29 @@
 /**
- * One query over UDP on its own connected socket. Connecting gives a fresh random source
- * port per query and makes the kernel discard datagrams from any other address, and it
- * turns an ICMP port-unreachable into a socket error (`network`) instead of silence.
+ * One query over UDP, on a socket shared with the other queries in flight to the same
+ * resolver (see udp-channel.ts). Retransmits within the deadline, vets every datagram
+ * carrying its ID, and waits through strays: only a valid answer, a broken answer to this
+ * very question, a socket error or the deadline ends it.
  */
-import dgram from 'node:dgram';
-import { isIP } from 'node:net';
 import { DnsFailure } from './errors.js';
-import { encodeQuery, vetAnswer, type DnsResponse, type SentQuery } from './message.js';
+import { encodeQuery, vetAnswer, type DnsQuestion, type DnsResponse } from './message.js';
 import { resolverLabel, type ResolverAddress } from './resolver-address.js';
 import { DropLog, type ExchangeOptions } from './transport-types.js';
+import type { UdpChannels } from './udp-channel.js';
 
 export function exchangeUdp(
+  channels: UdpChannels,
   server: ResolverAddress,
-  query: SentQuery,
+  question: DnsQuestion,
+  edns: boolean,
   options: ExchangeOptions,
 ): Promise<DnsResponse> {
   const label = resolverLabel(server);
   const started = performance.now();
   return new Promise<DnsResponse>((resolve, reject) => {
-    const socket = dgram.createSocket(isIP(server.address) === 6 ? 'udp6' : 'udp4');
-    const wire = encodeQuery(query);
     const drops = new DropLog();
     let sends = 0;
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
-
-    const settle = (failure: DnsFailure | null, response?: DnsResponse): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      socket.removeAllListeners('message');
-      // Resolve only once the socket is closed, so a finished lookup holds no handle.
-      socket.close(() => (failure ? reject(failure) : resolve(response as DnsResponse)));
-    };
 
     const timedOut = (): DnsFailure => {
       const waited = Math.round(performance.now() - started);
@@ -50,11 +40,40 @@ export function exchangeUdp(
       );
     };
 
+    if (options.signal?.aborted)
+      return reject(new DnsFailure('timeout', `query to ${label} aborted`));
+    if (options.deadline <= performance.now()) return reject(timedOut());
+
+    const channel = channels.acquire(server);
+    const settle = (failure: DnsFailure | null, response?: DnsResponse): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      // When this was the socket's last query, resolve only once the socket is closed,
+      // so a finished lookup holds no handle.
+      void channel
+        .release(id)
+        .then(() => (failure ? reject(failure) : resolve(response as DnsResponse)));
+    };
+    const onAbort = (): void => settle(new DnsFailure('timeout', `query to ${label} aborted`));
+
+    const id = channel.register({
+      datagram(message) {
+        const verdict = vetAnswer(message, query, wire);
+        if (verdict.kind === 'answer') settle(null, verdict.response);
+        else if (verdict.kind === 'fail') settle(verdict.failure);
+        else drops.add(verdict.failure);
+      },
+      stray: (failure) => drops.add(failure),
+      error: (failure) => settle(failure),
+    });
+    const query = { ...question, id, edns };
+    const wire = encodeQuery(query);
+
     const send = (): void => {
       sends++;
-      socket.send(wire, (error) => {
-        if (error) settle(new DnsFailure('network', `sending to ${label}: ${errorText(error)}`));
-      });
+      channel.send(wire);
       const remaining = options.deadline - performance.now();
       const attemptsLeft = Math.max(1, options.attempts - sends + 1);
       // Spread the remaining time evenly over the transmissions still allowed.
@@ -63,29 +82,12 @@ export function exchangeUdp(
         Math.max(1, remaining / attemptsLeft),
       );
     };
-
-    const onAbort = (): void => settle(new DnsFailure('timeout', `query to ${label} aborted`));
-
-    socket.on('message', (message: Buffer) => {
-      const verdict = vetAnswer(message, query);
-      if (verdict.kind === 'answer') settle(null, verdict.response);
-      else if (verdict.kind === 'fail') settle(verdict.failure);
-      else drops.add(verdict.failure);
-    });
-    socket.on('error', (error) =>
-      settle(new DnsFailure('network', `${label}: ${errorText(error)}`)),
-    );
-
-    if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.deadline <= performance.now()) return settle(timedOut());
-    socket.connect(server.port, server.address, () => {
-      if (!settled) send();
-    });
+    send();
   });
 }
 
-/** `ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9)` style text for socket errors. */
+/** `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9` style text for socket errors. */
 export function errorText(error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
   return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;

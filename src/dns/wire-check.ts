@@ -19,6 +19,7 @@ export interface WireHeader {
   isResponse: boolean;
   opcode: number;
   truncated: boolean;
+  authoritative: boolean;
   rcode: number;
   qdcount: number;
   ancount: number;
@@ -48,6 +49,7 @@ export function readHeader(buf: Uint8Array): WireHeader | null {
     isResponse: (flags & 0x8000) !== 0,
     opcode: (flags >> 11) & 0xf,
     truncated: (flags & 0x0200) !== 0,
+    authoritative: (flags & 0x0400) !== 0,
     rcode: flags & 0xf,
     qdcount: u16(4),
     ancount: u16(6),
@@ -188,11 +190,30 @@ function checkRdata(
   }
 }
 
+export type Section = 'answer' | 'authority' | 'additional';
+
+/** Where a resource record sits, so a decoder can read just the records it needs. */
+export interface RecordLayout {
+  section: Section;
+  /** Offset of the owner name. */
+  offset: number;
+  type: number;
+  class: number;
+  /** The TTL field as an unsigned 32-bit number (for OPT: extended rcode, version, flags). */
+  ttl: number;
+}
+
+export interface MessageLayout {
+  header: WireHeader;
+  records: RecordLayout[];
+}
+
 /**
  * Checks the whole message: header, every question, every resource record's fixed part,
- * RDLENGTH against the buffer, and RDATA of the types read later. Returns the header.
+ * RDLENGTH against the buffer, and RDATA of the types read later. Returns the header and
+ * where each record is.
  */
-export function checkMessage(buf: Uint8Array): WireHeader {
+export function checkMessage(buf: Uint8Array): MessageLayout {
   const header = readHeader(buf);
   if (!header) throw malformed(`message of ${buf.length} bytes is shorter than a DNS header`);
   let position = HEADER_BYTES;
@@ -201,21 +222,56 @@ export function checkMessage(buf: Uint8Array): WireHeader {
     if (end + 4 > buf.length) throw malformed(`question ${i + 1} is cut short`);
     position = end + 4;
   }
-  const records = header.ancount + header.nscount + header.arcount;
-  for (let i = 0; i < records; i++) {
+  const total = header.ancount + header.nscount + header.arcount;
+  const records: RecordLayout[] = [];
+  for (let i = 0; i < total; i++) {
     const at = position;
     const end = skipName(buf, position);
     if (end + 10 > buf.length) {
-      throw malformed(`record ${i + 1} of ${records} at offset ${at} is cut short`);
+      throw malformed(`record ${i + 1} of ${total} at offset ${at} is cut short`);
     }
     const type = u16At(buf, end);
     const rdlength = u16At(buf, end + 8);
     const rdataStart = end + 10;
     if (rdataStart + rdlength > buf.length) {
-      throw malformed(`record ${i + 1} of ${records} at offset ${at}: RDATA runs past the end`);
+      throw malformed(`record ${i + 1} of ${total} at offset ${at}: RDATA runs past the end`);
     }
     checkRdata(buf, type, rdataStart, rdlength, at);
+    records.push({
+      section:
+        i < header.ancount
+          ? 'answer'
+          : i < header.ancount + header.nscount
+            ? 'authority'
+            : 'additional',
+      offset: at,
+      type,
+      class: u16At(buf, end + 2),
+      ttl: u16At(buf, end + 4) * 0x10000 + u16At(buf, end + 6),
+    });
     position = rdataStart + rdlength;
   }
-  return header;
+  return { header, records };
+}
+
+/**
+ * Whether the question at offset 12 of `answer` is byte for byte the one of `query` (the
+ * first question of our own encoded query), names compared case-insensitively. The fast
+ * path of answer matching; a false here is re-checked by reading both names.
+ */
+export function sameQuestionBytes(answer: Uint8Array, query: Uint8Array): boolean {
+  const nameEnd = skipName(query, HEADER_BYTES);
+  const end = nameEnd + 4;
+  if (answer.length < end) return false;
+  for (let i = HEADER_BYTES; i < end; i++) {
+    let a = answer[i] ?? 0;
+    let b = query[i] ?? 0;
+    if (i < nameEnd) {
+      // ASCII case folding; length bytes (at most 63) are never letters.
+      if (a >= 0x41 && a <= 0x5a) a |= 0x20;
+      if (b >= 0x41 && b <= 0x5a) b |= 0x20;
+    }
+    if (a !== b) return false;
+  }
+  return true;
 }

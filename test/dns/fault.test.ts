@@ -370,3 +370,67 @@ describe('network errors and resolver strategies', () => {
     assert.ok(performance.now() - started < 1000);
   });
 });
+
+describe('UDP socket sharing', () => {
+  const at = (): { address: string; port: number } => ({
+    address: server.address,
+    port: server.port,
+  });
+  const portsFor = (name: string, since: number): Set<number> =>
+    new Set(
+      server.received
+        .slice(since)
+        .filter((q) => q.name === name && q.transport === 'udp')
+        .map((q) => q.peerPort),
+    );
+
+  it('queries in flight together share a socket, retired after its query budget', async () => {
+    const name = '_vlmcs._tcp.slow.fault.test';
+    for (const [budget, sockets] of [
+      [100, 1],
+      [4, 3],
+    ] as const) {
+      const client = new DnsClient({ maxQueriesPerSocket: budget });
+      const since = server.received.length;
+      const answers = await withoutLeaks(() =>
+        Promise.all(
+          Array.from({ length: 12 }, () =>
+            client.query(at(), { name, type: 'SRV' }, { timeoutMs: 2000 }),
+          ),
+        ),
+      );
+      assert.ok(answers.every((a) => a.response.rcode === 'NOERROR'));
+      assert.equal(portsFor(name, since).size, sockets, `budget ${budget}`);
+    }
+  });
+
+  it('IDs stay unique on a socket even when the random source repeats itself', async () => {
+    const ids = [7, 7, 7, 7, 8];
+    const client = new DnsClient({ randomId: () => ids.shift() ?? 9 });
+    const name = '_vlmcs._tcp.slow.fault.test';
+    const answers = await withoutLeaks(() =>
+      Promise.all([
+        client.query(at(), { name, type: 'SRV' }),
+        client.query(at(), { name, type: 'SRV' }),
+      ]),
+    );
+    assert.deepEqual(answers.map((a) => a.response.id).sort(), [7, 8]);
+  });
+
+  it('a stray datagram counts for every query waiting on the socket', async () => {
+    // IDs far apart, so that the server's "ID + 1" never names the other query.
+    const ids = [100, 200];
+    const client = new DnsClient({ randomId: () => ids.shift() ?? 300 });
+    const results = await withoutLeaks(() =>
+      Promise.all(
+        ['wrong-id', 'wrong-id'].map((mode) =>
+          lookupSrv(faultDomain(mode), { resolvers: [at()], timeoutMs: TIMEOUT_MS, client }),
+        ),
+      ),
+    );
+    assert.deepEqual(
+      results.map((r) => r[0]?.error?.reason),
+      ['id_mismatch', 'id_mismatch'],
+    );
+  });
+});
