@@ -1,210 +1,239 @@
 /**
- * KMS probe latency and throughput against the lab KMS host on loopback, next to the floor:
- * a bare TCP connect + close to the same port, measured in the same run. One probe is what
- * the poller does per host and product: connect, NDR32 bind, one v6 request, full response
- * verification (decrypt, hash, HMAC, echoes), close.
+ * (1) KMS probe latency and throughput against the lab KMS host, at concurrency 1 and 64,
+ * next to two floors measured in the same run against the same lab process:
+ *  - bare TCP connect + close to the same host and port (the goal's floor: one round trip);
+ *  - an "echo floor": connect, two request/answer round trips with the byte counts of a
+ *    bind and a v6 request, close — what any protocol with the KMS exchange's shape costs
+ *    on this machine before doing any RPC or crypto work.
+ * One probe = what the poller does per host and product: connect, NDR32 bind, one v6
+ * request, full response verification (decrypt, hash, HMAC, echoes), close.
  *
- *   npx tsx bench/kms-probe.ts [--seconds 2] [--rounds 3]
+ *   npm run bench -- kms-probe      node --import tsx bench/kms-probe.ts [--seconds 2] [--rounds 3]
  *
- * The lab host runs in a child process, so the client's event loop measures only the client.
- * Rounds interleave the floor and the probe so machine load hits both alike. Only 127.0.0.1.
+ * The lab runs in a child process, so this process pays only for the client side. Rounds
+ * interleave the three kinds so that machine load hits them alike. Only 127.0.0.1.
  */
-import { spawn } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { probeKms, resolveIdentity } from '../src/kms/client/index.js';
-import { findLabProduct, startLabKmsHost } from '../src/lab/index.js';
+import type { KmsProductResult } from '../src/kms/client/index.js';
+import { findLabProduct } from '../src/lab/index.js';
+import {
+  commandFor,
+  figure,
+  finish,
+  median,
+  type BenchReport,
+  type Figure,
+} from './lib/figures.js';
+import { startLabProcess } from './lib/lab-process.js';
+import { load, summarize, type Sample, type Summary } from './lib/measure.js';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '2' },
-    rounds: { type: 'string', default: '3' },
-    'lab-child': { type: 'boolean', default: false },
-  },
-});
-
-if (values['lab-child']) {
-  // Child mode: serve the lab host until the parent closes stdin.
-  const host = await startLabKmsHost({ maxConnections: 1024, counts: { windows: 30 } });
-  process.stdout.write(`${host.port}\n`);
-  process.stdin.resume();
-  process.stdin.on('end', () => void host.close().then(() => process.exit(0)));
-} else {
-  await main();
-}
-
-async function startLabChild(): Promise<{ port: number; stop: () => Promise<void> }> {
-  const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, [...process.execArgv, self, '--lab-child'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let text = '';
-    child.stdout.on('data', (d: Buffer) => {
-      text += d.toString();
-      if (text.includes('\n')) resolve(Number(text.trim()));
-    });
-    child.once('exit', (code) => reject(new Error(`lab child exited with ${code}`)));
-  });
-  return {
-    port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.stdin.end();
-      }),
-  };
-}
+const BENCH = 'kms-probe';
+/** Bytes of the client's NDR32 bind and of a v6 request PDU (the echo floor sends these). */
+const BIND_BYTES = 72;
+const REQUEST_BYTES = 284;
 
 /** The floor: TCP connect, then close, waiting for the socket to be fully closed. */
-function tcpConnectClose(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
+function connectClose(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
-    socket.once('connect', () => socket.destroy());
-    socket.once('error', reject);
-    socket.once('close', () => resolve());
+    let ok = false;
+    socket.once('connect', () => {
+      ok = true;
+      socket.destroy();
+    });
+    socket.once('error', () => undefined);
+    socket.once('close', () => resolve(ok));
   });
 }
 
-interface Sample {
-  latenciesMs: number[];
-  count: number;
-  elapsedMs: number;
-}
-
-/** Runs `work` with `concurrency` in flight for `ms`; every latency and the total count. */
-async function measure(
-  work: () => Promise<void>,
-  concurrency: number,
-  ms: number,
-): Promise<Sample> {
-  const latenciesMs: number[] = [];
-  const started = performance.now();
-  const until = started + ms;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) {
-        const t = performance.now();
-        await work();
-        latenciesMs.push(performance.now() - t);
+/** Connect, then send `sizes[i]` bytes and wait for as many back, for each i; close. */
+function echoExchange(port: number, sizes: readonly number[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
+    let step = 0;
+    let got = 0;
+    let ok = false;
+    const next = (): void => {
+      const size = sizes[step];
+      if (size === undefined) {
+        ok = true;
+        socket.destroy();
+        return;
       }
-    }),
-  );
-  return { latenciesMs, count: latenciesMs.length, elapsedMs: performance.now() - started };
+      got = 0;
+      socket.write(Buffer.alloc(size, 0x5a));
+    };
+    socket.once('connect', next);
+    socket.on('data', (chunk: Buffer) => {
+      got += chunk.length;
+      if (got >= (sizes[step] ?? Infinity)) {
+        step++;
+        next();
+      }
+    });
+    socket.once('error', () => undefined);
+    socket.once('close', () => resolve(ok));
+  });
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-interface Row {
-  name: string;
-  concurrency: number;
-  p50: number;
-  p99: number;
-  perSecond: number;
-}
-
-function summarize(name: string, concurrency: number, samples: Sample[]): Row {
-  const all = samples.flatMap((s) => s.latenciesMs).sort((a, b) => a - b);
-  const count = samples.reduce((n, s) => n + s.count, 0);
-  const seconds = samples.reduce((n, s) => n + s.elapsedMs, 0) / 1000;
-  return {
-    name,
-    concurrency,
-    p50: percentile(all, 50),
-    p99: percentile(all, 99),
-    perSecond: count / seconds,
-  };
-}
-
-async function main(): Promise<void> {
-  const seconds = Number(values.seconds);
-  const rounds = Number(values.rounds);
-  const lab = await startLabChild();
+export async function run(options: { seconds: number; rounds: number }): Promise<BenchReport> {
+  const { seconds, rounds } = options;
+  const lab = await startLabProcess({
+    hosts: [{ address: '127.0.0.1', maxConnections: 1024 }],
+    echo: { address: '127.0.0.1' },
+  });
+  const port = lab.hosts[0]?.port ?? 0;
+  const echoPort = lab.echo?.port ?? 0;
   const product = findLabProduct('lab-windows');
   if (!product) throw new Error('lab-windows missing');
   const identity = resolveIdentity({ hostname: 'kms-monitor-bench' });
   const timeouts = { connectMs: 5000, bindMs: 5000, requestMs: 5000, overallMs: 10_000 };
-  let failures = 0;
-  /** Phase durations of the probes while a concurrency level is measured. */
+  const failures: string[] = [];
+  const notes: string[] = [];
   let phases: { connect: number[]; bind: number[]; request: number[] } | null = null;
-  const probe = async (): Promise<void> => {
-    const [r] = await probeKms({ host: '127.0.0.1', port: lab.port }, [product], {
+  let lastFailure: KmsProductResult | null = null;
+  const probe = async (): Promise<boolean> => {
+    const [r] = await probeKms({ host: '127.0.0.1', port, address: '127.0.0.1' }, [product], {
       identity,
       timeouts,
     });
-    if (!r?.success) failures++;
+    if (r && !r.success) lastFailure = r;
     if (phases && r) {
       phases.connect.push((r.phases.connect ?? 0) * 1000);
       phases.bind.push((r.phases.bind ?? 0) * 1000);
       phases.request.push((r.phases.request ?? 0) * 1000);
     }
+    return r?.success === true;
   };
-  const floor = (): Promise<void> => tcpConnectClose(lab.port);
+  const floor = (): Promise<boolean> => connectClose(port);
+  const echo = (): Promise<boolean> => echoExchange(echoPort, [BIND_BYTES, REQUEST_BYTES]);
 
-  // Warm up both paths (JIT, lab host) before measuring.
-  await measure(probe, 8, 500);
-  await measure(floor, 8, 300);
-
-  const rows: Row[] = [];
-  const phaseLines: string[] = [];
-  for (const concurrency of [1, 64]) {
-    phases = { connect: [], bind: [], request: [] };
-    const floorSamples: Sample[] = [];
-    const probeSamples: Sample[] = [];
-    for (let round = 0; round < rounds; round++) {
-      floorSamples.push(await measure(floor, concurrency, (seconds * 1000) / 2));
-      probeSamples.push(await measure(probe, concurrency, seconds * 1000));
+  const figures: Figure[] = [];
+  try {
+    // Warm-up: JIT on both sides, the lab's tables, the kernel's port ranges.
+    await load(probe, { concurrency: 8, ms: 1000 });
+    await load(floor, { concurrency: 8, ms: 300 });
+    await load(echo, { concurrency: 8, ms: 300 });
+    const labCpu0 = await lab.cpuSeconds();
+    let probeCount = 0;
+    for (const concurrency of [1, 64]) {
+      phases = { connect: [], bind: [], request: [] };
+      const s: Record<'floor' | 'echo' | 'probe', Sample[]> = { floor: [], echo: [], probe: [] };
+      for (let round = 0; round < rounds; round++) {
+        s.floor.push(await load(floor, { concurrency, ms: (seconds * 1000) / 2 }));
+        s.echo.push(await load(echo, { concurrency, ms: (seconds * 1000) / 2 }));
+        s.probe.push(await load(probe, { concurrency, ms: seconds * 1000 }));
+      }
+      const f = summarize(s.floor);
+      const e = summarize(s.echo);
+      const p = summarize(s.probe);
+      probeCount += p.count;
+      for (const [what, sum] of [
+        ['floor', f],
+        ['echo floor', e],
+        ['probe', p],
+      ] as Array<[string, Summary]>) {
+        if (sum.failures > 0)
+          failures.push(`${what} at concurrency ${concurrency}: ${sum.failures} failed`);
+      }
+      const c = `c${concurrency}`;
+      const floorName = 'bare TCP connect+close, same port';
+      const command = commandFor(BENCH);
+      figures.push(
+        figure({
+          id: `${BENCH}.${c}.p50`,
+          bench: BENCH,
+          name: `KMS probe p50, concurrency ${concurrency}`,
+          value: p.p50,
+          unit: 'ms',
+          better: 'lower',
+          baseline: { name: floorName, value: f.p50, unit: 'ms' },
+          ...(concurrency === 1
+            ? { goal: { text: 'p50 within 2× of the TCP floor', met: p.p50 <= 2 * f.p50 } }
+            : {}),
+          command,
+        }),
+        figure({
+          id: `${BENCH}.${c}.p50-echo`,
+          bench: BENCH,
+          name: `KMS probe p50 vs the 3-round-trip echo floor, concurrency ${concurrency}`,
+          value: p.p50,
+          unit: 'ms',
+          better: 'lower',
+          baseline: {
+            name: `connect + ${BIND_BYTES} B and ${REQUEST_BYTES} B echoed + close`,
+            value: e.p50,
+            unit: 'ms',
+          },
+          command,
+        }),
+        figure({
+          id: `${BENCH}.${c}.p99`,
+          bench: BENCH,
+          name: `KMS probe p99, concurrency ${concurrency}`,
+          value: p.p99,
+          unit: 'ms',
+          better: 'lower',
+          baseline: { name: floorName, value: f.p99, unit: 'ms' },
+          command,
+        }),
+        figure({
+          id: `${BENCH}.${c}.rate`,
+          bench: BENCH,
+          name: `KMS probes per second, concurrency ${concurrency}`,
+          value: p.perSecond,
+          unit: '/s',
+          better: 'higher',
+          baseline: { name: floorName, value: f.perSecond, unit: '/s' },
+          command,
+        }),
+        figure({
+          id: `${BENCH}.${c}.cpu`,
+          bench: BENCH,
+          name: `client CPU per KMS probe, concurrency ${concurrency}`,
+          value: p.cpuMsPerOp,
+          unit: 'ms',
+          better: 'lower',
+          baseline: { name: 'client CPU per bare connect+close', value: f.cpuMsPerOp, unit: 'ms' },
+          command,
+        }),
+      );
+      notes.push(
+        `concurrency ${concurrency}: probe phase p50 connect ${median(phases.connect).toFixed(3)} ms, ` +
+          `bind ${median(phases.bind).toFixed(3)} ms, request ${median(phases.request).toFixed(3)} ms; ` +
+          `echo floor p50 ${e.p50.toFixed(3)} ms (${e.perSecond.toFixed(0)}/s)`,
+      );
+      phases = null;
     }
-    rows.push(summarize('TCP connect+close (floor)', concurrency, floorSamples));
-    rows.push(summarize('KMS probe (v6, 1 product)', concurrency, probeSamples));
-    const p50 = (list: number[]): string =>
-      percentile(
-        [...list].sort((a, b) => a - b),
-        50,
-      ).toFixed(3);
-    phaseLines.push(
-      `concurrency ${concurrency}: probe phases p50 connect ${p50(phases.connect)} ms, ` +
-        `bind ${p50(phases.bind)} ms, request ${p50(phases.request)} ms`,
+    const labCpu = (await lab.cpuSeconds()) - labCpu0;
+    notes.push(
+      `lab host CPU per exchange (host side, includes the floors' accepts): ${((labCpu * 1000) / probeCount).toFixed(3)} ms`,
     );
-    phases = null;
+  } finally {
+    await lab.stop();
   }
-  await lab.stop();
-
-  const fmt = (n: number, digits = 3): string => n.toFixed(digits);
-  const load = os
-    .loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
-  console.log(
-    `node ${process.version}, ${os.cpus().length} CPUs, load ${load}; lab host in a child ` +
-      `process on 127.0.0.1; ${rounds} rounds of ${seconds} s (floor ${seconds / 2} s)`,
+  if (lastFailure)
+    notes.push(`last failed probe: ${JSON.stringify((lastFailure as KmsProductResult).error)}`);
+  notes.push(
+    `${os.cpus().length} CPUs, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at the end; ${rounds} rounds of ${seconds} s per kind and concurrency`,
   );
-  console.log('');
-  console.log('| what | concurrency | p50 ms | p99 ms | per second |');
-  console.log('|---|---:|---:|---:|---:|');
-  for (const r of rows) {
-    console.log(
-      `| ${r.name} | ${r.concurrency} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.perSecond, 0)} |`,
-    );
-  }
-  console.log('');
-  for (const concurrency of [1, 64]) {
-    const [f, p] = rows.filter((r) => r.concurrency === concurrency);
-    if (!f || !p) continue;
-    console.log(
-      `concurrency ${concurrency}: probe/floor p50 ×${fmt(p.p50 / f.p50, 1)}, p99 ×${fmt(p.p99 / f.p99, 1)}, ` +
-        `throughput ${fmt((p.perSecond / f.perSecond) * 100, 1)}% of the floor`,
-    );
-  }
-  console.log('');
-  for (const text of phaseLines) console.log(text);
-  if (failures > 0) {
-    console.log(`\n${failures} probe(s) failed`);
-    process.exitCode = 1;
-  }
+  return { bench: BENCH, figures, notes, failures };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '2' },
+      rounds: { type: 'string', default: '3' },
+      report: { type: 'string' },
+    },
+  });
+  const report = await run({ seconds: Number(values.seconds), rounds: Number(values.rounds) });
+  finish(report, values.report);
 }

@@ -64,6 +64,9 @@ function label(target: ProbeTarget): string {
   return `${host}:${target.port}`;
 }
 
+/** The state of a connection the probe closed itself (see close()). */
+const CLOSED_BY_PROBE = new ProbeFailure('aborted', 'connection closed by the probe');
+
 export class RpcConnection {
   private readonly socket = new net.Socket();
   private readonly reader = new PduReader();
@@ -89,8 +92,10 @@ export class RpcConnection {
         this.connected ? streamFailure(error, this.where) : connectFailure(error, this.where),
       ),
     );
-    this.socket.on('end', () => this.fail(this.closedFailure()));
-    this.socket.on('close', () => this.fail(this.closedFailure()));
+    // Checked before building the failure: every connection ends with 'end'/'close', and an
+    // Error costs microseconds to construct (its stack trace), several times per probe.
+    this.socket.on('end', () => this.failure === null && this.fail(this.closedFailure()));
+    this.socket.on('close', () => this.failure === null && this.fail(this.closedFailure()));
     signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
@@ -197,7 +202,9 @@ export class RpcConnection {
   /** Destroys the socket and resolves once it has closed. Safe to call more than once. */
   async close(): Promise<void> {
     this.signal?.removeEventListener('abort', this.onAbort);
-    this.fail(new ProbeFailure('aborted', 'connection closed by the probe'));
+    // One shared instance: closing is the normal end of every probe, and nobody waits on
+    // the connection any more to read a stack from it.
+    if (this.failure === null) this.fail(CLOSED_BY_PROBE);
     this.socket.destroy();
     await this.closed;
   }

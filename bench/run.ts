@@ -1,0 +1,177 @@
+/**
+ * `npm run bench [-- NAME...]`: runs the benchmarks of issue 9, each in a fresh Node
+ * process (so one's RSS, handles and JIT state never colour another's), prints one table
+ * and merges the figures into bench/results.json with the machine, date and load of the
+ * run. NAME is one or more of: kms-probe dns tcp round metrics soak fuzz (default: all).
+ * Extra `--key value` arguments after the names go to every benchmark selected.
+ *
+ * Every figure carries its baseline measured in the same run, the ratio and the command
+ * that reproduces it; any failure (failed probe, leak, counter mismatch, fuzz finding,
+ * crash) is listed and makes the exit code 1. Whole run: about 12 minutes on 2 cores.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  figure,
+  machine,
+  table,
+  type BenchReport,
+  type Figure,
+  type Machine,
+} from './lib/figures.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const RESULTS = join(HERE, 'results.json');
+
+/** Benchmarks in run order, each a script in bench/ (fuzz is the test files, see below). */
+const BENCHES = ['kms-probe', 'dns', 'tcp', 'round', 'metrics', 'soak', 'fuzz'] as const;
+type BenchName = (typeof BENCHES)[number];
+
+/** Cases per property in the fuzz run: at least 100,000 per decoder (issue 9). */
+const FUZZ_RUNS = Number(process.env['FUZZ_RUNS'] ?? 100_000);
+/**
+ * The fuzz run: the property tests of test/fuzz/ plus the decoder fuzzers the KMS and RPC
+ * authors wrote (reused, not duplicated), all with FUZZ_RUNS cases per property.
+ */
+const FUZZ_FILES = [
+  'test/fuzz/dns-decoder.test.ts',
+  'test/fuzz/dns-client.test.ts',
+  'test/fuzz/config.test.ts',
+  'test/fuzz/http.test.ts',
+  'test/kms/messages/fuzz.test.ts',
+  'test/kms/rpc/fuzz.test.ts',
+];
+
+interface StoredResults {
+  /** The machine of the latest run (each bench keeps its own date and load below). */
+  machine: Machine;
+  benches: Record<
+    string,
+    { machine: Machine; notes: string[]; failures: string[]; seconds: number }
+  >;
+  figures: Figure[];
+}
+
+function runScript(name: Exclude<BenchName, 'fuzz'>, extra: string[]): BenchReport {
+  const dir = mkdtempSync(join(tmpdir(), 'kms-bench-'));
+  const report = join(dir, 'report.json');
+  // The soak samples the heap after a collection, which needs --expose-gc.
+  const flags = name === 'soak' ? ['--expose-gc'] : [];
+  const result = spawnSync(
+    process.execPath,
+    [...flags, '--import', 'tsx', join(HERE, `${name}.ts`), '--report', report, ...extra],
+    { stdio: 'inherit' },
+  );
+  try {
+    if (!existsSync(report)) {
+      return {
+        bench: name,
+        figures: [],
+        notes: [],
+        failures: [`${name} crashed (exit ${result.status ?? result.signal})`],
+      };
+    }
+    return JSON.parse(readFileSync(report, 'utf8')) as BenchReport;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runFuzz(): BenchReport {
+  const figures: Figure[] = [];
+  const failures: string[] = [];
+  const notes: string[] = [];
+  for (const file of FUZZ_FILES) {
+    const started = performance.now();
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-reporter=spec', file],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, FUZZ_RUNS: String(FUZZ_RUNS), NODE_ENV: 'test' },
+        maxBuffer: 64 * 2 ** 20,
+      },
+    );
+    const output = result.stdout.toString();
+    process.stdout.write(output);
+    const seconds = (performance.now() - started) / 1000;
+    const pass = Number(/ℹ pass (\d+)/.exec(output)?.[1] ?? 0);
+    const fail = Number(/ℹ fail (\d+)/.exec(output)?.[1] ?? 0);
+    const ok = result.status === 0 && fail === 0;
+    if (!ok) failures.push(`${file}: ${fail} failing propert(ies), exit ${result.status}`);
+    const id = file.replace(/^test\//, '').replace(/\.test\.ts$/, '');
+    figures.push(
+      figure({
+        id: `fuzz.${id}`,
+        bench: 'fuzz',
+        name: `fuzz ${id}: cases per property (${pass} properties passed, ${seconds.toFixed(0)} s)`,
+        value: FUZZ_RUNS,
+        unit: 'cases',
+        better: 'higher',
+        baseline: { name: 'cases required per decoder', value: 100_000, unit: 'cases' },
+        goal: { text: 'nothing but typed errors, no crash, no 5xx', met: ok },
+        command: `FUZZ_RUNS=${FUZZ_RUNS} node --import tsx --test ${file}  (all: npm run bench -- fuzz)`,
+      }),
+    );
+    notes.push(`${file}: ${pass} passed, ${fail} failed in ${seconds.toFixed(1)} s`);
+  }
+  return { bench: 'fuzz', figures, notes, failures };
+}
+
+function load(): StoredResults | null {
+  try {
+    return JSON.parse(readFileSync(RESULTS, 'utf8')) as StoredResults;
+  } catch {
+    return null;
+  }
+}
+
+const args = process.argv.slice(2);
+const names = args.filter((a) => (BENCHES as readonly string[]).includes(a)) as BenchName[];
+const unknown = args.filter(
+  (a, i) =>
+    !a.startsWith('--') && !(args[i - 1] ?? '').startsWith('--') && !names.includes(a as BenchName),
+);
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${BENCHES.join(', ')}`);
+  process.exit(2);
+}
+const extra = args.filter((a) => !names.includes(a as BenchName));
+const selected = names.length > 0 ? names : [...BENCHES];
+
+const stored = load();
+const run: StoredResults = {
+  machine: machine(),
+  benches: { ...(stored?.benches ?? {}) },
+  figures: [...(stored?.figures ?? [])],
+};
+const reports: BenchReport[] = [];
+for (const name of selected) {
+  console.log(`\n=== ${name} ===`);
+  const at = machine();
+  const started = performance.now();
+  const report = name === 'fuzz' ? runFuzz() : runScript(name, extra);
+  reports.push(report);
+  run.benches[name] = {
+    machine: at,
+    notes: report.notes,
+    failures: report.failures,
+    seconds: Math.round((performance.now() - started) / 1000),
+  };
+  // Replace this benchmark's figures, keep the others' from earlier runs.
+  run.figures = [...run.figures.filter((f) => f.bench !== name), ...report.figures];
+  writeFileSync(RESULTS, `${JSON.stringify(run, null, 2)}\n`);
+}
+
+console.log(
+  `\n=== summary (${run.machine.cpus} × ${run.machine.model}, node ${run.machine.node}) ===\n`,
+);
+console.log(table(reports.flatMap((r) => r.figures)));
+for (const r of reports) for (const n of r.notes) console.log(`${r.bench}: ${n}`);
+const failures = reports.flatMap((r) => r.failures.map((f) => `${r.bench}: ${f}`));
+for (const f of failures) console.log(`FAILURE ${f}`);
+console.log(`\nwritten: ${RESULTS}`);
+if (failures.length > 0) process.exitCode = 1;
