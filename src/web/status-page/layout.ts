@@ -3,11 +3,15 @@
  * origin (the Content-Security-Policy allows nothing inline), a <noscript> meta refresh
  * for browsers without JavaScript, and the landmarks (header, main, footer).
  */
+import type { Severity } from '../../monitor/evaluate.js';
+import { faviconUrl } from './favicon.js';
 import { html, type SafeHtml } from './html.js';
 import { SCRIPT_PATH, STYLESHEET_PATH } from './assets.js';
 
 export interface LayoutOptions {
   title: string;
+  /** Colours the tab icon. */
+  status: Severity;
   /** '' on `/`, '../' one level down: relative links survive a reverse proxy's prefix. */
   base: string;
   /** Seconds between refreshes; 0 turns auto-refresh off (error pages). */
@@ -26,6 +30,7 @@ export function renderLayout(o: LayoutOptions): string {
 <meta name="color-scheme" content="light dark">
 <meta name="referrer" content="no-referrer">
 <title>${o.title}</title>
+<link rel="icon" href="${faviconUrl(o.status)}">
 <link rel="stylesheet" href="${o.base}${STYLESHEET_PATH}">
 ${
   o.refreshSeconds > 0

@@ -1,7 +1,7 @@
 /**
  * The page's only script, served as /static/refresh.js (the Content-Security-Policy
  * allows no inline script). Every `data-refresh-seconds` it fetches the same URL and
- * swaps <header> and <main> in place, so the reader keeps their scroll position; the
+ * swaps <header> and <main> in place (and the title and tab icon), so the reader keeps their scroll position; the
  * position is also kept in sessionStorage for full reloads. It waits while the tab is
  * hidden, while text is selected (someone is copying an ePID) and while keyboard focus
  * is inside the page's content, and says so when the server cannot be reached.
@@ -79,6 +79,9 @@ export const REFRESH_SCRIPT = `// kms-monitor status page: refresh in place, kee
           current.replaceWith(document.adoptNode(fresh));
         }
         document.title = next.title;
+        var icon = document.querySelector('link[rel="icon"]');
+        var nextIcon = next.querySelector('link[rel="icon"]');
+        if (icon && nextIcon) icon.setAttribute('href', nextIcon.getAttribute('href'));
         window.scrollTo(x, y);
         body.classList.remove('stale');
         say('Updated ' + new Date().toLocaleTimeString() + ', every ' + seconds + ' s.');

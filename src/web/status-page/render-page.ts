@@ -86,6 +86,7 @@ export function renderStatusPage(view: StatusView, options: PageOptions): string
     </section>`;
   return renderLayout({
     title: `${severityText(assessment.status)} · KMS monitor`,
+    status: assessment.status,
     base: '',
     refreshSeconds: options.refreshSeconds,
     header,
@@ -181,6 +182,7 @@ export function renderHostPage(view: StatusView, requested: string, options: Pag
   });
   return renderLayout({
     title: `${severityText(severity)} · ${title} · KMS monitor`,
+    status: severity,
     base: '../',
     refreshSeconds: options.refreshSeconds,
     header,
@@ -195,6 +197,7 @@ function severityOrder(s: string): number {
 export function renderHostNotFound(requested: string): string {
   return renderLayout({
     title: 'Unknown host · KMS monitor',
+    status: 'unknown',
     base: '../',
     refreshSeconds: 0,
     header: html`<nav class="crumbs" aria-label="Breadcrumb">
