@@ -5,7 +5,7 @@
  */
 import { askFollowingCnames, type AskContext } from './cname.js';
 import { mapLimit } from './concurrency.js';
-import { asDnsFailure, type DnsError } from './errors.js';
+import { asDnsFailure, reasonForRcode, type DnsError } from './errors.js';
 import type { DnsRecord } from './message.js';
 import { sortAddresses } from './ip-order.js';
 
@@ -19,6 +19,7 @@ export interface TargetAddresses {
 
 type Family = 'A' | 'AAAA';
 type FamilyOutcome = { addresses: string[]; rcode: string } | { error: DnsError };
+const FAMILIES = ['A', 'AAAA'] as const;
 
 function glueFor(host: string, family: Family, additionals: readonly DnsRecord[]): string[] {
   const found: string[] = [];
@@ -28,14 +29,12 @@ function glueFor(host: string, family: Family, additionals: readonly DnsRecord[]
   return found;
 }
 
-async function addressesOf(
+/** An A or AAAA query for a target the additional section said nothing about. */
+async function queryFamily(
   context: AskContext,
   host: string,
   family: Family,
-  additionals: readonly DnsRecord[],
 ): Promise<FamilyOutcome> {
-  const glue = glueFor(host, family, additionals);
-  if (glue.length > 0) return { addresses: glue, rcode: 'NOERROR' };
   try {
     const answer = await askFollowingCnames(context, host, family);
     if (answer.rcode !== 'NOERROR' && answer.rcode !== 'NXDOMAIN') {
@@ -51,8 +50,10 @@ async function addressesOf(
 }
 
 function rcodeError(rcode: string, what: string): DnsError {
-  const reason = rcode === 'REFUSED' ? 'refused' : rcode === 'FORMERR' ? 'formerr' : 'servfail';
-  return { reason, message: `${what}: the server answered ${rcode}` };
+  return {
+    reason: reasonForRcode(rcode) ?? 'servfail',
+    message: `${what}: the server answered ${rcode}`,
+  };
 }
 
 export async function resolveTargets(
@@ -60,16 +61,29 @@ export async function resolveTargets(
   hosts: readonly string[],
   additionals: readonly DnsRecord[],
 ): Promise<TargetAddresses[]> {
-  const jobs = hosts.flatMap((host) => [
-    { host, family: 'A' as const },
-    { host, family: 'AAAA' as const },
-  ]);
-  const outcomes = await mapLimit(jobs, ADDRESS_QUERY_CONCURRENCY, (job) =>
-    addressesOf(context, job.host, job.family, additionals),
-  );
+  // Glue first, synchronously: with a full additional section no query is needed at all.
+  const outcomes = hosts.map((host) => {
+    const byFamily: Record<Family, FamilyOutcome | null> = { A: null, AAAA: null };
+    for (const family of FAMILIES) {
+      const glue = glueFor(host, family, additionals);
+      if (glue.length > 0) byFamily[family] = { addresses: glue, rcode: 'NOERROR' };
+    }
+    return byFamily;
+  });
+  const missing: Array<{ host: string; family: Family; i: number }> = [];
+  hosts.forEach((host, i) => {
+    for (const family of FAMILIES) if (!outcomes[i]?.[family]) missing.push({ host, family, i });
+  });
+  await mapLimit(missing, ADDRESS_QUERY_CONCURRENCY, async ({ host, family, i }) => {
+    (outcomes[i] as Record<Family, FamilyOutcome | null>)[family] = await queryFamily(
+      context,
+      host,
+      family,
+    );
+  });
   return hosts.map((host, i) => {
-    const v4 = outcomes[2 * i] as FamilyOutcome;
-    const v6 = outcomes[2 * i + 1] as FamilyOutcome;
+    const v4 = outcomes[i]?.A as FamilyOutcome;
+    const v6 = outcomes[i]?.AAAA as FamilyOutcome;
     const addresses = sortAddresses([
       ...('addresses' in v4 ? v4.addresses : []),
       ...('addresses' in v6 ? v6.addresses : []),

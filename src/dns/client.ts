@@ -5,6 +5,7 @@
  * returned as is: turning NXDOMAIN or SERVFAIL into a verdict is the caller's business.
  */
 import { randomFillSync } from 'node:crypto';
+import { isIP } from 'node:net';
 import { DnsFailure, asDnsFailure } from './errors.js';
 import type { DnsQuestion, DnsResponse, SentQuery } from './message.js';
 import { checkWireLimits } from './names.js';
@@ -93,6 +94,14 @@ export class DnsClient {
       maxResponseBytes: this.maxResponseBytes,
       signal: options.signal,
     };
+    if (
+      isIP(server.address) === 0 ||
+      !Number.isInteger(server.port) ||
+      server.port < 1 ||
+      server.port > 65535
+    ) {
+      throw new DnsFailure('network', `not a resolver address: ${JSON.stringify(server)}`);
+    }
     try {
       checkWireLimits(question.name);
     } catch (error) {

@@ -4,6 +4,7 @@
  */
 import { mapLimit } from './concurrency.js';
 import { lookupSrv, type LookupOptions } from './lookup.js';
+import { normalizeDomain } from './names.js';
 import type { ResolverAddress } from './resolver-address.js';
 import type { SrvLookupResult } from './types.js';
 
@@ -24,8 +25,9 @@ export interface DiscoverOptions extends LookupOptions {
 
 /**
  * Looks up every target; results come back grouped by target in input order, then by
- * resolver order. Resolves, never rejects, once all are done (invalid domains reject, as
- * lookupSrv does: validate configuration first with normalizeDomain).
+ * resolver order, once all are done. Network trouble never rejects: it is in the results.
+ * Only a programming error does, before any query is sent: an invalid domain (check
+ * configuration with normalizeDomain) or a target left with no resolver.
  */
 export async function discoverAll(
   targets: Iterable<string | DiscoverTarget>,
@@ -34,9 +36,10 @@ export async function discoverAll(
   const { concurrency = DEFAULT_DISCOVERY_CONCURRENCY, onResult, ...lookup } = options;
   const jobs: Array<{ domain: string; resolvers: readonly ResolverAddress[] }> = [];
   for (const target of targets) {
-    const domain = typeof target === 'string' ? target : target.domain;
+    const domain = normalizeDomain(typeof target === 'string' ? target : target.domain);
     const resolvers =
       (typeof target === 'string' ? undefined : target.resolvers) ?? lookup.resolvers;
+    if (resolvers.length === 0) throw new RangeError(`no resolver for domain ${domain}`);
     if ((lookup.mode ?? 'each') === 'each') {
       for (const resolver of resolvers) jobs.push({ domain, resolvers: [resolver] });
     } else {

@@ -54,3 +54,23 @@ export function asDnsFailure(error: unknown, fallback: DnsFailureReason = 'netwo
   const message = error instanceof Error ? error.message : String(error);
   return new DnsFailure(fallback, message);
 }
+
+/**
+ * The reason an answer's rcode stands for: null for NOERROR; SERVFAIL and every rcode
+ * without a reason of its own (NOTIMP, YXDOMAIN...) count as servfail — the result's
+ * `rcode` field still carries the exact one.
+ */
+export function reasonForRcode(rcode: string): DnsFailureReason | null {
+  switch (rcode) {
+    case 'NOERROR':
+      return null;
+    case 'NXDOMAIN':
+      return 'nxdomain';
+    case 'REFUSED':
+      return 'refused';
+    case 'FORMERR':
+      return 'formerr';
+    default:
+      return 'servfail';
+  }
+}

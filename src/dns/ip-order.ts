@@ -5,34 +5,29 @@
  */
 import { isIP } from 'node:net';
 
-function ipv6Groups(address: string): number[] {
-  // dns-packet prints canonical IPv6 text; an embedded IPv4 tail (::ffff:1.2.3.4) is rare
-  // enough in answers that it is sorted by its text only.
-  const [head = '', tail] = address.split('::');
-  const parse = (part: string): number[] =>
-    part === '' ? [] : part.split(':').map((g) => parseInt(g, 16) || 0);
-  const left = parse(head);
-  const right = tail === undefined ? [] : parse(tail);
-  return [
-    ...left,
-    ...new Array<number>(Math.max(0, 8 - left.length - right.length)).fill(0),
-    ...right,
-  ];
-}
-
-function compareAddresses(a: string, b: string): number {
-  const familyA = isIP(a);
-  const familyB = isIP(b);
-  if (familyA !== familyB) return familyA - familyB;
-  const partsA = familyA === 4 ? a.split('.').map(Number) : ipv6Groups(a);
-  const partsB = familyB === 4 ? b.split('.').map(Number) : ipv6Groups(b);
-  for (let i = 0; i < Math.max(partsA.length, partsB.length); i++) {
-    const diff = (partsA[i] ?? 0) - (partsB[i] ?? 0);
-    if (diff !== 0) return diff;
+/** A sort key: family, then the address as fixed-width numbers. */
+function sortKey(address: string): string {
+  if (isIP(address) === 4) {
+    return `4:${address
+      .split('.')
+      .map((n) => n.padStart(3, '0'))
+      .join('.')}`;
   }
-  return a < b ? -1 : a > b ? 1 : 0;
+  // dns-packet prints canonical IPv6 text: expand "::" and pad every group. An embedded
+  // IPv4 tail (::ffff:1.2.3.4) is rare in answers and simply sorts by its text.
+  const [head = '', tail] = address.split('::');
+  const groups = (part: string): string[] => (part === '' ? [] : part.split(':'));
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const zeros = new Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0');
+  return `6:${[...left, ...zeros, ...right].map((g) => g.padStart(4, '0')).join(':')}`;
 }
 
 export function sortAddresses(addresses: Iterable<string>): string[] {
-  return [...new Set(addresses)].sort(compareAddresses);
+  const unique = [...new Set(addresses)];
+  if (unique.length < 2) return unique;
+  return unique
+    .map((address) => ({ address, key: sortKey(address) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((entry) => entry.address);
 }

@@ -7,7 +7,7 @@
 import { resolveTargets } from './addresses.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS, DnsClient } from './client.js';
 import { DEFAULT_MAX_CNAME_HOPS, askFollowingCnames, type AskContext } from './cname.js';
-import { asDnsFailure, type DnsError } from './errors.js';
+import { asDnsFailure, reasonForRcode, type DnsError } from './errors.js';
 import type { DnsResponse } from './message.js';
 import { kmsSrvName, normalizeDomain } from './names.js';
 import { resolverLabel, type ResolverAddress } from './resolver-address.js';
@@ -47,26 +47,19 @@ interface Settings {
 }
 
 function rcodeError(rcode: string, srvName: string): DnsError | null {
-  switch (rcode) {
-    case 'NOERROR':
+  const reason = reasonForRcode(rcode);
+  switch (reason) {
+    case null:
       return null;
-    case 'NXDOMAIN':
+    case 'nxdomain':
       return {
-        reason: 'nxdomain',
+        reason,
         message: `${srvName} does not exist: no KMS host is published for this domain`,
       };
-    case 'REFUSED':
-      return { reason: 'refused', message: `the resolver refused to answer for ${srvName}` };
-    case 'FORMERR':
-      return {
-        reason: 'formerr',
-        message: `the resolver could not parse the query for ${srvName} (FORMERR)`,
-      };
-    case 'SERVFAIL':
-      return {
-        reason: 'servfail',
-        message: `the resolver failed to resolve ${srvName} (SERVFAIL)`,
-      };
+    case 'refused':
+      return { reason, message: `the resolver refused to answer for ${srvName}` };
+    case 'formerr':
+      return { reason, message: `the resolver could not parse the query for ${srvName} (FORMERR)` };
     default:
       return { reason: 'servfail', message: `the resolver answered ${rcode} for ${srvName}` };
   }

@@ -7,6 +7,8 @@ import dgram from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
 import {
   DnsClient,
+  DnsFailure,
+  discoverAll,
   lookupSrv,
   type LookupOptions,
   type SrvLookupResult,
@@ -359,6 +361,28 @@ describe('network errors and resolver strategies', () => {
     assert.equal(results[0]?.error?.reason, 'timeout');
     assert.equal(results[0]?.failedResolvers.length, 1);
     assert.ok(elapsed < 600, `took ${elapsed} ms`);
+  });
+
+  it('programming errors reject before any query: bad domain, no resolver, bad address', async () => {
+    const before = server.received.length;
+    await assert.rejects(
+      discoverAll(['ok.fault.test', 'bad..domain'], {
+        resolvers: [{ address: server.address, port: server.port }],
+      }),
+      /invalid domain/,
+    );
+    await assert.rejects(
+      discoverAll([{ domain: 'ok.fault.test', resolvers: [] }], { resolvers: [] }),
+      /no resolver/,
+    );
+    await assert.rejects(lookupSrv('ok.fault.test', { resolvers: [] }), RangeError);
+    assert.equal(server.received.length, before, 'nothing was sent');
+    const failure = await withoutLeaks(() =>
+      new DnsClient()
+        .query({ address: '127.0.0.1', port: 0 }, { name: 'x.test', type: 'A' })
+        .catch((e: unknown) => e),
+    );
+    assert.ok(failure instanceof DnsFailure && failure.reason === 'network');
   });
 
   it('an aborted lookup ends at once, without leaks', async () => {
