@@ -1,0 +1,495 @@
+/**
+ * The rules and the dashboard against a real Prometheus (Debian package) scraping a real
+ * kms-monitor: a lab of DNS zones (two dnsmasq servers) and lab KMS hosts on 127.0.0.1,
+ * one domain per scenario, `kms-monitor serve` polling them every second, and Prometheus
+ * loading deploy/prometheus/*-rules.yml, scraping and evaluating every second.
+ *
+ * Shown here: Prometheus accepts every rule and every dashboard query; every rule
+ * evaluates without error on real series (no many-to-many join failure); every dashboard
+ * query returns data; the alerts each scenario should raise are pending or firing, and
+ * the healthy domain raises none; the recording rules count what the lab publishes.
+ * Everything listens on 127.0.0.1; every process started here is stopped in after().
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { labProductConfigs, startLabKmsHost, type LabKmsHost } from '../../src/lab/index.js';
+import { startDnsmasq, type Dnsmasq, type DnsmasqData } from '../fixtures/dns-dnsmasq.js';
+import { startServer, type RunningServer } from '../helpers/cli.js';
+import {
+  alertRules,
+  dashboardQueries,
+  readText,
+  recordingRules,
+  repoPath,
+  substituteVariables,
+  ALERTING_RULES,
+  RECORDING_RULES,
+} from './helpers.js';
+
+const PRODUCTS = ['lab-windows', 'lab-office'];
+
+async function freeTcpPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function freeUdpPort(): Promise<number> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = socket.address();
+  await new Promise((resolve) => socket.close(() => resolve(undefined)));
+  return port;
+}
+
+async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+  describeLast: () => string = () => '',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${describeLast()}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+interface Prometheus {
+  url: string;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+async function startPrometheus(dir: string, config: string): Promise<Prometheus> {
+  await writeFile(join(dir, 'prometheus.yml'), config);
+  let lastLogs = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freeTcpPort();
+    const child: ChildProcess = spawn(
+      'prometheus',
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, `data-${attempt}`)}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--web.enable-lifecycle',
+        '--log.level=warn',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let logs = '';
+    child.stdout!.on('data', (d: Buffer) => (logs += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
+    const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    const url = `http://127.0.0.1:${port}`;
+    const stop = async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await closed;
+        clearTimeout(timer);
+      }
+    };
+    const ready = await Promise.race([
+      spawnError.then((err) => {
+        throw new Error(`prometheus is not runnable (${err.message}); .ci/run installs it`);
+      }),
+      (async () => {
+        const deadline = Date.now() + 30_000;
+        while (Date.now() < deadline && child.exitCode === null) {
+          try {
+            if ((await fetch(`${url}/-/ready`)).ok) return true;
+          } catch {
+            // not listening yet
+          }
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        return false;
+      })(),
+    ]);
+    if (ready) return { url, logs: () => logs, stop };
+    await stop();
+    lastLogs = logs;
+    if (!/address already in use/i.test(logs)) break;
+  }
+  throw new Error(`prometheus did not become ready:\n${lastLogs}`);
+}
+
+interface ApiAnswer<T> {
+  status: 'success' | 'error';
+  data: T;
+  error?: string;
+  errorType?: string;
+}
+interface Sample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+describe(
+  'rules and dashboard on a real Prometheus scraping kms-monitor',
+  { timeout: 240_000 },
+  () => {
+    let dir = '';
+    const hosts: LabKmsHost[] = [];
+    const dns: Dnsmasq[] = [];
+    let monitor: RunningServer | undefined;
+    let prometheus: Prometheus | undefined;
+    let configFile = '';
+    let staticPort = 0;
+    let goodPorts: number[] = [];
+    let identityHost: LabKmsHost | undefined;
+
+    async function api<T>(
+      path: string,
+      params: Record<string, string> = {},
+    ): Promise<ApiAnswer<T>> {
+      const res = await fetch(`${prometheus!.url}${path}?${new URLSearchParams(params)}`);
+      return (await res.json()) as ApiAnswer<T>;
+    }
+    const query = (expr: string) =>
+      api<{ resultType: string; result: Sample[] }>('/api/v1/query', { query: expr });
+    async function alerts(): Promise<Sample[]> {
+      const answer = await query('ALERTS');
+      assert.equal(answer.status, 'success');
+      return answer.data.result;
+    }
+    const hasAlert = (all: Sample[], name: string, labels: Record<string, string>) =>
+      all.some(
+        (a) =>
+          a.metric.alertname === name &&
+          Object.entries(labels).every(([k, v]) => a.metric[k] === v),
+      );
+    const describeAlerts = async () =>
+      (await alerts().catch(() => []))
+        .map((a) => `${a.metric.alertname}${JSON.stringify(a.metric)}`)
+        .sort()
+        .join('\n') + `\n--- prometheus log:\n${prometheus?.logs() ?? ''}`;
+
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'kms-deploy-live-'));
+      const lab = async (settings: Parameters<typeof startLabKmsHost>[0]) => {
+        const host = await startLabKmsHost(settings);
+        hosts.push(host);
+        return host;
+      };
+      // good.test: two healthy hosts, counts well above N (25 Windows, 5 Office).
+      const good1 = await lab({ counts: { windows: 40, 'office-2013+': 20 } });
+      const good2 = await lab({ counts: { windows: 40, 'office-2013+': 20 } });
+      goodPorts = [good1.port, good2.port];
+      // single.test: one host without the Office host key and a Windows count below N.
+      const single = await lab({ counts: { windows: 10 }, refuse: ['lab-office'] });
+      // branch.test: a host near N for Windows, and a stale record on a closed port.
+      identityHost = await lab({ counts: { windows: 26, 'office-2013+': 20 } });
+      // faulty.test: answers that fail verification.
+      const faulty = await lab({
+        counts: { windows: 40, 'office-2013+': 20 },
+        fault: 'unverifiable',
+      });
+      const stalePort = await freeTcpPort();
+      staticPort = await freeTcpPort();
+      const deadResolverPort = await freeUdpPort();
+
+      const names: Record<string, number> = {
+        'kms1.good.test': good1.port,
+        'kms2.good.test': good2.port,
+        'kms.single.test': single.port,
+        'kms1.branch.test': identityHost.port,
+        'kms2.branch.test': stalePort,
+        'kms.faulty.test': faulty.port,
+      };
+      const zones = [
+        'good.test',
+        'single.test',
+        'branch.test',
+        'faulty.test',
+        'empty.test',
+        'split.test',
+      ];
+      const srv = (domain: string, target: string, priority = 0, weight = 0) => ({
+        name: `_vlmcs._tcp.${domain}`,
+        target,
+        port: names[target]!,
+        priority,
+        weight,
+      });
+      const common: DnsmasqData = {
+        hosts: Object.keys(names).map((name) => ({ name, addresses: ['127.0.0.1'] })),
+        localDomains: zones,
+        ttl: 60,
+      };
+      dns.push(
+        await startDnsmasq({
+          ...common,
+          srv: [
+            srv('good.test', 'kms1.good.test', 0, 100),
+            srv('good.test', 'kms2.good.test', 0, 50),
+            srv('single.test', 'kms.single.test'),
+            srv('branch.test', 'kms1.branch.test', 0),
+            srv('branch.test', 'kms2.branch.test', 10),
+            srv('faulty.test', 'kms.faulty.test'),
+            srv('split.test', 'kms1.good.test'),
+          ],
+        }),
+      );
+      // The second DNS server of split.test publishes another host: resolvers disagree.
+      dns.push(await startDnsmasq({ ...common, srv: [srv('split.test', 'kms2.good.test')] }));
+      const [dns1, dns2] = dns.map((d) => `127.0.0.1:${d.port}`);
+
+      const config = {
+        interval: '1s',
+        kms_interval: '1s',
+        timeout: '1s',
+        concurrency: 16,
+        domains: [
+          { name: 'good.test', resolvers: [dns1] },
+          { name: 'single.test', resolvers: [dns1] },
+          { name: 'branch.test', resolvers: [dns1], expected_hosts: ['kms3.branch.test'] },
+          { name: 'faulty.test', resolvers: [dns1] },
+          { name: 'empty.test', resolvers: [dns1] },
+          { name: 'split.test', resolvers: [dns1, dns2] },
+          { name: 'broken.test', resolvers: [`127.0.0.1:${deadResolverPort}`] },
+        ],
+        hosts: [`127.0.0.1:${staticPort}`],
+        products: labProductConfigs().filter((p) => PRODUCTS.includes(p.slug)),
+        identity: {
+          cmid: '0d2d5c0e-6a57-4f0e-9e55-5b1d8e9a7c01',
+          workstation: 'kms-monitor.deploy-test',
+        },
+      };
+      configFile = join(dir, 'kms-monitor.yml');
+      await writeFile(configFile, YAML.stringify(config));
+      monitor = await startServer('serve', [`--config.file=${configFile}`]);
+      const target = new URL(monitor.url).host;
+
+      prometheus = await startPrometheus(
+        dir,
+        YAML.stringify({
+          global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '1s' },
+          rule_files: [repoPath(RECORDING_RULES), repoPath(ALERTING_RULES)],
+          scrape_configs: [{ job_name: 'kms-monitor', static_configs: [{ targets: [target] }] }],
+        }),
+      );
+      // Scraped, and the KMS exchange has produced results.
+      await waitFor(
+        'the first scrape with KMS results',
+        async () =>
+          (await query('kms_probe_success')).data.result.length >= 12 ? true : undefined,
+        60_000,
+        () => prometheus!.logs() + monitor!.logs(),
+      );
+    });
+
+    after(async () => {
+      await prometheus?.stop();
+      await monitor?.stop();
+      for (const d of dns) await d.stop();
+      for (const h of hosts) await h.close();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    test('Prometheus accepts every rule expression and every dashboard query', async () => {
+      const exprs = [
+        ...recordingRules().map((r) => ({ what: r.record, expr: r.expr })),
+        ...alertRules().map((r) => ({ what: r.alert, expr: r.expr })),
+        ...dashboardQueries(JSON.parse(readText('dashboards/kms-monitor.json'))).map((q) => ({
+          what: `panel ${q.panel}`,
+          expr: substituteVariables(q.expr),
+        })),
+      ];
+      for (const { what, expr } of exprs) {
+        const answer = await query(expr);
+        assert.equal(answer.status, 'success', `${what}: ${answer.error ?? ''}\n${expr}`);
+      }
+      // And a wrong one is refused, so the check can fail.
+      assert.equal((await query('sum by (host) (kms_host_up')).status, 'error');
+    });
+
+    test('every rule evaluates without error on the real series', async () => {
+      type Rule = { name: string; health: string; lastError?: string };
+      const rules = await waitFor('every rule evaluated', async () => {
+        const answer = await api<{ groups: Array<{ rules: Rule[] }> }>('/api/v1/rules');
+        const all = answer.data.groups.flatMap((g) => g.rules);
+        return all.length > 0 && all.every((r) => r.health !== 'unknown') ? all : undefined;
+      });
+      assert.equal(rules.length, recordingRules().length + alertRules().length);
+      for (const rule of rules) assert.equal(rule.health, 'ok', `${rule.name}: ${rule.lastError}`);
+    });
+
+    test('every dashboard query returns data for the lab', async () => {
+      const queries = dashboardQueries(JSON.parse(readText('dashboards/kms-monitor.json')));
+      const empty = await waitFor(
+        'data for every panel',
+        async () => {
+          const missing: string[] = [];
+          for (const q of queries) {
+            const answer = await query(substituteVariables(q.expr, '1m'));
+            if (answer.status !== 'success' || answer.data.result.length === 0)
+              missing.push(`${q.panel}: ${q.expr}`);
+          }
+          return missing.length === 0 ? missing : undefined;
+        },
+        60_000,
+      );
+      assert.deepEqual(empty, []);
+    });
+
+    test('the recording rules count working and activating hosts per domain and product', async () => {
+      const value = async (expr: string) => {
+        const answer = await query(expr);
+        return answer.data.result
+          .map((s) => `${s.metric.domain}/${s.metric.product}=${s.value[1]}`)
+          .sort();
+      };
+      const expectWorking = [
+        'branch.test/lab-office=1',
+        'branch.test/lab-windows=1',
+        'faulty.test/lab-office=0',
+        'faulty.test/lab-windows=0',
+        'good.test/lab-office=2',
+        'good.test/lab-windows=2',
+        'single.test/lab-office=0',
+        'single.test/lab-windows=1',
+        // kms1.good.test from the first DNS server, kms2.good.test from the second.
+        'split.test/lab-office=2',
+        'split.test/lab-windows=2',
+      ];
+      await waitFor('working hosts', async () =>
+        JSON.stringify(await value('kms:domain_product_working_hosts:count')) ===
+        JSON.stringify(expectWorking)
+          ? true
+          : undefined,
+      );
+      assert.deepEqual(await value('kms:domain_product_activating_hosts:count'), [
+        'branch.test/lab-office=1',
+        'branch.test/lab-windows=1',
+        'faulty.test/lab-office=0',
+        'faulty.test/lab-windows=0',
+        'good.test/lab-office=2',
+        'good.test/lab-windows=2',
+        'single.test/lab-office=0',
+        'single.test/lab-windows=0',
+        'split.test/lab-office=2',
+        'split.test/lab-windows=2',
+      ]);
+      const published = await query('kms:domain_hosts_published:count');
+      assert.deepEqual(
+        published.data.result.map((s) => `${s.metric.domain}=${s.value[1]}`).sort(),
+        [
+          'branch.test=2',
+          'empty.test=0',
+          'faulty.test=1',
+          'good.test=2',
+          'single.test=1',
+          'split.test=2',
+        ],
+      );
+    });
+
+    test('each scenario raises its alerts and the healthy domain raises none', async () => {
+      const expected: Array<[string, Record<string, string>]> = [
+        ['KmsSrvLookupFailing', { domain: 'broken.test' }],
+        ['KmsSrvRecordMissing', { domain: 'empty.test' }],
+        ['KmsSrvResolversDisagree', { domain: 'split.test' }],
+        ['KmsExpectedHostMissing', { domain: 'branch.test', host: 'kms3.branch.test' }],
+        ['KmsPublishedHostDown', { domain: 'branch.test', host: 'kms2.branch.test' }],
+        ['KmsStaticHostDown', { host: '127.0.0.1', port: String(staticPort) }],
+        ['KmsHostExchangeFailing', { host: 'kms.faulty.test', product: 'lab-windows' }],
+        ['KmsHostExchangeFailing', { host: 'kms.faulty.test', product: 'lab-office' }],
+        ['KmsProductRefused', { host: 'kms.single.test', product: 'lab-office' }],
+        ['KmsNoWorkingHost', { domain: 'single.test', product: 'lab-office' }],
+        ['KmsNoWorkingHost', { domain: 'faulty.test', product: 'lab-windows' }],
+        ['KmsNoWorkingHost', { domain: 'faulty.test', product: 'lab-office' }],
+        ['KmsDomainSingleHost', { domain: 'single.test' }],
+        ['KmsDomainSingleHost', { domain: 'faulty.test' }],
+        ['KmsActivationCountBelowThreshold', { host: 'kms.single.test', product: 'lab-windows' }],
+        ['KmsActivationCountNearThreshold', { host: 'kms1.branch.test', product: 'lab-windows' }],
+      ];
+      const all = await waitFor(
+        'the expected alerts',
+        async () => {
+          const current = await alerts();
+          return expected.every(([name, labels]) => hasAlert(current, name, labels))
+            ? current
+            : undefined;
+        },
+        60_000,
+        () => `expected:\n${expected.map((e) => JSON.stringify(e)).join('\n')}`,
+      ).catch(async (err: Error) => {
+        throw new Error(`${err.message}\ncurrent alerts:\n${await describeAlerts()}`);
+      });
+      // Nothing about the healthy domain or its hosts.
+      const goodHosts = ['kms1.good.test', 'kms2.good.test'];
+      const noise = all.filter(
+        (a) =>
+          a.metric.domain === 'good.test' ||
+          (goodHosts.includes(a.metric.host ?? '') &&
+            a.metric.alertname !== 'KmsSrvResolversDisagree'),
+      );
+      assert.deepEqual(noise, [], 'the healthy domain raises no alert');
+      // Nothing that does not apply: the refusal is not an exchange failure, the monitor is fine.
+      for (const [name, labels] of [
+        ['KmsHostExchangeFailing', { host: 'kms.single.test' }],
+        ['KmsNoWorkingHost', { domain: 'single.test', product: 'lab-windows' }],
+        ['KmsNoWorkingHost', { domain: 'split.test' }],
+        ['KmsDomainSingleHost', { domain: 'branch.test' }],
+        ['KmsActivationCountNearThreshold', { host: 'kms.single.test' }],
+        ['KmsMonitorDown', {}],
+        ['KmsMonitorNotPolling', {}],
+        ['KmsMonitorConfigReloadFailed', {}],
+        ['KmsMonitorLimitsReached', {}],
+        ['KmsRecordingRulesProductLimit', {}],
+        ['KmsHostIdentityChanged', {}],
+      ] as const) {
+        assert.ok(
+          !hasAlert(all, name, labels),
+          `${name} ${JSON.stringify(labels)} should not fire`,
+        );
+      }
+      assert.ok(goodPorts.length === 2);
+    });
+
+    test('a new ePID and a failed reload raise their alerts', async () => {
+      await identityHost!.configure({
+        epid: { windows: '03612-00206-999-100009-03-1033-17763.0000-0452024' },
+      });
+      await writeFile(configFile, 'interval: soon\n');
+      const reload = await fetch(`${monitor!.url}/-/reload`, { method: 'POST' });
+      assert.equal(reload.status, 500);
+      await waitFor(
+        'KmsHostIdentityChanged and KmsMonitorConfigReloadFailed',
+        async () => {
+          const current = await alerts();
+          return hasAlert(current, 'KmsHostIdentityChanged', {
+            host: 'kms1.branch.test',
+            product: 'lab-windows',
+            alertstate: 'firing',
+          }) && hasAlert(current, 'KmsMonitorConfigReloadFailed', { job: 'kms-monitor' })
+            ? true
+            : undefined;
+        },
+        60_000,
+      ).catch(async (err: Error) => {
+        throw new Error(`${err.message}\ncurrent alerts:\n${await describeAlerts()}`);
+      });
+    });
+  },
+);
