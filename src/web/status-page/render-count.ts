@@ -17,7 +17,14 @@ export function renderCount(p: KmsProductResult): SafeHtml {
   if (p.activeClients === null) return html`<span class="muted">— (N = ${n})</span>`;
   const count = p.activeClients;
   const percent = cap > 0 ? Math.max(0, Math.min(100, Math.round((count / cap) * 100))) : 0;
-  const note = count >= cap ? `at the cap 2N = ${cap}` : `cap 2N = ${cap}`;
+  // A host counts per application and reports up to twice the largest N it has seen, so
+  // a product with a small N (Windows Server, 5) can show a count above its own 2N.
+  const note =
+    count > cap
+      ? 'shared with products of a larger N'
+      : count === cap
+        ? `at 2N = ${cap}: there may be more clients`
+        : `reported up to 2N = ${cap}`;
   return html`<div class="count ${isBelowThreshold(p) ? 'below' : 'enough'}">
     <span class="bar" aria-hidden="true"><span class="fill p${percent}"></span></span>
     <span

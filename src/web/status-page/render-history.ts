@@ -20,18 +20,21 @@ export function renderHistoryTable(
   entries: readonly HistoryEntry[],
   ctx: RenderContext,
   caption: string,
+  { showTarget = true }: { showTarget?: boolean } = {},
 ): SafeHtml {
   if (entries.length === 0) return html`<p class="muted">${caption}: none.</p>`;
+  // On a host's own page every row is that host: the time names the row instead.
   const rows = entries.map((e) => {
     const at = Date.parse(e.timestamp);
+    const time = html`<time
+      datetime="${e.timestamp}"
+      title="${Number.isNaN(at) ? '' : formatAge(at, ctx.now)}"
+      >${formatTimestamp(e.timestamp)}</time
+    >`;
     return html`<tr class="${e.success ? 'success' : 'failure'}">
-      <td>
-        <time datetime="${e.timestamp}" title="${Number.isNaN(at) ? '' : formatAge(at, ctx.now)}"
-          >${formatTimestamp(e.timestamp)}</time
-        >
-      </td>
+      ${showTarget ? html`<td class="time">${time}</td>` : html`<th scope="row" class="time">${time}</th>`}
       <td>${e.kind}</td>
-      <th scope="row">${target(e, ctx)}</th>
+      ${showTarget ? html`<th scope="row">${target(e, ctx)}</th>` : ''}
       <td>${e.detail ?? ''}</td>
       <td>${outcomeTag(e.success, e.reason)}</td>
       <td class="message">${e.message ?? ''}</td>
@@ -47,7 +50,7 @@ export function renderHistoryTable(
         <tr>
           <th scope="col">Time</th>
           <th scope="col">Kind</th>
-          <th scope="col">Target</th>
+          ${showTarget ? html`<th scope="col">Target</th>` : ''}
           <th scope="col">Product / resolver</th>
           <th scope="col">Result</th>
           <th scope="col">Message</th>

@@ -73,7 +73,9 @@ function renderProductRow(p: KmsProductResult): SafeHtml {
   </tr>`;
 }
 
-function renderProductProblem(p: KmsProductResult): SafeHtml {
+function renderProductProblem(h: ViewHost, p: KmsProductResult): SafeHtml {
+  // A host that is down fails every product the same way; the reachability line has said it.
+  if (p.error && h.tcp?.up === false && p.error.reason === h.tcp.error?.reason) return html``;
   if (p.error)
     return html`<div class="problem">
       <h4><code>${p.product}</code></h4>
@@ -226,7 +228,7 @@ export function renderHostCard(h: ViewHost, ctx: RenderContext, headingLevel: 2 
               </tbody>
             </table>
           </div>
-          ${renderDetails(h, ctx)} ${h.products.map(renderProductProblem)}`;
+          ${renderDetails(h, ctx)} ${h.products.map((p) => renderProductProblem(h, p))}`;
   return html`<article class="card ${severity}" id="${anchorId('host', key)}">
     ${heading}
     <p class="muted">${join(where, ' · ')}</p>

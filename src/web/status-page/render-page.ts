@@ -32,15 +32,16 @@ function context(view: StatusView, base: string): RenderContext {
 }
 
 function pollLine(view: StatusView): SafeHtml {
+  // The poll timestamps are Unix seconds, as the kms_last_*_timestamp_seconds metrics.
   const { poll } = view;
   const last =
     poll.lastPollTimestamp === null
       ? 'no round finished yet'
-      : `last round ${formatTimestamp(poll.lastPollTimestamp)} (${formatSeconds(poll.lastPollDurationSeconds)})`;
+      : `last round ${formatTimestamp(poll.lastPollTimestamp * 1000)} (took ${formatSeconds(poll.lastPollDurationSeconds)})`;
   const sweep =
     poll.lastKmsSweepTimestamp === null
       ? 'no KMS sweep yet'
-      : `last KMS sweep ${formatTimestamp(poll.lastKmsSweepTimestamp)}`;
+      : `last KMS sweep ${formatTimestamp(poll.lastKmsSweepTimestamp * 1000)}`;
   return html`<p class="muted">
     Generated ${formatTimestamp(view.generatedAt)} · ${last} · ${sweep} ·
     ${plural(poll.rounds, 'round')}${poll.overruns > 0 ? `, ${plural(poll.overruns, 'overrun')}` : ''}
@@ -176,8 +177,9 @@ export function renderHostPage(view: StatusView, requested: string, options: Pag
           history.filter((e) => !e.success),
           ctx,
           'Failures',
+          { showTarget: false },
         )}
-        ${renderHistoryTable(history, ctx, 'All recent probes')}
+        ${renderHistoryTable(history, ctx, 'All recent probes', { showTarget: false })}
       </section>`;
   });
   return renderLayout({

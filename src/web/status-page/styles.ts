@@ -96,6 +96,7 @@ thead th { color: var(--muted); font-weight: 600; white-space: nowrap; }
 tbody th { font-weight: 500; overflow-wrap: anywhere; }
 tr.differs { background: var(--warning-bg); }
 tr.failure td.message { overflow-wrap: anywhere; }
+table.history .time { white-space: nowrap; font-weight: normal; }
 table.products td { white-space: nowrap; }
 
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 27rem), 1fr)); gap: 1rem; }
