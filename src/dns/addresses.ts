@@ -74,13 +74,15 @@ export async function resolveTargets(
   hosts.forEach((host, i) => {
     for (const family of FAMILIES) if (!outcomes[i]?.[family]) missing.push({ host, family, i });
   });
-  await mapLimit(missing, ADDRESS_QUERY_CONCURRENCY, async ({ host, family, i }) => {
-    (outcomes[i] as Record<Family, FamilyOutcome | null>)[family] = await queryFamily(
-      context,
-      host,
-      family,
-    );
-  });
+  if (missing.length > 0) {
+    await mapLimit(missing, ADDRESS_QUERY_CONCURRENCY, async ({ host, family, i }) => {
+      (outcomes[i] as Record<Family, FamilyOutcome | null>)[family] = await queryFamily(
+        context,
+        host,
+        family,
+      );
+    });
+  }
   return hosts.map((host, i) => {
     const v4 = outcomes[i]?.A as FamilyOutcome;
     const v6 = outcomes[i]?.AAAA as FamilyOutcome;
