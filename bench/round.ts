@@ -73,15 +73,44 @@ export async function run(options: { domains: number; rounds: number }): Promise
   const log = pino({ level: 'silent' });
   // Assigned in a closure: declared this way so the checker does not narrow it to null.
   let lastState = null as MonitorState | null;
+  const phaseLines: string[] = [];
+
+  // Phase timing: when each kind of probe first started and last finished in a round.
+  const phases = { dns: [0, 0], tcp: [Infinity, 0], kms: [Infinity, 0] } as Record<
+    'dns' | 'tcp' | 'kms',
+    [number, number]
+  >;
+  const real = realProbers<(typeof plan.products)[number]>(() => identity);
+  const timedProbers: typeof real = {
+    discover: async (domains, opts) => {
+      phases.dns[0] = performance.now();
+      const out = await real.discover(domains, opts);
+      phases.dns[1] = performance.now();
+      return out;
+    },
+    tcp: async (target, opts) => {
+      phases.tcp[0] = Math.min(phases.tcp[0], performance.now());
+      const out = await real.tcp(target, opts);
+      phases.tcp[1] = performance.now();
+      return out;
+    },
+    kms: async (target, products, opts) => {
+      phases.kms[0] = Math.min(phases.kms[0], performance.now());
+      const out = await real.kms(target, products, opts);
+      phases.kms[1] = performance.now();
+      return out;
+    },
+  };
+  const phaseText = (): string =>
+    (['dns', 'tcp', 'kms'] as const)
+      .map((k) => `${k} ${((phases[k][1] - phases[k][0]) / 1000).toFixed(2)} s`)
+      .join(', ');
 
   const monitorRound = async (): Promise<{ exchanges: number; failures: number }> => {
     const state = new MonitorState();
-    const poller = new Poller(
-      state,
-      plan,
-      realProbers(() => identity),
-      log,
-    );
+    phases.tcp = [Infinity, 0];
+    phases.kms = [Infinity, 0];
+    const poller = new Poller(state, plan, timedProbers, log);
     await poller.runRound({ forceKms: true });
     let exchanges = 0;
     let bad = 0;
@@ -93,16 +122,20 @@ export async function run(options: { domains: number; rounds: number }): Promise
       }
     }
     lastState = state;
+    phaseLines.push(phaseText());
     return { exchanges, failures: bad };
   };
 
+  const bareLines: string[] = [];
   const bare = async (): Promise<{ exchanges: number; failures: number }> => {
+    const t0 = performance.now();
     const resolver = parseResolverAddress(fleet.resolver);
     const lookups = await discoverAll(fleet.domains, {
       resolvers: [resolver],
       timeoutMs: plan.timeoutMs,
       concurrency: plan.concurrency,
     });
+    const tDns = performance.now();
     const { targets } = mergeTargets(lookups, [], 100_000);
     let bad = 0;
     let exchanges = 0;
@@ -114,6 +147,7 @@ export async function run(options: { domains: number; rounds: number }): Promise
     await mapLimit(targets, plan.concurrency, async (t) => {
       if (!(await probeTcp(where(t), { timeoutMs: plan.timeoutMs })).up) bad++;
     });
+    const tTcp = performance.now();
     const t = plan.timeoutMs;
     await mapLimit(targets, plan.concurrency, async (target) => {
       const results = await probeKms(where(target), plan.products, {
@@ -130,6 +164,12 @@ export async function run(options: { domains: number; rounds: number }): Promise
         if (!r.success) bad++;
       }
     });
+    bareLines.push(
+      `dns ${((tDns - t0) / 1000).toFixed(2)} s, tcp ${((tTcp - tDns) / 1000).toFixed(2)} s, kms ${(
+        (performance.now() - tTcp) /
+        1000
+      ).toFixed(2)} s`,
+    );
     return { exchanges, failures: bad };
   };
 
@@ -227,6 +267,8 @@ export async function run(options: { domains: number; rounds: number }): Promise
       command,
     }),
   ];
+  notes.push(`phases of the monitor rounds (warm-up first): ${phaseLines.join('; ')}`);
+  notes.push(`phases of the bare calls: ${bareLines.join('; ')}`);
   notes.push(
     `lab process CPU (zone server + 8 hosts, both kinds of rounds): ${labCpu.toFixed(1)} s; ` +
       `rounds: ${rounds.map((m) => (m.wallMs / 1000).toFixed(2)).join(', ')} s; bare: ${bases

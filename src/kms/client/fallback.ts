@@ -42,7 +42,9 @@ export async function exchangeWithFallback(
   timeouts: RpcTimeouts,
 ): Promise<ProductOutcome> {
   const tried: KmsProtocolVersion[] = [];
-  let failure: ProbeFailure = new ProbeFailure('malformed', 'no protocol version to try');
+  // Built only when needed: an Error's stack trace costs more than a whole codec step, and
+  // this runs once per product on every host.
+  let failure: ProbeFailure | null = null;
   for (const [i, protocol] of protocols.entries()) {
     tried.push(protocol);
     let answer;
@@ -60,5 +62,10 @@ export async function exchangeWithFallback(
       return { protocol, response: null, tried, failure };
     }
   }
-  return { protocol: tried[tried.length - 1] ?? 4, response: null, tried, failure };
+  return {
+    protocol: tried[tried.length - 1] ?? 4,
+    response: null,
+    tried,
+    failure: failure ?? new ProbeFailure('malformed', 'no protocol version to try'),
+  };
 }
