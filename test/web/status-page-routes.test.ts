@@ -109,10 +109,14 @@ describe('status page routes', () => {
     const page = (await app.inject('/')).body;
     const healthy = block(page, 'domain-healthy.lab.test');
     assert.match(healthy, /healthy\.lab\.test ✓ OK/);
+    // Two resolvers with the same records: one table, both TTLs.
+    assert.match(healthy, /Resolver 127\.0\.0\.1:5353 ✓ NOERROR .* Resolver 127\.0\.0\.2:5353 ✓ NOERROR/);
+    assert.match(healthy, /The same 2 records at every resolver/);
     assert.match(
       healthy,
-      /1 0 60 60% kms1\.healthy\.lab\.test 1688 300 s \(5 min\) 127\.0\.0\.1 ✓ up/,
+      /1 0 60 60% kms1\.healthy\.lab\.test 1688 300 s \(5 min\) \/ 290 s 127\.0\.0\.1 ✓ up/,
     );
+    assert.equal(healthy.match(/kms1\.healthy\.lab\.test 1688/g)?.length, 1);
     assert.match(healthy, /2 0 40 40% kms2\.healthy\.lab\.test 1688/);
 
     const norecord = block(page, 'domain-norecord.lab.test');

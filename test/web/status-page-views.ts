@@ -219,6 +219,14 @@ export function scenariosView(): StatusView {
         record('kms1.healthy.lab.test', 1688, 0, 60),
         record('kms2.healthy.lab.test', 1688, 0, 40),
       ]),
+      // The same records from a second resolver, whose cache has counted the TTL down.
+      resolver(
+        [
+          { ...record('kms1.healthy.lab.test', 1688, 0, 60), ttl: 290 },
+          { ...record('kms2.healthy.lab.test', 1688, 0, 40), ttl: 290 },
+        ],
+        { resolver: '127.0.0.2:5353' },
+      ),
     ]),
     domain('lowcount.lab.test', [
       resolver([record('kms.lowcount.lab.test'), record('kms1.healthy.lab.test', 1688, 10)]),

@@ -41,8 +41,7 @@ ${
 </head>
 <body${o.refreshSeconds > 0 ? html` data-refresh-seconds="${o.refreshSeconds}"` : ''}>
 <a class="skip" href="#main">Skip to content</a>
-<p id="refresh-state" class="refresh-state"></p>
-<header class="top">${o.header}</header>
+<header class="top">${o.header}${o.refreshSeconds > 0 ? html`<p id="refresh-state" class="refresh-state">Refreshes every ${o.refreshSeconds} s.</p>` : ''}</header>
 <main id="main">
 ${o.main}
 </main>

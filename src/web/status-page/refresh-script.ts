@@ -15,7 +15,6 @@ export const REFRESH_SCRIPT = `// kms-monitor status page: refresh in place, kee
   var body = document.body;
   var seconds = Number(body.getAttribute('data-refresh-seconds')) || 0;
   var key = 'kms-monitor:scroll:' + location.pathname + location.search;
-  var state = document.getElementById('refresh-state');
 
   function save() {
     try {
@@ -46,8 +45,10 @@ export const REFRESH_SCRIPT = `// kms-monitor status page: refresh in place, kee
   if (seconds <= 0) return;
   var busy = false;
 
+  // The line lives in the header, which each refresh replaces: looked up every time.
   function say(text) {
-    if (state) state.textContent = text;
+    var line = document.getElementById('refresh-state');
+    if (line) line.textContent = text;
   }
 
   function mayRefresh() {
@@ -96,7 +97,6 @@ export const REFRESH_SCRIPT = `// kms-monitor status page: refresh in place, kee
       });
   }
 
-  say('Refreshes every ' + seconds + ' s.');
   setInterval(refresh, seconds * 1000);
   document.addEventListener('visibilitychange', function () {
     if (!document.hidden) refresh();

@@ -47,6 +47,8 @@ function renderRecords(
   r: Resolver,
   everywhere: ReadonlySet<string> | null,
   ctx: RenderContext,
+  ttlOf: (rec: SrvRecord, index: number) => string = (rec) => formatTtl(rec.ttl),
+  caption?: string,
 ): SafeHtml {
   const share = shares(r.records);
   const rows = r.records.map((rec, i) => {
@@ -59,13 +61,20 @@ function renderRecords(
     return html`<tr${differs ? html` class="differs"` : ''}>
 <td>${i + 1}</td><td>${rec.priority}</td><td>${rec.weight}</td><td>${Math.round((share.get(rec) ?? 0) * 100)}%</td>
 <th scope="row"><a href="${hostHref(ctx.base, key)}">${rec.host}</a>${differs ? html` <span class="tag warning"><span aria-hidden="true">≠</span> not at every resolver</span>` : ''}</th>
-<td>${rec.port}</td><td>${formatTtl(rec.ttl)}</td>
+<td>${rec.port}</td><td>${ttlOf(rec, i)}</td>
 <td>${addresses}${rec.addressError ? html` <span class="word-warning">(${rec.addressError.reason}: ${rec.addressError.message})</span>` : ''}</td>
 <td>${renderHostState(key, ctx)}</td>
 </tr>`;
   });
   return html`<div class="scroll">
     <table class="records">
+      ${
+        caption
+          ? html`<caption>
+              ${caption}
+            </caption>`
+          : ''
+      }
       <thead>
         <tr>
           <th scope="col">Order</th>
@@ -86,13 +95,8 @@ function renderRecords(
   </div>`;
 }
 
-function renderResolver(
-  r: Resolver,
-  everywhere: ReadonlySet<string> | null,
-  missingHere: readonly string[],
-  ctx: RenderContext,
-): SafeHtml {
-  const head = html`<div class="resolver-head">
+function resolverHead(r: Resolver): SafeHtml {
+  return html`<div class="resolver-head">
     <h4>
       Resolver
       <code>${r.resolver}</code>
@@ -103,6 +107,15 @@ function renderResolver(
       ${formatSeconds(r.durationSeconds)}
     </p>
   </div>`;
+}
+
+function renderResolver(
+  r: Resolver,
+  everywhere: ReadonlySet<string> | null,
+  missingHere: readonly string[],
+  ctx: RenderContext,
+): SafeHtml {
+  const head = resolverHead(r);
   if (!r.success) {
     return html`<div class="resolver">
       ${head}
@@ -143,6 +156,38 @@ function renderResolver(
   </div>`;
 }
 
+/** What makes two answers the same to a client: the records in order, with addresses. */
+function answerKey(r: Resolver): string {
+  return r.records.map((rec) => `${recordKey(rec)}=${rec.addresses.join(' ')}`).join(',');
+}
+
+/**
+ * Every resolver answered with the same records and nothing else sets them apart: then
+ * one table says it all (the common case, and half the page of a large estate).
+ */
+function agreeing(d: ViewDomain): boolean {
+  const first = d.resolvers[0];
+  if (d.resolvers.length < 2 || d.resolversDisagree || !first) return false;
+  const key = answerKey(first);
+  return d.resolvers.every(
+    (r) =>
+      r.success &&
+      r.records.length > 0 &&
+      !r.serviceUnavailable &&
+      r.truncatedRecords === 0 &&
+      answerKey(r) === key,
+  );
+}
+
+function renderAgreeing(d: ViewDomain, ctx: RenderContext): SafeHtml {
+  const first = d.resolvers[0]!;
+  // TTLs count down in each resolver's cache, so they may differ while the records agree.
+  const ttlOf = (_rec: SrvRecord, i: number) =>
+    [...new Set(d.resolvers.map((r) => formatTtl(r.records[i]?.ttl ?? null)))].join(' / ');
+  return html`${d.resolvers.map((r) => html`<div class="resolver">${resolverHead(r)}</div>`)}
+  ${renderRecords(first, null, ctx, ttlOf, `The same ${plural(first.records.length, 'record')} at every resolver, in the order clients try them`)}`;
+}
+
 export function renderDomain(d: ViewDomain, ctx: RenderContext): SafeHtml {
   const severity = ctx.assessment.domainSeverity.get(d.domain) ?? 'ok';
   const answered = d.resolvers.filter((r) => r.success);
@@ -170,15 +215,22 @@ export function renderDomain(d: ViewDomain, ctx: RenderContext): SafeHtml {
           </ul>`
         : ''
     }
-    ${d.resolvers.map((r) => {
-      const mine = new Set(r.records.map(recordKey));
-      const missing =
-        everywhere !== null && r.success
-          ? [...union.entries()]
-              .filter(([k]) => !mine.has(k))
-              .map(([, rec]) => `${hostKey(rec)} (priority ${rec.priority}, weight ${rec.weight})`)
-          : [];
-      return renderResolver(r, everywhere, missing, ctx);
-    })}
+    ${
+      agreeing(d)
+        ? renderAgreeing(d, ctx)
+        : d.resolvers.map((r) => {
+            const mine = new Set(r.records.map(recordKey));
+            const missing =
+              everywhere !== null && r.success
+                ? [...union.entries()]
+                    .filter(([k]) => !mine.has(k))
+                    .map(
+                      ([, rec]) =>
+                        `${hostKey(rec)} (priority ${rec.priority}, weight ${rec.weight})`,
+                    )
+                : [];
+            return renderResolver(r, everywhere, missing, ctx);
+          })
+    }
   </section>`;
 }

@@ -123,10 +123,12 @@ table.host-products th code, table.products th code { white-space: nowrap; overf
 .bar::after { content: ""; position: absolute; left: calc(50% - 1px); top: 0; bottom: 0; width: 2px; background: var(--tick); }
 ${barWidths()}
 
-.refresh-state { position: fixed; right: 0.5rem; bottom: 0.5rem; margin: 0; padding: 0.2rem 0.5rem;
-  font-size: 0.75rem; background: var(--card); border: 1px solid var(--border); border-radius: 0.3rem; color: var(--muted); }
+.refresh-state { width: 100%; margin: 0; font-size: 0.8rem; color: var(--muted); }
 .refresh-state:empty { display: none; }
-body.stale .refresh-state { color: var(--critical); background: var(--critical-bg); border-color: var(--critical); font-weight: 600; }
+/* When the monitor cannot be reached the notice stays in view wherever the reader is. */
+body.stale .refresh-state { position: fixed; right: 0.5rem; bottom: 0.5rem; width: auto; max-width: 30rem; z-index: 3;
+  padding: 0.4rem 0.7rem; border: 1px solid var(--critical); border-radius: 0.3rem;
+  color: var(--critical); background: var(--critical-bg); font-weight: 600; }
 footer { margin-top: 2rem; font-size: 0.85rem; color: var(--muted); }
 @media print { .refresh-state, .skip { display: none; } }
 `;
