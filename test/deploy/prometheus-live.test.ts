@@ -12,10 +12,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -27,24 +25,18 @@ import {
   dashboardQueries,
   readText,
   recordingRules,
-  repoPath,
   substituteVariables,
-  ALERTING_RULES,
-  RECORDING_RULES,
 } from './helpers.js';
+import {
+  formatAlerts,
+  freeTcpPort,
+  hasAlert,
+  startPrometheus,
+  waitFor,
+  type Prometheus,
+} from './prometheus-server.js';
 
 const PRODUCTS = ['lab-windows', 'lab-office'];
-
-async function freeTcpPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function freeUdpPort(): Promise<number> {
   const socket = dgram.createSocket('udp4');
@@ -55,93 +47,6 @@ async function freeUdpPort(): Promise<number> {
   const { port } = socket.address();
   await new Promise((resolve) => socket.close(() => resolve(undefined)));
   return port;
-}
-
-async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-  describeLast: () => string = () => '',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${describeLast()}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-interface Prometheus {
-  url: string;
-  logs(): string;
-  stop(): Promise<void>;
-}
-
-async function startPrometheus(dir: string, config: string): Promise<Prometheus> {
-  await writeFile(join(dir, 'prometheus.yml'), config);
-  let lastLogs = '';
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freeTcpPort();
-    const child: ChildProcess = spawn(
-      'prometheus',
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, `data-${attempt}`)}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--web.enable-lifecycle',
-        '--log.level=warn',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let logs = '';
-    child.stdout!.on('data', (d: Buffer) => (logs += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
-    const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
-    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-    const url = `http://127.0.0.1:${port}`;
-    const stop = async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await closed;
-        clearTimeout(timer);
-      }
-    };
-    const ready = await Promise.race([
-      spawnError.then((err) => {
-        throw new Error(`prometheus is not runnable (${err.message}); .ci/run installs it`);
-      }),
-      (async () => {
-        const deadline = Date.now() + 30_000;
-        while (Date.now() < deadline && child.exitCode === null) {
-          try {
-            if ((await fetch(`${url}/-/ready`)).ok) return true;
-          } catch {
-            // not listening yet
-          }
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        }
-        return false;
-      })(),
-    ]);
-    if (ready) return { url, logs: () => logs, stop };
-    await stop();
-    lastLogs = logs;
-    if (!/address already in use/i.test(logs)) break;
-  }
-  throw new Error(`prometheus did not become ready:\n${lastLogs}`);
-}
-
-interface ApiAnswer<T> {
-  status: 'success' | 'error';
-  data: T;
-  error?: string;
-  errorType?: string;
-}
-interface Sample {
-  metric: Record<string, string>;
-  value: [number, string];
 }
 
 describe(
@@ -155,34 +60,12 @@ describe(
     let prometheus: Prometheus | undefined;
     let configFile = '';
     let staticPort = 0;
-    let goodPorts: number[] = [];
     let identityHost: LabKmsHost | undefined;
 
-    async function api<T>(
-      path: string,
-      params: Record<string, string> = {},
-    ): Promise<ApiAnswer<T>> {
-      const res = await fetch(`${prometheus!.url}${path}?${new URLSearchParams(params)}`);
-      return (await res.json()) as ApiAnswer<T>;
-    }
-    const query = (expr: string) =>
-      api<{ resultType: string; result: Sample[] }>('/api/v1/query', { query: expr });
-    async function alerts(): Promise<Sample[]> {
-      const answer = await query('ALERTS');
-      assert.equal(answer.status, 'success');
-      return answer.data.result;
-    }
-    const hasAlert = (all: Sample[], name: string, labels: Record<string, string>) =>
-      all.some(
-        (a) =>
-          a.metric.alertname === name &&
-          Object.entries(labels).every(([k, v]) => a.metric[k] === v),
-      );
+    const query = (expr: string) => prometheus!.query(expr);
+    const alerts = () => prometheus!.alerts();
     const describeAlerts = async () =>
-      (await alerts().catch(() => []))
-        .map((a) => `${a.metric.alertname}${JSON.stringify(a.metric)}`)
-        .sort()
-        .join('\n') + `\n--- prometheus log:\n${prometheus?.logs() ?? ''}`;
+      `${formatAlerts(await alerts().catch(() => []))}\n--- prometheus log:\n${prometheus?.logs() ?? ''}`;
 
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'kms-deploy-live-'));
@@ -194,7 +77,6 @@ describe(
       // good.test: two healthy hosts, counts well above N (25 Windows, 5 Office).
       const good1 = await lab({ counts: { windows: 40, 'office-2013+': 20 } });
       const good2 = await lab({ counts: { windows: 40, 'office-2013+': 20 } });
-      goodPorts = [good1.port, good2.port];
       // single.test: one host without the Office host key and a Windows count below N.
       const single = await lab({ counts: { windows: 10 }, refuse: ['lab-office'] });
       // branch.test: a host near N for Windows, and a stale record on a closed port.
@@ -280,14 +162,7 @@ describe(
       monitor = await startServer('serve', [`--config.file=${configFile}`]);
       const target = new URL(monitor.url).host;
 
-      prometheus = await startPrometheus(
-        dir,
-        YAML.stringify({
-          global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '1s' },
-          rule_files: [repoPath(RECORDING_RULES), repoPath(ALERTING_RULES)],
-          scrape_configs: [{ job_name: 'kms-monitor', static_configs: [{ targets: [target] }] }],
-        }),
-      );
+      prometheus = await startPrometheus(dir, target);
       // Scraped, and the KMS exchange has produced results.
       await waitFor(
         'the first scrape with KMS results',
@@ -324,10 +199,8 @@ describe(
     });
 
     test('every rule evaluates without error on the real series', async () => {
-      type Rule = { name: string; health: string; lastError?: string };
       const rules = await waitFor('every rule evaluated', async () => {
-        const answer = await api<{ groups: Array<{ rules: Rule[] }> }>('/api/v1/rules');
-        const all = answer.data.groups.flatMap((g) => g.rules);
+        const all = await prometheus!.rules();
         return all.length > 0 && all.every((r) => r.health !== 'unknown') ? all : undefined;
       });
       assert.equal(rules.length, recordingRules().length + alertRules().length);
@@ -464,7 +337,6 @@ describe(
           `${name} ${JSON.stringify(labels)} should not fire`,
         );
       }
-      assert.ok(goodPorts.length === 2);
     });
 
     test('a new ePID and a failed reload raise their alerts', async () => {
