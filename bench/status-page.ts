@@ -2,9 +2,11 @@
 // StatusView with 1,000 hosts × 3 products (and 10,000 for information), 10 hosts per
 // domain, two resolvers per domain, a mix of failures (hosts down, a refused product,
 // counts below threshold, a disagreeing resolver, failed lookups) and a full history.
-// Prints the median of several runs of the render alone and of a whole GET / through
-// fastify (inject: routing, headers, the body). Run: npx tsx bench/status-page.ts
+// Prints the median of several runs of the render alone (and its CPU time) and of a whole
+// GET / over loopback HTTP, plain and gzipped, to the last byte. Run: npx tsx bench/status-page.ts
 // Optional: BENCH_RUNS=<runs per size> (default 15).
+import { request } from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import Fastify from 'fastify';
 import { renderHostPage, renderStatusPage } from '../src/web/status-page/render-page.js';
 import { statusPageRoutes } from '../src/web/status-page/routes.js';
@@ -29,11 +31,30 @@ async function timeIt(runs: number, fn: () => unknown | Promise<unknown>): Promi
   return times;
 }
 
+/** GET `path` over real loopback HTTP; resolves at the last byte with the bytes received. */
+function get(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(bytes) : reject(new Error(`HTTP ${res.statusCode}`)),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 async function bench(hostCount: number, runs: number): Promise<void> {
   const view = syntheticView(hostCount);
   let size = 0;
+  let cpu = 0;
   const render = await timeIt(runs, () => {
+    const before = process.cpuUsage();
     size = renderStatusPage(view, { refreshSeconds: 15 }).length;
+    const used = process.cpuUsage(before);
+    cpu += (used.user + used.system) / 1000;
   });
   const one = { ...view, hosts: [view.hosts[0]!] };
   const hostPage = await timeIt(runs, () =>
@@ -41,29 +62,29 @@ async function bench(hostCount: number, runs: number): Promise<void> {
   );
   const app = Fastify();
   await app.register(statusPageRoutes(() => view));
-  await app.ready();
-  const inject = await timeIt(runs, async () => {
-    const res = await app.inject('/');
-    if (res.statusCode !== 200) throw new Error(`GET / answered ${res.statusCode}`);
-  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const plain = await timeIt(runs, () => get(`${url}/`));
   let zipped = 0;
-  const injectGzip = await timeIt(runs, async () => {
-    const res = await app.inject({ url: '/', headers: { 'accept-encoding': 'gzip' } });
-    if (res.headers['content-encoding'] !== 'gzip') throw new Error('GET / was not gzipped');
-    zipped = res.rawPayload.length;
+  const gzipped = await timeIt(runs, async () => {
+    zipped = await get(`${url}/`, { 'accept-encoding': 'gzip' });
   });
   await app.close();
   const fmt = (t: number[]) =>
     `median ${median(t).toFixed(1)} ms (min ${Math.min(...t).toFixed(1)}, max ${Math.max(...t).toFixed(1)})`;
   console.log(
     `${String(hostCount).padStart(6)} hosts × ${PRODUCTS.length} products, ${view.domains.length} domains, ${view.history.length} history entries:\n` +
-      `  render /          ${fmt(render)}  → ${(size / 1024 / 1024).toFixed(2)} MiB of HTML\n` +
-      `  GET / (inject)    ${fmt(inject)}\n` +
-      `  GET / gzip        ${fmt(injectGzip)}  → ${(zipped / 1024).toFixed(0)} KiB on the wire\n` +
-      `  render /host/:h   ${fmt(hostPage)}`,
+      `  render /             ${fmt(render)}, CPU ${(cpu / (runs + 1)).toFixed(1)} ms  → ${(size / 1024 / 1024).toFixed(2)} MiB of HTML\n` +
+      `  GET / (HTTP)         ${fmt(plain)}  (to the last byte, loopback)\n` +
+      `  GET / (HTTP, gzip)   ${fmt(gzipped)}  → ${(zipped / 1024).toFixed(0)} KiB on the wire\n` +
+      `  render /host/:host   ${fmt(hostPage)}`,
   );
 }
 
-console.log(`status page render, ${RUNS} runs per size (Node ${process.version})`);
+console.log(
+  `status page, ${RUNS} runs per size (Node ${process.version}, ${cpus().length} CPUs, ` +
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
+);
 await bench(1_000, RUNS);
 await bench(10_000, Math.max(3, Math.round(RUNS / 3)));

@@ -110,7 +110,10 @@ describe('status page routes', () => {
     const healthy = block(page, 'domain-healthy.lab.test');
     assert.match(healthy, /healthy\.lab\.test ✓ OK/);
     // Two resolvers with the same records: one table, both TTLs.
-    assert.match(healthy, /Resolver 127\.0\.0\.1:5353 ✓ NOERROR .* Resolver 127\.0\.0\.2:5353 ✓ NOERROR/);
+    assert.match(
+      healthy,
+      /Resolver 127\.0\.0\.1:5353 ✓ NOERROR .* Resolver 127\.0\.0\.2:5353 ✓ NOERROR/,
+    );
     assert.match(healthy, /The same 2 records at every resolver/);
     assert.match(
       healthy,
@@ -149,7 +152,10 @@ describe('status page routes', () => {
     const page = (await app.inject('/')).body;
     const healthy = block(page, 'host-kms1.healthy.lab.test:1688');
     assert.match(healthy, /✓ reachable TCP connect to 127\.0\.0\.1 in 0\.4 ms, 10 s ago/);
-    assert.match(healthy, /lab-windows ✓ activates 50 of N = 25 \(at 2N = 50: there may be more clients\)/);
+    assert.match(
+      healthy,
+      /lab-windows ✓ activates 50 of N = 25 \(at 2N = 50: there may be more clients\)/,
+    );
     assert.match(healthy, /incl\. this monitor/);
     assert.match(
       healthy,

@@ -64,7 +64,7 @@ nav.crumbs { width: 100%; font-size: 0.9rem; }
 .word-warning { color: var(--warning); font-weight: 600; }
 
 .summary { display: flex; flex-wrap: wrap; gap: 0.75rem; margin: 0.5rem 0 1rem; padding: 0; list-style: none; }
-.summary li { background: var(--card); border: 1px solid var(--border); border-radius: 0.5rem; padding: 0.5rem 0.9rem; min-width: 10rem; }
+.summary li { flex: 1 1 9rem; max-width: 16rem; background: var(--card); border: 1px solid var(--border); border-radius: 0.5rem; padding: 0.5rem 0.9rem; }
 .summary .figure { display: block; font-size: 1.35rem; font-weight: 700; }
 .summary li.warning { border-left: 0.3rem solid var(--warning); }
 .summary li.critical { border-left: 0.3rem solid var(--critical); }
