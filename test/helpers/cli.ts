@@ -89,7 +89,12 @@ export function startServer(
       }, 25);
     });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  return waitForLog('"msg":"listening"').then(() => {
+  const started = waitForLog('"msg":"listening"').catch((err: unknown) => {
+    // A server that never says it listens must not outlive the test that started it.
+    child.kill('SIGKILL');
+    throw err;
+  });
+  return started.then(() => {
     const line = logs.split('\n').find((l) => l.includes('"msg":"listening"'))!;
     const { address } = JSON.parse(line) as { address: string };
     return {
