@@ -73,18 +73,24 @@ function renderProductRow(p: KmsProductResult): SafeHtml {
   </tr>`;
 }
 
-function renderProductProblem(h: ViewHost, p: KmsProductResult): SafeHtml {
+/** The heading of a product's problem, one level below the card's own. */
+function problemHeading(p: KmsProductResult, cardLevel: 2 | 3): SafeHtml {
+  return cardLevel === 3
+    ? html`<h4><code>${p.product}</code></h4>`
+    : html`<h3><code>${p.product}</code></h3>`;
+}
+
+function renderProductProblem(h: ViewHost, p: KmsProductResult, cardLevel: 2 | 3): SafeHtml {
   // A host that is down fails every product the same way; the reachability line has said it.
   if (p.error && h.tcp?.up === false && p.error.reason === h.tcp.error?.reason) return html``;
   if (p.error)
     return html`<div class="problem">
-      <h4><code>${p.product}</code></h4>
-      ${renderKmsError(p.error)}
+      ${problemHeading(p, cardLevel)} ${renderKmsError(p.error)}
     </div>`;
   if (!isBelowThreshold(p)) return html``;
   const info = belowThresholdInfo();
   return html`<div class="problem">
-    <h4><code>${p.product}</code></h4>
+    ${problemHeading(p, cardLevel)}
     <div class="error warning">
       <p>
         <strong>${p.activeClients ?? 0} of ${p.threshold}</strong>: below the threshold, so its
@@ -228,7 +234,8 @@ export function renderHostCard(h: ViewHost, ctx: RenderContext, headingLevel: 2 
               </tbody>
             </table>
           </div>
-          ${renderDetails(h, ctx)} ${h.products.map((p) => renderProductProblem(h, p))}`;
+          ${renderDetails(h, ctx)}
+          ${h.products.map((p) => renderProductProblem(h, p, headingLevel))}`;
   return html`<article class="card ${severity}" id="${anchorId('host', key)}">
     ${heading}
     <p class="muted">${join(where, ' · ')}</p>

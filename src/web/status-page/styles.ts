@@ -113,7 +113,7 @@ table.host-products th code, table.products th code { white-space: nowrap; overf
 .card dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.15rem 0.75rem; margin: 0.5rem 0; font-size: 0.86rem; }
 .card dt { color: var(--muted); }
 .card dd { margin: 0; overflow-wrap: anywhere; }
-.problem h4 { margin: 0.5rem 0 0; font-size: 0.86rem; }
+.problem h4, .problem h3 { margin: 0.5rem 0 0; font-size: 0.86rem; }
 .error.warning { background: var(--warning-bg); border-left-color: var(--warning); }
 
 .count { display: flex; flex-wrap: wrap; align-items: center; gap: 0.2rem 0.6rem; }
