@@ -32,8 +32,8 @@ export const serveCommand: Command = {
   summary: 'watch the configured domains and hosts and serve /metrics',
   usage: `Usage: kms-monitor serve [flags]
 
-Runs the poller and serves /metrics, /api/v1/status, /-/healthy, /-/ready and
-POST /-/reload. SIGHUP reloads the configuration; SIGTERM or SIGINT stops.
+Runs the poller and serves the status page at /, /metrics, /api/v1/status,
+/-/healthy, /-/ready and POST /-/reload. SIGHUP reloads the configuration; SIGTERM or SIGINT stops.
 With no domains configured, the search domains of /etc/resolv.conf are watched.
 
 Flags:

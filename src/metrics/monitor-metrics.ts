@@ -129,7 +129,7 @@ export function registerMonitorMetrics(
   );
   productGauge(
     'kms_host_active_clients',
-    "The host's current count for this product's application (Microsoft: CurrentCount): unique client machines seen in the last 30 days. It includes this monitor, and it is capped at twice N (50 for Windows, 10 for Office): a value at the cap means at least that many.",
+    "The host's current count for this product's application (Microsoft: CurrentCount): unique client machines seen in the last 30 days. It includes this monitor, and it is capped at twice the largest N the host has seen for the application (50 for Windows once a client asked, 10 for Office): a value at the cap means at least that many.",
     answered((r) => r.activeClients),
   );
   productGauge(
