@@ -53,7 +53,7 @@ function plainGauges(text: string): Registry {
     let gauge = gauges.get(name);
     if (!gauge) {
       gauge = new Gauge({
-        name: `plain_${name}`,
+        name,
         help: 'baseline',
         labelNames: Object.keys(labels),
         registers: [registry],

@@ -7,7 +7,7 @@
  * protocol layers (discoverAll, probeTcp, probeKms with the same concurrency, no poller and
  * no state), so the ratio is what the monitor machinery adds.
  *
- *   npm run bench -- round      node --import tsx bench/round.ts [--domains 1000] [--rounds 2]
+ *   npm run bench -- round      node --import tsx bench/round.ts [--domains 1000] [--rounds 3]
  *
  * The zone server and the 8 lab KMS hosts (127.0.0.31-38, one port) run in a child process.
  */
@@ -285,7 +285,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
     options: {
       domains: { type: 'string', default: '1000' },
-      rounds: { type: 'string', default: '2' },
+      rounds: { type: 'string', default: '3' },
       report: { type: 'string' },
     },
   });

@@ -100,7 +100,8 @@ export function fmt(n: number | null | undefined): string {
 
 export function ratioText(f: Figure): string {
   if (f.ratio === null) return '–';
-  return `×${f.ratio >= 10 ? f.ratio.toFixed(1) : f.ratio.toFixed(2)}`;
+  if (f.ratio >= 10) return `×${f.ratio.toFixed(1)}`;
+  return `×${f.ratio >= 0.1 ? f.ratio.toFixed(2) : f.ratio.toPrecision(2)}`;
 }
 
 /** A Markdown table of figures (the same text the runner prints and docs/performance.md quotes). */
