@@ -31,7 +31,7 @@ function parsePort(text: string, whole: string, min = 1): number {
 export function parseHostPort(
   text: string,
   defaultPort: number,
-  { allowEmptyHost = false, ipOnly = false } = {},
+  { allowEmptyHost = false } = {},
 ): HostPort {
   const whole = text;
   let host: string;
@@ -56,10 +56,8 @@ export function parseHostPort(
     if (allowEmptyHost) return { host, port };
     throw new Error(`${JSON.stringify(whole)}: missing host`);
   }
-  if (ipOnly ? isIP(host) === 0 : isIP(host) === 0 && !isHostname(host)) {
-    throw new Error(
-      `${JSON.stringify(whole)}: ${ipOnly ? 'expected an IP address' : 'not a valid host name or IP address'}`,
-    );
+  if (isIP(host) === 0 && !isHostname(host)) {
+    throw new Error(`${JSON.stringify(whole)}: not a valid host name or IP address`);
   }
   return { host, port };
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { parseHostPort } from './address.js';
+import { parseResolverAddress } from '../dns/resolver-address.js';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const SLUG = /^[a-z0-9][a-z0-9.-]{0,62}$/;
@@ -25,12 +26,15 @@ const duration = (min: number) =>
     }
   });
 
-/** `ip[:port]` of a DNS resolver; port 53 unless given. */
+/**
+ * `ip[:port]` of a DNS resolver; port 53 unless given. Checked by the very parser the DNS
+ * layer uses, so that nothing the schema accepts is refused later.
+ */
 const resolver = z.string().superRefine((text, ctx) => {
   try {
-    parseHostPort(text, 53, { ipOnly: true });
+    parseResolverAddress(text);
   } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `resolver ${(err as Error).message}` });
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
   }
 });
 

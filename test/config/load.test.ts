@@ -66,7 +66,7 @@ test('a bad resolver inside a list names the element', () => {
   const err = errorOf('resolvers:\n  - 10.0.0.1\n  - dns.example.com\n');
   assert.equal(err.keyPath, 'resolvers[1]');
   assert.equal(err.line, 3);
-  assert.match(err.message, /expected an IP address/);
+  assert.match(err.message, /invalid resolver "dns.example.com": expected IP\[:PORT\]/);
 });
 
 test('a custom product with a bad GUID names the field', () => {
