@@ -91,6 +91,7 @@ export function machine(): Machine {
 export function fmt(n: number | null | undefined): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '–';
   const abs = Math.abs(n);
+  if (Number.isInteger(n)) return n.toLocaleString('en-US');
   if (abs >= 1000) return Math.round(n).toLocaleString('en-US');
   if (abs >= 100) return n.toFixed(0);
   if (abs >= 10) return n.toFixed(1);
