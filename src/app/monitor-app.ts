@@ -1,5 +1,5 @@
 /**
- * The running monitor: configuration → plan → poller → state, with the registry and the
+ * The running monitor: configuration → plan → poller → state, with the registries and the
  * web server reading that state. `serve` and `demo` both run one of these; only where
  * the configuration comes from differs.
  */
@@ -13,6 +13,7 @@ import type { Product } from '../kms/products/index.js';
 import { registerExporterMetrics } from '../metrics/exporter-metrics.js';
 import { registerMonitorMetrics } from '../metrics/monitor-metrics.js';
 import { createSrvMetrics } from '../metrics/srv-metrics.js';
+import { cachedMetrics } from '../metrics/cached-render.js';
 import type { MonitorPlan } from '../monitor/plan.js';
 import { planFromConfig } from '../monitor/plan-from-config.js';
 import { Poller, type Probers } from '../monitor/poller.js';
@@ -44,7 +45,6 @@ export type ReloadResult = { ok: true } | { ok: false; error: string };
 export interface MonitorApp {
   url: string;
   state: MonitorState;
-  registry: Registry;
   plan(): MonitorPlan<Product>;
   reload(): Promise<ReloadResult>;
   stop(): Promise<void>;
@@ -70,16 +70,19 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
   };
   let current = await load();
 
+  // Two registries: the state's families are cached between changes, the process's are not.
   const registry = new Registry();
   const exporterMetrics = registerExporterMetrics(registry);
   exporterMetrics.configReloaded(true);
   const state = new MonitorState();
-  registerMonitorMetrics(registry, state, () => current.plan.products);
+  const stateRegistry = new Registry();
+  registerMonitorMetrics(stateRegistry, state, () => current.plan.products);
   for (const gauge of createSrvMetrics(() =>
     [...state.domains.values()].flatMap((d) => d.lookups),
   )) {
-    registry.registerMetric(gauge);
+    stateRegistry.registerMetric(gauge);
   }
+  const metrics = cachedMetrics(stateRegistry, registry, () => [state.generation, current.plan]);
 
   const poller = new Poller(
     state,
@@ -122,7 +125,7 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
   const web = await createWebServer({
     logger: log,
     webConfig: options.webConfig,
-    registry,
+    metrics,
     lifecycle: { isReady: () => state.ready, reload },
     plugins: [
       statusApiRoutes(statusSource),
@@ -149,7 +152,6 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
   return {
     url,
     state,
-    registry,
     plan: () => current.plan,
     reload,
     stop: async () => {

@@ -97,7 +97,7 @@ export class Poller<P extends PlannedProduct> {
       const elapsed = this.now() - started;
       const interval = this.plan.intervalMs;
       if (elapsed > interval) {
-        this.state.poll.overruns += 1;
+        this.state.recordOverrun();
         this.log.warn(
           { elapsedSeconds: elapsed / 1000, intervalSeconds: interval / 1000 },
           'round took longer than the interval; the next round starts late',
@@ -180,18 +180,8 @@ export class Poller<P extends PlannedProduct> {
         for (const result of results) this.state.recordKms(target.key, result);
       });
     }
-    if (kmsDue && !signal.aborted) {
-      this.state.poll.kmsSweeps += 1;
-      this.state.poll.lastKmsSweepTimestamp = started / 1000;
-    }
-
     const finished = this.now();
-    this.state.poll.rounds += 1;
-    this.state.poll.lastPollTimestamp = finished / 1000;
-    this.state.poll.lastPollDurationSeconds = (finished - started) / 1000;
-    // The first round always includes the KMS exchange, so once one has finished the
-    // state describes every target and /-/ready can say so.
-    if (!signal.aborted) this.state.ready = true;
+    this.state.recordRoundEnd(started, finished, kmsDue && !signal.aborted, !signal.aborted);
     this.log.debug(
       { targets: targets.length, kms: kmsDue, seconds: (finished - started) / 1000 },
       'round finished',

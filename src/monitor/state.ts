@@ -94,6 +94,37 @@ export class MonitorState {
   hostsCut = 0;
   /** Set once the first full round (discovery, TCP and KMS) has finished. */
   ready = false;
+  /**
+   * Bumped by every change, so a renderer (/metrics) can reuse its output while the
+   * state stays the same: scrapes between two results cost nothing.
+   */
+  generation = 0;
+
+  /** A round took longer than the interval; the next one starts late. */
+  recordOverrun(): void {
+    this.poll.overruns += 1;
+    this.generation++;
+  }
+
+  /** A round ended; `complete` unless it was aborted. */
+  recordRoundEnd(
+    startedMs: number,
+    finishedMs: number,
+    kmsSwept: boolean,
+    complete: boolean,
+  ): void {
+    if (kmsSwept) {
+      this.poll.kmsSweeps += 1;
+      this.poll.lastKmsSweepTimestamp = startedMs / 1000;
+    }
+    this.poll.rounds += 1;
+    this.poll.lastPollTimestamp = finishedMs / 1000;
+    this.poll.lastPollDurationSeconds = (finishedMs - startedMs) / 1000;
+    // The first round always includes the KMS exchange, so once one has finished the
+    // state describes every target and /-/ready can say so.
+    if (complete) this.ready = true;
+    this.generation++;
+  }
 
   /**
    * Installs a round's discovery: the domains as looked up now, and the hosts to probe.
@@ -138,6 +169,7 @@ export class MonitorState {
     this.tcpFailures.retain(hostLabel);
     this.dnsFailures.retain((labels) => this.domains.has(labels.domain ?? ''));
     this.hostsCut = hostsCut;
+    this.generation++;
   }
 
   /** Forgets KMS results of products no longer configured. */
@@ -146,9 +178,11 @@ export class MonitorState {
       for (const slug of host.products.keys()) if (!slugs.has(slug)) host.products.delete(slug);
     }
     this.kmsFailures.retain((labels) => slugs.has(labels.product ?? ''));
+    this.generation++;
   }
 
   recordLookup(lookup: SrvLookupResult, at: string): void {
+    this.generation++;
     this.probes.inc({ kind: 'dns' });
     if (!lookup.success && lookup.error) {
       this.dnsFailures.inc({
@@ -173,6 +207,7 @@ export class MonitorState {
     const host = this.hosts.get(key);
     if (!host) return; // the host left while its probe ran
     host.tcp = result;
+    this.generation++;
     this.probes.inc({ kind: 'tcp' });
     if (result.error) {
       this.tcpFailures.inc({
@@ -198,6 +233,7 @@ export class MonitorState {
     const host = this.hosts.get(key);
     if (!host) return;
     host.products.set(result.product, result);
+    this.generation++;
     this.probes.inc({ kind: 'kms' });
     if (result.error) {
       this.kmsFailures.inc({

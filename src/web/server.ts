@@ -5,16 +5,15 @@
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import { BasicAuthenticator } from './basic-auth.js';
 import type { WebConfig } from './web-config.js';
-import { metricsRoutes } from './routes/metrics.js';
+import { metricsRoutes, type MetricsSource } from './routes/metrics.js';
 import { lifecycleRoutes, type Lifecycle } from './routes/lifecycle.js';
 
 export interface WebServerOptions {
   logger: Logger;
   webConfig: WebConfig;
-  registry: Registry;
+  metrics: MetricsSource;
   lifecycle: Lifecycle;
   /** Extra route plugins (status page, API) registered by later layers. */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
@@ -57,7 +56,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
     reply.header('X-Content-Type-Options', 'nosniff');
   });
 
-  await app.register(metricsRoutes(options.registry));
+  await app.register(metricsRoutes(options.metrics));
   await app.register(lifecycleRoutes(options.lifecycle));
   for (const plugin of options.plugins ?? []) await app.register(plugin);
   return app;

@@ -1,12 +1,15 @@
-/** GET /metrics: renders the registry; collectors read the latest state, never probe. */
+/** GET /metrics: the exposition text; collectors read the latest state, never probe. */
 import type { FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
 
-export function metricsRoutes(registry: Registry) {
+export interface MetricsSource {
+  contentType: string;
+  render(): Promise<string>;
+}
+
+export function metricsRoutes(source: MetricsSource) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.get('/metrics', async (_request, reply) => {
-      const body = await registry.metrics();
-      return reply.type(registry.contentType).send(body);
-    });
+    app.get('/metrics', async (_request, reply) =>
+      reply.type(source.contentType).send(await source.render()),
+    );
   };
 }
