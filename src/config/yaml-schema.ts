@@ -21,7 +21,14 @@ export function parseYamlAgainst<S extends z.ZodType>(
   file: string,
 ): ParsedYaml<z.output<S>> {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  // logLevel 'error': the yaml library would print its warnings (e.g. a mapping used as a
+  // key) to stderr, past the logger; errors are what we report, with their lines.
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: true,
+    uniqueKeys: true,
+    logLevel: 'error',
+  });
   const syntax = doc.errors[0];
   if (syntax) {
     const pos = syntax.linePos?.[0];
