@@ -3,6 +3,7 @@
  * web configuration, and pino as its logger. Routes live in plugins of their own; this
  * file only assembles them.
  */
+import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { BasicAuthenticator } from './basic-auth.js';
@@ -19,6 +20,21 @@ export interface WebServerOptions {
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
 }
 
+/**
+ * A request Node's HTTP parser refuses gets a bare status line, `Connection: close` and no
+ * body, then the socket closes. (Fastify's default sends a body without closing first, so
+ * a keep-alive client would read it as the answer to its next request.)
+ */
+function answerUnparseableRequest(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status =
+    err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  if (socket.writable) {
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
+  socket.destroy();
+}
+
 export async function createWebServer(options: WebServerOptions): Promise<FastifyInstance> {
   const { webConfig } = options;
   const tls = webConfig.tls;
@@ -30,6 +46,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
     bodyLimit: 64 * 1024,
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
+    clientErrorHandler: answerUnparseableRequest,
     ...(tls ? { https: tls.options } : {}),
   }) as unknown as FastifyInstance;
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { startServer } from '../helpers/cli.js';
 import { promtoolCheckMetrics } from '../helpers/promtool.js';
 
@@ -81,6 +82,28 @@ test('reload via SIGHUP and POST /-/reload; a broken reload keeps the old config
     // Still serving, with the last good configuration.
     assert.equal((await fetch(`${server.url}/-/healthy`)).status, 200);
     assert.equal((await fetch(`${server.url}/-/reload`)).status, 404, 'reload is POST only');
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+});
+
+test('a request the HTTP parser refuses gets a bare 400 and the connection closes', async () => {
+  const server = await startServer('serve', []);
+  try {
+    const { port } = new URL(server.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      let data = '';
+      socket.on('data', (d: Buffer) => (data += d.toString('latin1')));
+      socket.on('close', () => resolve(data));
+      socket.on('error', reject);
+      socket.write('GET /metrics\x7f HTTP/1.1\r\nHost: x\r\n\r\n');
+    });
+    assert.match(
+      answer,
+      /^HTTP\/1\.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n$/,
+    );
+    assert.equal((await fetch(`${server.url}/-/healthy`)).status, 200, 'still serving');
   } finally {
     assert.equal(await server.stop(), 0);
   }
