@@ -1,11 +1,11 @@
 /**
  * (5) /metrics render time and size at 1,000 and 10,000 KMS hosts (3 products each, two
- * hosts per domain): a MonitorState filled with synthetic results, rendered by the same
- * registry the app builds (exporter metrics, the kms_* collectors, the kms_srv_* gauges)
- * with `registry.metrics()` — what GET /metrics does. Baseline: prom-client rendering the
- * same series (every sample line of that output) as plain gauges set beforehand, with no
- * collectors. Two more figures time the fixes proposed for src/metrics/: the direct
- * renderer prototyped in bench/lib/direct-render.ts (checked to produce identical text),
+ * hosts per domain): a MonitorState filled with synthetic results, rendered through the
+ * prom-client collectors of src/metrics (exporter metrics, the kms_* collectors, the
+ * kms_srv_* gauges) with `registry.metrics()`. Baseline: prom-client rendering the same
+ * series (every sample line of that output) as plain gauges set beforehand, with no
+ * collectors. Two more figures time what GET /metrics does: the direct renderer of
+ * src/metrics/direct-render.ts (checked to produce identical text) on a changed state,
  * and a scrape that reuses that text while the state has not changed.
  *
  *   npm run bench -- metrics      node --import tsx bench/metrics.ts [--hosts 1000,10000]
@@ -17,7 +17,7 @@ import { registerExporterMetrics } from '../src/metrics/exporter-metrics.js';
 import { registerMonitorMetrics } from '../src/metrics/monitor-metrics.js';
 import { createSrvMetrics } from '../src/metrics/srv-metrics.js';
 import type { MonitorState } from '../src/monitor/state.js';
-import { DirectRenderer } from './lib/direct-render.js';
+import { DirectRenderer } from '../src/metrics/direct-render.js';
 import {
   commandFor,
   figure,
@@ -126,7 +126,7 @@ export async function run(options: { hosts: number[] }): Promise<BenchReport> {
       figure({
         id: `${BENCH}.${n}.render`,
         bench: BENCH,
-        name: `/metrics render time, ${h} hosts × 3 products (${series.toLocaleString('en-US')} series)`,
+        name: `/metrics render time through the prom-client collectors, ${h} hosts × 3 products (${series.toLocaleString('en-US')} series)`,
         value: current.ms,
         unit: 'ms',
         better: 'lower',
@@ -135,9 +135,7 @@ export async function run(options: { hosts: number[] }): Promise<BenchReport> {
           value: base.ms,
           unit: 'ms',
         },
-        ...(n >= 10_000
-          ? { goal: { text: '/metrics at 10,000 hosts under 100 ms', met: current.ms < 100 } }
-          : {}),
+        ...(n >= 10_000 ? {} : {}),
         command,
       }),
       figure({
@@ -153,23 +151,27 @@ export async function run(options: { hosts: number[] }): Promise<BenchReport> {
       figure({
         id: `${BENCH}.${n}.direct`,
         bench: BENCH,
-        name: `/metrics render time, ${h} hosts, proposed direct renderer (bench/lib/direct-render.ts)`,
+        name: `/metrics after a state change, ${h} hosts: direct renderer (what GET /metrics does)`,
         value: proposed.ms,
         unit: 'ms',
         better: 'lower',
-        baseline: { name: 'current collectors (same output)', value: current.ms, unit: 'ms' },
-        ...(n >= 10_000 ? { goal: { text: 'under 100 ms', met: proposed.ms < 100 } } : {}),
+        baseline: { name: 'prom-client collectors (same output)', value: current.ms, unit: 'ms' },
+        ...(n >= 10_000
+          ? { goal: { text: '/metrics at 10,000 hosts under 100 ms', met: proposed.ms < 100 } }
+          : {}),
         command,
       }),
       figure({
         id: `${BENCH}.${n}.cached`,
         bench: BENCH,
-        name: `/metrics scrape time, ${h} hosts, state unchanged since the last render (proposed cache)`,
+        name: `/metrics scrape of an unchanged state, ${h} hosts (the cached text, what GET /metrics does)`,
         value: cached.ms,
         unit: 'ms',
         better: 'lower',
-        baseline: { name: 'current collectors (same output)', value: current.ms, unit: 'ms' },
-        ...(n >= 10_000 ? { goal: { text: 'under 100 ms', met: cached.ms < 100 } } : {}),
+        baseline: { name: 'prom-client collectors (same output)', value: current.ms, unit: 'ms' },
+        ...(n >= 10_000
+          ? { goal: { text: '/metrics at 10,000 hosts under 100 ms', met: cached.ms < 100 } }
+          : {}),
         command,
       }),
     );

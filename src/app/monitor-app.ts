@@ -14,6 +14,7 @@ import { registerExporterMetrics } from '../metrics/exporter-metrics.js';
 import { registerMonitorMetrics } from '../metrics/monitor-metrics.js';
 import { createSrvMetrics } from '../metrics/srv-metrics.js';
 import { cachedMetrics } from '../metrics/cached-render.js';
+import { DirectRenderer } from '../metrics/direct-render.js';
 import type { MonitorPlan } from '../monitor/plan.js';
 import { planFromConfig } from '../monitor/plan-from-config.js';
 import { Poller, type Probers } from '../monitor/poller.js';
@@ -82,7 +83,13 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
   )) {
     stateRegistry.registerMetric(gauge);
   }
-  const metrics = cachedMetrics(stateRegistry, registry, () => [state.generation, current.plan]);
+  // The collectors define the state's families; the direct renderer writes their text.
+  const direct = new DirectRenderer(stateRegistry);
+  const metrics = cachedMetrics(
+    () => `${direct.render(state, current.plan.products)}\n`,
+    registry,
+    () => [state.generation, current.plan],
+  );
 
   const poller = new Poller(
     state,

@@ -9,7 +9,7 @@ import type { Registry } from 'prom-client';
 import type { MetricsSource } from '../web/routes/metrics.js';
 
 export function cachedMetrics(
-  stateRegistry: Registry,
+  renderState: () => Promise<string> | string,
   processRegistry: Registry,
   version: () => unknown[],
 ): MetricsSource {
@@ -21,7 +21,7 @@ export function cachedMetrics(
     async render() {
       const key = version();
       if (!cached || !same(cached.key, key)) {
-        cached = { key, text: await stateRegistry.metrics() };
+        cached = { key, text: await renderState() };
       }
       return cached.text + (await processRegistry.metrics());
     },

@@ -27,7 +27,11 @@ test('the state families render again only when the version changes; the process
     },
   });
   let version = 1;
-  const metrics = cachedMetrics(stateRegistry, processRegistry, () => [version]);
+  const metrics = cachedMetrics(
+    () => stateRegistry.metrics(),
+    processRegistry,
+    () => [version],
+  );
   const first = await metrics.render();
   const second = await metrics.render();
   assert.equal(stateRenders, 1);

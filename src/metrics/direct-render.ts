@@ -1,19 +1,20 @@
 /**
- * A prototype for the lead (see docs/performance.md, "/metrics"): the kms_* and kms_srv_*
- * families rendered straight from MonitorState into exposition text, byte for byte what
- * prom-client renders through the collectors of src/metrics/ — same families, order,
- * HELP, labels and values — without prom-client's per-series work (a labels object per
- * series, a sorted-key hash per set(), a labels array and a join per line on render).
+ * What /metrics sends for the state: the kms_* and kms_srv_* families rendered straight
+ * from MonitorState into exposition text, byte for byte what prom-client renders through
+ * the collectors of src/metrics/ — same families, order, HELP, labels and values — without
+ * prom-client's per-series work (a labels object per series, a sorted-key hash per set(),
+ * a labels array and a join per line on render): about 10× faster (docs/performance.md).
+ * The collectors stay the reference: a test renders both and requires identical text.
  * The `host="…",port="…"` prefix of a host is escaped once and shared by its ~23 series.
  *
  * HELP texts are read from the registry the collectors registered, so this stays in step
  * with src/metrics/ without copying its words.
  */
 import type { Registry } from 'prom-client';
-import type { SrvLookupResult } from '../../src/dns/index.js';
-import type { KmsProductResult } from '../../src/kms/client/result.js';
-import type { PlannedProduct } from '../../src/monitor/plan.js';
-import type { HostState, MonitorState } from '../../src/monitor/state.js';
+import type { SrvLookupResult } from '../dns/index.js';
+import type { KmsProductResult } from '../kms/client/result.js';
+import type { PlannedProduct } from '../monitor/plan.js';
+import type { HostState, MonitorState } from '../monitor/state.js';
 
 const NEEDS_ESCAPE = /[\\\n"]/;
 
