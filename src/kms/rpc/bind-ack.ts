@@ -5,9 +5,9 @@
  * (kms-protocol.md §2.3). The pad bytes are garbage on the wire (vlmcsd, and per its comments
  * Windows, do not zero them): the decoder skips them unread and the encoder writes zeros.
  */
-import { decodeFrame, header } from './header.js';
+import { decodeFrame, encodeFrameHeader } from './header.js';
 import { ByteReader } from './reader.js';
-import { DEFAULT_MAX_FRAG, HEADER_LENGTH, NIL_UUID, PFC_FIRST_LAST, PTYPE } from './constants.js';
+import { DEFAULT_MAX_FRAG, HEADER_LENGTH, NIL_UUID, PTYPE } from './constants.js';
 import type { SyntaxId } from './constants.js';
 import { SYNTAX_ID_LENGTH, readSyntaxId, writeSyntaxId } from './syntax.js';
 
@@ -78,17 +78,7 @@ function makeBindAckCodec(ptype: number, what: string): BindAckCodec {
       const length = encodingLength(value);
       const out = buf ?? Buffer.alloc(length + offset);
       const addr = secAddrBytes(value.secAddr ?? '');
-      header.encode(
-        {
-          ptype,
-          pfcFlags: value.pfcFlags ?? PFC_FIRST_LAST,
-          fragLength: length,
-          callId: value.callId,
-        },
-        out,
-        offset,
-      );
-      let p = offset + HEADER_LENGTH;
+      let p = encodeFrameHeader(out, offset, ptype, length, value);
       p = out.writeUInt16LE(value.maxXmitFrag ?? DEFAULT_MAX_FRAG, p);
       p = out.writeUInt16LE(value.maxRecvFrag ?? DEFAULT_MAX_FRAG, p);
       p = out.writeUInt32LE(value.assocGroupId ?? 0, p);

@@ -3,9 +3,9 @@
  * RPC protocol versions the server supports (u8 count, count × {u8 major, u8 minor}). Anything
  * after the list (newer servers may append a signature and extended error) is ignored.
  */
-import { decodeFrame, header } from './header.js';
+import { decodeFrame, encodeFrameHeader } from './header.js';
 import { ByteReader } from './reader.js';
-import { BIND_NAK_REASONS, HEADER_LENGTH, PFC_FIRST_LAST, PTYPE } from './constants.js';
+import { BIND_NAK_REASONS, HEADER_LENGTH, PTYPE } from './constants.js';
 
 export interface RpcVersion {
   major: number;
@@ -36,17 +36,8 @@ export const bindNak = {
     const versions = value.versions ?? [{ major: 5, minor: 0 }];
     const length = encodingLength({ ...value, versions });
     const out = buf ?? Buffer.alloc(length + offset);
-    header.encode(
-      {
-        ptype: PTYPE.bindNak,
-        pfcFlags: value.pfcFlags ?? PFC_FIRST_LAST,
-        fragLength: length,
-        callId: value.callId,
-      },
-      out,
-      offset,
-    );
-    let p = out.writeUInt16LE(value.rejectReason, offset + HEADER_LENGTH);
+    const body = encodeFrameHeader(out, offset, PTYPE.bindNak, length, value);
+    let p = out.writeUInt16LE(value.rejectReason, body);
     p = out.writeUInt8(versions.length, p);
     for (const v of versions) {
       p = out.writeUInt8(v.major, p);

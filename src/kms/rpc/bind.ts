@@ -3,9 +3,9 @@
  * group and a list of presentation contexts, each one abstract syntax (the interface) with
  * the transfer syntaxes offered for it (kms-protocol.md §2.2).
  */
-import { decodeFrame, header } from './header.js';
+import { decodeFrame, encodeFrameHeader } from './header.js';
 import { ByteReader } from './reader.js';
-import { DEFAULT_MAX_FRAG, HEADER_LENGTH, PFC_FIRST_LAST, PTYPE } from './constants.js';
+import { DEFAULT_MAX_FRAG, HEADER_LENGTH, PTYPE } from './constants.js';
 import type { SyntaxId } from './constants.js';
 import { SYNTAX_ID_LENGTH, readSyntaxId, writeSyntaxId } from './syntax.js';
 
@@ -52,17 +52,7 @@ function makeBindCodec(ptype: number, what: string): BindCodec {
     encode(value, buf, offset = 0) {
       const length = encodingLength(value);
       const out = buf ?? Buffer.alloc(length + offset);
-      header.encode(
-        {
-          ptype,
-          pfcFlags: value.pfcFlags ?? PFC_FIRST_LAST,
-          fragLength: length,
-          callId: value.callId,
-        },
-        out,
-        offset,
-      );
-      let p = offset + HEADER_LENGTH;
+      let p = encodeFrameHeader(out, offset, ptype, length, value);
       p = out.writeUInt16LE(value.maxXmitFrag ?? DEFAULT_MAX_FRAG, p);
       p = out.writeUInt16LE(value.maxRecvFrag ?? DEFAULT_MAX_FRAG, p);
       p = out.writeUInt32LE(value.assocGroupId ?? 0, p);

@@ -4,7 +4,7 @@
  * cancel_count, the flags byte and alloc_hint, so the decoder reports them without judging;
  * anything after the 32 fixed bytes (Microsoft's extended error info) is kept as `stub`.
  */
-import { decodeFrame, header } from './header.js';
+import { decodeFrame, encodeFrameHeader } from './header.js';
 import { ByteReader } from './reader.js';
 import { HEADER_LENGTH, PFC, PFC_FIRST_LAST, PTYPE } from './constants.js';
 
@@ -41,17 +41,15 @@ export const fault = {
   encode(value: FaultPduInit, buf?: Buffer, offset = 0): Buffer {
     const length = encodingLength(value);
     const out = buf ?? Buffer.alloc(length + offset);
-    header.encode(
-      {
-        ptype: PTYPE.fault,
-        pfcFlags: value.pfcFlags ?? PFC_FIRST_LAST | PFC.didNotExecute,
-        fragLength: length,
-        callId: value.callId,
-      },
+    const body = encodeFrameHeader(
       out,
       offset,
+      PTYPE.fault,
+      length,
+      value,
+      PFC_FIRST_LAST | PFC.didNotExecute,
     );
-    let p = out.writeUInt32LE(value.allocHint ?? length, offset + HEADER_LENGTH);
+    let p = out.writeUInt32LE(value.allocHint ?? length, body);
     p = out.writeUInt16LE(value.contextId ?? 0, p);
     p = out.writeUInt8(value.cancelCount ?? 0, p);
     p = out.writeUInt8(value.faultFlags ?? 0, p);

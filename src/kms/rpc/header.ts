@@ -69,6 +69,27 @@ export const header = {
 };
 
 /**
+ * Writes the header of a one-fragment PDU of `fragLength` bytes at `offset` and returns
+ * where its body starts. Flags default to `defaultFlags` (FIRST|LAST: every KMS PDU is a
+ * single fragment); version, drep and auth_length to the KMS values.
+ */
+export function encodeFrameHeader(
+  out: Buffer,
+  offset: number,
+  ptype: number,
+  fragLength: number,
+  value: { callId: number; pfcFlags?: number | undefined },
+  defaultFlags: number = PFC_FIRST_LAST,
+): number {
+  header.encode(
+    { ptype, pfcFlags: value.pfcFlags ?? defaultFlags, fragLength, callId: value.callId },
+    out,
+    offset,
+  );
+  return offset + HEADER_LENGTH;
+}
+
+/**
  * Reads the header of the PDU at `offset` and checks that the whole PDU (frag_length bytes)
  * is present and has the packet type this codec handles. Returns the header and the PDU's end.
  */

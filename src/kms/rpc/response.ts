@@ -2,9 +2,9 @@
  * Response (PTYPE 2): alloc_hint, the context echoed, cancel_count and a reserved byte, then
  * the stub holding the method's out-parameters and return value (kms-protocol.md §2.5).
  */
-import { decodeFrame, header } from './header.js';
+import { decodeFrame, encodeFrameHeader } from './header.js';
 import { ByteReader } from './reader.js';
-import { HEADER_LENGTH, PFC_FIRST_LAST, PTYPE } from './constants.js';
+import { HEADER_LENGTH, PTYPE } from './constants.js';
 
 export interface ResponsePdu {
   callId: number;
@@ -33,17 +33,8 @@ export const response = {
   encode(value: ResponsePduInit, buf?: Buffer, offset = 0): Buffer {
     const length = encodingLength(value);
     const out = buf ?? Buffer.alloc(length + offset);
-    header.encode(
-      {
-        ptype: PTYPE.response,
-        pfcFlags: value.pfcFlags ?? PFC_FIRST_LAST,
-        fragLength: length,
-        callId: value.callId,
-      },
-      out,
-      offset,
-    );
-    let p = out.writeUInt32LE(value.allocHint ?? value.stub.length, offset + HEADER_LENGTH);
+    const body = encodeFrameHeader(out, offset, PTYPE.response, length, value);
+    let p = out.writeUInt32LE(value.allocHint ?? value.stub.length, body);
     p = out.writeUInt16LE(value.contextId ?? 0, p);
     p = out.writeUInt8(value.cancelCount ?? 0, p);
     p = out.writeUInt8(value.reserved ?? 0, p);
