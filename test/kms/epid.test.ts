@@ -1,4 +1,4 @@
-// ePIDs: every one in the captures, the spec's example, hostile text, and HWID formatting.
+// ePIDs: every one in the captures, docs/protocol.md's example, hostile text, and HWID formatting.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -36,7 +36,7 @@ describe('parseEpid', () => {
     assert.equal(e.csvlkHint, 'Windows Server 2019');
   });
 
-  it("decodes the spec's example and the capture with a fixed ePID", () => {
+  it("decodes docs/protocol.md's example and the capture with a fixed ePID", () => {
     const e = parseEpid('06401-00206-271-298329-03-1033-9600.0000-2922017');
     assert.equal(e.platform, 'Windows 8.1 / Server 2012 R2');
     assert.equal(e.hostBuild, 9600);
@@ -126,7 +126,7 @@ describe('parseEpid', () => {
 });
 
 describe('windowsNameForBuild', () => {
-  it('names the builds of the spec', () => {
+  it('names the builds of docs/protocol.md', () => {
     assert.equal(windowsNameForBuild(6002), 'Windows Server 2008 / Windows Vista SP2');
     assert.equal(windowsNameForBuild(7601), 'Windows Server 2008 R2 / Windows 7 SP1');
     assert.equal(windowsNameForBuild(9200), 'Windows Server 2012 / Windows 8');

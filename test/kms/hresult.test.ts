@@ -1,4 +1,4 @@
-// The HRESULT table of kms-protocol.md §5.4 and its formatting.
+// The HRESULT table of docs/protocol.md §5.4 and its formatting.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -18,7 +18,7 @@ describe('HRESULTs', () => {
     assert.equal(formatHresult(Number.NaN), '0x00000000');
   });
 
-  it('knows every code the spec lists', () => {
+  it('knows every code docs/protocol.md lists', () => {
     const expected: Record<number, string> = {
       0xc004f042: 'SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH',
       0xc004f06c: 'SL_E_VL_INVALID_TIMESTAMP',

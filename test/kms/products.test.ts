@@ -1,4 +1,4 @@
-// The product table of kms-protocol.md §6: valid GUIDs, unique slugs, the N policy and
+// The product table of docs/protocol.md §6: valid GUIDs, unique slugs, the N policy and
 // application of every product the captures request, the default set, and custom products.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -135,7 +135,7 @@ describe('built-in products', () => {
     assert.ok(seen.size >= 10);
   });
 
-  it('marks what the spec cannot confirm', () => {
+  it('marks what docs/protocol.md cannot confirm', () => {
     assert.equal(findProduct('windows-ltsc-2021')?.confidence, 'unconfirmed');
     assert.equal(findProduct('windows-ltsc-2024')?.confidence, 'unconfirmed');
     assert.equal(findProduct('windows-server-2025')?.confidence, 'secondary');

@@ -1,4 +1,4 @@
-// Counting as a KMS host counts (kms-protocol.md §5.1): unique CMIDs, 30-day lifetime after
+// Counting as a KMS host counts (docs/protocol.md §5.1): unique CMIDs, 30-day lifetime after
 // the latest request, a table of 2 × the largest N seen, one table per application.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

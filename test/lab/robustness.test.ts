@@ -1,5 +1,5 @@
 // A hostile or broken client must not crash, stall or bloat the lab host, and closing the
-// host must leave no socket or timer behind (DESIGN.md principles 5 and 6).
+// host must leave no socket or timer behind (docs/design.md principles 5 and 6).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';

@@ -1,4 +1,4 @@
-// Replays the client side of every captured vlmcsd exchange (kms-vectors/) against the lab
+// Replays the client side of every captured vlmcsd exchange (test/vectors/) against the lab
 // host, configured like the vlmcsd of the capture (-N0 / -B0), and checks that the lab
 // answers the RPC layer as vlmcsd did: the same bind / alter-context results, flags and
 // fragment sizes, the same fault for an unknown context. The captured requests are for real
@@ -8,16 +8,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodePdu, ndr32ResponseStub, ndr64ResponseStub } from '../../src/kms/rpc/index.js';
 import type { AnyPdu } from '../../src/kms/rpc/index.js';
 import { startLabKmsHost } from '../../src/lab/index.js';
 import type { LabKmsHost } from '../../src/lab/index.js';
+import { VECTORS_DIR } from '../helpers/vectors.js';
 import { TestConnection } from './lab-client.js';
-
-const VECTORS_DIR =
-  process.env.KMS_VECTORS_DIR ??
-  fileURLToPath(new URL('../../../shared/kms-vectors/', import.meta.url));
 
 interface Pdu {
   connection?: number;

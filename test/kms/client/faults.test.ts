@@ -1,5 +1,5 @@
 // Every fault mode of the lab host ends the probe with its own named failure, within the
-// timeout that applies (+10%), and leaves no socket or timer behind (DESIGN.md 5 and 6).
+// timeout that applies (+10%), and leaves no socket or timer behind (docs/design.md 5 and 6).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { probeKms } from '../../../src/kms/client/index.js';

@@ -1,4 +1,4 @@
-// The monitor's identity (DESIGN.md principle 2): one CMID per instance, derived from the
+// The monitor's identity (docs/design.md principle 2): one CMID per instance, derived from the
 // host name, a valid RFC 4122 v5 UUID anyone can recompute; overrides are validated.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Every entry of kms-vectors/crypto-primitives.json, plus cross-checks of the table-driven
+// Every entry of test/vectors/crypto-primitives.json, plus cross-checks of the table-driven
 // core against node:crypto where Node can compute the same thing (standard AES-128).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,9 +27,7 @@ import {
   v6TimeSlot,
 } from '../../../src/kms/crypto/index.js';
 import type { RoundKeys } from '../../../src/kms/crypto/index.js';
-
-// The repo and shared/ are siblings (locally /work/main and /work/shared; in CI too).
-const VECTORS = new URL('../../../../shared/kms-vectors/', import.meta.url);
+import { VECTORS_URL } from '../../helpers/vectors.js';
 
 interface Primitives {
   keys: Record<string, string>;
@@ -49,7 +47,7 @@ interface Primitives {
 }
 
 const prim = JSON.parse(
-  readFileSync(new URL('crypto-primitives.json', VECTORS), 'utf8'),
+  readFileSync(new URL('crypto-primitives.json', VECTORS_URL), 'utf8'),
 ) as Primitives;
 const hex = (s: string): Buffer => Buffer.from(s, 'hex');
 
@@ -180,7 +178,7 @@ describe('Rijndael core', () => {
     assert.deepEqual(V5_CIPHER.decryptBlock(V5_CIPHER.encryptBlock(block)), block);
   });
 
-  it('spec 4.3 worked value: D(000102…0f) under the v6 schedule', () => {
+  it('docs/protocol.md §4.3 worked value: D(000102…0f) under the v6 schedule', () => {
     const iv = hex('000102030405060708090a0b0c0d0e0f');
     assert.equal(V6_CIPHER.decryptBlock(iv).toString('hex'), '7c49a81964119e65c24b99a098afe453');
   });

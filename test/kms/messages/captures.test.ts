@@ -1,5 +1,5 @@
 // Every KMS payload in every capture file: host-side request decode, client-side
-// re-encode, client-side response decode with all spec 4.4 checks, and byte-exact
+// re-encode, client-side response decode with all docs/protocol.md §4.4 checks, and byte-exact
 // reproduction of vlmcsd's answers from the intermediates the vectors record.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

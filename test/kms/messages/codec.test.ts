@@ -60,7 +60,7 @@ describe('FILETIME', () => {
 });
 
 describe('base request codec', () => {
-  it('puts every field at its spec 3.1 offset', () => {
+  it('puts every field at its docs/protocol.md §3.1 offset', () => {
     const b = baseRequest.encode(
       sample(5, { vmFlag: 1, licenseStatus: 3, bindingExpiration: 7, nPolicy: 5 }),
     );

@@ -86,7 +86,7 @@ describe('client ↔ host round trip', () => {
     );
   });
 
-  it('spec 4.3 lengths: v5 with P = 100 is 228 bytes, v6 with P = 98 or 100 is 260', () => {
+  it('docs/protocol.md §4.3 lengths: v5 with P = 100 is 228 bytes, v6 with P = 98 or 100 is 260', () => {
     const base = {
       applicationId: '55c92734-d682-4d71-983e-d6ec3f16059f',
       skuId: '2de67392-b7a7-462a-b1ca-108dd189f588',

@@ -62,7 +62,7 @@ describe('spec-client requests from their inputs', () => {
     });
   }
 
-  it('spec 4.3 worked values for the v6 request', () => {
+  it('docs/protocol.md §4.3 worked values for the v6 request', () => {
     const x = exchanges.find((e) => e.file === 'spec-client-v6-windows10.json')!;
     assert.equal(x.requestInfo.decrypted_iv_hex, '7c49a81964119e65c24b99a098afe453');
     assert.equal(x.responseInfo?.hmac_key_hex, '6dabf9904157a222bb6827e1fbc093f4');

@@ -1,9 +1,7 @@
-// Loader for ../shared/kms-vectors (spec section 7): flattens every capture file into
+// Loader for test/vectors/ (docs/protocol.md §7): flattens every capture file into
 // request/response exchanges with the expected values next to them. Not a test file.
 import { readFileSync } from 'node:fs';
-
-// The repo and shared/ are siblings (locally /work/main and /work/shared; in CI too).
-export const VECTORS = new URL('../../../../shared/kms-vectors/', import.meta.url);
+import { VECTORS_URL } from '../../helpers/vectors.js';
 
 export interface ParsedRequest {
   version: string;
@@ -111,7 +109,7 @@ export interface CaptureFile {
 }
 
 export function readVector<T>(file: string): T {
-  return JSON.parse(readFileSync(new URL(file, VECTORS), 'utf8')) as T;
+  return JSON.parse(readFileSync(new URL(file, VECTORS_URL), 'utf8')) as T;
 }
 
 const index = readVector<{ files: { file: string; runs: { results: IndexResult[] }[] }[] }>(

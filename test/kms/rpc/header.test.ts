@@ -1,4 +1,4 @@
-// Header encode/decode and the strict-client checks of kms-protocol.md §2.1.
+// Header encode/decode and the strict-client checks of docs/protocol.md §2.1.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KmsDecodeError } from '../../../src/kms/errors.js';

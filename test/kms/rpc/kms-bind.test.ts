@@ -1,5 +1,5 @@
-// The ready-made binds reproduce the spec's bytes, and chooseContext reads every bind_ack /
-// alter_context_resp of the captures (and the cases the captures lack) as the spec's rule says.
+// The ready-made binds reproduce docs/protocol.md's bytes, and chooseContext reads every bind_ack /
+// alter_context_resp of the captures (and the cases the captures lack) as docs/protocol.md's rule says.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -24,7 +24,7 @@ import {
 import type { ContextResult, PresentationContext } from '../../../src/kms/rpc/index.js';
 import { allPdus, hex } from './vectors.js';
 
-// kms-protocol.md §2.2, verbatim.
+// docs/protocol.md §2.2, verbatim.
 const SPEC_NDR32_BIND =
   '05000b03100000004800000002000000d016d016000000000100000000000100' +
   '7521c8514e845047b0d8ec255555bc0601000000045d888aeb1cc9119fe808002b' +
@@ -83,7 +83,7 @@ function ack(...results: [number, number, typeof NDR32_SYNTAX?][]): ContextResul
 }
 
 describe('chooseContext', () => {
-  it('reads every captured bind answer as the spec describes', () => {
+  it('reads every captured bind answer as docs/protocol.md describes', () => {
     const seen = new Set<string>();
     for (const p of pdus.filter((x) => x.pdu === 'bind_ack' || x.pdu === 'alter_context_resp')) {
       // The PDU the client sent just before this answer, same run.

@@ -66,7 +66,7 @@ describe('fault', () => {
     );
   });
 
-  it('names the statuses of the spec', () => {
+  it('names the statuses of docs/protocol.md', () => {
     assert.equal(faultStatusName(0x1c010002), 'op_rng_error');
     assert.equal(faultStatusName(0x1c01000b), 'proto_error');
     assert.equal(faultStatusName(0x1c010014), 'server_too_busy');

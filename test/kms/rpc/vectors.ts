@@ -1,15 +1,12 @@
 /**
- * Loads the captured exchanges of kms-vectors/ (kms-protocol.md §7) for the RPC, products
- * and ePID tests. The repo and shared/ are siblings (/work/main and /work/shared);
- * KMS_VECTORS_DIR overrides the location.
+ * Loads the captured exchanges of test/vectors/ (docs/protocol.md §7) for the RPC, products
+ * and ePID tests.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { VECTORS_DIR } from '../../helpers/vectors.js';
 
-export const VECTORS_DIR =
-  process.env.KMS_VECTORS_DIR ??
-  fileURLToPath(new URL('../../../../shared/kms-vectors/', import.meta.url));
+export { VECTORS_DIR };
 
 export interface VectorPdu {
   connection?: number;
