@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- NAME...]`: runs the benchmarks of issue 9, each in a fresh Node
+ * `npm run bench [-- NAME...]`: runs the benchmarks (docs/performance.md), each in a fresh Node
  * process (so one's RSS, handles and JIT state never colour another's), prints one table
  * and merges the figures into bench/results.json with the machine, date and load of the
  * run. NAME is one or more of: kms-probe dns tcp round metrics soak fuzz (default: all).
@@ -30,7 +30,7 @@ const RESULTS = join(HERE, 'results.json');
 const BENCHES = ['kms-probe', 'dns', 'tcp', 'round', 'metrics', 'soak', 'fuzz'] as const;
 type BenchName = (typeof BENCHES)[number];
 
-/** Cases per property in the fuzz run: at least 100,000 per decoder (issue 9). */
+/** Cases per property in the fuzz run: at least 100,000 per decoder (a goal in docs/performance.md). */
 const FUZZ_RUNS = Number(process.env['FUZZ_RUNS'] ?? 100_000);
 /**
  * The fuzz run: the property tests of test/fuzz/ plus the decoder fuzzers the KMS and RPC

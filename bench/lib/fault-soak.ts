@@ -1,5 +1,5 @@
 /**
- * The fault soak (issue 9): the real poller (real probers, interval 1 ms, the KMS exchange
+ * The fault soak: the real poller (real probers, interval 1 ms, the KMS exchange
  * every round) runs many rounds against a lab whose KMS hosts flap between every fault mode
  * of src/lab/faults.ts — a new fault per host before every round. Afterwards:
  *  - every round completed (the poller's round counter, and each round's own record);

@@ -27,7 +27,7 @@ export interface Figure {
   baseline: Baseline | null;
   /** value / baseline.value (null without a baseline). */
   ratio: number | null;
-  /** The goal of issue 9 this figure is judged by, if any. */
+  /** The goal (docs/performance.md) this figure is judged by, if any. */
   goal?: { text: string; met: boolean };
   command: string;
   note?: string;

@@ -1,7 +1,7 @@
 /**
  * `kms-monitor discover`: asks each resolver for `_vlmcs._tcp.<domain>` SRV records, as a
  * Windows or Office client in that domain would, and shows what came back — a readable
- * table (in the spirit of `nslookup -type=srv`) or the DESIGN.md JSON with --json. A thin
+ * table (in the spirit of `nslookup -type=srv`) or the docs/design.md JSON with --json. A thin
  * wrapper over src/dns: every domain at every resolver, each failure by its name.
  */
 import type { Command } from '../cli/command.js';
@@ -113,7 +113,7 @@ async function plan(argv: string[], io: DiscoverIo): Promise<Plan | 'help'> {
   return { domains: [...new Set(domains)], resolvers, timeoutMs, json: values.json ?? false };
 }
 
-/** The DESIGN.md object first, then the extra fields, in a fixed key order. */
+/** The docs/design.md object first, then the extra fields, in a fixed key order. */
 export function resultToJson(result: SrvLookupResult): Record<string, unknown> {
   return {
     domain: result.domain,

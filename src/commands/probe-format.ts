@@ -50,7 +50,7 @@ function ms(seconds: number | undefined): string {
 
 /**
  * The count in words. The monitor's own CMID is one of the machines the host counts
- * (DESIGN.md principle 2), and the table holds at most 2 × N entries (spec §5.1).
+ * (docs/design.md principle 2), and the table holds at most 2 × N entries (docs/protocol.md §5.1).
  */
 export function describeCount(count: number, threshold: number): string {
   const head = `${count} / ${threshold}`;

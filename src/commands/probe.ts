@@ -1,11 +1,11 @@
 /**
  * `kms-monitor probe HOST[:PORT]`: one real KMS exchange per product against one host, as a
- * Windows or Office client would do it, and the host's answer in words (or the DESIGN.md
+ * Windows or Office client would do it, and the host's answer in words (or the docs/design.md
  * JSON with --json). A thin wrapper over src/kms/client: the poller runs the same code.
  *
  * Products come from the built-in table and the lab's products (so `--product lab-windows`
  * works against `kms-monitor demo` or a test lab host). The probe registers this machine's
- * CMID on the host once (DESIGN.md principle 2): running it again only refreshes that entry.
+ * CMID on the host once (docs/design.md principle 2): running it again only refreshes that entry.
  */
 import type { Command } from '../cli/command.js';
 import { ExitCode } from '../cli/command.js';
@@ -184,7 +184,7 @@ function plan(argv: string[]): Plan | 'help' {
   };
 }
 
-/** The DESIGN.md object, in its key order, then the extra fields (phases, timestamp). */
+/** The docs/design.md object, in its key order, then the extra fields (phases, timestamp). */
 export function probeResultToJson(r: KmsProductResult): Record<string, unknown> {
   return {
     host: r.host,

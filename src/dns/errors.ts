@@ -1,6 +1,6 @@
 /**
  * Every DNS lookup ends in an answer or in exactly one of these named reasons. They are
- * metric label values and JSON fields, so they are part of the contract (DESIGN.md).
+ * metric label values and JSON fields, so they are part of the contract (docs/design.md).
  */
 export const DNS_FAILURE_REASONS = [
   /** No acceptable answer before the deadline (the server stayed silent). */

@@ -1,4 +1,4 @@
-/** The public shapes of SRV discovery results (the `discover --json` contract of DESIGN.md). */
+/** The public shapes of SRV discovery results (the `discover --json` contract of docs/design.md). */
 import type { DnsError } from './errors.js';
 
 export interface SrvRecord {

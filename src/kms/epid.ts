@@ -1,6 +1,6 @@
 /**
  * The ePID (extended product ID) a KMS host returns, e.g.
- * `06401-00206-271-298329-03-1033-9600.0000-2922017` (kms-protocol.md §5.6):
+ * `06401-00206-271-298329-03-1033-9600.0000-2922017` (docs/protocol.md §5.6):
  * platform ID, CSVLK group ID, key ID (3+6 digits), license channel, host LCID, host OS
  * build, and day-of-year + year of the CSVLK's installation. It comes from the host, so the
  * parser treats it as hostile: anything unexpected ends in KmsDecodeError('malformed').

@@ -1,5 +1,5 @@
 /**
- * Windows release names for the build numbers a KMS host puts in its ePID (kms-protocol.md
+ * Windows release names for the build numbers a KMS host puts in its ePID (docs/protocol.md
  * §5.6). KMS hosts are mostly servers, so where a client and a server share a build the
  * server is named first. Builds not in the table get the family their range belongs to.
  */

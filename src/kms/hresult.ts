@@ -1,5 +1,5 @@
 /**
- * The HRESULTs a KMS probe meets (kms-protocol.md §5.4), with Microsoft's symbolic name and
+ * The HRESULTs a KMS probe meets (docs/protocol.md §5.4), with Microsoft's symbolic name and
  * message, and what an admin does about each. Some appear in the RPC return value of a
  * host's answer; others only on Windows clients — they are here so dashboards, alerts and
  * the status page speak the same codes admins see in `slmgr /ato` and the event log.

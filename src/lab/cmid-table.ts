@@ -1,5 +1,5 @@
 /**
- * One application's client table, counted the way a KMS host counts (kms-protocol.md §5.1):
+ * One application's client table, counted the way a KMS host counts (docs/protocol.md §5.1):
  * - unique client machine IDs: a renewal refreshes an entry, it never adds a second one;
  * - an entry lives 30 days after the machine's latest request;
  * - the table holds twice the largest N policy seen (never shrinks), and keeps the most

@@ -1,6 +1,6 @@
 /**
  * The scenarios of `kms-monitor demo`, as data: each is one lab domain showing one thing an
- * admin fears (issue 6), with the hosts it publishes and what the monitor should conclude.
+ * admin fears, with the hosts it publishes and what the monitor should conclude.
  * demo-lab.ts builds the zones and lab KMS hosts from this table; the status page and the
  * end-to-end tests read it to know what each domain is meant to show.
  *

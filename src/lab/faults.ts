@@ -1,7 +1,7 @@
 /**
  * Fault modes of the lab KMS host: each reproduces one way a real host (or whatever answers
  * on its port) can fail a probe, so every failure reason of the probe client can be tested
- * (DESIGN.md principle 5). This file names the modes and builds their bytes; the session
+ * (docs/design.md principle 5). This file names the modes and builds their bytes; the session
  * decides when they apply.
  */
 import { randomBytes } from 'node:crypto';
@@ -59,7 +59,7 @@ export interface LabFaultSpec {
 /** A mode name alone means the mode with its defaults. */
 export type LabFault = LabFaultMode | LabFaultSpec;
 
-/** The result codes of kms-protocol.md §5.4 a host returns in the stub. */
+/** The result codes of docs/protocol.md §5.4 a host returns in the stub. */
 export const KMS_HRESULTS = {
   /** The host's CSVLK does not cover the KMS counted ID. */
   productNotSupported: 0xc004f042,

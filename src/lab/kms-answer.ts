@@ -1,7 +1,7 @@
 /**
  * What the lab host answers to one KMS request payload (the bytes inside the RPC stub),
  * deciding like a KMS host: the protocol version first (0x8007000D if not served), then
- * the KMS counted ID — only the lab's own products are ever answered (DESIGN.md
+ * the KMS counted ID — only the lab's own products are ever answered (docs/design.md
  * principle 4); every real product gets 0xC004F042 — then the clock, then the count.
  *
  * Split in two so a fault can refuse a request after the product is known and before the
@@ -24,7 +24,7 @@ import { labProductByKmsCountedId } from './lab-products.js';
 import type { LabProduct } from './lab-products.js';
 
 /**
- * vlmcsd's "overcharge" limit (kms-protocol.md §5.1): a client claiming N ≥ 376 would
+ * vlmcsd's "overcharge" limit (docs/protocol.md §5.1): a client claiming N ≥ 376 would
  * wedge a Microsoft host's table; vlmcsd answers 0xC004D104 instead, and so does the lab.
  */
 export const MAX_ACCEPTED_N_POLICY = 375;

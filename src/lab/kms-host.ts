@@ -1,7 +1,7 @@
 /**
  * The lab KMS host: the server side of the KMS protocol on loopback, for tests and the
  * demo. It answers only the lab's own products (lab-products.ts) and refuses every real
- * KMS counted ID with 0xC004F042 (DESIGN.md principle 4); it counts clients like a real
+ * KMS counted ID with 0xC004F042 (docs/design.md principle 4); it counts clients like a real
  * host (cmid-table.ts); faults and delays reproduce broken hosts (faults.ts).
  */
 import net from 'node:net';

@@ -1,8 +1,8 @@
 /**
- * The lab's own product groups (DESIGN.md principle 4). Their KMS counted IDs and SKU IDs
+ * The lab's own product groups (docs/design.md principle 4). Their KMS counted IDs and SKU IDs
  * are made up — every one starts with `1ab0` ("lab") and none is a Microsoft ID — so the
  * lab KMS host can answer them without ever activating a real product. The application
- * IDs are the real ones (kms-protocol.md §6.1): the host keeps one client count per
+ * IDs are the real ones (docs/protocol.md §6.1): the host keeps one client count per
  * application, and the lab must count the way a real host does (Windows clients and
  * servers share one count, each Office application has its own).
  */

@@ -1,5 +1,5 @@
 /**
- * The lab only ever listens on loopback (DESIGN.md principle 4): a lab KMS host answers
+ * The lab only ever listens on loopback (docs/design.md principle 4): a lab KMS host answers
  * activation requests, so it must not be reachable from another machine. Checked before
  * any socket is created, on the literal address, so nothing is bound even briefly.
  */

@@ -2,7 +2,7 @@
  * The monitor's metrics, rendered from the state at scrape time (prom-client collectors
  * with `collect()`): a scrape never probes, and series of hosts and records that left DNS
  * disappear because every gauge is reset before it is filled. Names, labels and units are
- * the contract of DESIGN.md; HELP texts say what a value means to a KMS admin.
+ * the contract of docs/design.md; HELP texts say what a value means to a KMS admin.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { LabelledCounter, MonitorState } from '../monitor/state.js';

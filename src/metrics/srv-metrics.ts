@@ -1,5 +1,5 @@
 /**
- * The kms_srv_* metrics of DESIGN.md, rendered at scrape time from the latest SRV lookup
+ * The kms_srv_* metrics of docs/design.md, rendered at scrape time from the latest SRV lookup
  * results (prom-client collectors with `collect()`). Every gauge is reset before it is
  * filled, so the series of a record that left DNS, or of a domain no longer watched,
  * disappear with it. Reads results only; it never triggers a lookup.

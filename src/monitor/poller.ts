@@ -2,7 +2,7 @@
  * The poller: every `interval` a round of DNS discovery and TCP reachability, and every
  * `kms_interval` the full KMS exchange inside that round. Rounds never overlap: a slow
  * round delays the next one and is counted as an overrun. Probes run here and nowhere
- * else; scrapes only read the state (DESIGN.md principle 1).
+ * else; scrapes only read the state (docs/design.md principle 1).
  */
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';

@@ -1,6 +1,6 @@
 /**
  * `kms-monitor discover` through its Command interface: flags, defaults from a temporary
- * resolv.conf, the table, the DESIGN.md JSON and the exit codes. Served by the DNS fault
+ * resolv.conf, the table, the docs/design.md JSON and the exit codes. Served by the DNS fault
  * server on 127.0.0.1 (dnsmasq-backed checks against dig are in test/dns/dnsmasq.test.ts).
  */
 import assert from 'node:assert/strict';
@@ -98,7 +98,7 @@ describe('discover: output and exit codes', () => {
     );
   });
 
-  it('--json prints the DESIGN.md objects, one per domain and resolver', async () => {
+  it('--json prints the docs/design.md objects, one per domain and resolver', async () => {
     const { code, out } = await run([
       faultDomain('ok'),
       faultDomain('servfail'),

@@ -1,5 +1,5 @@
 // `kms-monitor probe` against the real lab KMS host on 127.0.0.1: the human report shows
-// what the lab was configured with, --json follows the DESIGN.md contract, exit codes are
+// what the lab was configured with, --json follows the docs/design.md contract, exit codes are
 // 0 (all answered), 1 (any failed), 2 (usage). Most cases run the command in-process (fast);
 // the last ones spawn the built CLI as an admin runs it.
 import { after, before, describe, it } from 'node:test';
@@ -14,7 +14,7 @@ const EPID = '03612-00206-551-123456-03-1033-17763.0000-2972018';
 const OFFICE_EPID = '06401-00206-438-004532-03-1033-9600.0000-2922017';
 const HWID = '364F463A8863D35F';
 
-/** The DESIGN.md `probe --json` object: these keys, in this order. */
+/** The docs/design.md `probe --json` object: these keys, in this order. */
 const CONTRACT_KEYS = [
   'host',
   'port',
@@ -113,7 +113,7 @@ describe('kms-monitor probe', () => {
     assert.match(out, /4 of 4 product\(s\) answered\.\n$/);
   });
 
-  it('--json prints the DESIGN.md array exactly', async () => {
+  it('--json prints the docs/design.md array exactly', async () => {
     const run = await probe([
       address,
       '--product',

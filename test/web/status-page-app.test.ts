@@ -1,4 +1,4 @@
-// The status page inside the running monitor (src/app/monitor-app.ts registers it): loading it never probes (DESIGN.md
+// The status page inside the running monitor (src/app/monitor-app.ts registers it): loading it never probes (docs/design.md
 // principle 1: probes run on the poller's schedule only), and basic auth from the web
 // configuration covers it like every other route.
 import { describe, it } from 'node:test';

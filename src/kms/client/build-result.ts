@@ -1,5 +1,5 @@
 /**
- * Turns what a probe learned about one product into the KmsProductResult of the DESIGN.md
+ * Turns what a probe learned about one product into the KmsProductResult of the docs/design.md
  * contract: every field filled (null where the exchange did not get that far), the ePID
  * decoded into host build and key install date, durations in seconds.
  */

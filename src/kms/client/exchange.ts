@@ -1,7 +1,7 @@
 /**
  * One product, one protocol version, on a bound session: build the request (the monitor's
  * CMID and workstation, the product's IDs and genuine N policy, the current time), send it,
- * and check the answer with the codec (spec 4.4). The outcome is a verified KmsResponse, an
+ * and check the answer with the codec (docs/protocol.md §4.4). The outcome is a verified KmsResponse, an
  * HRESULT the host returned instead of a payload, or a thrown ProbeFailure.
  */
 import { KmsDecodeError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * ProbeFailure: how every step of a probe reports a named failure (DESIGN.md principle 5).
+ * ProbeFailure: how every step of a probe reports a named failure (docs/design.md principle 5).
  * Steps throw it; the probe loop catches it and turns it into the result's `error`. Nothing
  * else may escape: unknown exceptions are wrapped by `asProbeFailure` so a bug shows up as a
  * named failure in one result instead of a rejected promise in the poller.

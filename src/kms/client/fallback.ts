@@ -1,5 +1,5 @@
 /**
- * Protocol fallback (kms-protocol.md §5.4): a host that does not know a request's version
+ * Protocol fallback (docs/protocol.md §5.4): a host that does not know a request's version
  * answers HRESULT 0x8007000D; a real client then retries with the next lower version. The
  * retry goes on the same association (the host answered, so the connection is in sync), and
  * the result reports the version that worked. A forced version (--protocol) is tried alone:

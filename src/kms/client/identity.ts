@@ -1,5 +1,5 @@
 /**
- * Who the monitor says it is to a KMS host (DESIGN.md principles 2 and 3).
+ * Who the monitor says it is to a KMS host (docs/design.md principles 2 and 3).
  *
  * The CMID is what a host counts. One stable CMID per monitor instance adds the monitor to a
  * host's count once and only refreshes that entry afterwards; a CMID per probe would add a

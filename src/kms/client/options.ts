@@ -31,7 +31,7 @@ export const DEFAULT_KMS_TIMEOUTS: Readonly<KmsTimeouts> = Object.freeze({
 
 /**
  * How the first bind offers transfer syntaxes:
- * - 'ndr32' (default, the spec's recommendation): NDR32 alone, so no host can ask for an
+ * - 'ndr32' (default, docs/protocol.md's recommendation): NDR32 alone, so no host can ask for an
  *   alter-context in favour of NDR64;
  * - 'windows': what vlmcs and Windows clients offer (NDR32, NDR64, BTFN). A host that
  *   prefers NDR64 then gets vlmcs's alter-context for NDR32. Useful to see what a Windows

@@ -1,6 +1,6 @@
 /**
- * probeKms: ask one KMS host about several products, the way a monitor should (DESIGN.md
- * principles 1-6, kms-protocol.md §1-5).
+ * probeKms: ask one KMS host about several products, the way a monitor should (docs/design.md
+ * principles 1-6, docs/protocol.md §1-5).
  *
  * One TCP connection carries every product: connect, bind once, then one RequestActivation
  * per product with call ids 2, 3, 4, ... Connection policy:

@@ -9,7 +9,7 @@ export interface KmsProductSpec {
   /** The `product` label of results and metrics. */
   readonly slug: string;
   readonly applicationId: string;
-  /** What the host accepts or refuses (kms-protocol.md §6.2). */
+  /** What the host accepts or refuses (docs/protocol.md §6.2). */
   readonly kmsCountedId: string;
   /** Informational for the host; any SKU of the group works. */
   readonly skuId: string;

@@ -1,7 +1,7 @@
 /**
  * What a probe of a KMS host reports: one result per product, always with either the
- * host's answer or one named failure reason (DESIGN.md principle 5). The field names
- * are those of the `probe --json` contract in DESIGN.md.
+ * host's answer or one named failure reason (docs/design.md principle 5). The field names
+ * are those of the `probe --json` contract in docs/design.md.
  */
 
 /** Every way a KMS exchange can fail, named. */

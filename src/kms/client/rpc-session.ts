@@ -1,5 +1,5 @@
 /**
- * The DCE/RPC association over one connection (kms-protocol.md §2): bind, pick the
+ * The DCE/RPC association over one connection (docs/protocol.md §2): bind, pick the
  * presentation context, then RequestActivation calls with call ids 2, 3, 4, ...
  *
  * Bind paths:

@@ -1,4 +1,4 @@
-/** Public API of the byte-level KMS crypto (spec sections 3 and 4). */
+/** Public API of the byte-level KMS crypto (docs/protocol.md §3-4). */
 export {
   expandKey,
   roundKeys,

@@ -1,5 +1,5 @@
 /**
- * The three fixed KMS keys (spec 3.2, 3.3) and their round keys, expanded once at module
+ * The three fixed KMS keys (docs/protocol.md §3.2, 3.3) and their round keys, expanded once at module
  * load: the monitor runs thousands of exchanges per round and must not re-expand per call.
  */
 import { expandKey, roundKeys, roundKeysFromSchedule } from './rijndael.js';

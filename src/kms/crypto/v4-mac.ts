@@ -1,5 +1,5 @@
 /**
- * V4MAC (spec 3.2): CBC-MAC with the 160-bit-key Rijndael, zero IV, 0x80-then-zeros
+ * V4MAC (docs/protocol.md §3.2): CBC-MAC with the 160-bit-key Rijndael, zero IV, 0x80-then-zeros
  * padding that always adds at least one byte. Not RFC 4493 CMAC: there are no sub-keys.
  */
 import { encryptBlock } from './rijndael.js';

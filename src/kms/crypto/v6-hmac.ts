@@ -1,5 +1,5 @@
 /**
- * v6 response HMAC (spec 4.3): the key comes from the ~4.1-hour time slot of the echoed
+ * v6 response HMAC (docs/protocol.md §4.3): the key comes from the ~4.1-hour time slot of the echoed
  * client FILETIME, and only the upper half of HMAC-SHA256 is transmitted.
  */
 import { createHash, createHmac } from 'node:crypto';

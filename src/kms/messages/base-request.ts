@@ -1,5 +1,5 @@
 /**
- * The 236-byte base request (spec 3.1), identical in v4, v5 and v6; abstract-encoding
+ * The 236-byte base request (docs/protocol.md §3.1), identical in v4, v5 and v6; abstract-encoding
  * style codec (encode/decode/encodingLength, with encode.bytes/decode.bytes like dns-packet).
  */
 import { requireBytes } from '../errors.js';
@@ -149,7 +149,7 @@ export interface BaseRequestInput {
   previousCmid?: string;
 }
 
-/** Builds a base request with the defaults known to work with vlmcsd (spec 3.1). */
+/** Builds a base request with the defaults known to work with vlmcsd (docs/protocol.md §3.1). */
 export function makeBaseRequest(input: BaseRequestInput): BaseRequest {
   return {
     version: { major: input.protocol, minor: 0 },

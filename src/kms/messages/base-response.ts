@@ -1,5 +1,5 @@
 /**
- * The base response (spec 4.1): version, ePID length P, ePID (UTF-16LE + NUL), echoed CMID
+ * The base response (docs/protocol.md §4.1): version, ePID length P, ePID (UTF-16LE + NUL), echoed CMID
  * and client time, count and the two intervals. 44 + P bytes; abstract-encoding style.
  */
 import { KmsDecodeError, requireBytes } from '../errors.js';
@@ -114,7 +114,7 @@ export function encodeEchoingBaseResponse(
   return w.out;
 }
 
-/** Enforces spec 4.4 item 3 (P ≤ 128, even, NUL-terminated, no inner NUL) before reading on. */
+/** Enforces docs/protocol.md §4.4 item 3 (P ≤ 128, even, NUL-terminated, no inner NUL) before reading on. */
 function decode(buf: Uint8Array, offset = 0): BaseResponse {
   requireBytes(buf, offset, 8, 'base response header');
   const b = asBuffer(buf);

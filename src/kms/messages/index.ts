@@ -1,5 +1,5 @@
 /**
- * Public API of the KMS message layer (spec 3 and 4): pure functions over the KMS payload
+ * Public API of the KMS message layer (docs/protocol.md §3-4): pure functions over the KMS payload
  * bytes carried inside the RPC stub. No I/O.
  *
  * Client: encodeClientRequest → send payload → decodeClientResponse(payload, context).

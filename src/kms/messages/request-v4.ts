@@ -1,4 +1,4 @@
-/** v4 request (spec 3.2): the clear 236-byte base followed by V4MAC(base). */
+/** v4 request (docs/protocol.md §3.2): the clear 236-byte base followed by V4MAC(base). */
 import { v4Mac } from '../crypto/v4-mac.js';
 import { KmsDecodeError } from '../errors.js';
 import { BASE_REQUEST_SIZE, baseRequest } from './base-request.js';

@@ -1,5 +1,5 @@
 /**
- * v5/v6 request (spec 3.3): clear version ‖ IV ‖ AES-CBC(base ‖ 04040404). v5 uses plain
+ * v5/v6 request (docs/protocol.md §3.3): clear version ‖ IV ‖ AES-CBC(base ‖ 04040404). v5 uses plain
  * AES-128, every major ≥ 6 the v6 schedule (vlmcs does the same for e.g. a 7.0 probe).
  */
 import { decryptPadded, encryptPadded, kmsCipher } from '../crypto/kms-cipher.js';

@@ -1,5 +1,5 @@
 /**
- * Client side: decode a KMS response payload and run every check of spec 4.4 against the
+ * Client side: decode a KMS response payload and run every check of docs/protocol.md §4.4 against the
  * context of the request it answers. Anything that fails throws KmsDecodeError:
  * decrypt_failed (v5/v6 ciphertext length or padding), malformed (structure, ePID rules,
  * payload length), mismatch (version / CMID / time echo), verify_failed (v4 MAC, hash,
@@ -66,7 +66,7 @@ export function decodeClientResponse(
 }
 
 /**
- * ePID content beyond spec 4.4's structural rules. A real ePID is digits, '-' and '.';
+ * ePID content beyond docs/protocol.md §4.4's structural rules. A real ePID is digits, '-' and '.';
  * requiring printable ASCII matters for v5, whose base response is not authenticated: a
  * corrupted ciphertext block inside the ePID otherwise decrypts to garbage that passes.
  */

@@ -8,7 +8,7 @@ export interface KmsVersion {
 
 /**
  * What survives from a request to the matching response, on both sides of the exchange:
- * the client keeps it to check the answer (spec 4.4); a host keeps it to build the answer
+ * the client keeps it to check the answer (docs/protocol.md §4.4); a host keeps it to build the answer
  * (echoes, IV handling). Byte fields are raw wire bytes because the echoes are byte-exact.
  */
 export interface RequestContext {
@@ -26,7 +26,7 @@ export interface RequestContext {
 
 /** Non-fatal observations about a response that passed every check. */
 export type KmsResponseWarning =
-  /** v6 answer reuses the request IV: what vlmcs flags as an emulator (spec 4.4 item 8). */
+  /** v6 answer reuses the request IV: what vlmcs flags as an emulator (docs/protocol.md §4.4 item 8). */
   | 'response_iv_equals_request_iv'
   /** v6 HMAC only matched the key of the neighbouring time slot (tolerance option). */
   | 'hmac_adjacent_time_slot'

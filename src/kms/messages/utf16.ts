@@ -14,7 +14,7 @@ function checkEncodable(text: string, maxUnits: number, what: string): void {
 
 /**
  * Writes `text` into a `units`-unit field: at most units − 1 characters so a NUL always
- * follows, and every byte after the text zero (the spec's "zero-fill the rest").
+ * follows, and every byte after the text zero (docs/protocol.md's "zero-fill the rest").
  */
 export function encodeUtf16Fixed(
   text: string,
@@ -50,7 +50,7 @@ export function encodeUtf16z(text: string, maxBytes: number, what: string): Buff
 }
 
 /**
- * Decodes `byteLength` bytes holding a NUL-terminated UTF-16LE string under spec 4.4's
+ * Decodes `byteLength` bytes holding a NUL-terminated UTF-16LE string under docs/protocol.md §4.4's
  * rules: length even and ≥ 2, last unit NUL, no NUL before it. The caller bounds
  * byteLength before calling.
  */

@@ -1,5 +1,5 @@
 /**
- * Application IDs (kms-protocol.md §6.1): the three applications a KMS host keeps separate
+ * Application IDs (docs/protocol.md §6.1): the three applications a KMS host keeps separate
  * client counts for. Windows clients and servers share one count.
  */
 import type { CounterName } from './types.js';

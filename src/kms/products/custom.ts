@@ -24,7 +24,7 @@ export const PRODUCT_SLUG = /^[a-z0-9][a-z0-9.-]{0,62}$/;
 
 /**
  * Largest N accepted. A host sizes its CMID table at twice the largest N it has seen and
- * never shrinks it, so a large N permanently changes a real host (kms-protocol.md §5.1-5.2);
+ * never shrinks it, so a large N permanently changes a real host (docs/protocol.md §5.1-5.2);
  * 50 matches the config schema and is already twice the largest genuine N.
  */
 export const MAX_N_POLICY = 50;

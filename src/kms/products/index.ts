@@ -1,5 +1,5 @@
 /**
- * The KMS product table (kms-protocol.md §6): built-in product groups, lookups, the default
+ * The KMS product table (docs/protocol.md §6): built-in product groups, lookups, the default
  * monitoring set and the merge with custom products from the configuration.
  */
 import { BUILT_IN_PRODUCTS } from './table.js';

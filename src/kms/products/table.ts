@@ -1,6 +1,6 @@
 /**
- * The built-in product groups of kms-protocol.md §6.2, one entry per KMS counted ID.
- * Where the spec gives no SKU for a group, a SKU of the neighbouring group is used: hosts
+ * The built-in product groups of docs/protocol.md §6.2, one entry per KMS counted ID.
+ * Where docs/protocol.md gives no SKU for a group, a SKU of the neighbouring group is used: hosts
  * decide on the KMS counted ID and treat the SKU as informational (§6.2 notes), so the
  * answer is the same. Those entries say "SKU borrowed" below.
  */

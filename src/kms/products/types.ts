@@ -3,17 +3,17 @@
 export type ProductFamily = 'windows-client' | 'windows-server' | 'office' | 'other';
 
 /**
- * How sure we are of the KMS counted ID (kms-protocol.md §6, "Src" column):
- * - captured: seen on the wire in kms-vectors/ and answered by vlmcsd;
+ * How sure we are of the KMS counted ID (docs/protocol.md §6, "Src" column):
+ * - captured: seen on the wire in test/vectors/ and answered by vlmcsd;
  * - confirmed: vlmcsd's and py-kms's product databases agree, or three independent
  *   sources do (Server 2022);
  * - secondary: only secondary sources (an ADBA script, License Manager, py-kms alone);
- * - unconfirmed: the spec marks it unconfirmed;
+ * - unconfirmed: docs/protocol.md marks it unconfirmed;
  * - custom: defined in the monitor's configuration.
  */
 export type ProductConfidence = 'captured' | 'confirmed' | 'secondary' | 'unconfirmed' | 'custom';
 
-/** The host keeps one CMID count per application (kms-protocol.md §5.1). */
+/** The host keeps one CMID count per application (docs/protocol.md §5.1). */
 export type CounterName = 'windows' | 'office-2010' | 'office-2013+';
 
 export type ProtocolVersion = 4 | 5 | 6;

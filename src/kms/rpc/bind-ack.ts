@@ -2,7 +2,7 @@
  * Bind-Ack (PTYPE 12) and Alter-Context-Response (PTYPE 15): fragment sizes, the association
  * group, the secondary address (the server's port as ASCII + NUL), padding to a multiple of 4
  * counted from the start of the PDU, and one result per offered context, in offered order
- * (kms-protocol.md §2.3). The pad bytes are garbage on the wire (vlmcsd, and per its comments
+ * (docs/protocol.md §2.3). The pad bytes are garbage on the wire (vlmcsd, and per its comments
  * Windows, do not zero them): the decoder skips them unread and the encoder writes zeros.
  */
 import { decodeFrame, encodeFrameHeader } from './header.js';

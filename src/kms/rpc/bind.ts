@@ -1,7 +1,7 @@
 /**
  * Bind (PTYPE 11) and Alter-Context (PTYPE 14): the same body — fragment sizes, association
  * group and a list of presentation contexts, each one abstract syntax (the interface) with
- * the transfer syntaxes offered for it (kms-protocol.md §2.2).
+ * the transfer syntaxes offered for it (docs/protocol.md §2.2).
  */
 import { decodeFrame, encodeFrameHeader } from './header.js';
 import { ByteReader } from './reader.js';

@@ -1,7 +1,7 @@
 /**
  * DCE/RPC (connection-oriented, ncacn_ip_tcp) numbers the KMS exchange uses: packet types,
  * header flags, the KMS interface and transfer syntaxes, bind results and fault statuses.
- * Sources: C706 / [MS-RPCE] and the KMS captures in kms-vectors (kms-protocol.md §2).
+ * Sources: C706 / [MS-RPCE] and the KMS captures in test/vectors/ (docs/protocol.md §2).
  */
 
 /** Packet types (header byte 2). */

@@ -1,6 +1,6 @@
 /**
  * Reads a bind_ack (or alter_context_resp) against the contexts the client offered and says
- * how to go on (kms-protocol.md §2.3, "Monitor rule"):
+ * how to go on (docs/protocol.md §2.3, "Monitor rule"):
  * - the NDR32 context was accepted → call on it;
  * - NDR32 was rejected but NDR64 accepted (vlmcsd's default; Windows 8 / Server 2012 hosts and
  *   later, per vlmcsd's documentation) → alter-context for NDR32, or speak NDR64;

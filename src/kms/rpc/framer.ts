@@ -1,5 +1,5 @@
 /**
- * Cuts a TCP byte stream into whole DCE/RPC PDUs by their frag_length (kms-protocol.md §1:
+ * Cuts a TCP byte stream into whole DCE/RPC PDUs by their frag_length (docs/protocol.md §1:
  * TCP may split or coalesce PDUs). push() takes reads of any size and returns the PDUs they
  * complete, each in its own Buffer.
  *

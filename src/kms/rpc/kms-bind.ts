@@ -1,5 +1,5 @@
 /**
- * Ready-made binds for the KMS interface (kms-protocol.md §2.2):
+ * Ready-made binds for the KMS interface (docs/protocol.md §2.2):
  * - the recommended NDR32-only bind (72 bytes): NDR32 is the transfer syntax every DCE/RPC
  *   server supports, and with nothing else offered no host can prefer NDR64 and force an
  *   alter-context round trip;
@@ -33,7 +33,7 @@ function kmsContext(contextId: number, transfer: SyntaxId): PresentationContext 
 
 export interface Ndr32BindOptions {
   callId?: number;
-  /** Default FIRST|LAST (0x03), as in the spec's 72-byte example. */
+  /** Default FIRST|LAST (0x03), as in docs/protocol.md's 72-byte example. */
   pfcFlags?: number;
   /** Add BTFN (0x03) as context 1; it changes nothing for KMS. */
   btfn?: boolean;

@@ -2,7 +2,7 @@
  * NDR marshalling of the single KMS method,
  *   RequestActivation([in] requestSize, [in, size_is(requestSize)] byte request[],
  *                     [out] responseSize, [out, size_is(, responseSize)] byte **response)
- * in NDR32 and NDR64 (kms-protocol.md §2.4, §2.5).
+ * in NDR32 and NDR64 (docs/protocol.md §2.4, §2.5).
  *
  * Request stub:  size, conformant max count (= size), payload.        NDR32 u32s, NDR64 u64s.
  * Response stub: size, unique-pointer referent, max count, payload, u32 return value;
@@ -32,7 +32,7 @@ export interface ResponseStub {
   payload: Buffer | null;
   /**
    * The method's return value as an unsigned 32-bit HRESULT (0 on success). With a payload
-   * it is informational (kms-protocol.md §2.5): where both layouts fit, the aligned position
+   * it is informational (docs/protocol.md §2.5): where both layouts fit, the aligned position
    * is read.
    */
   hresult: number;

@@ -1,6 +1,6 @@
 /**
  * Request (PTYPE 0): alloc_hint, the presentation context the call uses, the operation
- * number and the stub (the NDR-marshalled arguments), kms-protocol.md §2.4. An object UUID
+ * number and the stub (the NDR-marshalled arguments), docs/protocol.md §2.4. An object UUID
  * follows the opnum only when pfc_flags has 0x80; KMS clients never set it, but the decoder
  * honours it so the stub is found where the sender put it.
  */

@@ -1,6 +1,6 @@
 /**
  * Response (PTYPE 2): alloc_hint, the context echoed, cancel_count and a reserved byte, then
- * the stub holding the method's out-parameters and return value (kms-protocol.md §2.5).
+ * the stub holding the method's out-parameters and return value (docs/protocol.md §2.5).
  */
 import { decodeFrame, encodeFrameHeader } from './header.js';
 import { ByteReader } from './reader.js';

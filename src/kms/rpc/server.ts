@@ -1,7 +1,7 @@
 /**
  * The server half of the KMS RPC layer, for the lab host: which presentation contexts to
  * accept in a bind or alter-context, and whether a request may run. Modelled on what vlmcsd
- * does in the captures (kms-protocol.md §2.3, §2.6), which in turn mirrors Windows hosts:
+ * does in the captures (docs/protocol.md §2.3, §2.6), which in turn mirrors Windows hosts:
  * - a context for another interface → provider rejection, reason 1 (abstract syntax);
  * - with NDR64 supported and offered anywhere in the same PDU, NDR32 contexts are rejected
  *   (2, 2) and the NDR64 one accepted — what Windows 8 / Server 2012 and later do, and why

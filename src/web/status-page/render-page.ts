@@ -1,7 +1,7 @@
 /**
  * The pages: `/` (summary, domains, host cards, history), `/host/:host` (one host in
  * detail) and the 404 for a host the monitor does not know. Each is a pure function of a
- * StatusView: rendering reads plain data and never probes anything (DESIGN.md
+ * StatusView: rendering reads plain data and never probes anything (docs/design.md
  * principle 1), so a page reload costs a few milliseconds and no activation request.
  */
 import type { StatusView } from '../../monitor/status-view.js';
