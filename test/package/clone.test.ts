@@ -11,7 +11,10 @@ import { promisify } from 'node:util';
 import { REPO } from '../helpers/cli.js';
 
 const run = promisify(execFile);
-const ENV = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
+// The Node running these tests runs the clone's, and NODE_TEST_CONTEXT is dropped: with it,
+// the clone's test runner would report to this one in its binary protocol instead of text.
+const { NODE_TEST_CONTEXT: _parentRunner, ...inherited } = process.env;
+const ENV = { ...inherited, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
 
 describe('a fresh clone with no sibling folders', () => {
   let parent: string;
