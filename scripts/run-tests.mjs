@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds dist/ (the CLI tests run the built kms-monitor, as users do), then runs every
-// test/**/*.test.ts with node's test runner, TypeScript loaded through tsx. Node 20's
-// --test takes no globs, so the files are found here. Arguments narrow the set:
+// test/**/*.test.ts with node's test runner, TypeScript loaded through tsx. The files are
+// found here rather than by --test globs, so arguments can narrow the set:
 // `npm test -- dns kms/rpc` runs only files whose path contains one of them.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';

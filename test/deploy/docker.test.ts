@@ -97,7 +97,7 @@ describe('Dockerfile', () => {
       !runs(runtime).some((r) => /npm (ci|install)(?!.*--omit=dev)/.test(r)),
       'no dev dependencies in the runtime stage',
     );
-    for (const stage of byStage) assert.match(base(stage[0]!), /^node:20[\w.-]*-slim$/);
+    for (const stage of byStage) assert.match(base(stage[0]!), /^node:22[\w.-]*-slim$/);
   });
 
   test('the runtime stage runs as a non-root user, exposes 9688 and checks /-/healthy', () => {
