@@ -21,8 +21,17 @@ export const DNS_FAILURE_REASONS = [
   'question_mismatch',
   /** The UDP answer had the TC bit set and the TCP retry failed too. */
   'truncated',
-  /** A socket error: port unreachable, connection refused or reset, no route. */
+  /** A socket error: port unreachable, connection refused or reset. */
   'network',
+  /**
+   * No route to the resolver: the network or host is unreachable from here (an IPv6
+   * resolver on an IPv4-only machine, a branch DNS server behind a VPN that is down).
+   */
+  'unreachable',
+  /** The name cannot be asked: an empty or over-long label, a character DNS names lack. */
+  'bad_name',
+  /** The name exists but has neither an A nor an AAAA record (NODATA for both families). */
+  'no_address',
 ] as const;
 
 export type DnsFailureReason = (typeof DNS_FAILURE_REASONS)[number];

@@ -15,6 +15,8 @@ export type { DiscoverOptions, DiscoverTarget } from './discover-all.js';
 export { DNS_FAILURE_REASONS, DnsFailure } from './errors.js';
 export type { DnsError, DnsFailureReason } from './errors.js';
 export { lookupSrv } from './lookup.js';
+export { resolveHostAddresses } from './host-addresses.js';
+export type { HostAddressOptions, HostAddresses, ResolverAddresses } from './host-addresses.js';
 export type { LookupOptions } from './lookup.js';
 export type { DnsQuestion, DnsRecord, DnsResponse, QueryType } from './message.js';
 export { KMS_SRV_PREFIX, kmsSrvName, normalizeDomain } from './names.js';
