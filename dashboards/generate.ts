@@ -8,6 +8,7 @@
  * `$__rate_interval`. Metric names are those of the README's metric table and the
  * recording rules in deploy/prometheus/recording-rules.yml.
  */
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -16,7 +17,15 @@ type JsonObject = { [key: string]: Json };
 
 export const DASHBOARD_UID = 'kms-monitor';
 export const DASHBOARD_FILE = fileURLToPath(new URL('./kms-monitor.json', import.meta.url));
-const RUNBOOKS = 'https://github.com/kms-monitor/kms-monitor/blob/main/docs/alerts.md';
+
+/** The repository's web address from package.json (`git+https://…/name.git`). */
+function projectUrl(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    repository: { url: string };
+  };
+  return pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+}
+const RUNBOOKS = `${projectUrl()}/blob/main/docs/alerts.md`;
 
 const DS: JsonObject = { type: 'prometheus', uid: '${datasource}' };
 

@@ -15,11 +15,34 @@ export const repoPath = (path: string): string =>
 
 export const RECORDING_RULES = 'deploy/prometheus/recording-rules.yml';
 export const ALERTING_RULES = 'deploy/prometheus/alerting-rules.yml';
-export const RUNBOOK_BASE = 'https://github.com/kms-monitor/kms-monitor/blob/main/docs/alerts.md';
 
 export function readText(path: string): string {
   return readFileSync(repoPath(path), 'utf8');
 }
+
+/**
+ * The project's web address as package.json declares it (`repository.url`, in npm's
+ * `git+https://…/name.git` form): every project URL in deploy/, dashboards/ and docs/
+ * derives from it, so a move of the repository is one edit of package.json away.
+ */
+export function projectUrl(): string {
+  const pkg = JSON.parse(readText('package.json')) as {
+    repository?: string | { url?: string };
+  };
+  const raw = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+  if (!raw) throw new Error('package.json: repository.url is missing');
+  const url = raw.replace(/^git\+/, '').replace(/\.git$/, '');
+  if (!/^https:\/\/[\w.-]+\/[\w.-]+\/[\w.-]+$/.test(url))
+    throw new Error(
+      `package.json: repository.url ${JSON.stringify(raw)} is not an https repository`,
+    );
+  return url;
+}
+
+/** Files of the default branch as the repository's web view shows them. */
+export const projectFileUrl = (path: string): string => `${projectUrl()}/blob/main/${path}`;
+
+export const RUNBOOK_BASE = projectFileUrl('docs/alerts.md');
 
 export function readYaml<T = unknown>(path: string): T {
   return YAML.parse(readText(path)) as T;
