@@ -202,6 +202,23 @@ describe('compose.yml', () => {
     assert.ok(config.identity.workstation);
   });
 
+  test('the monitor configuration names its DNS servers: resolv.conf would name only 127.0.0.11', () => {
+    // On a compose network the container's resolv.conf points at Docker's embedded DNS
+    // server, which forwards to the host's resolvers: left to it, the monitor could neither
+    // check each DNS server nor see them disagree.
+    const mount = binds('kms-monitor').find(([, c]) => c === '/etc/kms-monitor/kms-monitor.yml');
+    assert.ok(mount);
+    const config = parseConfig(readText(relative(REPO, mount[0])), 'kms-monitor.yml');
+    assert.ok(config.domains.length > 0, 'domains are listed');
+    assert.ok(config.resolvers.length > 0, 'resolvers are listed');
+    for (const r of [
+      ...config.resolvers,
+      ...config.domains.flatMap((d) => (typeof d === 'string' ? [] : (d.resolvers ?? []))),
+    ]) {
+      assert.doesNotMatch(String(r), /^127\./, `${String(r)} is not a loopback resolver`);
+    }
+  });
+
   test("promtool accepts Prometheus's configuration in the layout the mounts create", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kms-compose-'));
     try {
