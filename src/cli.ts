@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
  * kms-monitor's entry point: picks the subcommand, runs it, exits with its code. Usage
- * and configuration errors exit 2 with one line on stderr.
+ * and configuration errors exit 2 with one line on stderr (`check` handles its own and
+ * says UNKNOWN, exit 3, as a Nagios plugin must).
  */
 import type { Command } from './cli/command.js';
 import { ExitCode } from './cli/command.js';
 import { UsageError } from './cli/parse.js';
+import { didYouMean } from './cli/suggest.js';
 import { ConfigError } from './config/errors.js';
 import { VERSION } from './version.js';
 import { serveCommand } from './commands/serve.js';
@@ -51,7 +53,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(`kms-monitor: unknown command ${JSON.stringify(name)}\n\n${topUsage()}`);
+    const hint = didYouMean(
+      name,
+      commands.map((c) => c.name),
+    );
+    process.stderr.write(
+      `kms-monitor: unknown command ${JSON.stringify(name)}${hint}\n\n${topUsage()}`,
+    );
     return ExitCode.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -3,10 +3,14 @@
  * help, its full --help text, and a run function that returns the process exit code.
  * Commands write their own output; the entry point only dispatches and exits.
  */
+import type { OptionSpec } from './parse.js';
+
 export interface Command {
   readonly name: string;
   readonly summary: string;
   readonly usage: string;
+  /** The flags the parser accepts (besides --help), for the README test; serve does not say yet. */
+  readonly options?: OptionSpec;
   run(argv: string[]): Promise<number>;
 }
 

@@ -1,20 +1,28 @@
 /**
- * Flags shared by `serve` and `check` (targets and configuration) and by every command
- * that logs. Flags override the configuration file: `--domain` and `--host` replace the
- * file's lists when given.
+ * The target flags `serve`, `check` and `discover` share, named after the configuration
+ * keys they replace (`--domain` → `domains`, `--host` → `hosts`, `--resolver` →
+ * `resolvers`, `--product` → `products`, `--timeout` → `timeout`), and the logging flags.
+ * A flag given replaces the file's key; the values go through the same schema as the file,
+ * so a bad `--host` is reported like a bad `hosts` entry, naming the flag.
  */
 import type { Config } from '../config/schema.js';
 import { configSchema } from '../config/schema.js';
 import { defaultConfig, loadConfigFile } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
+import { DEFAULT_RESOLV_CONF, normalizeDomain, readResolvConf } from '../dns/index.js';
+import type { ResolvConf } from '../dns/index.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/logger.js';
 import { oneOf, type OptionSpec } from './parse.js';
+import { productEntriesFor } from './products.js';
 
 export const targetOptions = {
   'config.file': { type: 'string' },
   domain: { type: 'string', multiple: true },
   host: { type: 'string', multiple: true },
+  resolver: { type: 'string', multiple: true },
+  product: { type: 'string', multiple: true },
   'dns.resolv-conf': { type: 'string' },
+  timeout: { type: 'string' },
 } as const satisfies OptionSpec;
 
 export const logOptions = {
@@ -27,9 +35,15 @@ export const TARGET_USAGE = `  --config.file=FILE        YAML configuration file
                             replaces the file's domains)
   --host=HOST[:PORT]        KMS host to probe whether or not DNS publishes it (repeatable;
                             replaces the file's hosts; default port 1688)
+  --resolver=IP[:PORT]      DNS resolver to ask (repeatable; IPv6 as [::1]:5353; replaces
+                            the file's resolvers; default port 53)
+  --product=SLUG            product to ask every host about (repeatable; replaces the
+                            file's products): built-in, the file's custom ones, lab-*
   --dns.resolv-conf=FILE    system resolver configuration: nameservers used when no
                             resolvers are configured, search domains when no domains
-                            are (default /etc/resolv.conf)`;
+                            are (default /etc/resolv.conf)
+  --timeout=DURATION        timeout of one SRV lookup, one TCP connect and each KMS
+                            phase, e.g. 2s (replaces the file's timeout; default 5s)`;
 
 export const LOG_USAGE = `  --log.level=LEVEL         debug, info, warn or error (default info)
   --log.format=FORMAT       logfmt or json (default logfmt)`;
@@ -39,32 +53,114 @@ export interface TargetFlags {
   'dns.resolv-conf'?: string;
   domain?: string[];
   host?: string[];
+  resolver?: string[];
+  product?: string[];
+  timeout?: string;
+}
+
+type SchemaResult<T> =
+  | { success: true; data: T }
+  | { success: false; error: { issues: ReadonlyArray<{ message: string; path: PropertyKey[] }> } };
+
+/** The parsed value, or a ConfigError naming the flag and the value it refuses. */
+function checked<T>(result: SchemaResult<T>, flag: string, values: readonly unknown[]): T {
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const at = typeof issue?.path[0] === 'number' ? issue.path[0] : 0;
+  const message = issue?.message ?? 'invalid';
+  const raw = values[at];
+  // Most parsers name the value themselves ('host "x!" is not...'); the others get it added.
+  const named = typeof raw !== 'string' || message.includes(raw);
+  throw new ConfigError(named ? message : `${JSON.stringify(raw)}: ${message}`, flag);
+}
+
+/** `--domain` values as the DNS layer writes them: `_vlmcs._tcp.` and a final dot dropped, IDNs in punycode. */
+function flagDomains(domains: readonly string[]): string[] {
+  return domains.map((text) => {
+    try {
+      return normalizeDomain(text);
+    } catch (err) {
+      throw new ConfigError((err as Error).message, '--domain');
+    }
+  });
+}
+
+/** Applies the target flags to a loaded configuration, each through its key's schema. */
+export function applyTargetFlags(base: Config, flags: TargetFlags): Config {
+  const config = { ...base };
+  if (flags.domain?.length) {
+    const domains = flagDomains(flags.domain);
+    config.domains = checked(configSchema.shape.domains.safeParse(domains), '--domain', domains);
+  }
+  if (flags.host?.length) {
+    config.hosts = checked(configSchema.shape.hosts.safeParse(flags.host), '--host', flags.host);
+  }
+  if (flags.resolver?.length) {
+    config.resolvers = checked(
+      configSchema.shape.resolvers.safeParse(flags.resolver),
+      '--resolver',
+      flags.resolver,
+    );
+  }
+  if (flags.product?.length) {
+    const entries = productEntriesFor(flags.product, base.products);
+    config.products = checked(configSchema.shape.products.safeParse(entries), '--product', entries);
+  }
+  if (flags.timeout !== undefined) {
+    config.timeout = checked(configSchema.shape.timeout.safeParse(flags.timeout), '--timeout', [
+      flags.timeout,
+    ]);
+  }
+  return config;
+}
+
+/** Whether the plan will take nameservers from resolv.conf (as planFromConfig decides). */
+function needsSystemResolvers(config: Config): boolean {
+  if (config.resolvers.length > 0) return false;
+  if (config.domains.length === 0) return true;
+  return config.domains.some((d) => typeof d === 'string' || !d.resolvers);
 }
 
 /**
- * Loads the configuration file (or the defaults) and applies the flags on top. The
- * overrides go through the schema too, so a bad `--host` is reported like a bad file.
+ * Reads the resolv.conf the flags name and checks that it gives what the configuration
+ * leaves to it, so the error names the file actually read and the flags that would help.
+ */
+export async function readSystemFor(config: Config, flags: TargetFlags): Promise<ResolvConf> {
+  const path = flags['dns.resolv-conf'] ?? DEFAULT_RESOLV_CONF;
+  let system: ResolvConf;
+  try {
+    system = await readResolvConf(path);
+  } catch (err) {
+    throw new ConfigError(`cannot read ${path}: ${(err as Error).message}`, '--dns.resolv-conf');
+  }
+  if (system.nameservers.length === 0 && needsSystemResolvers(config)) {
+    throw new ConfigError(
+      `no resolver to ask: give --resolver, set resolvers in the configuration file, or give ${path} a nameserver line`,
+      'resolvers',
+    );
+  }
+  return system;
+}
+
+/** The configuration with the flags applied, and the resolv.conf it may fall back on. */
+export async function loadTargets(
+  flags: TargetFlags,
+  extra: (config: Config) => Config = (c) => c,
+): Promise<{ config: Config; system: ResolvConf }> {
+  const base = flags['config.file'] ? await loadConfigFile(flags['config.file']) : defaultConfig();
+  const config = extra(applyTargetFlags(base, flags));
+  return { config, system: await readSystemFor(config, flags) };
+}
+
+/**
+ * Loads the configuration file (or the defaults), applies the flags on top and checks
+ * that the resolv.conf fallback can fill what is left open.
  */
 export async function loadConfigWithFlags(
   flags: TargetFlags,
   extra: (config: Config) => Config = (c) => c,
 ): Promise<Config> {
-  const base = flags['config.file'] ? await loadConfigFile(flags['config.file']) : defaultConfig();
-  const overrides: Record<string, unknown> = {};
-  if (flags.domain?.length) overrides.domains = flags.domain;
-  if (flags.host?.length) overrides.hosts = flags.host;
-  if (Object.keys(overrides).length === 0) return extra(base);
-  const checked = configSchema.shape.domains.safeParse(overrides.domains ?? []);
-  if (!checked.success) {
-    throw new ConfigError(checked.error.issues[0]?.message ?? 'invalid', '--domain');
-  }
-  const hosts = configSchema.shape.hosts.safeParse(overrides.hosts ?? []);
-  if (!hosts.success) throw new ConfigError(hosts.error.issues[0]?.message ?? 'invalid', '--host');
-  return extra({
-    ...base,
-    ...(flags.domain?.length ? { domains: checked.data } : {}),
-    ...(flags.host?.length ? { hosts: hosts.data } : {}),
-  });
+  return (await loadTargets(flags, extra)).config;
 }
 
 export function logSettings(flags: { 'log.level'?: string; 'log.format'?: string }): {

@@ -1,7 +1,22 @@
 /**
- * `kms-monitor check` output in the Nagios/Icinga plugin format: one status line with the
- * perfdata after `|`, then one line per problem and a short inventory (the "long output").
+ * `kms-monitor check` output in the Nagios/Icinga plugin format (Monitoring Plugins
+ * guidelines, "Plugin output"):
+ *
+ *   KMS <STATUS> - <summary>                 ← the status line, at most 160 characters
+ *   <one line per distinct problem>          ← the long output
+ *   <inventory: one line per domain and host> | <perfdata item 1>
+ *   <perfdata item 2>
+ *   ...
+ *
+ * Perfdata goes after the long output (the plugin API's multi-line form, read by Nagios
+ * and Icinga 2 alike), so the status line stays short however many hosts there are.
+ * Every name from the network is escaped (control characters shown as `\x1b`, `|` as
+ * `\x7c`, which would otherwise start the perfdata) and perfdata labels are cleaned, so a
+ * hostile SRV target can neither forge a line nor break the perfdata.
  */
+import { UNPRINTABLE_CLASS, escapeText } from '../cli/escape.js';
+import type { CountSample } from '../cli/check-thresholds.js';
+import type { GroupedProblem } from '../cli/group-problems.js';
 import type { Evaluation, Severity } from '../monitor/evaluate.js';
 import type { StatusView } from '../monitor/status-view.js';
 
@@ -12,30 +27,67 @@ const LABEL: Record<Severity, string> = {
   unknown: 'UNKNOWN',
 };
 
-export function summaryLine(view: StatusView, evaluation: Evaluation): string {
-  const critical = evaluation.problems.filter((p) => p.severity === 'critical');
-  const warnings = evaluation.problems.filter((p) => p.severity === 'warning');
+/** Pager-friendly: the guidelines ask for "probably less than 80"; names are longer. */
+export const MAX_STATUS_LINE = 160;
+
+/** Human text of a check line: escaped, and no `|` (Nagios splits the perfdata there). */
+export function checkText(text: string): string {
+  return escapeText(text).replaceAll('|', '\\x7c');
+}
+
+/** Cuts raw text so its escaped form fits `max` characters, never inside an escape. */
+function fit(text: string, max: number): string {
+  if (checkText(text).length <= max) return checkText(text);
+  const chars = Array.from(text);
+  let keep = Math.min(chars.length, max);
+  while (keep > 0 && checkText(chars.slice(0, keep).join('')).length + 1 > max) keep--;
+  return `${checkText(chars.slice(0, keep).join(''))}…`;
+}
+
+export interface CheckReport {
+  view: StatusView;
+  evaluation: Evaluation;
+  problems: readonly GroupedProblem[];
+  samples: readonly CountSample[];
+}
+
+export function summaryLine({ view, evaluation, problems }: CheckReport): string {
+  const head = `KMS ${LABEL[evaluation.status]} - `;
   const up = view.hosts.filter((h) => h.tcp?.up).length;
-  const inventory = `${view.domains.length} domain(s), ${up}/${view.hosts.length} host(s) up, ${view.products.length} product(s)`;
   let text: string;
-  if (evaluation.status === 'ok') text = `${inventory}: every domain can activate every product`;
-  else if (evaluation.status === 'unknown') text = evaluation.problems[0]?.message ?? 'unknown';
-  else {
-    const first = (critical[0] ?? warnings[0])?.message ?? '';
-    const more = critical.length + warnings.length - 1;
-    text = `${first}${more > 0 ? ` (+${more} more: ${critical.length} critical, ${warnings.length} warning)` : ''}; ${inventory}`;
+  if (evaluation.status === 'ok') {
+    text = `${view.domains.length} domain(s), ${up}/${view.hosts.length} host(s) up, ${view.products.length} product(s): every domain can activate every product`;
+  } else {
+    const order: Severity[] = ['critical', 'unknown', 'warning'];
+    const first = order.map((s) => problems.find((p) => p.severity === s)).find(Boolean);
+    const more = problems.length - 1;
+    const tail = more > 0 ? ` (+${more} more)` : '';
+    return (
+      head + fit(first?.message ?? 'unknown', MAX_STATUS_LINE - head.length - tail.length) + tail
+    );
   }
-  return `KMS ${LABEL[evaluation.status]} - ${text}`;
+  return head + fit(text, MAX_STATUS_LINE - head.length);
 }
 
-/** Perfdata labels may not contain `=` or `'`; quote them as the plugin guidelines say. */
-function perfdataText(evaluation: Evaluation): string {
-  return evaluation.perfdata.length > 0 ? ` | ${evaluation.perfdata.join(' ')}` : '';
+const LABEL_UNSAFE = new RegExp(`['=|${UNPRINTABLE_CLASS}]`, 'gu');
+
+/**
+ * A perfdata label: what the guidelines forbid or parsers split on (`'`, `=`, `|`) and
+ * every control or invisible character become `_`; always quoted (it holds a space).
+ */
+export function perfdataLabel(text: string): string {
+  return `'${text.replace(LABEL_UNSAFE, '_')}'`;
 }
 
-export function formatCheck(view: StatusView, evaluation: Evaluation): string {
-  const lines = [`${summaryLine(view, evaluation)}${perfdataText(evaluation)}`];
-  for (const p of evaluation.problems) lines.push(`${LABEL[p.severity]}: ${p.message}`);
+/** `'host:port product'=count;warn;crit;0;` — no max: the count's cap is 2 × the largest N seen. */
+export function perfdataItems(samples: readonly CountSample[]): string[] {
+  return samples.map(
+    (s) => `${perfdataLabel(`${s.host} ${s.product}`)}=${s.count};${s.warn};${s.crit};0;`,
+  );
+}
+
+function inventory(view: StatusView): string[] {
+  const lines: string[] = [];
   for (const d of view.domains) {
     const hosts = new Set(
       d.resolvers.flatMap((r) => r.records.map((rec) => `${rec.host}:${rec.port}`)),
@@ -52,9 +104,22 @@ export function formatCheck(view: StatusView, evaluation: Evaluation): string {
           : `${p.product} ${p.error?.reason ?? 'failed'}${p.error?.code ? ` ${p.error.code}` : ''}`,
       )
       .join(', ');
-    lines.push(
-      `host ${h.host}:${h.port} ${h.tcp?.up ? 'up' : 'down'}${products ? `: ${products}` : ''}`,
-    );
+    const key = h.host.includes(':') ? `[${h.host}]:${h.port}` : `${h.host}:${h.port}`;
+    lines.push(`host ${key} ${h.tcp?.up ? 'up' : 'down'}${products ? `: ${products}` : ''}`);
+  }
+  return lines;
+}
+
+export function formatCheck(report: CheckReport): string {
+  const lines = [summaryLine(report)];
+  for (const p of report.problems) lines.push(checkText(`${LABEL[p.severity]}: ${p.message}`));
+  lines.push(...inventory(report.view).map(checkText));
+  const perfdata = perfdataItems(report.samples);
+  if (perfdata.length > 0) {
+    // The multi-line form needs a long-output line to carry the `|`.
+    if (lines.length === 1) lines.push('perfdata');
+    lines[lines.length - 1] += ` | ${perfdata[0]}`;
+    lines.push(...perfdata.slice(1));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,100 +1,134 @@
 /**
- * `kms-monitor check`: one round over the configured targets (discovery, reachability and
- * the KMS exchange), judged and printed as a Nagios/Icinga plugin: exit 0 OK, 1 WARNING,
- * 2 CRITICAL, 3 UNKNOWN (including a configuration that cannot be loaded).
+ * `kms-monitor check`: one round over the targets (discovery, reachability and the KMS
+ * exchange), judged and printed as a Nagios/Icinga plugin: exit 0 OK, 1 WARNING,
+ * 2 CRITICAL, 3 UNKNOWN. Everything a Nagios or Icinga command definition needs goes on
+ * the command line (targets, products, timeout, count thresholds), no file required.
+ * A bad flag or configuration is UNKNOWN too, on stdout: Nagios shows stdout and reads
+ * exit 2 as CRITICAL, which a typo in a command definition is not.
  */
 import type { Command } from '../cli/command.js';
-import { parseFlags } from '../cli/parse.js';
+import { oneOf, parseFlags, UsageError } from '../cli/parse.js';
 import {
   LOG_USAGE,
   TARGET_USAGE,
-  loadConfigWithFlags,
+  loadTargets,
   logOptions,
   targetOptions,
 } from '../cli/common-flags.js';
-import { readResolvConf } from '../dns/index.js';
+import { applyCountThresholds, DEFAULT_WARNING } from '../cli/check-thresholds.js';
+import { groupProblems } from '../cli/group-problems.js';
+import { parseNagiosRange } from '../cli/nagios-range.js';
+import { ConfigError } from '../config/errors.js';
+import { DEFAULT_RESOLV_CONF } from '../dns/index.js';
 import { resolveIdentity } from '../kms/client/index.js';
 import { createLogger, LOG_FORMATS, LOG_LEVELS } from '../log/logger.js';
-import { oneOf } from '../cli/parse.js';
 import { EXIT_CODES, evaluate } from '../monitor/evaluate.js';
 import { planFromConfig } from '../monitor/plan-from-config.js';
 import { Poller } from '../monitor/poller.js';
 import { realProbers } from '../monitor/probers.js';
 import { MonitorState } from '../monitor/state.js';
 import { buildStatusView } from '../monitor/status-view.js';
-import { formatCheck, summaryLine } from './check-format.js';
+import { checkText, formatCheck, perfdataItems, summaryLine } from './check-format.js';
 
 const options = {
   ...targetOptions,
-  ...logOptions,
+  warning: { type: 'string' },
+  critical: { type: 'string' },
   json: { type: 'boolean' },
+  ...logOptions,
 } as const;
 
 export const checkCommand: Command = {
   name: 'check',
   summary: 'one round over the configured targets, Nagios/Icinga plugin output',
+  options,
   usage: `Usage: kms-monitor check [flags]
 
-Runs one round over the configured domains and hosts (SRV lookups, TCP reachability,
-the KMS exchange for every product) and reports like a Nagios/Icinga plugin:
-  exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+Runs one round over the domains and hosts (SRV lookups, TCP reachability, the KMS
+exchange for every product) and reports like a Nagios/Icinga plugin:
+  exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for a bad flag or configuration).
 CRITICAL: a domain where no host can activate a configured product, a failing SRV
 lookup, a domain without _vlmcs._tcp records. WARNING: a host down or failing while
-others work, a count below threshold, a single host in a domain, resolvers that
-disagree, an expected host missing. Perfdata: count;warn;crit;min;max per host and product.
+others work, a single host in a domain, resolvers that disagree, an expected host
+missing. Counts: the margin (active clients minus the threshold N, the monitor
+included) of every answered product is held against --warning and --critical.
+Perfdata: 'host:port product'=count;warn;crit;0; after the long output.
 
 Flags:
 ${TARGET_USAGE}
+  --warning=RANGE           Nagios range for the count margin, e.g. 5: (warn when fewer
+                            than 5 clients above N); default 0: (warn below N)
+  --critical=RANGE          Nagios range for the count margin, e.g. 0: (critical below
+                            N); default none. RANGE is [@]START:END, ~ for -infinity
   --json                    print the verdict, the problems and the state as JSON
 ${LOG_USAGE.replace('(default info)', '(default warn)')}
   -h, --help                show this help`,
 
   async run(argv) {
-    const { values: flags } = parseFlags(argv, options);
-    const log = createLogger({
-      level: oneOf('log.level', flags['log.level'], LOG_LEVELS, 'warn'),
-      format: oneOf('log.format', flags['log.format'], LOG_FORMATS, 'logfmt'),
-    });
-    let plan;
-    let identity;
     try {
-      const config = await loadConfigWithFlags(flags);
-      plan = await planFromConfig(config, () => readResolvConf(flags['dns.resolv-conf']));
-      identity = resolveIdentity({
-        ...(config.identity.cmid ? { cmid: config.identity.cmid } : {}),
-        ...(config.identity.workstation ? { workstation: config.identity.workstation } : {}),
-      });
+      return await runCheck(argv);
     } catch (err) {
+      if (!(err instanceof UsageError || err instanceof ConfigError)) throw err;
       // A plugin that cannot run says UNKNOWN, so the monitoring system does not read a
       // configuration mistake as an outage.
-      process.stdout.write(`KMS UNKNOWN - ${(err as Error).message}\n`);
+      process.stdout.write(`${checkText(`KMS UNKNOWN - ${err.message}`)}\n`);
       return EXIT_CODES.unknown;
     }
-    const state = new MonitorState();
-    const fixedIdentity = identity;
-    const poller = new Poller(
-      state,
-      plan,
-      realProbers(() => fixedIdentity),
-      log,
-    );
-    await poller.runRound({ forceKms: true });
-    const view = buildStatusView(state, plan.products);
-    const evaluation = evaluate(view);
-    if (flags.json) {
-      const body = {
-        status: evaluation.status,
-        exitCode: EXIT_CODES[evaluation.status],
-        summary: summaryLine(view, evaluation),
-        problems: evaluation.problems,
-        perfdata: evaluation.perfdata,
-        domains: view.domains,
-        hosts: view.hosts,
-      };
-      process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
-    } else {
-      process.stdout.write(formatCheck(view, evaluation));
-    }
-    return EXIT_CODES[evaluation.status];
   },
 };
+
+async function runCheck(argv: string[]): Promise<number> {
+  const { values: flags } = parseFlags(argv, options);
+  const log = createLogger({
+    level: oneOf('log.level', flags['log.level'], LOG_LEVELS, 'warn'),
+    format: oneOf('log.format', flags['log.format'], LOG_FORMATS, 'logfmt'),
+  });
+  const thresholds = {
+    warning:
+      flags.warning === undefined ? DEFAULT_WARNING : parseNagiosRange(flags.warning, '--warning'),
+    critical: flags.critical === undefined ? null : parseNagiosRange(flags.critical, '--critical'),
+  };
+  const { config, system } = await loadTargets(flags);
+  const plan = await planFromConfig(config, async () => system);
+  if (plan.domains.length === 0 && plan.staticHosts.length === 0) {
+    const path = flags['dns.resolv-conf'] ?? DEFAULT_RESOLV_CONF;
+    throw new UsageError(
+      `nothing to check: give --domain or --host (or domains/hosts in --config.file); ${path} has no search line to fall back on`,
+    );
+  }
+  const identity = resolveIdentity({
+    ...(config.identity.cmid ? { cmid: config.identity.cmid } : {}),
+    ...(config.identity.workstation ? { workstation: config.identity.workstation } : {}),
+  });
+  const state = new MonitorState();
+  const poller = new Poller(
+    state,
+    plan,
+    realProbers(() => identity),
+    log,
+  );
+  await poller.runRound({ forceKms: true });
+  const view = buildStatusView(state, plan.products);
+  const { evaluation, samples } = applyCountThresholds(view, evaluate(view), thresholds);
+  const problems = groupProblems(evaluation.problems);
+  const report = { view, evaluation, problems, samples };
+  if (flags.json) {
+    const body = {
+      status: evaluation.status,
+      exitCode: EXIT_CODES[evaluation.status],
+      summary: summaryLine(report),
+      problems,
+      perfdata: perfdataItems(samples),
+      thresholds: {
+        warning: thresholds.warning?.text ?? null,
+        critical: thresholds.critical?.text ?? null,
+      },
+      domains: view.domains,
+      hosts: view.hosts,
+    };
+    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+  } else {
+    process.stdout.write(formatCheck(report));
+  }
+  return EXIT_CODES[evaluation.status];
+}

@@ -7,18 +7,19 @@
 import type { Command } from '../cli/command.js';
 import { ExitCode } from '../cli/command.js';
 import { UsageError, parseFlags } from '../cli/parse.js';
-import { parseDuration } from '../config/duration.js';
+import { applyTargetFlags, readSystemFor, targetOptions } from '../cli/common-flags.js';
+import { escapeText } from '../cli/escape.js';
+import { ConfigError } from '../config/errors.js';
+import { defaultConfig, loadConfigFile } from '../config/load.js';
 import {
   DEFAULT_RESOLV_CONF,
-  DEFAULT_TIMEOUT_MS,
   discoverAll,
   kmsSrvName,
   normalizeDomain,
-  parseResolverAddress,
-  readResolvConf,
-  type ResolverAddress,
+  type DiscoverTarget,
   type SrvLookupResult,
 } from '../dns/index.js';
+import { planFromConfig } from '../monitor/plan-from-config.js';
 
 const USAGE = `Usage: kms-monitor discover [DOMAIN...] [flags]
 
@@ -26,28 +27,51 @@ Looks up the _vlmcs._tcp.DOMAIN SRV records Windows and Office clients use to fi
 hosts, at every resolver separately, with the addresses of each host. Records are listed
 in RFC 2782 order: priority ascending, then weight descending.
 
-With no DOMAIN, the search/domain lines of /etc/resolv.conf are used (the DNS suffixes a
-client on this machine has); with no --resolver, its nameserver lines.
+Domains: the DOMAIN arguments and --domain flags, else the file's domains (with their own
+resolvers), else the search/domain lines of the resolv.conf (the DNS suffixes a client on
+this machine has). Resolvers: --resolver, else the file's, else its nameserver lines.
 
 Flags:
-  --resolver=IP[:PORT]   resolver to ask (repeatable; IPv6 as [::1]:5353; default port 53)
-  --timeout=DURATION     time allowed per domain and resolver, e.g. 500ms, 5s (default 5s)
-  --json                 print a JSON array, one object per domain and resolver
-  -h, --help             show this help
+  --config.file=FILE        look up the domains of this configuration, with its resolvers
+  --domain=DOMAIN           domain to look up (repeatable; as a DOMAIN argument)
+  --resolver=IP[:PORT]      resolver to ask (repeatable; IPv6 as [::1]:5353; default port 53)
+  --dns.resolv-conf=FILE    where default domains and resolvers come from
+                            (default /etc/resolv.conf)
+  --timeout=DURATION        time allowed per domain and resolver, e.g. 500ms, 5s (default 5s)
+  --json                    print a JSON array, one object per domain and resolver
+  -h, --help                show this help
 
 Exit status: 0 when every resolver answered for every domain (NOERROR or NXDOMAIN),
 1 when any lookup failed, 2 for usage errors.`;
 
+const {
+  'config.file': configFile,
+  domain,
+  resolver,
+  'dns.resolv-conf': resolvConf,
+  timeout,
+} = targetOptions;
 const options = {
-  resolver: { type: 'string', multiple: true },
-  timeout: { type: 'string' },
+  'config.file': configFile,
+  domain,
+  resolver,
+  'dns.resolv-conf': resolvConf,
+  timeout,
   json: { type: 'boolean' },
 } as const;
+
+/** Target flags of serve and check that mean nothing to a lookup: said so, not "unknown". */
+const NOT_FOR_DISCOVER: Record<string, string> = {
+  '--host':
+    "discover looks up SRV records only; probe a host with 'kms-monitor probe HOST' or 'kms-monitor check --host HOST'",
+  '--product':
+    "discover sends no KMS request; ask a host about a product with 'kms-monitor probe HOST --product SLUG'",
+};
 
 export interface DiscoverIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Where default domains and resolvers come from; tests point it at a temporary file. */
+  /** Default for --dns.resolv-conf; tests point it at a temporary file. */
   resolvConfPath: string;
 }
 
@@ -58,59 +82,56 @@ const defaultIo: DiscoverIo = {
 };
 
 interface Plan {
-  domains: string[];
-  resolvers: ResolverAddress[];
+  targets: DiscoverTarget[];
   timeoutMs: number;
+  recordLimit: number;
   json: boolean;
 }
 
+function refuseOtherCommandsFlags(argv: readonly string[]): void {
+  for (const arg of argv) {
+    if (arg === '--') break;
+    const name = arg.split('=')[0] ?? arg;
+    const why = NOT_FOR_DISCOVER[name];
+    if (why !== undefined) throw new UsageError(`${name} is not a discover flag: ${why}`);
+  }
+}
+
+/**
+ * Flags → the configuration → the monitor's plan, so discover asks exactly the domains
+ * and resolvers `serve` and `check` would ask with the same flags and file.
+ */
 async function plan(argv: string[], io: DiscoverIo): Promise<Plan | 'help'> {
+  refuseOtherCommandsFlags(argv);
   const { values, positionals } = parseFlags(argv, options, { positionals: true });
   if (values.help) return 'help';
-  let timeoutMs = DEFAULT_TIMEOUT_MS;
-  if (values.timeout !== undefined) {
-    try {
-      timeoutMs = parseDuration(values.timeout);
-    } catch (error) {
-      throw new UsageError(`--timeout: ${(error as Error).message}`);
-    }
-    if (timeoutMs <= 0 || timeoutMs > 300_000)
-      throw new UsageError('--timeout must be between 1ms and 5m');
-  }
-  const resolvers = (values.resolver ?? []).map((text) => {
-    try {
-      return parseResolverAddress(text);
-    } catch (error) {
-      throw new UsageError(`--resolver: ${(error as Error).message}`);
-    }
-  });
-  let domains = positionals.map((text) => {
+  const domains = [...positionals, ...(values.domain ?? [])].map((text) => {
     try {
       return normalizeDomain(text);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
   });
-  if (domains.length === 0 || resolvers.length === 0) {
-    const conf = await readResolvConf(io.resolvConfPath).catch((error: Error) => {
-      throw new UsageError(`cannot read ${io.resolvConfPath}: ${error.message}`);
-    });
-    if (domains.length === 0) {
-      domains = conf.search;
-      if (domains.length === 0) {
-        throw new UsageError(
-          `no DOMAIN given and ${io.resolvConfPath} has no search or domain line`,
-        );
-      }
-    }
-    if (resolvers.length === 0) {
-      resolvers.push(...conf.nameservers);
-      if (resolvers.length === 0) {
-        throw new UsageError(`no --resolver given and ${io.resolvConfPath} has no nameserver line`);
-      }
-    }
+  const flags = {
+    ...values,
+    domain: [...new Set(domains)],
+    'dns.resolv-conf': values['dns.resolv-conf'] ?? io.resolvConfPath,
+  };
+  const base = flags['config.file'] ? await loadConfigFile(flags['config.file']) : defaultConfig();
+  const config = applyTargetFlags(base, flags);
+  const system = await readSystemFor(config, flags);
+  const monitorPlan = await planFromConfig(config, async () => system);
+  if (monitorPlan.domains.length === 0) {
+    throw new UsageError(
+      `no DOMAIN given and ${flags['dns.resolv-conf']} has no search or domain line`,
+    );
   }
-  return { domains: [...new Set(domains)], resolvers, timeoutMs, json: values.json ?? false };
+  return {
+    targets: monitorPlan.domains.map((d) => ({ domain: d.domain, resolvers: d.resolvers })),
+    timeoutMs: monitorPlan.timeoutMs,
+    recordLimit: monitorPlan.recordsPerDomain,
+    json: values.json ?? false,
+  };
 }
 
 /** The docs/design.md object first, then the extra fields, in a fixed key order. */
@@ -155,12 +176,13 @@ function table(rows: string[][], indent: string): string {
 
 /** One block per domain and resolver: a status line, then the records. */
 export function formatResult(result: SrvLookupResult): string {
-  const name = kmsSrvName(result.domain);
+  // Names and messages come from the network: escaped (src/cli/escape.ts), never raw.
+  const name = escapeText(kmsSrvName(result.domain));
   const took = `${Math.round(result.durationSeconds * 1000)} ms`;
   const head = `${name} via ${result.resolver}`;
   if (!result.success) {
     const rcode = result.rcode ? ` (${result.rcode})` : '';
-    return `${head}: FAILED ${result.error?.reason ?? 'unknown'}${rcode}, ${took}\n  ${result.error?.message ?? ''}\n`;
+    return `${head}: FAILED ${result.error?.reason ?? 'unknown'}${rcode}, ${took}\n  ${escapeText(result.error?.message ?? '')}\n`;
   }
   const ttl = result.ttl === null ? '' : `, ttl ${result.ttl}s`;
   if (result.rcode === 'NXDOMAIN') {
@@ -178,7 +200,13 @@ export function formatResult(result: SrvLookupResult): string {
     let addresses = r.addresses.join(', ');
     if (r.addressError)
       addresses += `${addresses ? ' ' : ''}(${r.addressError.reason}: ${r.addressError.message})`;
-    rows.push([String(r.priority), String(r.weight), String(r.port), r.host, addresses || '-']);
+    rows.push([
+      String(r.priority),
+      String(r.weight),
+      String(r.port),
+      escapeText(r.host),
+      escapeText(addresses) || '-',
+    ]);
   }
   let text = `${head}: NOERROR, ${count}${ttl} (${result.transport?.toUpperCase()}), ${took}\n${table(rows, '  ')}\n`;
   if (result.truncatedRecords > 0) {
@@ -192,12 +220,13 @@ export function createDiscoverCommand(io: DiscoverIo = defaultIo): Command {
     name: 'discover',
     summary: 'resolve _vlmcs._tcp SRV records of domains, as a client would',
     usage: USAGE,
+    options,
     async run(argv) {
       let settings: Plan | 'help';
       try {
         settings = await plan(argv, io);
       } catch (error) {
-        if (!(error instanceof UsageError)) throw error;
+        if (!(error instanceof UsageError || error instanceof ConfigError)) throw error;
         io.stderr(`kms-monitor discover: ${error.message}\n`);
         return ExitCode.usage;
       }
@@ -205,9 +234,10 @@ export function createDiscoverCommand(io: DiscoverIo = defaultIo): Command {
         io.stdout(`${USAGE}\n`);
         return ExitCode.ok;
       }
-      const results = await discoverAll(settings.domains, {
-        resolvers: settings.resolvers,
+      const results = await discoverAll(settings.targets, {
+        resolvers: [],
         timeoutMs: settings.timeoutMs,
+        recordLimit: settings.recordLimit,
         mode: 'each',
       });
       if (settings.json) {

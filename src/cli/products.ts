@@ -1,0 +1,49 @@
+/**
+ * `--product SLUG` for every command: built-in products, custom products the configuration
+ * file defines, and the lab's products (so `check --product lab-windows` and `probe
+ * --product lab-windows` work against `kms-monitor demo` or a test lab with no file). An
+ * unknown slug gets the nearest known ones, never the whole table.
+ */
+import type { CustomProductConfig } from '../config/schema.js';
+import { listProducts } from '../kms/products/index.js';
+import { LAB_PRODUCTS, labProductConfigs } from '../lab/lab-products.js';
+import { UsageError } from './parse.js';
+import { didYouMean } from './suggest.js';
+
+/** Every slug `--product` accepts, custom ones of the file included. */
+export function knownProductSlugs(custom: readonly string[] = []): string[] {
+  return [...listProducts().map((p) => p.slug), ...LAB_PRODUCTS.map((p) => p.slug), ...custom];
+}
+
+/** Lower case, trimmed, each once, in the order given. */
+export function normalizeSlugs(slugs: readonly string[]): string[] {
+  return [...new Set(slugs.map((s) => s.trim().toLowerCase()))];
+}
+
+export function unknownProductError(slug: string, known: readonly string[]): UsageError {
+  const hint = didYouMean(slug, known);
+  return new UsageError(
+    `--product: unknown product ${JSON.stringify(slug)}${hint || '; no product slug is close to it'}` +
+      ` (every slug is listed in the README's "Products" and by 'kms-monitor probe --help')`,
+  );
+}
+
+/**
+ * The configuration's `products` entries for these slugs: a custom definition from the
+ * file wins, then a built-in slug, then a lab product's definition.
+ */
+export function productEntriesFor(
+  slugs: readonly string[],
+  fileProducts: readonly (string | CustomProductConfig)[],
+): Array<string | CustomProductConfig> {
+  const custom = new Map(
+    fileProducts.flatMap((p) => (typeof p === 'object' ? [[p.slug, p] as const] : [])),
+  );
+  const builtIn = new Set(listProducts().map((p) => p.slug));
+  const lab = new Map(labProductConfigs().map((p) => [p.slug, p]));
+  return normalizeSlugs(slugs).map((slug) => {
+    const entry = custom.get(slug) ?? (builtIn.has(slug) ? slug : lab.get(slug));
+    if (entry === undefined) throw unknownProductError(slug, knownProductSlugs([...custom.keys()]));
+    return entry;
+  });
+}
