@@ -1,20 +1,17 @@
 /**
  * `host[:port]` parsing for static KMS hosts, resolvers and listen addresses. IPv6
  * literals take brackets when a port follows (`[2001:db8::1]:1688`); a bare IPv6
- * literal without brackets is accepted too and means "default port".
+ * literal without brackets is accepted too and means "default port". Hosts come back in
+ * their canonical form (names lower case without the trailing dot, IPv6 compressed), so
+ * two spellings of one host are one target.
  */
 import { isIP } from 'node:net';
+import { DnsNameError, checkDnsName } from '../dns/names.js';
+import { canonicalIpv6 } from '../dns/resolver-address.js';
 
 export interface HostPort {
   host: string;
   port: number;
-}
-
-const HOSTNAME =
-  /^(?=.{1,253}$)([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)*\.?$/;
-
-export function isHostname(text: string): boolean {
-  return HOSTNAME.test(text);
 }
 
 function parsePort(text: string, whole: string, min = 1): number {
@@ -42,9 +39,9 @@ export function parseHostPort(
     if (isIP(host) !== 6)
       throw new Error(`${JSON.stringify(whole)}: brackets must hold an IPv6 address`);
     if (bracketed[2] !== undefined) port = parsePort(bracketed[2], whole, allowEmptyHost ? 0 : 1);
-    return { host, port };
+    return { host: canonicalIpv6(host), port };
   }
-  if (isIP(text) === 6) return { host: text, port };
+  if (isIP(text) === 6) return { host: canonicalIpv6(text), port };
   const colon = text.lastIndexOf(':');
   if (colon >= 0) {
     host = text.slice(0, colon);
@@ -56,10 +53,15 @@ export function parseHostPort(
     if (allowEmptyHost) return { host, port };
     throw new Error(`${JSON.stringify(whole)}: missing host`);
   }
-  if (isIP(host) === 0 && !isHostname(host)) {
-    throw new Error(`${JSON.stringify(whole)}: not a valid host name or IP address`);
+  if (isIP(host) !== 0) return { host, port };
+  try {
+    return { host: checkDnsName(host, 'host name'), port };
+  } catch (error) {
+    const problem = error instanceof DnsNameError ? error.problem : String(error);
+    throw new Error(`${JSON.stringify(whole)}: not a valid host name or IP address: ${problem}`, {
+      cause: error,
+    });
   }
-  return { host, port };
 }
 
 /** `host:port` with brackets around IPv6, the form used in labels and logs. */

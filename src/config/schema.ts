@@ -1,22 +1,46 @@
 /**
  * The configuration schema. It is the single source of truth: the YAML file is validated
  * against it, and the TypeScript types of the loaded configuration are inferred from it.
- * Durations are written as `30s`, `10m`, `1h` in YAML and held as milliseconds.
+ * Durations are written as `30s`, `10m`, `1h` in YAML and held as milliseconds. Names and
+ * addresses come out canonical (lower case, no trailing dot, IPv6 compressed), so that two
+ * spellings of one domain, resolver or host are recognised as one and refused as a
+ * duplicate instead of becoming two series with different values.
  */
 import { z } from 'zod';
-import { parseDuration } from './duration.js';
-import { parseHostPort } from './address.js';
-import { parseResolverAddress } from '../dns/resolver-address.js';
+import { formatDuration, parseDuration } from './duration.js';
+import { formatHostPort, parseHostPort } from './address.js';
+import { checkDnsName, normalizeDomain } from '../dns/names.js';
+import { parseResolverAddress, resolverLabel } from '../dns/resolver-address.js';
+import { uniqueBy } from './unique.js';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const SLUG = /^[a-z0-9][a-z0-9.-]{0,62}$/;
 
-const duration = (min: number) =>
+/**
+ * The longest delay setTimeout holds (2^31 − 1 ms, about 24.8 days): Node runs a longer
+ * one after 1 ms instead, which would turn `interval: 30d` into a busy loop.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The longest `timeout`; as `discover --timeout` allows. */
+export const MAX_TIMEOUT_MS = 300_000;
+
+const duration = (min: number, max: number) =>
   z.string().transform((text, ctx) => {
     try {
       const ms = parseDuration(text);
       if (ms < min) {
-        ctx.addIssue({ code: 'custom', message: `must be at least ${min} ms, got ${text}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be at least ${formatDuration(min)}, got ${text}`,
+        });
+        return z.NEVER;
+      }
+      if (ms > max) {
+        const why = max === MAX_TIMER_MS ? ' (the longest timer Node.js can set)' : '';
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be at most ${formatDuration(max)}${why}, got ${text}`,
+        });
         return z.NEVER;
       }
       return ms;
@@ -26,39 +50,49 @@ const duration = (min: number) =>
     }
   });
 
+/** A string turned into its canonical form by `canonical`, whose Error message is the issue. */
+const canonicalString = (canonical: (text: string) => string) =>
+  z.string().transform((text, ctx) => {
+    try {
+      return canonical(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
+
 /**
  * `ip[:port]` of a DNS resolver; port 53 unless given. Checked by the very parser the DNS
- * layer uses, so that nothing the schema accepts is refused later.
+ * layer uses, so that nothing the schema accepts is refused later; held as its label
+ * (`10.0.0.1:53`, `[2001:db8::53]:53`).
  */
-const resolver = z.string().superRefine((text, ctx) => {
+const resolver = canonicalString((text) => resolverLabel(parseResolverAddress(text)));
+const resolverList = z.array(resolver).superRefine(uniqueBy((r) => r, 'resolver'));
+
+/** `host[:port]` of a KMS host; port 1688 unless given; held as `host:port`. */
+const kmsHost = canonicalString((text) => {
   try {
-    parseResolverAddress(text);
+    return formatHostPort(parseHostPort(text, 1688));
   } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    throw new Error(`host ${(err as Error).message}`, { cause: err });
   }
 });
 
-/** `host[:port]` of a KMS host; port 1688 unless given. */
-const kmsHost = z.string().superRefine((text, ctx) => {
-  try {
-    parseHostPort(text, 1688);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `host ${(err as Error).message}` });
-  }
-});
-
-const domainName = z
-  .string()
-  .regex(/^(?=.{1,253}\.?$)[a-zA-Z0-9_-]+(\.[a-zA-Z0-9_-]+)*\.?$/, 'not a valid DNS domain name');
+/** A domain (see checkDnsName); a leading `_vlmcs._tcp.` is dropped. */
+const domainName = canonicalString(normalizeDomain);
+const hostName = canonicalString((text) => checkDnsName(text, 'host name'));
 
 const domainEntry = z.union([
   domainName,
   z.strictObject({
     name: domainName,
     /** Resolvers asked for this domain instead of the global ones (split-horizon DNS). */
-    resolvers: z.array(resolver).min(1).optional(),
+    resolvers: resolverList.min(1).optional(),
     /** Host names that must be published in this domain's SRV set; a missing one is reported. */
-    expected_hosts: z.array(z.string().min(1)).optional(),
+    expected_hosts: z
+      .array(hostName)
+      .superRefine(uniqueBy((h) => h, 'expected host'))
+      .optional(),
   }),
 ]);
 
@@ -82,19 +116,28 @@ const productEntry = z.union([
 
 export const configSchema = z.strictObject({
   /** DNS discovery and TCP reachability every `interval`. */
-  interval: duration(1000).default(30_000),
+  interval: duration(1000, MAX_TIMER_MS).default(30_000),
   /** The full KMS exchange every `kms_interval`: each one is a real activation request. */
-  kms_interval: duration(1000).default(600_000),
-  /** Timeout of one DNS query or one KMS exchange phase. */
-  timeout: duration(10).default(5_000),
+  kms_interval: duration(1000, MAX_TIMER_MS).default(600_000),
+  /**
+   * Timeout of one DNS lookup, one TCP probe and each KMS exchange phase. At most 5 minutes:
+   * a probe's overall deadline is a multiple of it and must stay a valid timer.
+   */
+  timeout: duration(10, MAX_TIMEOUT_MS).default(5_000),
   /** How many probes run at once. */
   concurrency: z.number().int().min(1).max(4096).default(64),
   /** Global resolvers; empty means the nameservers of /etc/resolv.conf. */
-  resolvers: z.array(resolver).default([]),
+  resolvers: resolverList.default([]),
   /** Domains whose `_vlmcs._tcp` SRV records are watched; empty means the resolv.conf search list. */
-  domains: z.array(domainEntry).default([]),
+  domains: z
+    .array(domainEntry)
+    .superRefine(uniqueBy((d) => (typeof d === 'string' ? d : d.name), 'domain'))
+    .default([]),
   /** KMS hosts probed whether or not DNS publishes them. */
-  hosts: z.array(kmsHost).default([]),
+  hosts: z
+    .array(kmsHost)
+    .superRefine(uniqueBy((h) => h, 'host'))
+    .default([]),
   /** Products probed on every host: built-in slugs or custom definitions. Empty means the default set. */
   products: z.array(productEntry).default([]),
   identity: z

@@ -3,11 +3,15 @@
  * (the configuration and the web configuration). Every failure becomes one ConfigError
  * naming the key path and line; nothing half-loaded ever escapes.
  */
-import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { formatKeyPath, locate } from './yaml-locate.js';
+import {
+  DEFAULT_MAX_FILE_BYTES,
+  FileReadError,
+  readBoundedTextFile,
+} from '../util/read-bounded-file.js';
 
 export interface ParsedYaml<T> {
   value: T;
@@ -85,6 +89,14 @@ function issueToError(
   let message = issue.message;
   if (issue.code === 'invalid_type')
     message = `expected ${issue.expected}${describeReceived(issue)}`;
+  const duplicateOf = issue.code === 'custom' ? issue.params?.duplicateOf : undefined;
+  if (typeof duplicateOf === 'number') {
+    // A duplicate: say where the first one is, so both positions are named.
+    const firstPath = [...issue.path.slice(0, -1), duplicateOf];
+    const first = locate(doc, lines, firstPath);
+    const where = first ? `, line ${first.line}:${first.col}` : '';
+    message += ` (${formatKeyPath(firstPath)}${where})`;
+  }
   const pos = locate(doc, lines, issue.path);
   return new ConfigError(message, formatKeyPath(issue.path), file, pos?.line, pos?.col);
 }
@@ -95,11 +107,25 @@ function describeReceived(issue: z.core.$ZodIssue): string {
   return `, got ${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}`;
 }
 
-export async function readYamlFile(file: string): Promise<string> {
+/**
+ * Reads a YAML file through the bounded reader: a device (`/dev/zero`), a FIFO or a file
+ * over `maxBytes` is refused before it is read, instead of filling memory or hanging.
+ */
+export async function readYamlFile(
+  file: string,
+  what = 'configuration file',
+  maxBytes = DEFAULT_MAX_FILE_BYTES,
+): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await readBoundedTextFile(file, what, maxBytes);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(`cannot read file: ${code ?? (err as Error).message}`, '', file);
+    if (err instanceof FileReadError) {
+      // The ConfigError names the file already; keep only what is wrong with it.
+      const problem = err.message.startsWith(`${what} ${file} `)
+        ? err.message.slice(`${what} ${file} `.length)
+        : err.message;
+      throw new ConfigError(`cannot read file: ${problem}`, '', file);
+    }
+    throw new ConfigError(`cannot read file: ${(err as Error).message}`, '', file);
   }
 }

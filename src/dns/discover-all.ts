@@ -25,9 +25,9 @@ export interface DiscoverOptions extends LookupOptions {
 
 /**
  * Looks up every target; results come back grouped by target in input order, then by
- * resolver order, once all are done. Network trouble never rejects: it is in the results.
- * Only a programming error does, before any query is sent: an invalid domain (check
- * configuration with normalizeDomain) or a target left with no resolver.
+ * resolver order, once all are done. Network trouble and invalid domains never reject:
+ * they are in the results (an invalid domain as `bad_name`, with no query sent). Only a
+ * programming error does, before any query is sent: a target left with no resolver.
  */
 export async function discoverAll(
   targets: Iterable<string | DiscoverTarget>,
@@ -36,7 +36,13 @@ export async function discoverAll(
   const { concurrency = DEFAULT_DISCOVERY_CONCURRENCY, onResult, ...lookup } = options;
   const jobs: Array<{ domain: string; resolvers: readonly ResolverAddress[] }> = [];
   for (const target of targets) {
-    const domain = normalizeDomain(typeof target === 'string' ? target : target.domain);
+    const given = typeof target === 'string' ? target : target.domain;
+    let domain = given;
+    try {
+      domain = normalizeDomain(given);
+    } catch {
+      // lookupSrv turns it into a bad_name result for this domain alone.
+    }
     const resolvers =
       (typeof target === 'string' ? undefined : target.resolvers) ?? lookup.resolvers;
     if (resolvers.length === 0) throw new RangeError(`no resolver for domain ${domain}`);

@@ -19,10 +19,27 @@ export { resolveHostAddresses } from './host-addresses.js';
 export type { HostAddressOptions, HostAddresses, ResolverAddresses } from './host-addresses.js';
 export type { LookupOptions } from './lookup.js';
 export type { DnsQuestion, DnsRecord, DnsResponse, QueryType } from './message.js';
-export { KMS_SRV_PREFIX, kmsSrvName, normalizeDomain } from './names.js';
-export { DEFAULT_RESOLV_CONF, parseResolvConf, readResolvConf } from './resolv-conf.js';
-export type { ResolvConf } from './resolv-conf.js';
-export { DNS_PORT, parseResolverAddress, resolverLabel } from './resolver-address.js';
+export {
+  DnsNameError,
+  KMS_SRV_PREFIX,
+  checkDnsName,
+  kmsSrvName,
+  normalizeDomain,
+} from './names.js';
+export {
+  DEFAULT_RESOLV_CONF,
+  MAX_RESOLV_CONF_BYTES,
+  parseResolvConf,
+  parseSystemServers,
+  readResolvConf,
+} from './resolv-conf.js';
+export type { ReadResolvConfOptions, ResolvConf } from './resolv-conf.js';
+export {
+  DNS_PORT,
+  canonicalIpv6,
+  parseResolverAddress,
+  resolverLabel,
+} from './resolver-address.js';
 export type { ResolverAddress } from './resolver-address.js';
 export { DEFAULT_RECORD_LIMIT, compareSrv } from './srv-order.js';
 export type { SrvLookupResult, SrvRecord } from './types.js';

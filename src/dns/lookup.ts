@@ -143,16 +143,52 @@ async function lookupAtResolver(
 }
 
 /**
- * Looks up `_vlmcs._tcp.<domain>`. Throws (synchronously, as a rejected promise) only on a
- * programming error: an invalid domain or no resolvers. Everything the network does ends
- * in a result.
+ * The results for a domain that cannot be asked at all: no query is sent, each resolver
+ * (one in 'first' mode) reports `bad_name`, so a caller watching many domains sees this
+ * one fail by name instead of losing the whole set to an exception.
+ */
+function badNameResults(
+  domain: string,
+  resolvers: readonly ResolverAddress[],
+  mode: 'each' | 'first',
+  message: string,
+): SrvLookupResult[] {
+  return (mode === 'each' ? resolvers : resolvers.slice(0, 1)).map((resolver) => ({
+    domain,
+    resolver: resolverLabel(resolver),
+    success: false,
+    rcode: null,
+    ttl: null,
+    records: [],
+    serviceUnavailable: false,
+    truncatedRecords: 0,
+    transport: null,
+    durationSeconds: 0,
+    error: { reason: 'bad_name', message },
+    failedResolvers: [],
+  }));
+}
+
+/**
+ * Looks up `_vlmcs._tcp.<domain>`. Rejects only on a programming error: no resolvers. An
+ * invalid domain is a `bad_name` result; everything the network does ends in a result.
  */
 export async function lookupSrv(
   domain: string,
   options: LookupOptions,
 ): Promise<SrvLookupResult[]> {
-  const name = normalizeDomain(domain);
   if (options.resolvers.length === 0) throw new RangeError('lookupSrv needs at least one resolver');
+  let name: string;
+  try {
+    name = normalizeDomain(domain);
+  } catch (error) {
+    return badNameResults(
+      domain,
+      options.resolvers,
+      options.mode ?? 'each',
+      (error as Error).message,
+    );
+  }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = performance.now() + timeoutMs;
   const settings: Settings = {

@@ -1,7 +1,8 @@
 /**
- * Domain-name handling shared by queries and answers. Names are kept in presentation form
- * without the trailing dot and compared case-insensitively (RFC 4343); output is lower case
- * so metric label values do not change when a server varies the case it echoes.
+ * Domain-name handling shared by configuration, queries and answers. Names are kept in
+ * presentation form without the trailing dot and compared case-insensitively (RFC 4343);
+ * output is lower case so metric label values do not change when a server varies the case
+ * it echoes.
  */
 import { domainToASCII } from 'node:url';
 
@@ -10,6 +11,19 @@ export const KMS_SRV_PREFIX = '_vlmcs._tcp.';
 
 const MAX_NAME_OCTETS = 253;
 const MAX_LABEL_OCTETS = 63;
+/** Letters, digits, hyphen; underscore too, for service labels such as `_msdcs`. */
+const LABEL_CHARACTER = /^[a-z0-9_-]$/;
+
+/** A name checkDnsName refuses; `problem` is what is wrong, without the name. */
+export class DnsNameError extends Error {
+  override readonly name = 'DnsNameError';
+  constructor(
+    message: string,
+    readonly problem: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Lower case, no trailing dot; the root is ".". */
 export function canonicalName(name: string): string {
@@ -22,20 +36,66 @@ export function sameName(a: string, b: string): boolean {
 }
 
 /**
- * Validates a user-supplied domain and returns its canonical ASCII form (IDNs become
- * punycode). A leading `_vlmcs._tcp.` is removed, so both spellings name the same domain.
- * Throws an Error with a message fit for a usage error.
+ * The one check of a DNS name an admin wrote (configuration, flags, resolv.conf): labels of
+ * 1–63 octets, at most 253 in total, letters, digits, hyphens and underscores only, no label
+ * starting or ending with a hyphen (RFC 952, RFC 1123 2.1; IDNs are converted to punycode
+ * first, RFC 5891). Returns the canonical form — lower case, without the trailing dot — so
+ * that `Corp.Example.` and `corp.example` are one name everywhere. Throws a DnsNameError
+ * whose message starts with `invalid <what> "<input>":` and says what is wrong.
+ */
+export function checkDnsName(input: string, what = 'domain', shownAs = input): string {
+  const fail = (problem: string): never => {
+    throw new DnsNameError(`invalid ${what} ${JSON.stringify(shownAs)}: ${problem}`, problem);
+  };
+  let text = input.endsWith('.') ? input.slice(0, -1) : input;
+  if (text === '') fail('empty');
+  if (!/^[\x21-\x7e]+$/.test(text)) {
+    // Space, C0 controls and DEL: codes 0-32 and 127.
+    if (
+      [...text].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f || /\s/.test(c))
+    ) {
+      fail('contains a space or a control character');
+    }
+    // domainToASCII applies IDNA; it returns '' for names it cannot convert.
+    const ascii = domainToASCII(text);
+    if (ascii === '') fail('not a valid internationalized domain name');
+    text = ascii;
+  }
+  text = text.toLowerCase();
+  if (text.length > MAX_NAME_OCTETS) {
+    fail(`${text.length} characters long; a DNS name has at most ${MAX_NAME_OCTETS}`);
+  }
+  for (const label of text.split('.')) {
+    if (label === '') fail('empty label (a leading dot or two dots in a row)');
+    if (label.length > MAX_LABEL_OCTETS) {
+      fail(
+        `label "${label.slice(0, 20)}…" is ${label.length} characters long; a DNS label has at most ${MAX_LABEL_OCTETS}`,
+      );
+    }
+    for (const character of label) {
+      if (!LABEL_CHARACTER.test(character)) {
+        fail(
+          `character ${JSON.stringify(character)} is not allowed (letters, digits, "-" and "_" only)`,
+        );
+      }
+    }
+    if (label.startsWith('-') || label.endsWith('-')) {
+      fail(`label "${label}" starts or ends with a hyphen`);
+    }
+  }
+  return text;
+}
+
+/**
+ * A domain whose KMS SRV records are watched, in canonical ASCII form. A leading
+ * `_vlmcs._tcp.` is removed, so both spellings name the same domain. Throws like
+ * checkDnsName.
  */
 export function normalizeDomain(input: string): string {
-  let text = input.trim();
-  if (text.toLowerCase().startsWith(KMS_SRV_PREFIX)) text = text.slice(KMS_SRV_PREFIX.length);
-  if (text.endsWith('.')) text = text.slice(0, -1);
-  if (text === '') throw new Error(`invalid domain ${JSON.stringify(input)}: empty`);
-  // domainToASCII applies IDNA; it returns '' for names it cannot convert.
-  const ascii = /^[\x21-\x7e]+$/.test(text) ? text : domainToASCII(text);
-  if (ascii === '') throw new Error(`invalid domain ${JSON.stringify(input)}`);
-  checkWireLimits(ascii, input);
-  return ascii.toLowerCase();
+  const text = input.toLowerCase().startsWith(KMS_SRV_PREFIX)
+    ? input.slice(KMS_SRV_PREFIX.length)
+    : input;
+  return checkDnsName(text, 'domain', input);
 }
 
 /** Label and name lengths as the wire format allows (RFC 1035 2.3.4); throws otherwise. */

@@ -1,15 +1,35 @@
 /**
  * Reads the system resolver configuration the way glibc's stub resolver does, which is
- * what decides the DNS suffixes and servers a client on this machine uses.
+ * what decides the DNS suffixes and servers a client on this machine uses. Where the
+ * default file does not exist (Windows), the DNS servers come from the operating system
+ * through Node's own resolver list (dns.getServers(), read by c-ares from the system
+ * configuration; no query is sent), and there are no search domains.
  */
-import { readFile } from 'node:fs/promises';
-import { parseResolverAddress, type ResolverAddress } from './resolver-address.js';
+import { getServers } from 'node:dns';
+import { FileReadError, readBoundedTextFile } from '../util/read-bounded-file.js';
+import { parseResolverAddress, resolverLabel, type ResolverAddress } from './resolver-address.js';
 import { normalizeDomain } from './names.js';
 
 export interface ResolvConf {
   nameservers: ResolverAddress[];
   /** The default domains: the last `search` or `domain` line (glibc: the last one wins). */
   search: string[];
+  /** Where these came from, for messages: the file's path, or the operating system. */
+  source?: string;
+  /** The default file that did not exist, when the operating system's list stood in. */
+  missingFile?: string;
+  /** What the admin should be told then (to be logged). */
+  note?: string;
+}
+
+/** resolv.conf is a few lines; 64 KiB leaves room for any generated one. */
+export const MAX_RESOLV_CONF_BYTES = 64 * 1024;
+
+export interface ReadResolvConfOptions {
+  /** The file read when no path is given (tests point it at a temporary path). */
+  defaultPath?: string;
+  /** The operating system's DNS servers (default dns.getServers()); tests inject a list. */
+  systemServers?: () => string[];
 }
 
 export const DEFAULT_RESOLV_CONF = '/etc/resolv.conf';
@@ -49,14 +69,55 @@ export function parseResolvConf(text: string): ResolvConf {
   return { nameservers, search };
 }
 
-/** Reads and parses a resolv.conf file; a missing file reads as empty, like glibc. */
-export async function readResolvConf(path: string = DEFAULT_RESOLV_CONF): Promise<ResolvConf> {
+/**
+ * `dns.getServers()` entries (`8.8.8.8`, `2001:db8::53`, `[2001:db8::53]:5353`,
+ * `10.0.0.1:5353`) as resolver addresses; entries with a zone index are skipped, as in
+ * resolv.conf.
+ */
+export function parseSystemServers(servers: readonly string[]): ResolverAddress[] {
+  const out: ResolverAddress[] = [];
+  for (const server of servers) {
+    if (server.includes('%')) continue;
+    try {
+      out.push(parseResolverAddress(server));
+    } catch {
+      // Not something a stub resolver could send to.
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads and parses resolv.conf, through the bounded reader (a regular file of at most
+ * 64 KiB: a FIFO or a device is refused, not read). A `path` given by the admin
+ * (`--dns.resolv-conf`) must exist: a missing one is a FileReadError naming it. Without a
+ * path the default file is read, and where it does not exist the operating system's DNS
+ * servers are used instead, with no search domains (`note` says so).
+ */
+export async function readResolvConf(
+  path?: string,
+  options: ReadResolvConfOptions = {},
+): Promise<ResolvConf> {
+  const file = path ?? options.defaultPath ?? DEFAULT_RESOLV_CONF;
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readBoundedTextFile(file, 'resolv.conf file', MAX_RESOLV_CONF_BYTES);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { nameservers: [], search: [] };
-    throw error;
+    if (path !== undefined || !(error instanceof FileReadError) || error.problem !== 'not_found') {
+      throw error;
+    }
+    const nameservers = parseSystemServers((options.systemServers ?? getServers)());
+    const listed = nameservers.map((n) => resolverLabel(n)).join(', ') || 'none';
+    return {
+      nameservers,
+      search: [],
+      missingFile: file,
+      source: `the operating system's DNS servers (dns.getServers(); ${file} does not exist)`,
+      note:
+        `${file} does not exist: using the DNS servers the operating system reports ` +
+        `(dns.getServers(): ${listed}). Search domains are not available this way: ` +
+        'list the domains to watch under domains: in the configuration.',
+    };
   }
-  return parseResolvConf(text);
+  return { ...parseResolvConf(text), source: file };
 }

@@ -18,6 +18,20 @@ export function resolverLabel(resolver: ResolverAddress): string {
     : `${resolver.address}:${resolver.port}`;
 }
 
+/**
+ * The one spelling of an IPv6 address (RFC 5952: lower case, zeros compressed), so that
+ * `2001:DB8:0::53` and `2001:db8::53` are one resolver, one label and one series. A zone
+ * index (`fe80::1%eth0`) is only lower-cased: URL parsing does not take it.
+ */
+export function canonicalIpv6(address: string): string {
+  if (address.includes('%')) return address.toLowerCase();
+  try {
+    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return address.toLowerCase();
+  }
+}
+
 function parsePort(text: string, whole: string): number {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
   if (!(port >= 1 && port <= 65535)) {
@@ -42,9 +56,10 @@ export function parseResolverAddress(text: string, defaultPort = DNS_PORT): Reso
       );
     }
     const port = bracketed[2] === undefined ? defaultPort : parsePort(bracketed[2], text);
-    return { address, port };
+    return { address: canonicalIpv6(address), port };
   }
-  if (isIP(whole) !== 0) return { address: whole, port: defaultPort };
+  if (isIP(whole) === 6) return { address: canonicalIpv6(whole), port: defaultPort };
+  if (isIP(whole) === 4) return { address: whole, port: defaultPort };
   const colon = whole.lastIndexOf(':');
   if (colon > 0 && isIP(whole.slice(0, colon)) === 4) {
     return { address: whole.slice(0, colon), port: parsePort(whole.slice(colon + 1), text) };

@@ -363,14 +363,8 @@ describe('network errors and resolver strategies', () => {
     assert.ok(elapsed < 600, `took ${elapsed} ms`);
   });
 
-  it('programming errors reject before any query: bad domain, no resolver, bad address', async () => {
+  it('programming errors reject before any query: no resolver, bad address', async () => {
     const before = server.received.length;
-    await assert.rejects(
-      discoverAll(['ok.fault.test', 'bad..domain'], {
-        resolvers: [{ address: server.address, port: server.port }],
-      }),
-      /invalid domain/,
-    );
     await assert.rejects(
       discoverAll([{ domain: 'ok.fault.test', resolvers: [] }], { resolvers: [] }),
       /no resolver/,

@@ -4,7 +4,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import {
+  MAX_RESOLV_CONF_BYTES,
   kmsSrvName,
   normalizeDomain,
   parseResolvConf,
@@ -90,21 +93,82 @@ describe('readResolvConf', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('reads a file', async () => {
+  it('reads a file, and says which', async () => {
     const path = join(dir, 'resolv.conf');
     await writeFile(path, 'nameserver 127.0.0.1\r\nsearch ad.example\r\n');
     assert.deepEqual(await readResolvConf(path), {
       nameservers: [{ address: '127.0.0.1', port: 53 }],
       search: ['ad.example'],
+      source: path,
     });
   });
 
-  it('a missing file reads as empty (glibc falls back the same way)', async () => {
-    assert.deepEqual(await readResolvConf(join(dir, 'missing')), { nameservers: [], search: [] });
+  it('a file the admin named must exist: the error names that file', async () => {
+    const missing = join(dir, 'missing');
+    await assert.rejects(readResolvConf(missing), (err: Error) =>
+      err.message.includes(`resolv.conf file ${missing} does not exist`),
+    );
   });
 
-  it('other read errors are thrown', async () => {
-    await assert.rejects(readResolvConf(dir), /EISDIR/);
+  it('a directory, a FIFO or a huge file is refused before it is read', async () => {
+    await assert.rejects(readResolvConf(dir), /is a directory/);
+    await assert.rejects(readResolvConf('/dev/zero'), /\/dev\/zero is not a regular file/);
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const started = performance.now();
+    await assert.rejects(readResolvConf(fifo), /is a FIFO/);
+    assert.ok(performance.now() - started < 2000, 'a FIFO without a writer must not hang');
+    const big = join(dir, 'big');
+    await writeFile(big, `# ${'x'.repeat(MAX_RESOLV_CONF_BYTES)}\nnameserver 127.0.0.1\n`);
+    await assert.rejects(readResolvConf(big), /the limit is 65536/);
+  });
+});
+
+describe('readResolvConf without the default file (Windows)', () => {
+  const absent = join(tmpdir(), 'kms-monitor-no-such-dir', 'resolv.conf');
+
+  it('takes the operating system servers (injected here), with no search domains', async () => {
+    let asked = 0;
+    const conf = await readResolvConf(undefined, {
+      defaultPath: absent,
+      systemServers: () => {
+        asked++;
+        return ['127.0.0.53', '::1', '[::1]:5353', '127.0.0.1:5300', 'fe80::1%eth0', 'nonsense'];
+      },
+    });
+    assert.equal(asked, 1);
+    assert.deepEqual(conf.nameservers, [
+      { address: '127.0.0.53', port: 53 },
+      { address: '::1', port: 53 },
+      { address: '::1', port: 5353 },
+      { address: '127.0.0.1', port: 5300 },
+    ]);
+    assert.deepEqual(conf.search, []);
+    assert.match(conf.source ?? '', /dns\.getServers\(\)/);
+    assert.match(
+      conf.note ?? '',
+      /does not exist: using the DNS servers the operating system reports/,
+    );
+    assert.match(conf.note ?? '', /list the domains to watch under domains:/);
+    assert.match(conf.note ?? '', /127\.0\.0\.53:53, \[::1\]:53, \[::1\]:5353, 127\.0\.0\.1:5300/);
+  });
+
+  it('never for a file the admin named: that stays an error, and the OS is not asked', async () => {
+    let asked = 0;
+    await assert.rejects(
+      readResolvConf(absent, { systemServers: () => (asked++, ['127.0.0.1']) }),
+      /resolv\.conf file .*kms-monitor-no-such-dir\/resolv\.conf does not exist/,
+    );
+    assert.equal(asked, 0);
+  });
+
+  it('a default file that exists is read, not replaced', async () => {
+    const conf = await readResolvConf(undefined, {
+      defaultPath: fileURLToPath(new URL('../fixtures/resolv-loopback.conf', import.meta.url)),
+      systemServers: () => assert.fail('dns.getServers() must not be used'),
+    });
+    assert.deepEqual(conf.nameservers, [{ address: '127.0.0.1', port: 9 }]);
+    assert.equal(conf.note, undefined);
   });
 });
 
@@ -129,5 +193,17 @@ describe('normalizeDomain', () => {
     ]) {
       assert.throws(() => normalizeDomain(bad), /invalid domain/, bad);
     }
+    for (const bad of ['a\x1bb.example', 'a\x00.example', 'a\tb.example', 'a\u00a0b.example']) {
+      assert.throws(() => normalizeDomain(bad), /contains a space or a control character/, bad);
+    }
+    assert.throws(() => normalizeDomain('a\x7f.example'), /contains a space or a control/);
+  });
+
+  it('IPv6 resolvers are held in one spelling (RFC 5952)', () => {
+    assert.deepEqual(parseResolverAddress('[2001:DB8:0:0::53]:5353'), {
+      address: '2001:db8::53',
+      port: 5353,
+    });
+    assert.equal(resolverLabel(parseResolverAddress('2001:db8:0::53')), '[2001:db8::53]:53');
   });
 });
