@@ -106,7 +106,7 @@ test('alias bombs are bounded', () => {
 test('a missing file is a ConfigError naming the file', async () => {
   await assert.rejects(
     loadConfigFile('/nonexistent/kms.yml'),
-    /\/nonexistent\/kms\.yml: cannot read file: ENOENT/,
+    /\/nonexistent\/kms\.yml: cannot read file: does not exist/,
   );
 });
 

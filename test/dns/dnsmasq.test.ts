@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { promises as dnsPromises } from 'node:dns';
 import { isIP } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createDiscoverCommand } from '../../src/commands/discover.js';
 import { DnsClient, discoverAll, lookupSrv, type SrvLookupResult } from '../../src/dns/index.js';
@@ -36,7 +37,8 @@ async function discoverJson(argv: string[]): Promise<{ code: number; results: Js
   const command = createDiscoverCommand({
     stdout: (text) => (out += text),
     stderr: (text) => assert.fail(`unexpected stderr: ${text}`),
-    resolvConfPath: '/nonexistent/resolv.conf',
+    // Domains and resolvers are always given; the loopback file keeps the machine's out.
+    resolvConfPath: fileURLToPath(new URL('../fixtures/resolv-loopback.conf', import.meta.url)),
   });
   const code = await command.run([...argv, '--json']);
   return { code, results: JSON.parse(out) as JsonResult[] };
