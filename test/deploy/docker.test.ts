@@ -14,42 +14,8 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseConfig } from '../../src/config/load.js';
+import { defaultArgs, instructions, stages, type Instruction } from './dockerfile.js';
 import { REPO, readText, readYaml, repoPath, runTool } from './helpers.js';
-
-interface Instruction {
-  op: string;
-  args: string;
-}
-
-/** Dockerfile instructions with continuation lines joined and comments dropped. */
-function instructions(text: string): Instruction[] {
-  const out: Instruction[] = [];
-  let current = '';
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (current === '' && (line === '' || line.startsWith('#'))) continue;
-    if (line.endsWith('\\')) {
-      current += `${line.slice(0, -1)} `;
-      continue;
-    }
-    current += line;
-    const m = /^(\w+)\s+([\s\S]*)$/.exec(current);
-    assert.ok(m, `not an instruction: ${current}`);
-    out.push({ op: m[1]!.toUpperCase(), args: m[2]!.trim() });
-    current = '';
-  }
-  return out;
-}
-
-/** The stages, each a list of instructions starting with its FROM. */
-function stages(all: Instruction[]): Instruction[][] {
-  const result: Instruction[][] = [];
-  for (const i of all) {
-    if (i.op === 'FROM') result.push([i]);
-    else if (result.length > 0) result.at(-1)!.push(i);
-  }
-  return result;
-}
 
 /** A minimal .dockerignore matcher for the allow-list style used here (`**`, then `!path`). */
 function ignored(patterns: string[], path: string): boolean {
@@ -141,6 +107,7 @@ interface ComposeService {
   image?: string;
   build?: { context: string; dockerfile: string };
   hostname?: string;
+  command?: string[];
   volumes?: string[];
   ports?: string[];
   privileged?: boolean;
@@ -186,6 +153,13 @@ describe('compose.yml', () => {
     assert.ok(existsSync(join(context, monitor.build.dockerfile)));
     assert.equal(monitor.read_only, true);
     assert.ok(monitor.hostname, 'hostname: fixes the CMID derived from it');
+    // `command:` would replace the image's arguments: the health check needs the flag.
+    assert.ok(
+      (monitor.command ?? defaultArgs(readText('deploy/docker/Dockerfile'))).includes(
+        '--web.unauthenticated-health',
+      ),
+      'the monitor runs with --web.unauthenticated-health (health check with basic auth)',
+    );
   });
 
   test('every bind-mounted host path exists', () => {
