@@ -8,9 +8,11 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from '../cli/command.js';
 import { ExitCode } from '../cli/command.js';
 import { LOG_USAGE, logOptions, logSettings } from '../cli/common-flags.js';
+import { commandPrefix } from '../cli/invocation.js';
 import { UsageError, parseFlags } from '../cli/parse.js';
 import { parseHostPort } from '../config/address.js';
 import { DEMO_DRIFT_EVERY_MS, DEMO_LISTEN_ADDRESS, startDemoLab } from '../lab/demo-lab.js';
+import { DEMO_PRODUCTS } from '../lab/demo-scenarios.js';
 import type { DemoLab } from '../lab/demo-lab.js';
 import { createLogger } from '../log/logger.js';
 import { NO_WEB_CONFIG } from '../web/web-config.js';
@@ -30,9 +32,19 @@ export function demoBaseUrl(listenAddress: string): string {
   return `http://${shown}:${port}`;
 }
 
-/** The banner: what runs where, what each domain shows, where to look. */
-export function demoBanner(lab: DemoLab, listenAddress: string, configFile?: string): string {
+/**
+ * The banner: what runs where, what each domain shows, where to look, and commands to
+ * try, spelled as they run where the user is (`npx kms-monitor` in a clone).
+ */
+export function demoBanner(
+  lab: DemoLab,
+  listenAddress: string,
+  configFile?: string,
+  command: string = commandPrefix(),
+): string {
   const base = demoBaseUrl(listenAddress);
+  const resolvers = `--resolver ${lab.resolvers.a.resolver} --resolver ${lab.resolvers.b.resolver}`;
+  const products = DEMO_PRODUCTS.map((p) => `--product ${p}`).join(' ');
   const width = Math.max(...lab.scenarios.map((s) => s.domain.length));
   const scenarios = lab.scenarios.map(
     (s) => `  ${s.domain.padEnd(width)}  ${s.expectedStatus.toUpperCase().padEnd(8)}  ${s.shows}`,
@@ -52,10 +64,10 @@ export function demoBanner(lab: DemoLab, listenAddress: string, configFile?: str
     `  ${base}/api/v1/status    the whole state as JSON`,
     `  ${base}/metrics          Prometheus metrics (kms_*)`,
     '',
-    `Try: kms-monitor discover split.kms-lab.test --resolver ${lab.resolvers.a.resolver} --resolver ${lab.resolvers.b.resolver}`,
-    ...(configFile
-      ? [`     kms-monitor check --config.file ${configFile}   (while the demo runs)`]
-      : []),
+    'Try (while the demo runs):',
+    `  ${command} discover split.kms-lab.test ${resolvers}`,
+    `  ${command} check --domain lowcount.kms-lab.test ${resolvers} ${products} --warning 5:`,
+    ...(configFile ? [`  ${command} check --config.file ${configFile}`] : []),
     '',
     `Counts drift every ${DEMO_DRIFT_EVERY_MS / 1000} s so graphs move. Ctrl-C stops the demo and the lab.`,
     '',
@@ -81,6 +93,7 @@ Flags:
 ${LOG_USAGE}
   -h, --help                show this help`,
 
+  options,
   async run(argv) {
     const { values: flags } = parseFlags(argv, options);
     const log = createLogger(logSettings(flags));

@@ -3,8 +3,12 @@
  * reads at a glance — per product the ePID and what it says about the host (OS build, when
  * its host key was installed), the HWID, the count against the threshold in words, the
  * intervals in minutes as slmgr shows them and in days/hours; on failure the reason, the
- * HRESULT with Microsoft's name and meaning, and what to do about it.
+ * HRESULT with Microsoft's name and meaning, and what to do about it. A failure that is the
+ * same for several products (the host refused the connection) is shown once for all of
+ * them. What the host sent (ePID, messages) is escaped: a hostile host cannot drive the
+ * terminal.
  */
+import { escapeText } from '../cli/escape.js';
 import { formatHostPort } from '../config/address.js';
 import { tryParseEpid } from '../kms/epid.js';
 import { describeHresult } from '../kms/hresult.js';
@@ -70,6 +74,9 @@ export function describeCount(count: number, threshold: number): string {
 
 /** What to look at for each failure reason (kms_error takes the HRESULT's own advice). */
 const FIXES: Record<KmsFailureReason, string> = {
+  no_address:
+    'The host name has no A or AAAA record at the configured resolvers: the SRV record is stale, or the ' +
+    "host's address record is missing from this DNS. Clients see 0xC004F074.",
   connect_refused:
     'Nothing listens on this port. On the host: is the Software Protection service running ' +
     '(sc query sppsvc) and is this its port (slmgr /dlv, "Listening on Port")? Is the SRV record stale? ' +
@@ -121,10 +128,10 @@ function describeEpid(epidText: string): string[] {
 function successBlock(r: KmsProductResult): string {
   let text = '';
   if (r.epid !== null) {
-    text += line('ePID', r.epid);
+    text += line('ePID', escapeText(r.epid));
     for (const meaning of describeEpid(r.epid)) text += more(meaning);
   }
-  text += line('HWID', r.hwid ?? '(v4 and v5 answers carry none)');
+  text += line('HWID', r.hwid === null ? '(v4 and v5 answers carry none)' : escapeText(r.hwid));
   if (r.activeClients !== null) text += line('Count', describeCount(r.activeClients, r.threshold));
   if (r.activationIntervalMinutes !== null && r.renewalIntervalMinutes !== null) {
     text += line(
@@ -150,7 +157,7 @@ function failureBlock(r: KmsProductResult): string {
     text += line('Meaning', info.meaning);
     text += line('Fix', info.fix);
   } else {
-    text += line('Detail', error.message);
+    text += line('Detail', escapeText(error.message));
     text += line('Fix', FIXES[error.reason]);
   }
   return text;
@@ -161,28 +168,74 @@ function timing(r: KmsProductResult): string {
   return `${ms(r.durationSeconds)} (connect ${ms(p.connect)}, bind ${ms(p.bind)}, request ${ms(p.request)})`;
 }
 
-export function formatProductResult(r: KmsProductResult, label: ProductLabel): string {
-  const status = r.success ? 'OK' : 'FAILED';
+function protocolText(r: KmsProductResult, label: ProductLabel): string {
   let protocol = r.protocol === null ? '' : `, protocol ${r.protocol}.0`;
   if (r.protocol !== null && label.protocol !== undefined && r.protocol < label.protocol) {
     protocol += ` (host answered 0x8007000D to ${label.protocol}.0)`;
   }
-  let text = `${label.slug} (${label.name}): ${status}${protocol}, ${timing(r)}\n`;
+  return protocol;
+}
+
+export function formatProductResult(r: KmsProductResult, label: ProductLabel): string {
+  const status = r.success ? 'OK' : 'FAILED';
+  let text = `${label.slug} (${label.name}): ${status}${protocolText(r, label)}, ${timing(r)}\n`;
   text += r.success ? successBlock(r) : failureBlock(r);
   return text;
 }
 
-/** The whole report: the host, one block per product, a summary line. */
+/** The products that failed the same way (reason, code, message, protocol) share a block. */
+function failureKey(r: KmsProductResult, label: ProductLabel): string | null {
+  if (r.success || r.error === null) return null;
+  return JSON.stringify([r.error.reason, r.error.code, r.error.message, protocolText(r, label)]);
+}
+
+/** One block for several products: their names, then the failure once. */
+function formatSharedFailure(
+  results: readonly KmsProductResult[],
+  labels: readonly ProductLabel[],
+): string {
+  const first = results[0] as KmsProductResult;
+  const names = labels.map((l) => `${l.slug} (${l.name})`).join(', ');
+  return `${names}: FAILED${protocolText(first, labels[0] as ProductLabel)}, ${timing(first)}\n${failureBlock(first)}`;
+}
+
+/** Where the name was resolved, when kms-monitor's own DNS client resolved it. */
+export interface Resolution {
+  resolvers: readonly string[];
+  addresses: readonly string[];
+}
+
+/** The whole report: the host, one block per product (or per shared failure), a summary. */
 export function formatProbeReport(
   target: { host: string; port: number },
   results: readonly KmsProductResult[],
   labels: ReadonlyMap<string, ProductLabel>,
+  resolution?: Resolution,
 ): string {
   const address = results.find((r) => r.address !== null)?.address ?? null;
-  const shown = address === null || address === target.host ? '' : ` (${address})`;
-  let text = `KMS host ${formatHostPort(target)}${shown}\n\n`;
+  let shown = address === null || address === target.host ? '' : ` (${address})`;
+  if (resolution !== undefined) {
+    const found = resolution.addresses.length > 0 ? resolution.addresses.join(', ') : 'no address';
+    shown = ` (${found}, resolved by ${resolution.resolvers.join(', ')})`;
+  }
+  let text = `KMS host ${escapeText(formatHostPort(target))}${shown}\n\n`;
+  const labelOf = (r: KmsProductResult): ProductLabel =>
+    labels.get(r.product) ?? { slug: r.product, name: r.product };
+  const groups = new Map<string, KmsProductResult[]>();
   for (const r of results) {
-    text += `${formatProductResult(r, labels.get(r.product) ?? { slug: r.product, name: r.product })}\n`;
+    const key = failureKey(r, labelOf(r));
+    if (key !== null) groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const printed = new Set<string>();
+  for (const r of results) {
+    const key = failureKey(r, labelOf(r));
+    const group = key === null ? undefined : groups.get(key);
+    if (key === null || group === undefined || group.length === 1) {
+      text += `${formatProductResult(r, labelOf(r))}\n`;
+    } else if (!printed.has(key)) {
+      printed.add(key);
+      text += `${formatSharedFailure(group, group.map(labelOf))}\n`;
+    }
   }
   const ok = results.filter((r) => r.success).length;
   text += `${ok} of ${results.length} product(s) answered.\n`;

@@ -6,12 +6,27 @@
  * Products come from the built-in table and the lab's products (so `--product lab-windows`
  * works against `kms-monitor demo` or a test lab host). The probe registers this machine's
  * CMID on the host once (docs/design.md principle 2): running it again only refreshes that entry.
+ *
+ * A host NAME is resolved by kms-monitor's own DNS client (A and AAAA, src/dns/), at the
+ * --resolver given or else the nameservers of resolv.conf — never silently by the
+ * operating system's resolver, so the probe sees the address the monitor would.
  */
 import type { Command } from '../cli/command.js';
 import { ExitCode } from '../cli/command.js';
 import { UsageError, parseFlags } from '../cli/parse.js';
+import { targetOptions } from '../cli/common-flags.js';
+import { knownProductSlugs, normalizeSlugs, unknownProductError } from '../cli/products.js';
 import { parseHostPort } from '../config/address.js';
 import { parseDuration } from '../config/duration.js';
+import {
+  DEFAULT_RESOLV_CONF,
+  parseResolverAddress,
+  readResolvConf,
+  resolverLabel,
+  type ResolverAddress,
+} from '../dns/index.js';
+import { resolveHostAddresses } from '../dns/host-addresses.js';
+import { isIP } from 'node:net';
 import {
   IdentityError,
   parseCmid,
@@ -26,10 +41,10 @@ import type {
   KmsProtocolVersion,
   KmsTimeouts,
 } from '../kms/client/index.js';
-import { defaultProductSlugs, findProduct, listProducts } from '../kms/products/index.js';
+import { defaultProductSlugs, findProduct } from '../kms/products/index.js';
 import { LAB_PRODUCTS, findLabProduct } from '../lab/lab-products.js';
 import { formatProbeReport } from './probe-format.js';
-import type { ProductLabel } from './probe-format.js';
+import type { ProductLabel, Resolution } from './probe-format.js';
 
 export const KMS_DEFAULT_PORT = 1688;
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -48,7 +63,11 @@ Flags:
                         built-in products and the lab's (${LAB_PRODUCTS.map((p) => p.slug).join(', ')})
   --protocol=4|5|6      send this protocol version for every product (no fallback);
                         default: each product's own version, lower ones after 0x8007000D
-  --timeout=DURATION    give up after DURATION, all products included (default 10s)
+  --timeout=DURATION    give up after DURATION, name lookup and all products included
+                        (default 10s)
+  --resolver=IP[:PORT]  DNS resolver that resolves a HOST name (repeatable, each asked;
+                        IPv6 as [::1]:5353); default: the nameservers of --dns.resolv-conf
+  --dns.resolv-conf=FILE where the default resolvers come from (default /etc/resolv.conf)
   --cmid=GUID           client machine ID to send (default: derived from this host name)
   --workstation=NAME    workstation name the host logs (default: kms-monitor.<host name>)
   --json                print a JSON array, one object per product
@@ -57,9 +76,11 @@ Flags:
 Exit status: 0 when every product was answered, 1 when any failed, 2 for usage errors.`;
 
 const options = {
-  product: { type: 'string', multiple: true },
+  product: targetOptions.product,
   protocol: { type: 'string' },
-  timeout: { type: 'string' },
+  timeout: targetOptions.timeout,
+  resolver: targetOptions.resolver,
+  'dns.resolv-conf': targetOptions['dns.resolv-conf'],
   cmid: { type: 'string' },
   workstation: { type: 'string' },
   json: { type: 'boolean' },
@@ -68,6 +89,8 @@ const options = {
 export interface ProbeIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Default for --dns.resolv-conf; tests point it at a loopback-only file. */
+  resolvConfPath?: string;
 }
 
 const defaultIo: ProbeIo = {
@@ -83,6 +106,9 @@ interface Plan {
   timeouts: KmsTimeouts;
   identity: KmsIdentity;
   json: boolean;
+  /** Set when the host is a name: who resolves it. */
+  resolvers: ResolverAddress[] | null;
+  timeoutMs: number;
 }
 
 type ResolvedProduct = KmsProductSpec & ProductLabel;
@@ -93,16 +119,42 @@ function resolveProduct(slug: string): ResolvedProduct | undefined {
 }
 
 function parseProducts(slugs: readonly string[]): ResolvedProduct[] {
-  const out: ResolvedProduct[] = [];
-  for (const slug of new Set(slugs.map((s) => s.trim().toLowerCase()))) {
+  return normalizeSlugs(slugs).map((slug) => {
     const product = resolveProduct(slug);
-    if (product === undefined) {
-      const known = [...listProducts(), ...LAB_PRODUCTS].map((p) => p.slug).join(', ');
-      throw new UsageError(`--product: unknown product ${JSON.stringify(slug)}; known: ${known}`);
+    if (product === undefined) throw unknownProductError(slug, knownProductSlugs());
+    return product;
+  });
+}
+
+function parseResolvers(texts: readonly string[]): ResolverAddress[] {
+  return texts.map((text) => {
+    try {
+      return parseResolverAddress(text);
+    } catch (error) {
+      throw new UsageError(`--resolver: ${(error as Error).message}`);
     }
-    out.push(product);
+  });
+}
+
+/** The resolvers for a host name: --resolver, else resolv.conf's nameservers, else an error. */
+async function resolversFor(
+  host: string,
+  given: ResolverAddress[],
+  path: string,
+): Promise<ResolverAddress[]> {
+  if (given.length > 0) return given;
+  let nameservers: ResolverAddress[];
+  try {
+    nameservers = (await readResolvConf(path)).nameservers;
+  } catch (error) {
+    throw new UsageError(`--dns.resolv-conf: cannot read ${path}: ${(error as Error).message}`);
   }
-  return out;
+  if (nameservers.length === 0) {
+    throw new UsageError(
+      `no resolver for the host name ${JSON.stringify(host)}: give --resolver, or a nameserver line in ${path}`,
+    );
+  }
+  return nameservers;
 }
 
 function parseProtocol(text: string | undefined): KmsProtocolVersion | undefined {
@@ -141,7 +193,7 @@ function parseIdentity(cmid: string | undefined, workstation: string | undefined
   });
 }
 
-function plan(argv: string[]): Plan | 'help' {
+async function plan(argv: string[], io: ProbeIo): Promise<Plan | 'help'> {
   const { values, positionals } = parseFlags(argv, options, { positionals: true });
   if (values.help) return 'help';
   if (positionals.length !== 1) {
@@ -162,6 +214,15 @@ function plan(argv: string[]): Plan | 'help' {
   const protocol = parseProtocol(values.protocol);
   // One knob for an interactive tool: every phase and the whole probe share the limit.
   const timeoutMs = parseTimeout(values.timeout);
+  const given = parseResolvers(values.resolver ?? []);
+  const resolvers =
+    isIP(target.host) !== 0
+      ? null
+      : await resolversFor(
+          target.host,
+          given,
+          values['dns.resolv-conf'] ?? io.resolvConfPath ?? DEFAULT_RESOLV_CONF,
+        );
   return {
     target,
     products,
@@ -181,7 +242,83 @@ function plan(argv: string[]): Plan | 'help' {
     },
     identity,
     json: values.json ?? false,
+    resolvers,
+    timeoutMs,
   };
+}
+
+/** A failed result for every product: the name gave no address to connect to. */
+function noAddressResults(
+  target: { host: string; port: number },
+  products: readonly KmsProductSpec[],
+  message: string,
+): KmsProductResult[] {
+  const timestamp = new Date().toISOString();
+  return products.map((p) => ({
+    host: target.host,
+    port: target.port,
+    address: null,
+    product: p.slug,
+    success: false,
+    protocol: null,
+    epid: null,
+    hwid: null,
+    hostBuild: null,
+    keyInstallDate: null,
+    activeClients: null,
+    threshold: p.nPolicy,
+    activationIntervalMinutes: null,
+    renewalIntervalMinutes: null,
+    durationSeconds: 0,
+    phases: {},
+    timestamp,
+    error: { reason: 'no_address', code: null, message },
+  }));
+}
+
+/**
+ * Resolves the host name with kms-monitor's DNS client, then runs the exchange against
+ * the first address in connection order, within what is left of the one --timeout.
+ */
+async function runProbe(
+  settings: Plan,
+  signal: AbortSignal,
+): Promise<{ results: KmsProductResult[]; resolution?: Resolution }> {
+  const started = performance.now();
+  let target: { host: string; port: number; address?: string } = settings.target;
+  let resolution: Resolution | undefined;
+  if (settings.resolvers !== null) {
+    const found = await resolveHostAddresses(settings.target.host, {
+      resolvers: settings.resolvers,
+      timeoutMs: settings.timeoutMs,
+      signal,
+    });
+    resolution = {
+      resolvers: settings.resolvers.map(resolverLabel),
+      addresses: found.addresses,
+    };
+    const first = found.addresses[0];
+    if (first === undefined) {
+      const why = found.error?.message ?? `${settings.target.host} has no A or AAAA record`;
+      return {
+        results: noAddressResults(settings.target, settings.products, why),
+        resolution,
+      };
+    }
+    target = { ...settings.target, address: first };
+  }
+  // The name lookup came out of the same budget; whole milliseconds keep messages readable.
+  const left =
+    resolution === undefined
+      ? settings.timeoutMs
+      : Math.max(1, Math.round(settings.timeoutMs - (performance.now() - started)));
+  const results = await probeKms(target, settings.products, {
+    identity: settings.identity,
+    timeouts: { ...settings.timeouts, overallMs: left },
+    protocol: settings.protocol,
+    signal,
+  });
+  return resolution === undefined ? { results } : { results, resolution };
 }
 
 /** The docs/design.md object, in its key order, then the extra fields (phases, timestamp). */
@@ -216,10 +353,11 @@ export function createProbeCommand(io: ProbeIo = defaultIo): Command {
     name: 'probe',
     summary: 'run a KMS exchange against one host and show its answer',
     usage: USAGE,
+    options,
     async run(argv) {
       let settings: Plan | 'help';
       try {
-        settings = plan(argv);
+        settings = await plan(argv, io);
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;
         io.stderr(`kms-monitor probe: ${error.message}\n`);
@@ -233,21 +371,17 @@ export function createProbeCommand(io: ProbeIo = defaultIo): Command {
       const controller = new AbortController();
       const onSigint = (): void => controller.abort();
       process.once('SIGINT', onSigint);
-      let results: KmsProductResult[];
+      let outcome: Awaited<ReturnType<typeof runProbe>>;
       try {
-        results = await probeKms(settings.target, settings.products, {
-          identity: settings.identity,
-          timeouts: settings.timeouts,
-          protocol: settings.protocol,
-          signal: controller.signal,
-        });
+        outcome = await runProbe(settings, controller.signal);
       } finally {
         process.off('SIGINT', onSigint);
       }
+      const { results, resolution } = outcome;
       if (settings.json) {
         io.stdout(`${JSON.stringify(results.map(probeResultToJson), null, 2)}\n`);
       } else {
-        io.stdout(formatProbeReport(settings.target, results, settings.labels));
+        io.stdout(formatProbeReport(settings.target, results, settings.labels, resolution));
       }
       return results.every((r) => r.success) ? ExitCode.ok : ExitCode.failure;
     },
