@@ -46,7 +46,8 @@ const tokens = (word: string): string[] => word.split(/[-._]+/).filter((t) => t 
  * edit distance of a third of the longer word (at least 2), and those that contain the
  * input or are contained in it (at least 3 characters), as `office` finds `office-2016`.
  * A word holding every dash-separated part of the input (`windows-11` in `windows-10-11`)
- * ranks before words that are merely few edits away (`windows-7`).
+ * ranks before words that merely start with it, and those before words that are merely
+ * a few edits away (`windows-7`).
  */
 export function nearest(
   input: string,
@@ -65,7 +66,9 @@ export function nearest(
     const wordParts = new Set(tokens(lower));
     const holdsParts = parts.length > 1 && parts.every((t) => wordParts.has(t));
     if (distance <= allowed || overlaps || holdsParts) {
-      scored.push({ word, score: holdsParts ? 0.5 : distance });
+      // Holding every part beats starting with the input, which beats a few edits.
+      const score = holdsParts ? 0.5 : lower.startsWith(typed) && typed.length >= 3 ? 1 : distance;
+      scored.push({ word, score });
     }
   }
   scored.sort((x, y) => x.score - y.score || x.word.localeCompare(y.word));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDiscoverCommand, discoverCommand } from '../../src/commands/discover.js';
 import { faultDomain, startFaultServer, type FaultServer } from '../fixtures/dns-fault-server.js';
+import { HOSTILE_TARGETS, HOSTILE_ZONE, startHostileDns } from './hostile-dns.js';
 
 let server: FaultServer;
 let dir: string;
@@ -214,5 +215,74 @@ describe('discover: output and exit codes', () => {
     );
     // The fault server listens on 127.0.0.1 only: ::1 refuses (ICMP port unreachable).
     assert.equal(results[1]?.error?.reason, 'network');
+  });
+});
+
+describe('discover: the shared target flags', () => {
+  it('--domain works like a DOMAIN argument, --dns.resolv-conf names the defaults file', async () => {
+    const conf = join(dir, 'resolv-flag.conf');
+    await writeFile(conf, `nameserver 127.0.0.1:${server.port}\n`);
+    const { code, out, err } = await run(
+      [
+        `--domain=${faultDomain('ok')}`,
+        faultDomain('nxdomain'),
+        `--dns.resolv-conf=${conf}`,
+        '--json',
+      ],
+      '# the io default has no nameserver\n',
+    );
+    assert.equal(code, 0, err);
+    const results = JSON.parse(out) as Array<{ domain: string; resolver: string }>;
+    assert.deepEqual(
+      results.map((r) => r.domain),
+      [faultDomain('nxdomain'), faultDomain('ok')],
+    );
+  });
+
+  it('--config.file: the file’s domains with their own resolvers, as serve would ask them', async () => {
+    const file = join(dir, 'discover.yml');
+    await writeFile(
+      file,
+      `domains:\n  - name: ${faultDomain('ok')}\n    resolvers: ['127.0.0.1:${server.port}']\n`,
+    );
+    const { code, out, err } = await run([`--config.file=${file}`, '--json', '--timeout=2s']);
+    assert.equal(code, 0, err);
+    const [r] = JSON.parse(out) as Array<{ domain: string; resolver: string }>;
+    assert.deepEqual([r?.domain, r?.resolver], [faultDomain('ok'), `127.0.0.1:${server.port}`]);
+  });
+
+  it('--host and --product are refused with what to use instead; typos get a suggestion', async () => {
+    const host = await run(['a.test', '--host=kms1']);
+    assert.equal(host.code, 2);
+    assert.match(host.err, /--host is not a discover flag: discover looks up SRV records only/);
+    const product = await run(['a.test', '--product', 'office-2016']);
+    assert.match(product.err, /--product is not a discover flag/);
+    const typo = await run(['a.test', '--reslover=127.0.0.1']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.err, /unknown flag --reslover; did you mean --resolver\?/);
+  });
+});
+
+describe('discover: hostile names in a real DNS answer', () => {
+  it('ESC, NUL, newline and friends in SRV targets are shown escaped, never raw', async () => {
+    const hostile = await startHostileDns(1688);
+    try {
+      const { code, out } = await run([HOSTILE_ZONE, `--resolver=${hostile.resolver}`]);
+      assert.equal(code, 0);
+      // eslint-disable-next-line no-control-regex
+      assert.doesNotMatch(out, /[\x00-\x09\x0b-\x1f\x7f]/);
+      for (const shown of [
+        'esc\\x1b[31mred\\x1b[0m',
+        'nul\\x00byte',
+        'line\\nkms ok - forged',
+        "quote'eq=pipe|bell\\x07",
+      ]) {
+        assert.ok(out.includes(`${shown}.${HOSTILE_ZONE}`), `${shown} in\n${out}`);
+      }
+      // One header and one line per record: no line was added by a name.
+      assert.equal(out.trimEnd().split('\n').length, 2 + HOSTILE_TARGETS.length, out);
+    } finally {
+      await hostile.close();
+    }
   });
 });
