@@ -4,9 +4,12 @@
  * fails when the committed JSON differs from what this generator builds.
  *
  * Grafana JSON model: schemaVersion 39 (Grafana 10.4 / 11). Every query goes to the
- * `${datasource}` variable; `$domain`, `$host` and `$product` filter; counters use
+ * `${datasource}` variable; `$job` and `$instance` pick the monitor(s) (two monitors would
+ * otherwise mix), `$domain`, `$host` and `$product` filter; counters use
  * `$__rate_interval`. Metric names are those of the README's metric table and the
- * recording rules in deploy/prometheus/recording-rules.yml.
+ * per-monitor recording rules of deploy/prometheus/recording-rules.yml (the per-domain
+ * counts there merge the monitors, so the panels aggregate the per-host series instead).
+ * Host and domain cells link to the monitor's status page at `$status_url`.
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -30,6 +33,7 @@ const RUNBOOKS = `${projectUrl()}/blob/main/docs/alerts.md`;
 const DS: JsonObject = { type: 'prometheus', uid: '${datasource}' };
 
 /** Label filters every query uses, so that the variables narrow every panel. */
+const JI = 'job=~"$job", instance=~"$instance"';
 const D = 'domain=~"$domain"';
 const H = 'host=~"$host"';
 const P = 'product=~"$product"';
@@ -111,7 +115,7 @@ function timeseries(
   queries: Query[],
   box: Box,
   unit = 'short',
-  extra: { bars?: boolean; overrides?: Json[]; min?: number } = {},
+  extra: { bars?: boolean; overrides?: Json[]; min?: number; links?: Json[] } = {},
 ): PanelSpec {
   return {
     type: 'timeseries',
@@ -123,6 +127,7 @@ function timeseries(
       defaults: {
         unit,
         ...(extra.min === undefined ? {} : { min: extra.min }),
+        ...(extra.links ? { links: extra.links } : {}),
         color: { mode: 'palette-classic' },
         custom: {
           drawStyle: extra.bars ? 'bars' : 'line',
@@ -148,6 +153,7 @@ function stateTimeline(
   queries: Query[],
   box: Box,
   mappings: Json[],
+  links: Json[],
 ): PanelSpec {
   return {
     type: 'state-timeline',
@@ -159,6 +165,7 @@ function stateTimeline(
       defaults: {
         color: { mode: 'thresholds' },
         mappings,
+        links,
         thresholds: thresholds([
           [null, 'red'],
           [1, 'green'],
@@ -249,6 +256,42 @@ const byName = (name: string, properties: Json[]): Json => ({
 
 const colorBackground: Json = { id: 'custom.cellOptions', value: { type: 'color-background' } };
 
+/**
+ * Data links to the status page of the monitor chosen in `$status_url`. A host has its
+ * page, `/host/<host>:<port>` (src/web/status-page/routes.ts); host names and ports need
+ * no escaping there. A domain has no page of its own yet (a `/domain/<name>` page is
+ * planned): its links open the status page root at the domain's section, whose id is
+ * `domain-<name>` (anchorId in src/web/status-page/format.ts).
+ */
+export const STATUS_LINK_TITLES = {
+  host: 'Status page of this host',
+  domain: 'This domain on the status page',
+  monitor: 'Status page of this monitor',
+} as const;
+const link = (title: string, url: string): Json => ({ targetBlank: true, title, url });
+/** From a table row (instant query): the row's fields. */
+const hostRowLink = link(
+  STATUS_LINK_TITLES.host,
+  '${status_url}/host/${__data.fields.host}:${__data.fields.port}',
+);
+const domainRowLink = link(
+  STATUS_LINK_TITLES.domain,
+  '${status_url}/#domain-${__data.fields.domain}',
+);
+/** From a series (graphs, timelines): the series' labels. */
+const hostSeriesLink = link(
+  STATUS_LINK_TITLES.host,
+  '${status_url}/host/${__field.labels.host}:${__field.labels.port}',
+);
+const domainSeriesLink = link(
+  STATUS_LINK_TITLES.domain,
+  '${status_url}/#domain-${__field.labels.domain}',
+);
+const monitorLink = link(STATUS_LINK_TITLES.monitor, '${status_url}/');
+/** Links on one column of a table. */
+const columnLinks = (name: string, links: Json[]): Json =>
+  byName(name, [{ id: 'links', value: links }]);
+
 /** The rows of the dashboard, top to bottom; panels fill 24 columns left to right. */
 function rows(): Array<{ title: string; panels: PanelSpec[] }> {
   return [
@@ -257,10 +300,12 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
       panels: [
         table(
           'Hosts able to activate, by domain and product',
-          'KMS hosts published under _vlmcs._tcp.<domain> that are reachable, answer the KMS exchange for the product and have counted at least N clients (recording rule kms:domain_product_activating_hosts:count). 0 (red): clients of the domain cannot activate the product (0xC004F074 or 0xC004F038). 1 (orange): it works, without redundancy. Empty: no KMS result yet.',
+          'KMS hosts published under _vlmcs._tcp.<domain> that are reachable, answer the KMS exchange for the product and have counted at least N clients, as the chosen monitors see them (recording rule kms:domain_host_product:activating; each host once). A domain opens its section of the status page. 0 (red): clients of the domain cannot activate the product (0xC004F074 or 0xC004F038). 1 (orange): it works, without redundancy. Empty: no KMS result yet.',
           [
             {
-              expr: `kms:domain_product_activating_hosts:count{${D}, ${P}}`,
+              // The recorded per-domain count merges every monitor; this is the same count
+              // over the chosen monitors only (each host once).
+              expr: `sum by (domain, product) (max by (domain, host, port, product) (kms:domain_host_product:activating{${JI}, ${D}, ${P}}))`,
             },
           ],
           { w: 12, h: 8 },
@@ -278,6 +323,11 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
               byName('domain\\product', [
                 { id: 'custom.cellOptions', value: { type: 'auto' } },
                 { id: 'custom.align', value: 'left' },
+                // After groupingToMatrix the domain is this column's value.
+                {
+                  id: 'links',
+                  value: [link(STATUS_LINK_TITLES.domain, '${status_url}/#domain-${__value.raw}')],
+                },
               ]),
             ],
           },
@@ -291,7 +341,7 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
         stat(
           'Domain × product with no working host',
           'Pairs of a domain and a product where no published host is up and answers the KMS exchange: clients get 0xC004F074 (alert KmsNoWorkingHost).',
-          `count(kms:domain_product_working_hosts:count{${D}, ${P}} == 0) or vector(0)`,
+          `count(sum by (domain, product) (max by (domain, host, port, product) (kms:domain_host_product:working{${JI}, ${D}, ${P}})) == 0) or vector(0)`,
           { w: 4, h: 4 },
           [
             [null, 'green'],
@@ -301,7 +351,7 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
         stat(
           'Published hosts down',
           'KMS hosts published in DNS whose TCP port does not answer: stale SRV records (alert KmsPublishedHostDown).',
-          `count(max by (host, port) (kms:srv_record:published{${D}}) and on (host, port) (kms_host_up{${H}} == 0)) or vector(0)`,
+          `count(max by (job, instance, host, port) (kms:srv_record:published{${JI}, ${D}}) and on (job, instance, host, port) (kms_host_up{${JI}, ${H}} == 0)) or vector(0)`,
           { w: 4, h: 4 },
           [
             [null, 'green'],
@@ -311,7 +361,7 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
         stat(
           'Counts below threshold',
           'Host and product pairs whose client count is below N: the host answers but does not activate, clients get 0xC004F038.',
-          `count(kms_host_active_clients{${HP}} < on (product) group_left () kms:activation_threshold:max) or vector(0)`,
+          `count(kms_host_active_clients{${JI}, ${HP}} < on (job, instance, product) group_left () kms_activation_threshold{${JI}}) or vector(0)`,
           { w: 4, h: 4 },
           [
             [null, 'green'],
@@ -320,8 +370,9 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
         ),
         stat(
           'Firing KMS alerts',
-          'Alerts of deploy/prometheus/alerting-rules.yml firing now (Prometheus ALERTS series).',
-          'count(ALERTS{alertstate="firing", alertname=~"Kms.*"}) or vector(0)',
+          'Alerts of deploy/prometheus/alerting-rules.yml firing now (Prometheus ALERTS series): those of the chosen monitors, and the per-domain ones (KmsNoWorkingHost, KmsDomainSingleHost...), which merge every monitor and carry no instance.',
+          // `$job|`: an alert without the label (the per-domain ones) matches too.
+          'count(ALERTS{alertstate="firing", alertname=~"Kms.*", job=~"$job|", instance=~"$instance|"}) or vector(0)',
           { w: 4, h: 4 },
           [
             [null, 'green'],
@@ -331,7 +382,7 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
         stat(
           'Since the last polling round',
           'Seconds since kms-monitor last finished a round (kms_last_poll_timestamp_seconds). More than a few intervals: the monitor is stuck (alert KmsMonitorNotPolling).',
-          'time() - max(kms_last_poll_timestamp_seconds)',
+          `time() - max(kms_last_poll_timestamp_seconds{${JI}})`,
           { w: 4, h: 4 },
           [
             [null, 'green'],
@@ -343,7 +394,7 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
         stat(
           'Resolvers disagreeing',
           'Domains whose DNS servers return different _vlmcs._tcp record sets (alert KmsSrvResolversDisagree).',
-          `count(kms_srv_resolvers_disagree{${D}} == 1) or vector(0)`,
+          `count(kms_srv_resolvers_disagree{${JI}, ${D}} == 1) or vector(0)`,
           { w: 4, h: 4 },
           [
             [null, 'green'],
@@ -360,11 +411,11 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
           "Each host's current count per product (Microsoft: CurrentCount; distinct clients of the last 30 days, this monitor included, capped at 2N) against N, the dashed line: 25 Windows client, 5 Windows Server and Office. Below N clients get 0xC004F038.",
           [
             {
-              expr: `kms_host_active_clients{${HP}}`,
+              expr: `kms_host_active_clients{${JI}, ${HP}}`,
               legend: '{{host}}:{{port}} {{product}}',
             },
             {
-              expr: `kms:activation_threshold:max{${P}}`,
+              expr: `max by (product) (kms_activation_threshold{${JI}, ${P}})`,
               legend: 'N {{product}}',
             },
           ],
@@ -373,6 +424,10 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
           {
             min: 0,
             overrides: [
+              {
+                matcher: { id: 'frameRefID', options: 'A' },
+                properties: [{ id: 'links', value: [hostSeriesLink] }],
+              },
               {
                 matcher: { id: 'frameRefID', options: 'B' },
                 properties: [
@@ -389,7 +444,7 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
           'Current count minus N per host and product: negative means the host does not activate that product (0xC004F038); below the margin of kms:activation_threshold:near (N + 20 %, at least 2) it soon may not.',
           [
             {
-              expr: `kms_host_active_clients{${HP}} - on (product) group_left () kms:activation_threshold:max`,
+              expr: `kms_host_active_clients{${JI}, ${HP}} - on (job, instance, product) group_left () kms_activation_threshold{${JI}}`,
             },
           ],
           { w: 8, h: 9 },
@@ -402,7 +457,7 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
                 [5, 'green'],
               ]),
             },
-            overrides: [byName('count − N', [colorBackground])],
+            overrides: [byName('count − N', [colorBackground]), columnLinks('host', [hostRowLink])],
           },
           [organize({ Value: 'count − N' })],
         ),
@@ -416,13 +471,17 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
           'Every _vlmcs._tcp record of every domain and resolver with its priority and weight (clients try the lowest priority first and, within a priority, favour higher weight), and whether the host answers on its port now. A host that is down here is a stale SRV record.',
           [
             {
-              expr: `max by (domain, resolver, host, port, priority, weight) (kms_srv_record_info{${D}, ${H}}) * on (host, port) group_left () max by (host, port) (kms_host_up)`,
+              expr: `max by (domain, resolver, host, port, priority, weight) (kms_srv_record_info{${JI}, ${D}, ${H}}) * on (host, port) group_left () max by (host, port) (kms_host_up{${JI}})`,
             },
           ],
           { w: 14, h: 9 },
           {
             defaults: { mappings: upDownMappings },
-            overrides: [byName('TCP', [colorBackground])],
+            overrides: [
+              byName('TCP', [colorBackground]),
+              columnLinks('host', [hostRowLink]),
+              columnLinks('domain', [domainRowLink]),
+            ],
           },
           [organize({ Value: 'TCP' })],
         ),
@@ -431,45 +490,47 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
           'Whether each resolver answered the _vlmcs._tcp.<domain> query (NOERROR or NXDOMAIN). Failing: clients using that DNS server cannot find a KMS host (alert KmsSrvLookupFailing).',
           [
             {
-              expr: `kms_srv_lookup_success{${D}}`,
+              expr: `kms_srv_lookup_success{${JI}, ${D}}`,
               legend: '{{domain}} @ {{resolver}}',
             },
           ],
           { w: 10, h: 9 },
           okFailMappings('answered', 'failing'),
+          [domainSeriesLink],
         ),
         timeseries(
           'SRV records per domain and resolver',
           'Number of _vlmcs._tcp records; 0 means clients cannot discover a KMS host (alert KmsSrvRecordMissing).',
-          [{ expr: `kms_srv_records{${D}}`, legend: '{{domain}} @ {{resolver}}' }],
+          [{ expr: `kms_srv_records{${JI}, ${D}}`, legend: '{{domain}} @ {{resolver}}' }],
           { w: 8, h: 8 },
           'short',
-          { min: 0 },
+          { min: 0, links: [domainSeriesLink] },
         ),
         timeseries(
           'SRV lookup duration',
           'Seconds the latest SRV lookup took per resolver, address lookups of the targets included.',
           [
             {
-              expr: `kms_srv_lookup_duration_seconds{${D}}`,
+              expr: `kms_srv_lookup_duration_seconds{${JI}, ${D}}`,
               legend: '{{domain}} @ {{resolver}}',
             },
           ],
           { w: 8, h: 8 },
           's',
+          { links: [domainSeriesLink] },
         ),
         timeseries(
           'DNS failures by reason',
           'Failed SRV lookups per interval by reason (timeout, servfail, refused, malformed...). NXDOMAIN is not a failure.',
           [
             {
-              expr: `sum by (domain, reason) (increase(kms_srv_lookup_failures_total{${D}}[$__rate_interval]))`,
+              expr: `sum by (domain, reason) (increase(kms_srv_lookup_failures_total{${JI}, ${D}}[$__rate_interval]))`,
               legend: '{{domain}} {{reason}}',
             },
           ],
           { w: 8, h: 8 },
           'short',
-          { bars: true, min: 0 },
+          { bars: true, min: 0, links: [domainSeriesLink] },
         ),
       ],
     },
@@ -479,56 +540,60 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
         stateTimeline(
           'Hosts up / down (TCP)',
           'Whether a TCP connection to each KMS host succeeded in each round.',
-          [{ expr: `kms_host_up{${H}}`, legend: '{{host}}:{{port}}' }],
+          [{ expr: `kms_host_up{${JI}, ${H}}`, legend: '{{host}}:{{port}}' }],
           { w: 12, h: 9 },
           upDownMappings,
+          [hostSeriesLink],
         ),
         stateTimeline(
           'KMS exchange by host and product',
           'Whether the latest full KMS exchange for the product was answered and validated: the host can activate the product. Failing with the host up: see failures by reason (kms_error is usually 0xC004F042, the host key does not cover the product).',
           [
             {
-              expr: `kms_probe_success{${HP}}`,
+              expr: `kms_probe_success{${JI}, ${HP}}`,
               legend: '{{host}}:{{port}} {{product}}',
             },
           ],
           { w: 12, h: 9 },
           okFailMappings('answers', 'failing'),
+          [hostSeriesLink],
         ),
         timeseries(
           'KMS exchange duration',
           'Seconds of the latest KMS exchange per host and product, from connect to a verified answer.',
           [
             {
-              expr: `kms_probe_duration_seconds{${HP}}`,
+              expr: `kms_probe_duration_seconds{${JI}, ${HP}}`,
               legend: '{{host}}:{{port}} {{product}}',
             },
           ],
           { w: 8, h: 8 },
           's',
+          { links: [hostSeriesLink] },
         ),
         timeseries(
           'TCP connect duration',
           'Seconds of the latest TCP connect per host (also set when it failed).',
           [
             {
-              expr: `kms_host_connect_duration_seconds{${H}}`,
+              expr: `kms_host_connect_duration_seconds{${JI}, ${H}}`,
               legend: '{{host}}:{{port}}',
             },
           ],
           { w: 8, h: 8 },
           's',
+          { links: [hostSeriesLink] },
         ),
         timeseries(
           'Failures by reason',
           'Failed KMS exchanges and TCP probes per interval, by reason (connect_refused, timeout, kms_error, verify_failed...). The HRESULT of a kms_error is on the status page and in `kms-monitor probe`.',
           [
             {
-              expr: `sum by (reason) (increase(kms_probe_failures_total{${HP}}[$__rate_interval]))`,
+              expr: `sum by (reason) (increase(kms_probe_failures_total{${JI}, ${HP}}[$__rate_interval]))`,
               legend: 'kms {{reason}}',
             },
             {
-              expr: `sum by (reason) (increase(kms_host_connect_failures_total{${H}}[$__rate_interval]))`,
+              expr: `sum by (reason) (increase(kms_host_connect_failures_total{${JI}, ${H}}[$__rate_interval]))`,
               legend: 'tcp {{reason}}',
             },
           ],
@@ -545,10 +610,10 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
           'ePID, host build and host key',
           'What each host answered (like `slmgr /dlv` on the host): the ePID of its host key, the HWID (protocol 6), the host OS build, the protocol version, when the host key was installed (from the ePID) and the activation and renewal intervals it hands out. A changed ePID or HWID means a new host key or a different machine (alert KmsHostIdentityChanged).',
           [
-            { expr: `kms_host_info{${HP}}` },
-            { expr: `kms_host_key_install_timestamp_seconds{${HP}} * 1000` },
-            { expr: `kms_host_activation_interval_seconds{${HP}}` },
-            { expr: `kms_host_renewal_interval_seconds{${HP}}` },
+            { expr: `kms_host_info{${JI}, ${HP}}` },
+            { expr: `kms_host_key_install_timestamp_seconds{${JI}, ${HP}} * 1000` },
+            { expr: `kms_host_activation_interval_seconds{${JI}, ${HP}}` },
+            { expr: `kms_host_renewal_interval_seconds{${JI}, ${HP}}` },
           ],
           { w: 24, h: 8 },
           {
@@ -557,6 +622,7 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
               byName('host key installed', [{ id: 'unit', value: 'dateTimeAsIsoNoDateIfToday' }]),
               byName('activation interval', [{ id: 'unit', value: 's' }]),
               byName('renewal interval', [{ id: 'unit', value: 's' }]),
+              columnLinks('host', [hostRowLink]),
             ],
           },
           [
@@ -580,8 +646,8 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
           'Monitor instances',
           'Running kms-monitor versions and whether their last configuration (re)load succeeded (alert KmsMonitorConfigReloadFailed).',
           [
-            { expr: 'kms_exporter_build_info' },
-            { expr: 'kms_exporter_config_last_reload_successful' },
+            { expr: `kms_exporter_build_info{${JI}}` },
+            { expr: `kms_exporter_config_last_reload_successful{${JI}}` },
           ],
           { w: 8, h: 8 },
           {
@@ -591,6 +657,7 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
                 { id: 'mappings', value: okFailMappings('yes', 'failed') },
                 colorBackground,
               ]),
+              columnLinks('instance', [monitorLink]),
             ],
           },
           [
@@ -609,9 +676,9 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
           'Round duration',
           'Seconds each polling round took (DNS, TCP and, every kms_interval, the KMS exchanges). Near or above `interval`, rounds start late (overruns).',
           [
-            { expr: 'kms_poll_duration_seconds', legend: '{{instance}} round' },
+            { expr: `kms_poll_duration_seconds{${JI}}`, legend: '{{instance}} round' },
             {
-              expr: 'increase(kms_poll_overruns_total[$__rate_interval])',
+              expr: `increase(kms_poll_overruns_total{${JI}}[$__rate_interval])`,
               legend: '{{instance}} overruns',
             },
           ],
@@ -634,7 +701,7 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
           'Probes run: dns (SRV lookups), tcp (reachability), kms (full exchanges; each one is a real activation request the host counts once per 30 days for this monitor).',
           [
             {
-              expr: 'sum by (kind) (rate(kms_probes_total[$__rate_interval]))',
+              expr: `sum by (kind) (rate(kms_probes_total{${JI}}[$__rate_interval]))`,
               legend: '{{kind}}',
             },
           ],
@@ -646,26 +713,64 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
   ];
 }
 
-function variable(name: string, label: string, query: string): JsonObject {
+/**
+ * A query variable. The query is stored in Grafana's classic string form
+ * (`label_values(…)`, `query_result(…)`), which every Grafana since 7 reads and the
+ * current ones convert to their query editor's form themselves. `regex` picks the value
+ * out of a query_result line.
+ */
+function variable(
+  name: string,
+  label: string,
+  query: string,
+  options: { regex?: string; all?: boolean; description?: string } = {},
+): JsonObject {
+  const all = options.all ?? true;
   return {
-    allValue: '.*',
+    ...(all ? { allValue: '.*' } : {}),
     current: {},
     datasource: DS,
     definition: query,
+    ...(options.description ? { description: options.description } : {}),
     hide: 0,
-    includeAll: true,
+    includeAll: all,
     label,
-    multi: true,
+    multi: all,
     name,
     options: [],
-    query: { qryType: 1, query, refId: 'PrometheusVariableQueryEditor-VariableQuery' },
+    query,
     refresh: 2,
-    regex: '',
+    regex: options.regex ?? '',
     skipUrlSync: false,
     sort: 1,
     type: 'query',
   };
 }
+
+/** The monitors: every kms-monitor target exports kms_exporter_build_info. */
+export const JOB_QUERY = 'label_values(kms_exporter_build_info, job)';
+export const INSTANCE_QUERY = 'label_values(kms_exporter_build_info{job=~"$job"}, instance)';
+
+/**
+ * The KMS hosts of the chosen domains (SRV targets), plus the static hosts (`hosts:` in
+ * the configuration, published in no domain) while every domain is chosen: the `unless on
+ * ()` drops them as soon as some domain is left out (kms_srv_lookup_success then has a
+ * series for a domain outside `$domain`).
+ */
+export const HOST_EXPR =
+  `group by (host) (kms_srv_record_info{${JI}, ${D}})` +
+  ` or (group by (host) (kms_host_up{${JI}} unless on (job, instance, host, port) kms_srv_record_info{${JI}})` +
+  ` unless on () kms_srv_lookup_success{${JI}, domain!~"$domain"})`;
+
+/**
+ * The status page's base URL, derived from the chosen monitor's `instance`
+ * (`http://<host:port>`), because Grafana cannot know how a browser reaches the monitor.
+ * A text box cannot default to another variable's value, hence a query: it offers one
+ * URL per chosen instance. Behind TLS or a proxy, or when the scrape address is not what
+ * browsers use, change `STATUS_URL_EXPR`'s "http://$1" (or set the scrape target's
+ * `instance` label to the address browsers use, as deploy/docker/prometheus.yml does).
+ */
+export const STATUS_URL_EXPR = `label_replace(group by (instance) (kms_exporter_build_info{${JI}}), "status_url", "http://$1", "instance", "(.+)")`;
 
 export function buildDashboard(): JsonObject {
   const panels: Json[] = [];
@@ -761,9 +866,24 @@ export function buildDashboard(): JsonObject {
           skipUrlSync: false,
           type: 'datasource',
         },
-        variable('domain', 'Domain', 'label_values(kms_srv_lookup_success, domain)'),
-        variable('host', 'KMS host', 'label_values(kms_host_up, host)'),
-        variable('product', 'Product', 'label_values(kms_activation_threshold, product)'),
+        variable('job', 'Job', JOB_QUERY, {
+          description: 'Prometheus job(s) of the kms-monitor targets',
+        }),
+        variable('instance', 'Monitor', INSTANCE_QUERY, {
+          description: 'kms-monitor instance(s): each watches its own network',
+        }),
+        variable('domain', 'Domain', `label_values(kms_srv_lookup_success{${JI}}, domain)`),
+        variable('host', 'KMS host', `query_result(${HOST_EXPR})`, {
+          regex: '/host="([^"]+)"/',
+          description: 'KMS hosts published in the chosen domains (static hosts with every domain)',
+        }),
+        variable('product', 'Product', `label_values(kms_activation_threshold{${JI}}, product)`),
+        variable('status_url', 'Status page', `query_result(${STATUS_URL_EXPR})`, {
+          regex: '/status_url="([^"]+)"/',
+          all: false,
+          description:
+            'Base URL of the kms-monitor status page that host and domain links open (http://<instance>)',
+        }),
       ],
     },
     time: { from: 'now-24h', to: 'now' },

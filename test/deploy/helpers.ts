@@ -223,9 +223,25 @@ export function dashboardQueries(dashboard: {
   );
 }
 
-/** A dashboard expression with Grafana's variables replaced, ready for Prometheus. */
-export function substituteVariables(expr: string, rateInterval = '5m'): string {
+export type FilterVariable = 'job' | 'instance' | 'domain' | 'host' | 'product';
+
+/**
+ * A dashboard expression with Grafana's variables replaced, ready for Prometheus: each
+ * filter variable by the regex Grafana would put there (`values`, already escaped), or
+ * by `.*`, its "All" value.
+ */
+export function substituteVariables(
+  expr: string,
+  rateInterval = '5m',
+  values: Partial<Record<FilterVariable, string>> = {},
+): string {
   return expr
     .replace(/\$__rate_interval|\$__interval|\$__range/g, rateInterval)
-    .replace(/\$\{?(domain|host|product)\}?/g, '.*');
+    .replace(
+      /\$\{?(job|instance|domain|host|product)\}?/g,
+      (_, name: FilterVariable) => values[name] ?? '.*',
+    );
 }
+
+/** A value as Grafana puts a single chosen value into a regex matcher (escaped). */
+export const regexValue = (value: string): string => value.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&');

@@ -25,7 +25,9 @@ import {
   dashboardQueries,
   readText,
   recordingRules,
+  regexValue,
   substituteVariables,
+  type FilterVariable,
 } from './helpers.js';
 import {
   formatAlerts,
@@ -61,6 +63,8 @@ describe(
     let configFile = '';
     let staticPort = 0;
     let identityHost: LabKmsHost | undefined;
+    /** The monitor's scrape address: its `instance` label. */
+    let target = '';
 
     const query = (expr: string) => prometheus!.query(expr);
     const alerts = () => prometheus!.alerts();
@@ -160,7 +164,7 @@ describe(
       configFile = join(dir, 'kms-monitor.yml');
       await writeFile(configFile, YAML.stringify(config));
       monitor = await startServer('serve', [`--config.file=${configFile}`]);
-      const target = new URL(monitor.url).host;
+      target = new URL(monitor.url).host;
 
       prometheus = await startPrometheus(dir, target);
       // Scraped, and the KMS exchange has produced results.
@@ -207,14 +211,17 @@ describe(
       for (const rule of rules) assert.equal(rule.health, 'ok', `${rule.name}: ${rule.lastError}`);
     });
 
-    test('every dashboard query returns data for the lab', async () => {
+    test('every dashboard query returns data for the lab, with its monitor chosen', async () => {
       const queries = dashboardQueries(JSON.parse(readText('dashboards/kms-monitor.json')));
+      // One job and one instance chosen, as Grafana would put them in: a series without
+      // job/instance (a merged recording) would come back empty here.
+      const chosen = { job: regexValue('kms-monitor'), instance: regexValue(target) };
       const empty = await waitFor(
         'data for every panel',
         async () => {
           const missing: string[] = [];
           for (const q of queries) {
-            const answer = await query(substituteVariables(q.expr, '1m'));
+            const answer = await query(substituteVariables(q.expr, '1m', chosen));
             if (answer.status !== 'success' || answer.data.result.length === 0)
               missing.push(`${q.panel}: ${q.expr}`);
           }
@@ -223,6 +230,97 @@ describe(
         60_000,
       );
       assert.deepEqual(empty, []);
+    });
+
+    test('the dashboard variables list what the lab has, and its links open real pages', async () => {
+      const dashboard = JSON.parse(readText('dashboards/kms-monitor.json')) as {
+        templating: { list: Array<{ name: string; query: string; regex?: string }> };
+        panels: Array<{
+          title: string;
+          targets?: Array<{ expr: string }>;
+          fieldConfig?: {
+            overrides: Array<{
+              matcher: { options: string };
+              properties: Array<{ id: string; value: unknown }>;
+            }>;
+          };
+        }>;
+      };
+      const variable = (name: string) => dashboard.templating.list.find((v) => v.name === name)!;
+      /** What a variable offers: label_values as a `group by`, query_result through its regex. */
+      const options = async (name: string, values: Partial<Record<FilterVariable, string>>) => {
+        const v = variable(name);
+        const lv = /^label_values\((.+), (\w+)\)$/.exec(v.query);
+        const qr = /^query_result\((.+)\)$/.exec(v.query);
+        const expr = lv ? `group by (${lv[2]}) (${lv[1]})` : qr![1]!;
+        const answer = await query(substituteVariables(expr, '1m', values));
+        assert.equal(answer.status, 'success', `${name}: ${answer.error}`);
+        const lines = answer.data.result.map(
+          (r) =>
+            `{${Object.entries(r.metric)
+              .map(([k, x]) => `${k}="${x}"`)
+              .join(', ')}}`,
+        );
+        const pick = lv
+          ? (l: string) => new RegExp(`${lv[2]}="([^"]*)"`).exec(l)?.[1]
+          : (l: string) => new RegExp(/^\/(.+)\/$/.exec(v.regex!)![1]!).exec(l)?.[1];
+        return [...new Set(lines.map(pick).filter((x): x is string => x !== undefined))].sort();
+      };
+      const job = regexValue('kms-monitor');
+      const instance = regexValue(target);
+      assert.deepEqual(await options('job', {}), ['kms-monitor']);
+      assert.deepEqual(await options('instance', { job }), [target]);
+      assert.deepEqual(await options('instance', { job: 'no-such-job' }), []);
+      const domains = await options('domain', { job, instance });
+      assert.ok(domains.includes('good.test') && domains.includes('broken.test'), domains.join());
+      assert.deepEqual(await options('product', { job, instance }), [...PRODUCTS].sort());
+      // The host list follows the chosen domains; static hosts only with every domain.
+      assert.deepEqual(await options('host', { job, instance, domain: regexValue('good.test') }), [
+        'kms1.good.test',
+        'kms2.good.test',
+      ]);
+      assert.deepEqual(
+        await options('host', { job, instance, domain: '(good\\\\.test|single\\\\.test)' }),
+        ['kms.single.test', 'kms1.good.test', 'kms2.good.test'],
+      );
+      const all = await options('host', { job, instance });
+      assert.ok(all.includes('127.0.0.1'), `the static host with every domain: ${all.join()}`);
+      assert.ok(all.includes('kms2.branch.test'), all.join());
+      // The status page URL, from the instance: the monitor's own address.
+      const [statusUrl] = await options('status_url', { job, instance });
+      assert.equal(statusUrl, monitor!.url);
+
+      // A host link as Grafana would fill it from a row of the published-hosts table.
+      const panel = dashboard.panels.find((p) => p.title === 'Published KMS hosts (SRV records)')!;
+      const linkOf = (column: string) =>
+        (
+          panel
+            .fieldConfig!.overrides.find((o) => o.matcher.options === column)!
+            .properties.find((x) => x.id === 'links')!.value as Array<{ url: string }>
+        )[0]!.url;
+      const rows = await query(
+        substituteVariables(panel.targets![0]!.expr, '1m', {
+          job,
+          instance,
+          domain: regexValue('good.test'),
+        }),
+      );
+      assert.ok(rows.data.result.length > 0);
+      const row = rows.data.result[0]!.metric;
+      const fill = (url: string) =>
+        url
+          .replace('${status_url}', statusUrl!)
+          .replace(/\$\{__data\.fields\.(\w+)\}/g, (_, f: string) => row[f] ?? `<no ${f}>`);
+      const hostPage = await fetch(fill(linkOf('host')));
+      const hostHtml = await hostPage.text();
+      assert.equal(hostPage.status, 200, fill(linkOf('host')));
+      assert.ok(hostHtml.includes(row.host!), 'the host page names the host');
+      // The domain link opens the root page at the domain's section.
+      const domainUrl = new URL(fill(linkOf('domain')));
+      assert.equal(domainUrl.hash, '#domain-good.test');
+      const root = await fetch(domainUrl);
+      assert.equal(root.status, 200);
+      assert.ok((await root.text()).includes('id="domain-good.test"'), 'the section exists');
     });
 
     test('the recording rules count working and activating hosts per domain and product', async () => {
