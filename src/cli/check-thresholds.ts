@@ -6,9 +6,18 @@
  * below N, as the status page does) and no critical range. The perfdata carries the count
  * itself, its warn/crit ranges moved by N so they are in the count's units.
  */
-import type { Evaluation, Problem } from '../monitor/evaluate.js';
+import type { Evaluation, Problem, Severity } from '../monitor/evaluate.js';
 import type { StatusView } from '../monitor/status-view.js';
 import { describeRange, rangeAlerts, shiftRange, type NagiosRange } from './nagios-range.js';
+
+/**
+ * A problem as check reports it: evaluate()'s, or a count verdict of the ranges. A margin
+ * below 0 keeps evaluate()'s code `count_below_threshold`; a margin of 0 or more that a
+ * range still flags is `count_margin`, which only check raises.
+ */
+export type CheckProblem = Omit<Problem, 'code'> & { code?: string };
+
+export type CheckEvaluation = Omit<Evaluation, 'problems'> & { problems: CheckProblem[] };
 
 export interface CountThresholds {
   warning: NagiosRange | null;
@@ -55,12 +64,13 @@ function countProblem(
   sample: CountSample,
   severity: 'warning' | 'critical',
   range: NagiosRange,
-): Problem {
+): CheckProblem {
   const margin = sample.count - sample.threshold;
   const flag = `--${severity} ${range.text}`;
   const below =
     margin < 0 ? `, below the threshold ${sample.threshold}: its clients get 0xC004F038` : '';
   return {
+    code: margin < 0 ? 'count_below_threshold' : 'count_margin',
     severity,
     host: sample.host,
     product: sample.product,
@@ -78,11 +88,11 @@ export function applyCountThresholds(
   view: StatusView,
   evaluation: Evaluation,
   thresholds: CountThresholds,
-): { evaluation: Evaluation; samples: CountSample[] } {
+): { evaluation: CheckEvaluation; samples: CountSample[] } {
   const samples = countSamples(view, thresholds);
   const answered = new Set(samples.map((s) => `${s.host} ${s.product}`));
   // evaluate() reports an answered product only for its count, so these are the count problems.
-  const problems = evaluation.problems.filter(
+  const problems: CheckProblem[] = evaluation.problems.filter(
     (p) =>
       !(p.host !== undefined && p.product !== undefined && answered.has(`${p.host} ${p.product}`)),
   );
@@ -95,9 +105,9 @@ export function applyCountThresholds(
     }
   }
   const rank = { ok: 0, warning: 1, unknown: 2, critical: 3 } as const;
-  const status = problems.reduce<Evaluation['status']>(
+  const status = problems.reduce<Severity>(
     (s, p) => (rank[p.severity] > rank[s] ? p.severity : s),
     'ok',
   );
-  return { evaluation: { status, problems, perfdata: evaluation.perfdata }, samples };
+  return { evaluation: { ...evaluation, status, problems }, samples };
 }

@@ -126,12 +126,19 @@ function needsSystemResolvers(config: Config): boolean {
  * leaves to it, so the error names the file actually read and the flags that would help.
  */
 export async function readSystemFor(config: Config, flags: TargetFlags): Promise<ResolvConf> {
-  const path = flags['dns.resolv-conf'] ?? DEFAULT_RESOLV_CONF;
+  const given = flags['dns.resolv-conf'];
+  const path = given ?? DEFAULT_RESOLV_CONF;
   let system: ResolvConf;
   try {
-    system = await readResolvConf(path);
+    // Without the flag the DNS layer's own default applies (the OS servers when the
+    // default file is missing); a file named on the command line must exist.
+    system = await readResolvConf(given);
   } catch (err) {
-    throw new ConfigError(`cannot read ${path}: ${(err as Error).message}`, '--dns.resolv-conf');
+    const message = (err as Error).message;
+    throw new ConfigError(
+      message.includes(path) ? message : `cannot read ${path}: ${message}`,
+      '--dns.resolv-conf',
+    );
   }
   if (system.nameservers.length === 0 && needsSystemResolvers(config)) {
     throw new ConfigError(

@@ -4,12 +4,20 @@
  * product; here problems that differ only in the product become one problem naming all
  * its products ("kms1:1688 failed windows-10-11, office-2016: bind_rejected ...").
  */
-import type { Problem } from '../monitor/evaluate.js';
+/** What grouping needs of a problem (evaluate()'s findings and check's own). */
+export interface Problem {
+  severity: string;
+  code?: string;
+  domain?: string;
+  host?: string;
+  product?: string;
+  message: string;
+}
 
-export interface GroupedProblem extends Problem {
+export type GroupedProblem<P extends Problem = Problem> = P & {
   /** Every product the problem concerns, in the order first seen (when it concerns products). */
   products?: string[];
-}
+};
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -30,11 +38,11 @@ function template(problem: Problem): { before: string; after: string } | null {
   };
 }
 
-export function groupProblems(problems: readonly Problem[]): GroupedProblem[] {
-  const out: GroupedProblem[] = [];
+export function groupProblems<P extends Problem>(problems: readonly P[]): GroupedProblem<P>[] {
+  const out: GroupedProblem<P>[] = [];
   const groups = new Map<
     string,
-    { problem: GroupedProblem; shape: { before: string; after: string } }
+    { problem: GroupedProblem<P>; shape: { before: string; after: string } }
   >();
   for (const problem of problems) {
     const shape = template(problem);
@@ -43,6 +51,7 @@ export function groupProblems(problems: readonly Problem[]): GroupedProblem[] {
       continue;
     }
     const key = JSON.stringify([
+      problem.code ?? '',
       problem.severity,
       problem.domain ?? '',
       problem.host ?? '',
@@ -54,7 +63,7 @@ export function groupProblems(problems: readonly Problem[]): GroupedProblem[] {
       group.problem.products?.push(problem.product as string);
       continue;
     }
-    const grouped: GroupedProblem = { ...problem, products: [problem.product as string] };
+    const grouped: GroupedProblem<P> = { ...problem, products: [problem.product as string] };
     groups.set(key, { problem: grouped, shape });
     out.push(grouped);
   }

@@ -15,9 +15,9 @@
  * hostile SRV target can neither forge a line nor break the perfdata.
  */
 import { UNPRINTABLE_CLASS, escapeText } from '../cli/escape.js';
-import type { CountSample } from '../cli/check-thresholds.js';
+import type { CheckEvaluation, CheckProblem, CountSample } from '../cli/check-thresholds.js';
 import type { GroupedProblem } from '../cli/group-problems.js';
-import type { Evaluation, Severity } from '../monitor/evaluate.js';
+import type { Severity } from '../monitor/evaluate.js';
 import type { StatusView } from '../monitor/status-view.js';
 
 const LABEL: Record<Severity, string> = {
@@ -46,8 +46,8 @@ function fit(text: string, max: number): string {
 
 export interface CheckReport {
   view: StatusView;
-  evaluation: Evaluation;
-  problems: readonly GroupedProblem[];
+  evaluation: CheckEvaluation;
+  problems: readonly GroupedProblem<CheckProblem>[];
   samples: readonly CountSample[];
 }
 

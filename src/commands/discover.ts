@@ -71,14 +71,13 @@ const NOT_FOR_DISCOVER: Record<string, string> = {
 export interface DiscoverIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Default for --dns.resolv-conf; tests point it at a temporary file. */
-  resolvConfPath: string;
+  /** Default for --dns.resolv-conf (else the DNS layer's); tests point it at a temporary file. */
+  resolvConfPath?: string;
 }
 
 const defaultIo: DiscoverIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  resolvConfPath: DEFAULT_RESOLV_CONF,
 };
 
 interface Plan {
@@ -105,17 +104,21 @@ async function plan(argv: string[], io: DiscoverIo): Promise<Plan | 'help'> {
   refuseOtherCommandsFlags(argv);
   const { values, positionals } = parseFlags(argv, options, { positionals: true });
   if (values.help) return 'help';
-  const domains = [...positionals, ...(values.domain ?? [])].map((text) => {
+  const domains = [
+    ...positionals.map((text) => ({ text, from: '' })),
+    ...(values.domain ?? []).map((text) => ({ text, from: '--domain: ' })),
+  ].map(({ text, from }) => {
     try {
       return normalizeDomain(text);
     } catch (error) {
-      throw new UsageError((error as Error).message);
+      throw new UsageError(`${from}${(error as Error).message}`);
     }
   });
+  const resolvConfPath = values['dns.resolv-conf'] ?? io.resolvConfPath;
   const flags = {
     ...values,
     domain: [...new Set(domains)],
-    'dns.resolv-conf': values['dns.resolv-conf'] ?? io.resolvConfPath,
+    ...(resolvConfPath === undefined ? {} : { 'dns.resolv-conf': resolvConfPath }),
   };
   const base = flags['config.file'] ? await loadConfigFile(flags['config.file']) : defaultConfig();
   const config = applyTargetFlags(base, flags);
@@ -123,7 +126,7 @@ async function plan(argv: string[], io: DiscoverIo): Promise<Plan | 'help'> {
   const monitorPlan = await planFromConfig(config, async () => system);
   if (monitorPlan.domains.length === 0) {
     throw new UsageError(
-      `no DOMAIN given and ${flags['dns.resolv-conf']} has no search or domain line`,
+      `no DOMAIN given and ${system.source ?? resolvConfPath ?? DEFAULT_RESOLV_CONF} has no search or domain line`,
     );
   }
   return {

@@ -140,14 +140,19 @@ function parseResolvers(texts: readonly string[]): ResolverAddress[] {
 async function resolversFor(
   host: string,
   given: ResolverAddress[],
-  path: string,
+  file: string | undefined,
 ): Promise<ResolverAddress[]> {
   if (given.length > 0) return given;
+  const path = file ?? DEFAULT_RESOLV_CONF;
   let nameservers: ResolverAddress[];
   try {
-    nameservers = (await readResolvConf(path)).nameservers;
+    // No file named: the DNS layer's default (the OS servers when the default file is missing).
+    nameservers = (await readResolvConf(file)).nameservers;
   } catch (error) {
-    throw new UsageError(`--dns.resolv-conf: cannot read ${path}: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    throw new UsageError(
+      `--dns.resolv-conf: ${message.includes(path) ? message : `cannot read ${path}: ${message}`}`,
+    );
   }
   if (nameservers.length === 0) {
     throw new UsageError(
@@ -218,11 +223,7 @@ async function plan(argv: string[], io: ProbeIo): Promise<Plan | 'help'> {
   const resolvers =
     isIP(target.host) !== 0
       ? null
-      : await resolversFor(
-          target.host,
-          given,
-          values['dns.resolv-conf'] ?? io.resolvConfPath ?? DEFAULT_RESOLV_CONF,
-        );
+      : await resolversFor(target.host, given, values['dns.resolv-conf'] ?? io.resolvConfPath);
   return {
     target,
     products,

@@ -19,10 +19,12 @@ import { HOSTILE_TARGETS, HOSTILE_ZONE, startHostileDns, type HostileDns } from 
 import { parsePluginOutput } from './plugin-output.js';
 
 const ZONE = 'check.kms-lab.test';
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const BROKEN = 'broken.kms-lab.test';
 
 describe('kms-monitor check from the command line', { timeout: 180_000 }, () => {
   let good: LabKmsHost;
+  let other: LabKmsHost;
   let broken: LabKmsHost;
   let dns: DnsZoneServer;
   let hostile: HostileDns;
@@ -31,13 +33,21 @@ describe('kms-monitor check from the command line', { timeout: 180_000 }, () => 
   before(async () => {
     // 30 other clients: the host reports 31 with the monitor, margin 31 - 25 = 6.
     good = await startLabKmsHost({ counts: { windows: 30, 'office-2013+': 10 } });
+    // A second machine (own port, ePID and HWID), so no domain has a single KMS machine.
+    other = await startLabKmsHost({
+      counts: { windows: 30, 'office-2013+': 10 },
+      hwid: '0123456789ABCDEF',
+      epid: {
+        windows: '03612-00206-551-654321-03-1033-17763.0000-2972018',
+        'office-2013+': '06401-00206-438-654321-03-1033-9600.0000-2922017',
+      },
+    });
     broken = await startLabKmsHost({ fault: { mode: 'bind_nak' } });
     dns = await startDnsZoneServer({
       zones: {
-        // Two names for the same lab host: two hosts to the monitor, so no single-host warning.
         [ZONE]: [
           kmsSrvRecord(ZONE, { target: `kms1.${ZONE}`, port: good.port }),
-          kmsSrvRecord(ZONE, { target: `kms2.${ZONE}`, port: good.port }),
+          kmsSrvRecord(ZONE, { target: `kms2.${ZONE}`, port: other.port }),
           ...addressRecords(`kms1.${ZONE}`, ['127.0.0.1']),
           ...addressRecords(`kms2.${ZONE}`, ['127.0.0.1']),
         ],
@@ -49,11 +59,17 @@ describe('kms-monitor check from the command line', { timeout: 180_000 }, () => 
         ],
       },
     });
-    hostile = await startHostileDns(good.port);
+    hostile = await startHostileDns(good.port, other.port);
     base = [`--dns.resolv-conf=${LOOPBACK_RESOLV_CONF}`, `--resolver=${dns.resolver}`];
   });
   after(async () => {
-    await Promise.all([good?.close(), broken?.close(), dns?.close(), hostile?.close()]);
+    await Promise.all([
+      good?.close(),
+      other?.close(),
+      broken?.close(),
+      dns?.close(),
+      hostile?.close(),
+    ]);
   });
 
   const check = (args: string[]) => runCli(['check', ...args]);
@@ -68,9 +84,12 @@ describe('kms-monitor check from the command line', { timeout: 180_000 }, () => 
     // Office: 10 other clients, at the host's cap of 2 × N.
     assert.deepEqual(
       out.perfdata.map((p) => [p.label, p.value, p.warn, p.crit, p.min, p.max]),
-      ['kms1', 'kms2'].flatMap((h) => [
-        [`${h}.${ZONE}:${good.port} lab-windows`, 31, '25:', '', '0', ''],
-        [`${h}.${ZONE}:${good.port} lab-office`, 10, '5:', '', '0', ''],
+      [
+        [`kms1.${ZONE}`, good.port],
+        [`kms2.${ZONE}`, other.port],
+      ].flatMap(([h, port]) => [
+        [`${h}:${port} lab-windows`, 31, '25:', '', '0', ''],
+        [`${h}:${port} lab-office`, 10, '5:', '', '0', ''],
       ]),
     );
   });
@@ -113,6 +132,7 @@ describe('kms-monitor check from the command line', { timeout: 180_000 }, () => 
   }
 
   it('a count below the threshold says what clients see; --critical=0: makes it critical', async () => {
+    // One host below N while the other still activates: a host problem, not the domain's.
     await good.configure({ counts: { windows: 3 } });
     try {
       const warn = await check(oneHost());
@@ -124,7 +144,8 @@ describe('kms-monitor check from the command line', { timeout: 180_000 }, () => 
       const crit = await check([...oneHost(), '--critical=0:']);
       assert.equal(crit.code, 2, crit.stdout);
       assert.match(crit.stdout, /^KMS CRITICAL - kms1\.check\.kms-lab\.test:\d+ counts 4 clients/);
-      assert.match(crit.stdout, /\nCRITICAL: .* \(margin -21 is below 0, --critical 0:\)\n/);
+      assert.match(crit.stdout, /\nCRITICAL: kms1\..* \(margin -21 is below 0, --critical 0:\)\n/);
+      assert.doesNotMatch(crit.stdout, /kms2\.\S+ counts/);
     } finally {
       await good.configure({ counts: { windows: 30 } });
     }
@@ -209,7 +230,11 @@ describe('kms-monitor check from the command line', { timeout: 180_000 }, () => 
       'line\\nkms ok - forged', // DNS names come back in lower case
       "quote'eq=pipe\\x7cbell\\x07",
     ]) {
-      assert.ok(run.stdout.includes(`host ${shown}.${HOSTILE_ZONE}:${good.port} up`), shown);
+      assert.match(
+        run.stdout,
+        new RegExp(`\nhost ${escapeRegExp(`${shown}.${HOSTILE_ZONE}`)}:\\d+ up`),
+        shown,
+      );
     }
     const out = parsePluginOutput(run.stdout);
     assert.equal(out.perfdata.length, HOSTILE_TARGETS.length, run.stdout);

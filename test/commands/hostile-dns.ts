@@ -3,8 +3,8 @@
  * SRV records whose targets carry bytes no sane zone has: ESC sequences, NUL, a newline
  * followed by a forged Nagios status line, `'`, `=` and `|`. The lab zone server refuses
  * such names (it publishes plain ASCII only), so the command tests use this one to get
- * them from a real DNS answer. Every A query under the zone answers 127.0.0.1, where a lab
- * KMS host listens, so the hostile hosts are probed for real.
+ * them from a real DNS answer. Every A query under the zone answers 127.0.0.1, where lab
+ * KMS hosts listen, so the hostile hosts are probed for real.
  */
 import dgram from 'node:dgram';
 import dnsPacket from 'dns-packet';
@@ -24,7 +24,8 @@ export interface HostileDns {
   close(): Promise<void>;
 }
 
-export async function startHostileDns(kmsPort: number): Promise<HostileDns> {
+/** Target i points at kmsPorts[i % kmsPorts.length] on 127.0.0.1. */
+export async function startHostileDns(...kmsPorts: number[]): Promise<HostileDns> {
   const socket = dgram.createSocket('udp4');
   socket.on('message', (message, peer) => {
     let query;
@@ -45,7 +46,7 @@ export async function startHostileDns(kmsPort: number): Promise<HostileDns> {
           name: question.name,
           ttl: 60,
           class: 'IN',
-          data: { target, port: kmsPort, priority: 0, weight: 10 + i },
+          data: { target, port: kmsPorts[i % kmsPorts.length] ?? 1, priority: 0, weight: 10 + i },
         }),
       );
     } else if (question.type === 'A' && inZone) {
