@@ -1,7 +1,8 @@
 /**
  * A throwaway PKI made with the openssl command line: a CA, a server certificate for
  * 127.0.0.1 and a client certificate signed by the CA, plus a certificate from an
- * unrelated CA to prove that strangers are refused.
+ * unrelated CA to prove that strangers are refused. A second server certificate (a
+ * renewal) and an RSA one serve the reload and cipher-suite tests.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,12 @@ export interface Pki {
   clientKey: string;
   strangerCert: string;
   strangerKey: string;
+  /** Another certificate for 127.0.0.1 from the same CA, with its own key: a renewal. */
+  renewedCert: string;
+  renewedKey: string;
+  /** A server certificate with an RSA key (the others are P-256). */
+  rsaCert: string;
+  rsaKey: string;
   read(file: string): Buffer;
 }
 
@@ -47,15 +54,13 @@ function makeCa(dir: string, name: string): void {
   );
 }
 
-function makeLeaf(dir: string, name: string, ca: string, ext: string): void {
+function makeLeaf(dir: string, name: string, ca: string, ext: string, rsa = false): void {
   writeFileSync(join(dir, `${name}.ext`), ext);
   openssl(
     [
       'req',
       '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
+      ...(rsa ? ['rsa:2048'] : ['ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1']),
       '-nodes',
       '-keyout',
       `${name}.key`,
@@ -95,6 +100,9 @@ export function makePki(): Pki {
   makeLeaf(dir, 'server', 'ca', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
   makeLeaf(dir, 'client', 'ca', 'extendedKeyUsage=clientAuth\n');
   makeLeaf(dir, 'stranger', 'other-ca', 'extendedKeyUsage=clientAuth\n');
+  const serverExt = 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n';
+  makeLeaf(dir, 'renewed', 'ca', serverExt);
+  makeLeaf(dir, 'rsa-server', 'ca', serverExt, true);
   const p = (f: string) => join(dir, f);
   return {
     dir,
@@ -105,6 +113,10 @@ export function makePki(): Pki {
     clientKey: p('client.key'),
     strangerCert: p('stranger.crt'),
     strangerKey: p('stranger.key'),
+    renewedCert: p('renewed.crt'),
+    renewedKey: p('renewed.key'),
+    rsaCert: p('rsa-server.crt'),
+    rsaKey: p('rsa-server.key'),
     read: (file) => readFileSync(file),
   };
 }

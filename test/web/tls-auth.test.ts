@@ -120,6 +120,6 @@ test('a bad web config file exits 2 naming the key and line', async () => {
   assert.equal(res.code, 2);
   assert.match(
     res.stderr,
-    /web-missing\.yml:2:\d+: tls_server_config\.cert_file: cannot read nope\.crt: ENOENT/,
+    /web-missing\.yml:2:\d+: tls_server_config\.cert_file: file \/.*\/nope\.crt does not exist/,
   );
 });
