@@ -1,28 +1,28 @@
 /**
- * GET /api/v1/status: the whole state as JSON (see README, "Status API"). Query
- * parameters are checked by a schema; a bad one is a 400 naming it, never a 500.
+ * GET /api/v1/status: the whole state as JSON (see README, "Status API"). The query is
+ * checked strictly (src/web/query.ts): a bad or unknown parameter is a 400 naming it,
+ * never a 500 and never silently ignored.
  */
 import type { FastifyInstance } from 'fastify';
 import type { StatusView } from '../../monitor/status-view.js';
+import { integerParam, strictQuery, type QuerySpec } from '../query.js';
 
 export type StatusSource = (options: { historyLimit: number; host?: string }) => StatusView;
 
-const querySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    history: { type: 'integer', minimum: 0, maximum: 1000, default: 200 },
-    host: { type: 'string', minLength: 1, maxLength: 260 },
-  },
-} as const;
+const DEFAULT_HISTORY = 200;
+
+export const STATUS_API_QUERY: QuerySpec = {
+  history: integerParam(0, 1000),
+  host: { kind: 'string', minLength: 1, maxLength: 260 },
+};
 
 export function statusApiRoutes(source: StatusSource) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.get<{ Querystring: { history: number; host?: string } }>(
+    app.get<{ Querystring: { history?: number; host?: string } }>(
       '/api/v1/status',
-      { schema: { querystring: querySchema } },
+      strictQuery(STATUS_API_QUERY),
       async (request, reply) => {
-        const { history, host } = request.query;
+        const { history = DEFAULT_HISTORY, host } = request.query;
         const view = source({ historyLimit: history, ...(host === undefined ? {} : { host }) });
         if (host !== undefined && view.hosts.length === 0) {
           return reply

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StatusView } from '../../monitor/status-view.js';
+import { integerParam, strictQuery, type QuerySpec } from '../query.js';
 import { SCRIPT_ASSET, STYLESHEET_ASSET, type StaticAsset } from './assets.js';
 import { renderHostNotFound, renderHostPage, renderStatusPage } from './render-page.js';
 
@@ -28,11 +29,12 @@ export const CONTENT_SECURITY_POLICY =
 const PAGE_HISTORY = 1000;
 const HOST_HISTORY = 200;
 
-const pageQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { refresh: { type: 'integer', minimum: 0, maximum: 3600 } },
-} as const;
+// Checked strictly by src/web/query.ts (unknown names, `0x10` and `1e3` are 400s).
+const pageQuery: QuerySpec = { refresh: integerParam(0, 3600) };
+/** The content hash the page puts on its asset links (assets.ts). */
+const assetQuery: QuerySpec = {
+  v: { kind: 'string', minLength: 1, maxLength: 64, pattern: /^[0-9a-f]+$/ },
+};
 
 // A wildcard, not `:host`: fastify caps named parameters at 100 characters, and a host
 // name may have 253.
@@ -82,7 +84,7 @@ async function sendPage(
 }
 
 function serveAsset(app: FastifyInstance, asset: StaticAsset): void {
-  app.get(asset.route, async (_request, reply) =>
+  app.get(asset.route, strictQuery(assetQuery), async (_request, reply) =>
     reply
       .type(asset.contentType)
       // The page links the asset with a content hash in the query: a day is safe.
@@ -99,7 +101,7 @@ export function statusPageRoutes(source: StatusPageSource, options: StatusPageOp
 
     app.get<{ Querystring: { refresh?: number } }>(
       '/',
-      { schema: { querystring: pageQuery } },
+      strictQuery(pageQuery),
       async (request, reply) => {
         const view = source({ historyLimit: PAGE_HISTORY });
         const refreshSeconds = request.query.refresh ?? defaultRefresh;
@@ -109,7 +111,7 @@ export function statusPageRoutes(source: StatusPageSource, options: StatusPageOp
 
     app.get<{ Params: { '*': string }; Querystring: { refresh?: number } }>(
       '/host/*',
-      { schema: { params: hostParams, querystring: pageQuery } },
+      { schema: { params: hostParams }, ...strictQuery(pageQuery) },
       async (request, reply) => {
         const host = request.params['*'];
         const view = host === '' ? null : source({ historyLimit: HOST_HISTORY, host });
