@@ -24,13 +24,26 @@ import { buildStatusView } from '../monitor/status-view.js';
 import { listen } from '../web/listen.js';
 import { statusApiRoutes } from '../web/routes/status-api.js';
 import { statusPageRoutes } from '../web/status-page/routes.js';
+import { connectionBudget, openFilesLimit } from '../web/fd-limit.js';
 import { createWebServer } from '../web/server.js';
-import type { WebConfig } from '../web/web-config.js';
+import { NO_WEB_CONFIG, type WebConfig } from '../web/web-config.js';
+
+/** How long requests in progress may take to finish once shutdown starts. */
+export const SHUTDOWN_GRACE_MS = 2_500;
+/** How long the poller may take to wind down after its probes are aborted. */
+const POLLER_STOP_MS = 1_000;
 
 export interface MonitorAppOptions {
   log: Logger;
   readConfig: () => Promise<Config>;
-  webConfig: WebConfig;
+  /** A fixed web configuration (demo, tests); NO_WEB_CONFIG when neither is given. */
+  webConfig?: WebConfig;
+  /** Reads the web configuration at start and again on every reload (serve). */
+  readWebConfig?: () => Promise<WebConfig>;
+  /** /-/healthy and /-/ready answer without basic auth (--web.unauthenticated-health). */
+  unauthenticatedHealth?: boolean;
+  /** Cap on HTTP connections; derived from the open-files limit when not given. */
+  maxConnections?: number;
   /** Wins over the configuration's web.listen_address. */
   listenAddress?: string;
   /** System resolver configuration; /etc/resolv.conf by default. */
@@ -48,7 +61,8 @@ export interface MonitorApp {
   state: MonitorState;
   plan(): MonitorPlan<Product>;
   reload(): Promise<ReloadResult>;
-  stop(): Promise<void>;
+  /** Aborts the probes and closes the server within about `graceMs` + 1 s. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 interface Loaded {
@@ -69,7 +83,19 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
     });
     return { config, plan, identity };
   };
+  const readWeb = async (): Promise<WebConfig> =>
+    options.readWebConfig ? options.readWebConfig() : (options.webConfig ?? NO_WEB_CONFIG);
+  let webConfig = await readWeb();
   let current = await load();
+  const warnAbout = (loaded: Loaded, web: WebConfig) => {
+    for (const warning of web.warnings ?? []) log.warn({ warning }, 'web configuration');
+    if (loaded.plan.domains.length === 0 && loaded.plan.staticHosts.length === 0) {
+      log.warn(
+        'nothing to watch: no domains and no hosts are configured and the system resolver configuration has no search domains; set domains or hosts in the configuration file, pass --domain or --host, or point --dns.resolv-conf at a file with a search line',
+      );
+    }
+  };
+  warnAbout(current, webConfig);
 
   // Two registries: the state's families are cached between changes, the process's are not.
   const registry = new Registry();
@@ -103,8 +129,15 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
     // Concurrent reload requests (SIGHUP and POST together) share one read of the file.
     reloading ??= (async (): Promise<ReloadResult> => {
       try {
-        current = await load();
+        // Both files are read before either applies: a bad one changes nothing.
+        const next = await load();
+        const nextWeb = options.readWebConfig ? await options.readWebConfig() : webConfig;
+        web.applyWebConfig(nextWeb);
+        current = next;
+        webConfig = nextWeb;
         poller.updatePlan(current.plan);
+        applyConnectionBudget();
+        warnAbout(current, webConfig);
         exporterMetrics.configReloaded(true);
         log.info(
           { domains: current.plan.domains.length, hosts: current.plan.staticHosts.length },
@@ -131,7 +164,9 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
     buildStatusView(state, current.plan.products, view);
   const web = await createWebServer({
     logger: log,
-    webConfig: options.webConfig,
+    webConfig,
+    maxConnections: options.maxConnections ?? 1024,
+    unauthenticatedHealth: options.unauthenticatedHealth ?? false,
     metrics,
     lifecycle: { isReady: () => state.ready, reload },
     plugins: [
@@ -140,13 +175,39 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
       ...(options.plugins ?? []),
     ],
   });
+  // The cap follows the poller's concurrency, which a reload may change.
+  let warnedFdLimit = false;
+  const applyConnectionBudget = (): number => {
+    if (options.maxConnections !== undefined) {
+      web.setMaxConnections(options.maxConnections);
+      return options.maxConnections;
+    }
+    const budget = connectionBudget(openFilesLimit(), current.plan.concurrency);
+    if (budget.tooLow && !warnedFdLimit) {
+      warnedFdLimit = true;
+      log.warn(
+        { fdLimit: budget.fdLimit, reserve: budget.reserve, maxConnections: budget.max },
+        'the open-files limit leaves little room for HTTP connections next to the poller; raise it (ulimit -n, LimitNOFILE) or lower concurrency',
+      );
+    }
+    web.setMaxConnections(budget.max);
+    return budget.max;
+  };
+  const maxConnections = applyConnectionBudget();
   const address = options.listenAddress ?? current.config.web.listen_address;
-  const url = await listen(web, address);
+  let url: string;
+  try {
+    url = await listen(web.app, address);
+  } catch (err) {
+    await web.close(0);
+    throw err;
+  }
   log.info(
     {
       address: url,
-      tls: options.webConfig.tls !== null,
-      auth: options.webConfig.users.size > 0,
+      tls: webConfig.tls !== null,
+      auth: webConfig.users.size > 0,
+      maxConnections,
       domains: current.plan.domains.map((d) => d.domain),
       hosts: current.plan.staticHosts.length,
       products: current.plan.products.map((p) => p.slug),
@@ -161,9 +222,23 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
     state,
     plan: () => current.plan,
     reload,
-    stop: async () => {
-      await poller.stop();
-      await web.close();
+    stop: async (graceMs = SHUTDOWN_GRACE_MS) => {
+      // The abort reaches every probe in flight at once; the server drains meanwhile.
+      const pollerStopped = poller.stop();
+      const forced = await web.close(graceMs);
+      if (forced > 0) {
+        log.warn(
+          { connections: forced, graceSeconds: graceMs / 1000 },
+          'closed connections still open at the shutdown deadline',
+        );
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const stopped = await Promise.race([
+        pollerStopped.then(() => true),
+        new Promise<boolean>((resolve) => (timer = setTimeout(resolve, POLLER_STOP_MS, false))),
+      ]);
+      clearTimeout(timer);
+      if (!stopped) log.warn('probes still running after the abort; not waiting for them');
     },
   };
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
-import { startServer } from '../helpers/cli.js';
+import { runCli, startServer } from '../helpers/cli.js';
 import { promtoolCheckMetrics } from '../helpers/promtool.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kms-serve-'));
@@ -23,7 +23,7 @@ test('serve answers /metrics with valid exposition text and the build info', asy
     const text = await res.text();
     assert.match(
       text,
-      /^kms_exporter_build_info\{version="\d+\.\d+\.\d+",nodejs_version="20\.[\d.]+"\} 1$/m,
+      /^kms_exporter_build_info\{version="\d+\.\d+\.\d+",nodejs_version="\d+\.[\d.]+"\} 1$/m,
     );
     assert.equal(metricValue(text, 'kms_exporter_config_last_reload_successful'), 1);
     assert.ok(
@@ -106,5 +106,39 @@ test('a request the HTTP parser refuses gets a bare 400 and the connection close
     assert.equal((await fetch(`${server.url}/-/healthy`)).status, 200, 'still serving');
   } finally {
     assert.equal(await server.stop(), 0);
+  }
+});
+
+test('nothing to watch: a warning at start and after each reload that says what to configure', async () => {
+  // A resolv.conf without a search line (and nothing to ask: no domain, no host).
+  const resolv = join(dir, 'resolv-no-search.conf');
+  writeFileSync(resolv, 'nameserver 127.0.0.1\n');
+  const server = await startServer('serve', [`--dns.resolv-conf=${resolv}`]);
+  try {
+    await server.waitForLog('nothing to watch');
+    assert.match(
+      server.logs(),
+      /"level":"warn".*"msg":"nothing to watch: no domains and no hosts are configured .*set domains or hosts in the configuration file, pass --domain or --host/,
+    );
+    const count = () => server.logs().split('nothing to watch').length - 1;
+    assert.equal(count(), 1);
+    assert.equal((await fetch(`${server.url}/-/reload`, { method: 'POST' })).status, 200);
+    assert.equal(count(), 2, 'warned again after the reload');
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+  const watching = await startServer('serve', ['--host=127.0.0.1:9']);
+  try {
+    assert.doesNotMatch(watching.logs(), /nothing to watch/);
+  } finally {
+    assert.equal(await watching.stop(), 0);
+  }
+});
+
+test('--web.max-connections must be a whole number in range', async () => {
+  for (const bad of ['abc', '0', '1e3', '99999999']) {
+    const { code, stderr } = await runCli(['serve', `--web.max-connections=${bad}`]);
+    assert.equal(code, 2, bad);
+    assert.match(stderr, /--web\.max-connections must be a whole number from 1 to 16384; got/);
   }
 });
