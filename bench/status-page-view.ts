@@ -72,6 +72,8 @@ export function syntheticView(hostCount: number): StatusView {
         domains: [domain],
         static: false,
         addresses: [`10.0.${d & 255}.${k}`],
+        addressError: null,
+        reachability: [],
         tcp: {
           host: name,
           port: 1688,

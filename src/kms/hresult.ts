@@ -17,16 +17,40 @@ export interface HresultInfo {
   fix: string;
 }
 
+/** The HRESULTs kms-monitor names, by what they mean; the table below describes each. */
+export const HRESULT = {
+  /** 0x00000000: success. */
+  S_OK: 0x00000000,
+  /** 0xc004f042: the host key does not cover the product (SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH). */
+  KEY_NOT_COVERED: 0xc004f042,
+  /** 0xc004f06c: the request time is too far from the host clock. */
+  INVALID_TIMESTAMP: 0xc004f06c,
+  /** 0x8007000d: the host does not know the protocol version. */
+  INVALID_DATA: 0x8007000d,
+  /** 0xc004d104: the host rejected an argument of the request. */
+  INVALID_ARGUMENT: 0xc004d104,
+  /** 0xc004f038: the count is below N. */
+  COUNT_INSUFFICIENT: 0xc004f038,
+  /** 0xc004f039: KMS is not enabled on the host. */
+  BINDING_NOT_ENABLED: 0xc004f039,
+  /** 0xc004f041: the KMS host itself is not activated. */
+  HOST_NOT_ACTIVATED: 0xc004f041,
+  /** 0xc004f074: no KMS host could be contacted. */
+  NO_KMS_HOST: 0xc004f074,
+  /** 0x800706ba: the RPC server is unavailable. */
+  RPC_SERVER_UNAVAILABLE: 0x800706ba,
+} as const;
+
 const TABLE: readonly HresultInfo[] = [
   {
-    code: 0x00000000,
+    code: HRESULT.S_OK,
     name: 'S_OK',
     meaning: 'Success: the host answered with its current count.',
     seenIn: 'host-response',
     fix: 'Nothing to do.',
   },
   {
-    code: 0xc004f042,
+    code: HRESULT.KEY_NOT_COVERED,
     name: 'SL_E_VL_KEY_MANAGEMENT_SERVICE_ID_MISMATCH',
     meaning:
       'The KMS host cannot activate this product: its host key (CSVLK) does not cover the KMS counted ID.',
@@ -37,7 +61,7 @@ const TABLE: readonly HresultInfo[] = [
       'Check the installed keys with slmgr /dlv all.',
   },
   {
-    code: 0xc004f06c,
+    code: HRESULT.INVALID_TIMESTAMP,
     name: 'SL_E_VL_INVALID_TIMESTAMP',
     meaning:
       "The KMS host rejected the request's timestamp: client and host clocks are too far apart.",
@@ -45,7 +69,7 @@ const TABLE: readonly HresultInfo[] = [
     fix: 'Fix time synchronisation on the host (and on the monitor): w32tm /query /status, w32tm /resync.',
   },
   {
-    code: 0x8007000d,
+    code: HRESULT.INVALID_DATA,
     name: 'ERROR_INVALID_DATA',
     meaning:
       'The data is invalid: the host does not understand the request, typically a protocol version newer than it speaks.',
@@ -55,7 +79,7 @@ const TABLE: readonly HresultInfo[] = [
       'or update the host OS / host key for this product.',
   },
   {
-    code: 0xc004d104,
+    code: HRESULT.INVALID_ARGUMENT,
     name: 'SL_REMAPPING_SP_STATUS_INVALIDARG',
     meaning:
       'The security processor reported that invalid data was used (vlmcsd: its client table is full).',
@@ -65,7 +89,7 @@ const TABLE: readonly HresultInfo[] = [
       '671-entry client table overflows). Find what sends random CMIDs or a large N; Windows hosts do not document it.',
   },
   {
-    code: 0xc004f038,
+    code: HRESULT.COUNT_INSUFFICIENT,
     name: 'SL_E_VL_NOT_ENOUGH_COUNT',
     meaning: 'The count reported by the KMS host is below the activation threshold.',
     seenIn: 'client-only',
@@ -74,7 +98,7 @@ const TABLE: readonly HresultInfo[] = [
       'check the count with slmgr /dlv on the host. Clients retry every activation interval.',
   },
   {
-    code: 0xc004f039,
+    code: HRESULT.BINDING_NOT_ENABLED,
     name: 'SL_E_VL_BINDING_SERVICE_NOT_ENABLED',
     meaning: 'The computer could not be activated: the Key Management Service is not enabled.',
     seenIn: 'client-only',
@@ -83,14 +107,14 @@ const TABLE: readonly HresultInfo[] = [
       '(slmgr /dlv, which also shows the listening port); allow that port (default TCP 1688) through the firewall.',
   },
   {
-    code: 0xc004f041,
+    code: HRESULT.HOST_NOT_ACTIVATED,
     name: 'SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED',
     meaning: 'The KMS host is not activated: it must be activated before it activates clients.',
     seenIn: 'client-only',
     fix: 'Activate the host key on the KMS host: slmgr /ato (or by phone: slui 4), then verify with slmgr /dlv.',
   },
   {
-    code: 0xc004f074,
+    code: HRESULT.NO_KMS_HOST,
     name: 'SL_E_VL_BINDING_SERVICE_UNAVAILABLE',
     meaning: 'The computer could not be activated: no Key Management Service could be contacted.',
     seenIn: 'client-only',
@@ -99,7 +123,7 @@ const TABLE: readonly HresultInfo[] = [
       'on TCP 1688, and firewalls; a client can be pointed at a host with slmgr /skms <host>:1688.',
   },
   {
-    code: 0x800706ba,
+    code: HRESULT.RPC_SERVER_UNAVAILABLE,
     name: 'RPC_S_SERVER_UNAVAILABLE',
     meaning: 'The RPC server is unavailable: the TCP connection to the host failed.',
     seenIn: 'client-only',

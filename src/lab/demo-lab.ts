@@ -13,6 +13,8 @@ import type { DnsZoneServer, ZoneRecord } from './dns-zone-server.js';
 import { DEMO_PRODUCTS, DEMO_SCENARIOS } from './demo-scenarios.js';
 import type { DemoCount, DemoHostSpec, DemoResolver, DemoScenario } from './demo-scenarios.js';
 import { freePort } from './free-port.js';
+import { DEFAULT_LAB_EPIDS } from './host-config.js';
+import type { LabApplication } from './lab-products.js';
 import { startLabKmsHost } from './kms-host.js';
 import type { LabKmsHost } from './kms-host.js';
 import { labProductConfigs } from './lab-products.js';
@@ -24,6 +26,27 @@ export const DEMO_WORKSTATION = 'kms-monitor-demo';
 export const DEMO_LISTEN_ADDRESS = '127.0.0.1:9688';
 /** How often `kms-monitor demo` moves the counts. */
 export const DEMO_DRIFT_EVERY_MS = 30_000;
+
+/**
+ * Each demo host is its own machine, as genuine hosts are: its own ePIDs (the serial
+ * group of the lab ePID) and hardware ID. The monitor counts machines by them, so hosts
+ * sharing one identity would look like one machine under several names.
+ */
+function demoHostIdentity(index: number): { epid: Record<LabApplication, string>; hwid: string } {
+  const serial = (base: string) =>
+    base.replace(
+      /-999-(\d)\d{5}-/,
+      (_, lead: string) => `-999-${lead}${String(index + 1).padStart(5, '0')}-`,
+    );
+  return {
+    epid: {
+      windows: serial(DEFAULT_LAB_EPIDS.windows),
+      'office-2010': serial(DEFAULT_LAB_EPIDS['office-2010']),
+      'office-2013+': serial(DEFAULT_LAB_EPIDS['office-2013+']),
+    },
+    hwid: `1AB0C0FFEE${(index + 1).toString(16).toUpperCase().padStart(6, '0')}`,
+  };
+}
 
 export interface DemoLabOptions {
   /** Loopback address of every lab server (default 127.0.0.1). */
@@ -162,6 +185,7 @@ export async function startDemoLab(options: DemoLabOptions = {}): Promise<DemoLa
         const kms = await startLabKmsHost({
           address,
           counts,
+          ...demoHostIdentity(started.length),
           ...(spec.refuse ? { refuse: spec.refuse } : {}),
         });
         started.push(kms);

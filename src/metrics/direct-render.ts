@@ -15,6 +15,8 @@ import type { SrvLookupResult } from '../dns/index.js';
 import type { KmsProductResult } from '../kms/client/result.js';
 import type { PlannedProduct } from '../monitor/plan.js';
 import type { HostState, MonitorState } from '../monitor/state.js';
+import { EXIT_CODES } from '../monitor/evaluate.js';
+import { evaluationOf } from './evaluation-of.js';
 
 const NEEDS_ESCAPE = /[\\\n"]/;
 
@@ -70,6 +72,11 @@ export class DirectRenderer {
     });
     family('kms_host_connect_duration_seconds', (emit) => {
       for (const { h, hp } of hosts) if (h.tcp) emit(hp, h.tcp.durationSeconds);
+    });
+    family('kms_host_address_up', (emit) => {
+      for (const { h, hp } of hosts)
+        for (const a of h.addresses)
+          if (a.address !== null) emit(`${hp},address="${esc(a.address)}"`, a.up ? 1 : 0);
     });
     family('kms_probe_success', (emit) => eachResult((l, r) => emit(l, r.success ? 1 : 0)));
     family('kms_probe_duration_seconds', (emit) =>
@@ -150,6 +157,22 @@ export class DirectRenderer {
       for (const d of state.domains.values())
         for (const host of d.missingExpectedHosts)
           emit(`domain="${esc(d.domain)}",host="${esc(host)}"`, 1);
+    });
+    family('kms_domain_product_working_hosts', (emit) => {
+      for (const v of evaluationOf(state, products).verdicts)
+        emit(`domain="${esc(v.domain)}",product="${esc(v.product)}"`, v.workingHosts);
+    });
+    family('kms_domain_status', (emit) => {
+      for (const [domain, status] of evaluationOf(state, products).domainStatus)
+        emit(`domain="${esc(domain)}"`, EXIT_CODES[status]);
+    });
+    family('kms_findings', (emit) => {
+      const counts = new Map<string, number>();
+      for (const f of evaluationOf(state, products).problems) {
+        const labels = `code="${f.code}",severity="${f.severity}"`;
+        counts.set(labels, (counts.get(labels) ?? 0) + 1);
+      }
+      for (const [labels, n] of counts) emit(labels, n);
     });
     family('kms_targets_truncated', (emit) => emit('', state.hostsCut));
     family('kms_last_poll_timestamp_seconds', (emit) => {

@@ -8,6 +8,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { LabelledCounter, MonitorState } from '../monitor/state.js';
 import type { PlannedProduct } from '../monitor/plan.js';
 import type { KmsProductResult } from '../kms/client/result.js';
+import { EXIT_CODES } from '../monitor/evaluate.js';
+import { evaluationOf } from './evaluation-of.js';
 
 type Labels = Record<string, string | number>;
 
@@ -93,6 +95,18 @@ export function registerMonitorMetrics(
     ['host', 'port'],
     (set) => {
       for (const h of hosts()) if (h.tcp) set(hp(h.target), h.tcp.durationSeconds);
+    },
+  );
+
+  stateGauge(
+    registry,
+    'kms_host_address_up',
+    'Whether a TCP connection to this address of the KMS host succeeded in the latest round (1) or not (0). Every A and AAAA address is probed; the host is up if any is, as clients fall back from one to the next.',
+    ['host', 'port', 'address'],
+    (set) => {
+      for (const h of hosts())
+        for (const a of h.addresses)
+          if (a.address !== null) set({ ...hp(h.target), address: a.address }, a.up ? 1 : 0);
     },
   );
 
@@ -224,6 +238,42 @@ export function registerMonitorMetrics(
     (set) => {
       for (const d of state.domains.values())
         for (const host of d.missingExpectedHosts) set({ domain: d.domain, host }, 1);
+    },
+  );
+  stateGauge(
+    registry,
+    'kms_domain_product_working_hosts',
+    "KMS machines published in the domain that can activate the product now: reachable, answered the product in their latest exchange, and counting at least N. 0 (also for a domain with no record or failing lookups) means the domain's clients fail activation (0xC004F074 or 0xC004F038). Names of one machine count once.",
+    ['domain', 'product'],
+    (set) => {
+      for (const v of evaluationOf(state, products()).verdicts)
+        set({ domain: v.domain, product: v.product }, v.workingHosts);
+    },
+  );
+  stateGauge(
+    registry,
+    'kms_domain_status',
+    'The verdict for the domain, as check gives it: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (its own findings and those of the hosts it publishes).',
+    ['domain'],
+    (set) => {
+      for (const [domain, status] of evaluationOf(state, products()).domainStatus)
+        set({ domain }, EXIT_CODES[status]);
+    },
+  );
+  stateGauge(
+    registry,
+    'kms_findings',
+    'Findings in the current state, by code and severity (the codes of check --json and /api/v1/status; docs/alerts.md explains each). Absent codes have none.',
+    ['code', 'severity'],
+    (set) => {
+      const counts = new Map<string, { code: string; severity: string; n: number }>();
+      for (const f of evaluationOf(state, products()).problems) {
+        const key = `${f.code}/${f.severity}`;
+        const entry = counts.get(key) ?? { code: f.code, severity: f.severity, n: 0 };
+        entry.n += 1;
+        counts.set(key, entry);
+      }
+      for (const { code, severity, n } of counts.values()) set({ code, severity }, n);
     },
   );
   stateGauge(

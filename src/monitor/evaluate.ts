@@ -1,162 +1,296 @@
 /**
- * Judges a status view the way an on-call admin would, for `kms-monitor check` (Nagios /
- * Icinga plugin conventions) and the status page:
- * - CRITICAL: a domain where no host can activate a configured product (its clients get
- *   0xC004F074), or a failing SRV lookup;
- * - WARNING: a host down or failing while others still work, a count below the
- *   threshold, a domain published with a single host (no redundancy), resolvers that
- *   disagree, an expected host missing from DNS.
+ * The one evaluation of the state: the findings (src/monitor/findings.ts) and, for every
+ * configured domain and product, how many KMS machines its clients can activate from now.
+ * `check`, the status page, /api/v1/status, the logs and the domain metrics all render this
+ * and nothing else, so they cannot disagree.
+ *
+ * A working host is reachable now (an address accepted TCP this round), answered the
+ * product in its latest exchange, and counts at least the product's N. A domain where no
+ * host works for a product is CRITICAL whatever the reason. Redundancy counts machines:
+ * names with the same address and port, or the same ePID and hardware ID, are one.
  */
+import { formatHresult, HRESULT } from '../kms/hresult.js';
+import { FINDINGS, finding, type Finding, type FindingCode, type Severity } from './findings.js';
+import { groupMachines } from './machines.js';
 import type { StatusView } from './status-view.js';
 
-export type Severity = 'ok' | 'warning' | 'critical' | 'unknown';
+export type { Severity } from './findings.js';
+/** A finding, as check and the page call it. */
+export type Problem = Finding;
 
 export const EXIT_CODES: Record<Severity, number> = { ok: 0, warning: 1, critical: 2, unknown: 3 };
 
-export interface Problem {
-  severity: Exclude<Severity, 'ok'>;
-  domain?: string;
-  host?: string;
-  product?: string;
-  message: string;
+/** What the clients of one domain get for one product. */
+export interface DomainProductVerdict {
+  domain: string;
+  product: string;
+  /** KMS machines published in the domain that can activate the product now. */
+  workingHosts: number;
+  status: Severity;
 }
 
 export interface Evaluation {
   status: Severity;
-  problems: Problem[];
+  problems: Finding[];
   perfdata: string[];
+  /** One per configured domain and product, whatever the domain's DNS did. */
+  verdicts: DomainProductVerdict[];
+  /** Worst severity per domain: its own findings and those of the hosts it publishes. */
+  domainStatus: Map<string, Severity>;
 }
+
+type ViewHost = StatusView['hosts'][number];
+type ViewResult = ViewHost['products'][number];
 
 const RANK: Record<Severity, number> = { ok: 0, warning: 1, unknown: 2, critical: 3 };
 
-function worst(a: Severity, b: Severity): Severity {
+export function worst(a: Severity, b: Severity): Severity {
   return RANK[b] > RANK[a] ? b : a;
 }
 
-function hostKey(h: { host: string; port: number }): string {
+export function hostKey(h: { host: string; port: number }): string {
   return h.host.includes(':') ? `[${h.host}]:${h.port}` : `${h.host}:${h.port}`;
 }
 
+function reachable(host: ViewHost): boolean {
+  return host.tcp?.up === true;
+}
+
+function resultOf(host: ViewHost, product: string): ViewResult | undefined {
+  return host.products.find((p) => p.product === product);
+}
+
+function answered(r: ViewResult | undefined): r is ViewResult & { activeClients: number } {
+  return r?.success === true && r.activeClients !== null;
+}
+
+export function isWorking(host: ViewHost, product: string): boolean {
+  const r = resultOf(host, product);
+  return reachable(host) && answered(r) && r.activeClients >= r.threshold;
+}
+
+/** Why one host cannot activate a product, in a few words, for a domain's headline. */
+function whyNot(host: ViewHost, product: string): string {
+  const key = hostKey(host);
+  if (!host.tcp) return `${key} is not probed yet`;
+  if (!host.tcp.up) {
+    return host.tcp.error?.reason === 'no_address'
+      ? `${key} has no address`
+      : `${key} is down (${host.tcp.error?.reason ?? 'unreachable'})`;
+  }
+  const r = resultOf(host, product);
+  if (!r) return `${key} has not answered it yet`;
+  if (answered(r)) return `${key} counts ${r.activeClients} of ${r.threshold} (0xC004F038)`;
+  if (r.error?.code) return `${key} refuses it (${r.error.code})`;
+  return `${key} fails (${r.error?.reason ?? 'failed'})`;
+}
+
+function hostFindings(host: ViewHost, out: Finding[], perfdata: string[]): void {
+  const key = hostKey(host);
+  const where = host.domains.length ? ` (published in ${host.domains.join(', ')})` : '';
+  if (host.tcp && !host.tcp.up) {
+    if (host.tcp.error?.reason === 'no_address' && host.domains.length > 0) {
+      out.push(
+        finding('srv_target_unresolvable', {
+          host: key,
+          message: `${key} has no address at the resolvers of ${host.domains.join(', ')}: a stale SRV record (${host.tcp.error.message})`,
+        }),
+      );
+    } else {
+      out.push(
+        finding('host_down', {
+          host: key,
+          message: `${key} is down: ${host.tcp.error?.reason ?? 'unreachable'}${where}${host.domains.length ? ': stale SRV record?' : ''}`,
+        }),
+      );
+    }
+  }
+  if (host.tcp?.up) {
+    const dead = host.reachability.filter((a) => !a.up);
+    if (dead.length > 0) {
+      out.push(
+        finding('address_unreachable', {
+          host: key,
+          message: `${key}: ${dead.map((a) => `${a.address ?? '?'} (${a.error?.reason ?? 'down'})`).join(', ')} ${dead.length === 1 ? 'does' : 'do'} not accept connections; ${host.tcp.address ?? 'another address'} does`,
+        }),
+      );
+    }
+  }
+  for (const r of host.products) {
+    const label = `'${key} ${r.product}'`;
+    if (answered(r)) {
+      // No max: the count of an application is capped at twice the largest N any of its
+      // clients sent, which this product's own N does not tell.
+      perfdata.push(`${label}=${r.activeClients};${r.threshold}:;1:;0;`);
+      if (r.activeClients < r.threshold && reachable(host)) {
+        out.push(
+          finding('count_below_threshold', {
+            host: key,
+            product: r.product,
+            message: `${key} counts ${r.activeClients} clients for ${r.product}, below the threshold ${r.threshold}: its clients get 0xC004F038`,
+          }),
+        );
+      }
+    } else if (!r.success && host.tcp?.up !== false) {
+      const refused = r.error?.reason === 'kms_error' && r.error.code !== null;
+      const code: FindingCode = refused ? 'product_refused' : 'host_exchange_failing';
+      out.push(
+        finding(code, {
+          host: key,
+          product: r.product,
+          ...(refused ? { clientsSee: r.error?.code ?? null } : {}),
+          message:
+            `${key} ${refused ? 'refuses' : 'failed'} ${r.product}: ${r.error?.reason ?? 'failed'}${r.error?.code ? ` ${r.error.code}` : ''} ${r.error?.message ?? ''}`.trim(),
+        }),
+      );
+    }
+  }
+}
+
+/** The finding when no host of a group works for a product: which one, and what clients see. */
+function noWorkingHost(
+  where: string,
+  product: string,
+  hosts: readonly ViewHost[],
+  extra: { domain?: string },
+): Finding {
+  const reasons = hosts.map((h) => whyNot(h, product));
+  const live = hosts.filter(reachable);
+  const results = live.map((h) => resultOf(h, product));
+  const allBelow = live.length > 0 && results.every(answered);
+  const the = hosts.length === 1 ? 'the only host' : `its ${hosts.length} hosts`;
+  if (allBelow) {
+    return finding('all_below_threshold', {
+      ...extra,
+      product,
+      message: `no host ${where} can activate ${product}: ${the}: ${reasons.join('; ')}`,
+    });
+  }
+  const allRefuse =
+    live.length === hosts.length &&
+    results.every((r) => r?.error?.code === formatHresult(HRESULT.KEY_NOT_COVERED));
+  return finding('no_working_host', {
+    ...extra,
+    product,
+    clientsSee: allRefuse
+      ? formatHresult(HRESULT.KEY_NOT_COVERED)
+      : FINDINGS.no_working_host.clientsSee,
+    message: `no host ${where} can activate ${product}: ${the}: ${reasons.join('; ')}`,
+  });
+}
+
 export function evaluate(view: StatusView): Evaluation {
-  const problems: Problem[] = [];
+  const problems: Finding[] = [];
   const perfdata: string[] = [];
+  const verdicts: DomainProductVerdict[] = [];
+  const domainStatus = new Map<string, Severity>();
   if (view.domains.length === 0 && view.hosts.length === 0) {
-    return {
-      status: 'unknown',
-      problems: [{ severity: 'unknown', message: 'no domains and no hosts to check' }],
-      perfdata,
-    };
+    problems.push(finding('nothing_to_watch', { message: 'no domains and no hosts to check' }));
+    return { status: 'unknown', problems, perfdata, verdicts, domainStatus };
   }
   const byKey = new Map(view.hosts.map((h) => [hostKey(h), h]));
-  const works = (key: string, product: string) =>
-    byKey.get(key)?.products.find((p) => p.product === product)?.success === true;
 
   for (const domain of view.domains) {
+    const own: Finding[] = [];
+    const at = { domain: domain.domain };
     for (const r of domain.resolvers) {
       if (!r.success) {
-        problems.push({
-          severity: 'critical',
-          domain: domain.domain,
-          message: `SRV lookup of _vlmcs._tcp.${domain.domain} at ${r.resolver} failed: ${r.error?.reason ?? 'unknown'} (${r.error?.message ?? ''})`,
-        });
+        own.push(
+          finding('srv_lookup_failing', {
+            ...at,
+            message: `SRV lookup of _vlmcs._tcp.${domain.domain} at ${r.resolver} failed: ${r.error?.reason ?? 'unknown'} (${r.error?.message ?? ''})`,
+          }),
+        );
       }
     }
-    const hostKeys = new Set(
-      domain.resolvers.flatMap((r) =>
-        r.records.map((rec) => hostKey({ host: rec.host, port: rec.port })),
-      ),
-    );
-    const answered = domain.resolvers.some((r) => r.success);
-    if (answered && hostKeys.size === 0) {
-      problems.push({
-        severity: 'critical',
-        domain: domain.domain,
-        message: `no _vlmcs._tcp record in ${domain.domain}: clients there cannot find a KMS host (0xC004F074)`,
-      });
+    const keys = new Set(domain.resolvers.flatMap((r) => r.records.map((rec) => hostKey(rec))));
+    const published = [...keys].flatMap((k) => byKey.get(k) ?? []);
+    const machines = groupMachines(published);
+    if (domain.resolvers.some((r) => r.success) && keys.size === 0) {
+      own.push(
+        finding('srv_missing', {
+          ...at,
+          message: `no _vlmcs._tcp record in ${domain.domain}: clients there cannot find a KMS host (0xC004F074)`,
+        }),
+      );
     }
-    if (hostKeys.size === 1) {
-      problems.push({
-        severity: 'warning',
-        domain: domain.domain,
-        message: `${domain.domain} publishes a single KMS host (${[...hostKeys][0]}): no redundancy`,
-      });
+    if (machines.length === 1) {
+      const names = machines[0]!.map(hostKey);
+      own.push(
+        finding('single_host', {
+          ...at,
+          message:
+            names.length === 1
+              ? `${domain.domain} publishes a single KMS host (${names[0]}): no redundancy`
+              : `${domain.domain} publishes ${names.length} names for one KMS machine (${names.join(', ')}): no redundancy`,
+        }),
+      );
     }
     if (domain.resolversDisagree) {
-      problems.push({
-        severity: 'warning',
-        domain: domain.domain,
-        message: `the resolvers of ${domain.domain} return different _vlmcs._tcp record sets`,
-      });
+      own.push(
+        finding('resolvers_disagree', {
+          ...at,
+          message: `the resolvers of ${domain.domain} return different _vlmcs._tcp record sets`,
+        }),
+      );
     }
     for (const host of domain.missingExpectedHosts) {
-      problems.push({
-        severity: 'warning',
+      own.push(
+        finding('expected_host_missing', {
+          ...at,
+          host,
+          message: `${host} is expected in ${domain.domain} but not published`,
+        }),
+      );
+    }
+    for (const { product } of view.products) {
+      const working = machines.filter((m) => m.some((h) => isWorking(h, product))).length;
+      if (working === 0 && published.length > 0) {
+        own.push(noWorkingHost(`in ${domain.domain}`, product, published, at));
+      }
+      verdicts.push({
         domain: domain.domain,
-        host,
-        message: `${host} is expected in ${domain.domain} but not published`,
+        product,
+        workingHosts: working,
+        // No host at all (no record, failing lookups) is as critical as no working one.
+        status: working > 0 ? 'ok' : 'critical',
       });
     }
-    if (hostKeys.size === 0) continue;
-    for (const { product } of view.products) {
-      if (![...hostKeys].some((key) => works(key, product))) {
-        problems.push({
-          severity: 'critical',
-          domain: domain.domain,
-          product,
-          message: `no host in ${domain.domain} can activate ${product}: its clients get 0xC004F074`,
-        });
-      }
-    }
+    problems.push(...own);
+    domainStatus.set(
+      domain.domain,
+      own.reduce<Severity>((s, f) => worst(s, f.severity), 'ok'),
+    );
   }
 
   // Static hosts outside every domain form a group of their own.
   const standalone = view.hosts.filter((h) => h.domains.length === 0);
   if (standalone.length > 0 && view.domains.length === 0) {
     for (const { product } of view.products) {
-      if (!standalone.some((h) => works(hostKey(h), product))) {
-        problems.push({
-          severity: 'critical',
-          product,
-          message: `no configured host can activate ${product}`,
-        });
+      if (!standalone.some((h) => isWorking(h, product))) {
+        problems.push(noWorkingHost('configured', product, standalone, {}));
       }
     }
+  }
+  if (view.hostsCut > 0) {
+    problems.push(
+      finding('hosts_truncated', {
+        message: `${view.hostsCut} KMS hosts over limits.hosts_total are not probed`,
+      }),
+    );
   }
 
   for (const host of view.hosts) {
-    const key = hostKey(host);
-    if (host.tcp && !host.tcp.up) {
-      problems.push({
-        severity: 'warning',
-        host: key,
-        message: `${key} is down: ${host.tcp.error?.reason ?? 'unreachable'}${host.domains.length ? ` (published in ${host.domains.join(', ')}: stale SRV record?)` : ''}`,
-      });
-    }
-    for (const p of host.products) {
-      const label = `'${key} ${p.product}'`;
-      if (p.success && p.activeClients !== null) {
-        // No max: the count of an application is capped at twice the largest N any of its
-        // clients sent, which this product's own N does not tell.
-        perfdata.push(`${label}=${p.activeClients};${p.threshold}:;1:;0;`);
-        if (p.activeClients < p.threshold) {
-          problems.push({
-            severity: 'warning',
-            host: key,
-            product: p.product,
-            message: `${key} counts ${p.activeClients} clients for ${p.product}, below the threshold ${p.threshold}: its clients get 0xC004F038`,
-          });
-        }
-      } else if (!p.success && host.tcp?.up !== false) {
-        problems.push({
-          severity: 'warning',
-          host: key,
-          product: p.product,
-          message:
-            `${key} failed ${p.product}: ${p.error?.reason ?? 'failed'}${p.error?.code ? ` ${p.error.code}` : ''} ${p.error?.message ?? ''}`.trim(),
-        });
-      }
-    }
+    const own: Finding[] = [];
+    hostFindings(host, own, perfdata);
+    problems.push(...own);
+    const severity = own.reduce<Severity>((s, f) => worst(s, f.severity), 'ok');
+    for (const d of host.domains) domainStatus.set(d, worst(domainStatus.get(d) ?? 'ok', severity));
+  }
+  // A domain with a critical product verdict is critical even without a finding of its own.
+  for (const v of verdicts) {
+    domainStatus.set(v.domain, worst(domainStatus.get(v.domain) ?? 'ok', v.status));
   }
   const status = problems.reduce<Severity>((s, p) => worst(s, p.severity), 'ok');
-  return { status, problems, perfdata };
+  return { status, problems, perfdata, verdicts, domainStatus };
 }

@@ -22,6 +22,11 @@ export interface PlannedDomain {
 export interface MonitorPlan<P extends PlannedProduct = PlannedProduct> {
   domains: PlannedDomain[];
   staticHosts: HostPort[];
+  /**
+   * Resolvers for static hosts given by name: the global `resolvers`, else those of the
+   * resolv.conf in use. Absent: the union of the domains' resolvers.
+   */
+  hostResolvers?: ResolverAddress[];
   products: P[];
   intervalMs: number;
   kmsIntervalMs: number;

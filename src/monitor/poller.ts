@@ -6,7 +6,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import type { SrvLookupResult } from '../dns/index.js';
+import type { HostAddresses, ResolverAddress, SrvLookupResult } from '../dns/index.js';
 import { mapLimit } from '../dns/concurrency.js';
 import type { KmsProductResult, TcpProbeResult } from '../kms/client/result.js';
 import type { MonitorPlan, PlannedDomain, PlannedProduct } from './plan.js';
@@ -28,7 +28,19 @@ export interface Probers<P extends PlannedProduct> {
     products: readonly P[],
     options: { timeoutMs: number; signal: AbortSignal },
   ): Promise<KmsProductResult[]>;
+  /**
+   * Addresses of a static host's name, from the given resolvers. Probers without it (test
+   * doubles that open no socket) get address-less targets as they are.
+   */
+  resolve?(
+    host: string,
+    resolvers: readonly ResolverAddress[],
+    options: { timeoutMs: number; signal: AbortSignal },
+  ): Promise<HostAddresses>;
 }
+
+/** Addresses of one host probed at once; more are ignored (a host with dozens is hostile). */
+export const MAX_ADDRESSES_PER_HOST = 8;
 
 export interface RoundOptions {
   /** Run the KMS exchange in this round whether or not it is due. */
@@ -153,10 +165,10 @@ export class Poller<P extends PlannedProduct> {
     this.state.applyDiscovery(lookups, targets, expected, cut);
     this.state.retainProducts(new Set(plan.products.map((p) => p.slug)));
 
+    await this.resolveStaticHosts(targets, plan, signal);
     await mapLimit(targets, plan.concurrency, async (target) => {
       if (signal.aborted) return;
-      const result = await this.probers.tcp(target, { timeoutMs: plan.timeoutMs, signal });
-      this.state.recordTcp(target.key, result);
+      this.state.recordReachability(target.key, await this.probeAddresses(target, plan, signal));
     });
 
     const lastKms = this.state.poll.lastKmsSweepTimestamp;
@@ -164,16 +176,17 @@ export class Poller<P extends PlannedProduct> {
       options.forceKms || lastKms === null || started - lastKms * 1000 >= plan.kmsIntervalMs;
     // Between sweeps, hosts that have just appeared (new records, a record back in DNS, a
     // reload) get their KMS exchange at once rather than up to a kms_interval later.
+    const probeable = targets.filter((t) => t.addresses.length > 0 || !this.probers.resolve);
     const kmsTargets = kmsDue
-      ? targets
-      : targets.filter((t) => {
+      ? probeable
+      : probeable.filter((t) => {
           const known = this.state.hosts.get(t.key)?.products;
           return plan.products.some((p) => !known?.has(p.slug));
         });
     if (kmsTargets.length > 0 && plan.products.length > 0 && !signal.aborted) {
       await mapLimit(kmsTargets, plan.concurrency, async (target) => {
         if (signal.aborted) return;
-        const results = await this.probers.kms(target, plan.products, {
+        const results = await this.probers.kms(this.kmsAddressOf(target), plan.products, {
           timeoutMs: plan.timeoutMs,
           signal,
         });
@@ -186,6 +199,81 @@ export class Poller<P extends PlannedProduct> {
       { targets: targets.length, kms: kmsDue, seconds: (finished - started) / 1000 },
       'round finished',
     );
+  }
+
+  /**
+   * Static hosts given by name and published by no domain are resolved by the configured
+   * resolvers (the global ones, else those of resolv.conf), never by the operating system.
+   */
+  private async resolveStaticHosts(
+    targets: KmsTarget[],
+    plan: MonitorPlan<P>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const resolve = this.probers.resolve?.bind(this.probers);
+    if (!resolve) return;
+    const resolvers = plan.hostResolvers ?? [
+      ...new Map(
+        plan.domains.flatMap((d) => d.resolvers).map((r) => [`${r.address}:${r.port}`, r]),
+      ).values(),
+    ];
+    const unresolved = targets.filter((t) => t.addresses.length === 0 && t.domains.length === 0);
+    await mapLimit(unresolved, plan.concurrency, async (target) => {
+      if (signal.aborted) return;
+      if (resolvers.length === 0) {
+        target.addressError = {
+          reason: 'no_address',
+          message: `no resolver is configured to resolve ${target.host}`,
+        };
+        return;
+      }
+      const found = await resolve(target.host, resolvers, { timeoutMs: plan.timeoutMs, signal });
+      target.addresses = found.addresses;
+      target.addressError = found.error;
+    });
+  }
+
+  /**
+   * TCP reachability of every address of a target, as a client falls back from one to the
+   * next: one result per address; none when the target has no address (named failure).
+   */
+  private async probeAddresses(
+    target: KmsTarget,
+    plan: MonitorPlan<P>,
+    signal: AbortSignal,
+  ): Promise<TcpProbeResult[]> {
+    const options = { timeoutMs: plan.timeoutMs, signal };
+    if (target.addresses.length === 0) {
+      if (!this.probers.resolve) return [await this.probers.tcp(target, options)];
+      return [
+        {
+          host: target.host,
+          port: target.port,
+          address: null,
+          up: false,
+          durationSeconds: 0,
+          timestamp: new Date(this.now()).toISOString(),
+          error: {
+            reason: 'no_address',
+            code: null,
+            message:
+              target.addressError?.message ??
+              `${target.host} has no address at the configured resolvers`,
+          },
+        },
+      ];
+    }
+    const addresses = target.addresses.slice(0, MAX_ADDRESSES_PER_HOST);
+    return Promise.all(
+      addresses.map((address) => this.probers.tcp({ ...target, addresses: [address] }, options)),
+    );
+  }
+
+  /** The KMS exchange goes to the first address that answered TCP this round, as a client's would. */
+  private kmsAddressOf(target: KmsTarget): KmsTarget {
+    if (target.addresses.length <= 1) return target;
+    const up = this.state.hosts.get(target.key)?.addresses.find((a) => a.up)?.address;
+    return { ...target, addresses: [up ?? (target.addresses[0] as string)] };
   }
 
   private warnOnce(key: string, fields: Record<string, unknown>, message: string): void {

@@ -1,19 +1,43 @@
 /**
- * The real probes behind the poller: SRV discovery from src/dns, TCP reachability and the
- * KMS exchange from src/kms/client. The only place where the monitor meets the protocol
- * layers, which know nothing of it.
+ * The real probes behind the poller: SRV discovery and host addresses from src/dns, TCP
+ * reachability and the KMS exchange from src/kms/client. The only place where the monitor
+ * meets the protocol layers, which know nothing of it.
  */
-import { discoverAll } from '../dns/index.js';
-import { probeKms, probeTcp, type KmsIdentity, type KmsProductSpec } from '../kms/client/index.js';
+import { discoverAll, resolveHostAddresses } from '../dns/index.js';
+import {
+  probeKms,
+  probeTcp,
+  type KmsIdentity,
+  type KmsProductResult,
+  type KmsProductSpec,
+  type TcpProbeResult,
+} from '../kms/client/index.js';
 import type { Probers } from './poller.js';
 import type { PlannedProduct } from './plan.js';
 import type { KmsTarget } from './targets.js';
 
-function probeTarget(target: KmsTarget) {
-  // Connect to what the domain's own resolver said the host is, as a client there would;
-  // a static host (no SRV answer) is resolved by the system at connect time.
-  const address = target.addresses[0];
-  return { host: target.host, port: target.port, ...(address ? { address } : {}) };
+/**
+ * Where to connect: the address the poller chose. A target without one is never handed
+ * to the socket layer by name, because that would ask the operating system's resolver.
+ */
+function addressOf(target: KmsTarget): string | null {
+  return target.addresses[0] ?? null;
+}
+
+function noAddress(target: KmsTarget) {
+  return {
+    host: target.host,
+    port: target.port,
+    address: null,
+    durationSeconds: 0,
+    timestamp: new Date().toISOString(),
+    error: {
+      reason: 'no_address' as const,
+      code: null,
+      message:
+        target.addressError?.message ?? `${target.host} has no address at the configured resolvers`,
+    },
+  };
 }
 
 export function realProbers<P extends PlannedProduct & KmsProductSpec>(
@@ -32,10 +56,40 @@ export function realProbers<P extends PlannedProduct & KmsProductSpec>(
           signal: options.signal,
         },
       ),
-    tcp: (target, options) =>
-      probeTcp(probeTarget(target), { timeoutMs: options.timeoutMs, signal: options.signal }),
-    kms: (target, products, options) =>
-      probeKms(probeTarget(target), products, {
+    resolve: (host, resolvers, options) =>
+      resolveHostAddresses(host, {
+        resolvers,
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+      }),
+    tcp: async (target, options): Promise<TcpProbeResult> => {
+      const address = addressOf(target);
+      if (address === null) return { ...noAddress(target), up: false };
+      return probeTcp(
+        { host: target.host, port: target.port, address },
+        { timeoutMs: options.timeoutMs, signal: options.signal },
+      );
+    },
+    kms: async (target, products, options): Promise<KmsProductResult[]> => {
+      const address = addressOf(target);
+      if (address === null) {
+        return products.map((p) => ({
+          ...noAddress(target),
+          product: p.slug,
+          success: false,
+          protocol: null,
+          epid: null,
+          hwid: null,
+          hostBuild: null,
+          keyInstallDate: null,
+          activeClients: null,
+          threshold: p.nPolicy,
+          activationIntervalMinutes: null,
+          renewalIntervalMinutes: null,
+          phases: {},
+        }));
+      }
+      return probeKms({ host: target.host, port: target.port, address }, products, {
         identity: identity(),
         timeouts: {
           connectMs: options.timeoutMs,
@@ -45,6 +99,7 @@ export function realProbers<P extends PlannedProduct & KmsProductSpec>(
           overallMs: options.timeoutMs * (2 + 2 * products.length),
         },
         signal: options.signal,
-      }),
+      });
+    },
   };
 }

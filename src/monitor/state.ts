@@ -21,7 +21,13 @@ export interface DomainState {
 
 export interface HostState {
   target: KmsTarget;
+  /**
+   * The host as a client sees it: up if any address answered this round (the first that
+   * did), else the first address's failure. Null until probed.
+   */
   tcp: TcpProbeResult | null;
+  /** One TCP result per address probed in the latest round, in connection order. */
+  addresses: TcpProbeResult[];
   /** Latest KMS result per product slug. */
   products: Map<string, KmsProductResult>;
 }
@@ -161,7 +167,7 @@ export class MonitorState {
     for (const target of targets) {
       const existing = this.hosts.get(target.key);
       if (existing) existing.target = target;
-      else this.hosts.set(target.key, { target, tcp: null, products: new Map() });
+      else this.hosts.set(target.key, { target, tcp: null, addresses: [], products: new Map() });
     }
     const hostLabel = (labels: Record<string, string>) =>
       keep.has(`${labels.host_key ?? ''}`) || this.hosts.has(`${labels.host_key ?? ''}`);
@@ -204,24 +210,33 @@ export class MonitorState {
   }
 
   recordTcp(key: string, result: TcpProbeResult): void {
+    this.recordReachability(key, [result]);
+  }
+
+  /** The TCP results of every address of a host in one round (see HostState.tcp). */
+  recordReachability(key: string, results: readonly TcpProbeResult[]): void {
     const host = this.hosts.get(key);
-    if (!host) return; // the host left while its probe ran
+    if (!host || results.length === 0) return; // the host left while its probe ran
+    const result = results.find((r) => r.up) ?? (results[0] as TcpProbeResult);
     host.tcp = result;
+    host.addresses = [...results];
     this.generation++;
-    this.probes.inc({ kind: 'tcp' });
-    if (result.error) {
-      this.tcpFailures.inc({
-        host_key: key,
-        host: result.host,
-        port: String(result.port),
-        reason: result.error.reason,
-      });
+    for (const r of results) {
+      this.probes.inc({ kind: 'tcp' });
+      if (r.error) {
+        this.tcpFailures.inc({
+          host_key: key,
+          host: r.host,
+          port: String(r.port),
+          reason: r.error.reason,
+        });
+      }
     }
     this.history.record({
       timestamp: result.timestamp,
       kind: 'tcp',
       target: key,
-      detail: null,
+      detail: result.address,
       success: result.up,
       reason: result.error?.reason ?? null,
       message: result.error?.message ?? null,

@@ -36,7 +36,11 @@ export interface StatusView {
     domains: string[];
     static: boolean;
     addresses: string[];
+    /** Why the host has no address (a stale record), else null. */
+    addressError: DnsError | null;
     tcp: TcpProbeResult | null;
+    /** TCP per address, in connection order (the host is up if any address is). */
+    reachability: TcpProbeResult[];
     products: KmsProductResult[];
   }>;
   hostsCut: number;
@@ -57,7 +61,9 @@ export function buildStatusView(
     domains: h.target.domains,
     static: h.target.static,
     addresses: h.target.addresses,
+    addressError: h.target.addressError,
     tcp: h.tcp,
+    reachability: h.addresses,
     products: [...h.products.values()],
   }));
   return {

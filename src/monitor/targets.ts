@@ -3,7 +3,8 @@
  * plus the static hosts of the configuration, merged so that one host published in three
  * domains is probed once and still listed under each of them.
  */
-import type { SrvLookupResult } from '../dns/index.js';
+import { isIP } from 'node:net';
+import type { DnsError, SrvLookupResult } from '../dns/index.js';
 import { formatHostPort, type HostPort } from '../config/address.js';
 
 export interface KmsTarget {
@@ -11,8 +12,14 @@ export interface KmsTarget {
   key: string;
   host: string;
   port: number;
-  /** Addresses the domains' resolvers gave for the host; empty means resolve at connect. */
+  /**
+   * Every address the resolvers of the publishing domains gave for the host (A and AAAA,
+   * from every resolver), or for a static host those of the configured resolvers. Empty
+   * when none did: the host is then not probed (never resolved by the operating system).
+   */
   addresses: string[];
+  /** Why `addresses` is empty (a stale record: the target has no address), else null. */
+  addressError: DnsError | null;
   /** Domains whose SRV records publish this host, sorted. */
   domains: string[];
   /** Listed under `hosts` in the configuration. */
@@ -44,6 +51,7 @@ export function mergeTargets(
         host: host.toLowerCase().replace(/\.$/, ''),
         port,
         addresses: [],
+        addressError: null,
         domains: [],
         static: false,
         domainSet: new Set(),
@@ -54,12 +62,18 @@ export function mergeTargets(
     return target;
   };
   // Static hosts first: when the limit cuts, what the admin listed by hand survives.
-  for (const { host, port } of staticHosts) add(host, port).static = true;
+  for (const { host, port } of staticHosts) {
+    const target = add(host, port);
+    target.static = true;
+    // An IP literal is its own address: nothing to resolve.
+    if (isIP(target.host) !== 0) target.addressSet.add(target.host);
+  }
   for (const lookup of lookups) {
     for (const record of lookup.records) {
       const target = add(record.host, record.port);
       target.domainSet.add(lookup.domain);
       for (const address of record.addresses) target.addressSet.add(address);
+      if (record.addressError && !target.addressError) target.addressError = record.addressError;
     }
   }
   const all = [...byKey.values()];
@@ -67,6 +81,7 @@ export function mergeTargets(
     ...target,
     domains: [...domainSet].sort(),
     addresses: [...addressSet],
+    addressError: addressSet.size > 0 ? null : target.addressError,
   }));
   return { targets: kept, cut: all.length - kept.length };
 }

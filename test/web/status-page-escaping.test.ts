@@ -154,6 +154,12 @@ describe('every field from DNS or a KMS host is escaped', () => {
       'hosts[].tcp.timestamp',
       'hosts[].products[].timestamp',
       'history[].timestamp',
+      // One address: its result is the host's TCP result, shown once as the card's TCP line.
+      'hosts[].reachability[].host',
+      'hosts[].reachability[].timestamp',
+      'hosts[].reachability[].address',
+      'hosts[].reachability[].error.reason',
+      'hosts[].reachability[].error.message',
       // A product's key install date and build are decoded from the ePID itself.
       'hosts[].products[].keyInstallDate',
     ]);

@@ -24,6 +24,22 @@ export const PRODUCTS = [
   { product: 'lab-office', threshold: 5 },
 ];
 
+/**
+ * Each host name is its own machine, as on a real estate: its own address and hardware ID
+ * (evaluate() counts machines by address and port, and by ePID and HWID). The first host
+ * named gets 127.0.0.1 and HWID 1AB0C0FFEE000001.
+ */
+const machineIndex = new Map<string, number>();
+function indexOf(host: string): number {
+  let i = machineIndex.get(host);
+  if (i === undefined) machineIndex.set(host, (i = machineIndex.size + 1));
+  return i;
+}
+export const addressOf = (host: string) =>
+  `127.0.${Math.floor(indexOf(host) / 250)}.${indexOf(host) % 250}`;
+const hwidOf = (host: string) =>
+  `1AB0C0FFEE${indexOf(host).toString(16).toUpperCase().padStart(6, '0')}`;
+
 export function record(host: string, port = 1688, priority = 0, weight = 0): SrvRecord {
   return { host, port, priority, weight, ttl: 300, addresses: ['127.0.0.1'], addressError: null };
 }
@@ -80,7 +96,7 @@ export function product(
     success: true,
     protocol: 6,
     epid: slug === 'lab-office' ? OFFICE_EPID : WINDOWS_EPID,
-    hwid: HWID,
+    hwid: hwidOf(host),
     hostBuild: 20348,
     keyInstallDate: '2025-01-01T00:00:00.000Z',
     activeClients: threshold * 2,
@@ -124,8 +140,10 @@ export function host(
     port,
     domains,
     static: false,
-    addresses: ['127.0.0.1'],
-    tcp: tcp(name, port, up),
+    addresses: [addressOf(name)],
+    addressError: null,
+    tcp: { ...tcp(name, port, up), address: addressOf(name) },
+    reachability: [{ ...tcp(name, port, up), address: addressOf(name) }],
     products: products ?? PRODUCTS.map((p) => product(name, port, p.product)),
   };
 }

@@ -34,6 +34,8 @@ export const KMS_FAILURE_REASONS = [
   'timeout',
   /** The caller aborted the probe (shutdown, reload). */
   'aborted',
+  /** No address to connect to: the host name has no A or AAAA record at the configured resolvers. */
+  'no_address',
 ] as const;
 export type KmsFailureReason = (typeof KMS_FAILURE_REASONS)[number];
 

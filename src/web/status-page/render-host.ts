@@ -33,21 +33,43 @@ function ago(ctx: RenderContext, iso: string): SafeHtml {
       >`;
 }
 
+/** Every address probed, when there is more than one: a client falls back along them. */
+function renderAddresses(h: ViewHost): SafeHtml | '' {
+  if (h.reachability.length < 2) return '';
+  return html`<ul class="addresses" aria-label="Addresses">
+    ${h.reachability.map(
+      (a) =>
+        html`<li>
+          <code>${a.address ?? '?'}</code>
+          ${
+            a.up
+              ? severityTag('ok', 'accepts connections')
+              : html`${severityTag('warning', a.error?.reason ?? 'down')} ${a.error?.message ?? ''}`
+          }
+        </li>`,
+    )}
+  </ul>`;
+}
+
 function renderReachability(h: ViewHost, ctx: RenderContext): SafeHtml {
   if (h.tcp === null) return html`<p>${severityTag('unknown', 'not probed yet')}</p>`;
-  const addr = h.tcp.address ? html` to <code>${h.tcp.address}</code>` : '';
-  if (h.tcp.up) {
+  return html`${renderTcp(h, h.tcp, ctx)}${renderAddresses(h)}`;
+}
+
+function renderTcp(h: ViewHost, tcp: NonNullable<ViewHost['tcp']>, ctx: RenderContext): SafeHtml {
+  const addr = tcp.address ? html` to <code>${tcp.address}</code>` : '';
+  if (tcp.up) {
     return html`<p>
-      ${severityTag('ok', 'reachable')} TCP connect${addr} in
-      ${formatSeconds(h.tcp.durationSeconds)}, ${ago(ctx, h.tcp.timestamp)}
+      ${severityTag('ok', 'reachable')} TCP connect${addr} in ${formatSeconds(tcp.durationSeconds)},
+      ${ago(ctx, tcp.timestamp)}
     </p>`;
   }
   return html`<p>
       ${severityTag('critical', 'unreachable')} TCP connect${addr} failed after
-      ${formatSeconds(h.tcp.durationSeconds)},
-      ${ago(ctx, h.tcp.timestamp)}${h.domains.length > 0 ? html`; clients in ${join(h.domains, ', ')} still find it in DNS: a stale SRV record?` : ''}
+      ${formatSeconds(tcp.durationSeconds)},
+      ${ago(ctx, tcp.timestamp)}${h.domains.length > 0 ? html`; clients in ${join(h.domains, ', ')} still find it in DNS: a stale SRV record?` : ''}
     </p>
-    ${h.tcp.error ? renderKmsError(h.tcp.error) : ''}`;
+    ${tcp.error ? renderKmsError(tcp.error) : ''}`;
 }
 
 function resultTag(p: KmsProductResult): SafeHtml {

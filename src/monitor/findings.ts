@@ -1,0 +1,172 @@
+/**
+ * The findings catalogue: every problem kms-monitor can report, defined once. Each has a
+ * stable code (the `code` label of kms_findings, the `code` field of `check --json` and
+ * /api/v1/status, the `code` of the log line when it is raised or cleared), a severity, the
+ * error its clients see, what it means and what an admin does about it. evaluate() is the
+ * only producer of findings; every output renders them and keeps no advice of its own.
+ */
+import { HRESULT } from '../kms/hresult.js';
+
+export type Severity = 'ok' | 'warning' | 'critical' | 'unknown';
+
+export interface FindingDefinition {
+  severity: Exclude<Severity, 'ok'>;
+  /** The HRESULT a client of the affected domain or host reports, as `0xC004F074`; null if none. */
+  clientsSee: string | null;
+  /** One line: what is wrong, for an admin. */
+  meaning: string;
+  /** What to do about it. */
+  fix: string;
+}
+
+const hex = (code: number) => `0x${code.toString(16).toUpperCase().padStart(8, '0')}`;
+
+export const FINDINGS = {
+  nothing_to_watch: {
+    severity: 'unknown',
+    clientsSee: null,
+    meaning: 'kms-monitor has no domain and no host to watch',
+    fix: 'Configure `domains` (or give the resolv.conf in use a `search` line) or `hosts`.',
+  },
+  srv_lookup_failing: {
+    severity: 'critical',
+    clientsSee: hex(HRESULT.NO_KMS_HOST),
+    meaning: 'a resolver of the domain does not answer the _vlmcs._tcp lookup',
+    fix:
+      'Check the resolver (is the DNS server up and reachable from here and from the clients?); ' +
+      'clients using it cannot find a KMS host.',
+  },
+  srv_missing: {
+    severity: 'critical',
+    clientsSee: hex(HRESULT.NO_KMS_HOST),
+    meaning: 'the domain publishes no _vlmcs._tcp record',
+    fix:
+      'Publish the record: on a KMS host, `slmgr /sdns` and check that it may register in this ' +
+      'zone, or create _vlmcs._tcp.<domain> SRV 0 0 1688 <host> by hand.',
+  },
+  no_working_host: {
+    severity: 'critical',
+    clientsSee: hex(HRESULT.NO_KMS_HOST),
+    meaning: 'no host the domain publishes can activate the product now',
+    fix:
+      'Bring back a host (see the host findings), or publish one that holds a host key for the ' +
+      'product; clients of the domain fail activation until then.',
+  },
+  all_below_threshold: {
+    severity: 'critical',
+    clientsSee: hex(HRESULT.COUNT_INSUFFICIENT),
+    meaning: 'every host that answers the product counts fewer clients than its N',
+    fix:
+      'More machines must ask the host before it activates any (25 for Windows clients, 5 for ' +
+      'Windows Server and Office): let clients ask it (`slmgr /ato`), or move them to one host ' +
+      'instead of several so the count is not split.',
+  },
+  host_down: {
+    severity: 'warning',
+    clientsSee: hex(HRESULT.RPC_SERVER_UNAVAILABLE),
+    meaning: 'no address of the host accepts a TCP connection on its KMS port',
+    fix:
+      'Is the host up and the Software Protection service running (`sc query sppsvc`)? Is the ' +
+      'firewall rule "Key Management Service (TCP-In)" on? If the host is gone, remove its SRV record.',
+  },
+  address_unreachable: {
+    severity: 'warning',
+    clientsSee: null,
+    meaning: 'an address of the host does not accept connections while another does',
+    fix:
+      'Clients that try this address first lose time before falling back: fix the address ' +
+      '(firewall, listener on IPv6 too) or remove its A/AAAA record.',
+  },
+  srv_target_unresolvable: {
+    severity: 'warning',
+    clientsSee: hex(HRESULT.NO_KMS_HOST),
+    meaning: "a published target has no address at the domain's resolvers: a stale record",
+    fix: 'Remove the SRV record of the host that is gone, or publish its A/AAAA record.',
+  },
+  product_refused: {
+    severity: 'warning',
+    clientsSee: hex(HRESULT.KEY_NOT_COVERED),
+    meaning: 'the host answers but refuses the product',
+    fix:
+      'The host key does not cover this product: install a CSVLK that does (`slmgr /ipk`, then ' +
+      '`slmgr /ato`), or the update/Volume License Pack the host needs for it.',
+  },
+  host_exchange_failing: {
+    severity: 'warning',
+    clientsSee: null,
+    meaning: 'the KMS exchange with the host fails',
+    fix: 'See the reason: a host that breaks the protocol is not a usable KMS host.',
+  },
+  count_below_threshold: {
+    severity: 'warning',
+    clientsSee: hex(HRESULT.COUNT_INSUFFICIENT),
+    meaning: "the host counts fewer clients than the product's N; another host still works",
+    fix:
+      'Its clients get 0xC004F038 until more machines ask it; clients that reach another host ' +
+      'are activated.',
+  },
+  count_margin: {
+    severity: 'warning',
+    clientsSee: null,
+    meaning:
+      "the host's count is outside the margin over N that check's --warning/--critical ask for",
+    fix:
+      'The count is close to N: a few machines leaving drops the host below it. Let more clients ' +
+      'use this host, or lower the margin if it is expected. (`check` raises this as WARNING or ' +
+      'CRITICAL by its thresholds.)',
+  },
+  single_host: {
+    severity: 'warning',
+    clientsSee: null,
+    meaning: 'the domain publishes a single KMS machine: no redundancy',
+    fix:
+      'Publish a second KMS host; names that point at the same machine (same address and port, ' +
+      'or same ePID and hardware ID) do not count twice.',
+  },
+  resolvers_disagree: {
+    severity: 'warning',
+    clientsSee: null,
+    meaning: 'the resolvers of the domain return different _vlmcs._tcp record sets',
+    fix: 'Check zone replication between the DNS servers (AD-integrated zones replicate by AD).',
+  },
+  expected_host_missing: {
+    severity: 'warning',
+    clientsSee: null,
+    meaning: 'a host configured as expected is not published in the domain',
+    fix: 'Publish its SRV record (`slmgr /sdns` on the host), or remove it from expected_hosts.',
+  },
+  hosts_truncated: {
+    severity: 'warning',
+    clientsSee: null,
+    meaning: 'more KMS hosts than limits.hosts_total: some are not probed',
+    fix: 'Raise limits.hosts_total, or look for the records that should not be there.',
+  },
+} as const satisfies Record<string, FindingDefinition>;
+
+export type FindingCode = keyof typeof FINDINGS;
+
+export const FINDING_CODES = Object.keys(FINDINGS) as FindingCode[];
+
+/** One finding in the current state: a catalogue entry, where it applies and what was seen. */
+export interface Finding {
+  code: FindingCode;
+  severity: FindingDefinition['severity'];
+  domain?: string;
+  /** `host:port`. */
+  host?: string;
+  product?: string;
+  /** The HRESULT clients see for this finding, when it depends on what was seen. */
+  clientsSee?: string | null;
+  /** The headline: what was seen, with names and numbers. */
+  message: string;
+}
+
+/** A finding of `code`, with the catalogue's severity. */
+export function finding(code: FindingCode, where: Omit<Finding, 'code' | 'severity'>): Finding {
+  return { code, severity: FINDINGS[code].severity, ...where };
+}
+
+/** Stable identity of a finding, to tell raised from cleared between two evaluations. */
+export function findingKey(f: Finding): string {
+  return [f.code, f.domain ?? '', f.host ?? '', f.product ?? ''].join('\u0000');
+}
