@@ -81,7 +81,7 @@ export class DnsClient {
   /**
    * Asks `server` one question. Resolves with the validated answer whatever its rcode;
    * rejects only with a DnsFailure (timeout, malformed, id_mismatch, question_mismatch,
-   * truncated, network).
+   * truncated, network, unreachable).
    */
   async query(
     server: ResolverAddress,
@@ -134,7 +134,7 @@ export class DnsClient {
     } catch (error) {
       const failure = asDnsFailure(error);
       // Transport trouble after TC is reported as `truncated`; a broken or mismatching
-      // TCP answer keeps its own, more precise reason.
+      // TCP answer, or no route to the server, keeps its own, more precise reason.
       if (failure.reason === 'network' || failure.reason === 'timeout') {
         throw new DnsFailure(
           'truncated',

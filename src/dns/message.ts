@@ -126,9 +126,17 @@ const decodeRecord = (
 /** Types read as data; others are kept as OTHER without decoding their RDATA. */
 const DECODED_TYPES = new Set<number>([TYPE.SRV, TYPE.A, TYPE.AAAA, TYPE.CNAME, TYPE.SOA]);
 
+/**
+ * RFC 2181 section 8: a TTL is 0 to 2^31 − 1; a value with the most significant bit set
+ * is to be treated as zero, not shown as 136 years of caching.
+ */
+export function effectiveTtl(raw: number): number {
+  return raw >= 0 && raw <= 0x7fffffff ? raw : 0;
+}
+
 function toRecord(answer: Answer): DnsRecord {
   const name = canonicalName(answer.name);
-  const ttl = 'ttl' in answer && typeof answer.ttl === 'number' ? answer.ttl : 0;
+  const ttl = effectiveTtl('ttl' in answer && typeof answer.ttl === 'number' ? answer.ttl : 0);
   switch (answer.type) {
     case 'SRV':
       return {
@@ -146,7 +154,8 @@ function toRecord(answer: Answer): DnsRecord {
     case 'CNAME':
       return { type: 'CNAME', name, ttl, target: canonicalName(answer.data) };
     case 'SOA':
-      return { type: 'SOA', name, ttl, minimum: answer.data.minimum ?? 0 };
+      // MINIMUM is the negative-caching TTL (RFC 2308), bound by the same rule.
+      return { type: 'SOA', name, ttl, minimum: effectiveTtl(answer.data.minimum ?? 0) };
     default:
       return { type: 'OTHER', name, ttl };
   }
@@ -181,7 +190,7 @@ function decodeChecked(buf: Buffer, layout: MessageLayout): DnsResponse {
       decoded = {
         type: 'OTHER',
         name: canonicalName(readName(buf, record.offset).name),
-        ttl: record.ttl,
+        ttl: effectiveTtl(record.ttl),
       };
     }
     sections[record.section].push(decoded);

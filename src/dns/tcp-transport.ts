@@ -9,6 +9,7 @@ import { DnsFailure } from './errors.js';
 import { encodeQuery, vetAnswer, type DnsResponse, type SentQuery } from './message.js';
 import { resolverLabel, type ResolverAddress } from './resolver-address.js';
 import type { ExchangeOptions } from './transport-types.js';
+import { socketErrorReason } from './udp-channel.js';
 import { errorText } from './udp-transport.js';
 
 export function exchangeTcp(
@@ -75,7 +76,7 @@ export function exchangeTcp(
       }
     });
     socket.on('error', (error) =>
-      settle(new DnsFailure('network', `TCP ${label}: ${errorText(error)}`)),
+      settle(new DnsFailure(socketErrorReason(error), `TCP ${label}: ${errorText(error)}`)),
     );
     socket.on('end', () =>
       settle(

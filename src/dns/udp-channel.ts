@@ -8,20 +8,58 @@
  *  - the source port stays unpredictable: each socket takes a fresh random port, is
  *    retired after `maxQueriesPerSocket` queries, and closes the moment no query is in
  *    flight on it — so an idle client holds no socket, and a finished lookup leaves none;
- *  - IDs are random and unique among the queries in flight on one socket.
- * A datagram whose ID matches no query in flight on its socket cannot be attributed to
- * one, so every query waiting there notes it as a dropped id_mismatch.
+ *  - IDs are random and unique among the queries a socket ever carried, so a late answer
+ *    to a finished query can never pass for the answer of a new one.
+ * A datagram whose ID matches no query in flight is attributed by its (ID, question): a
+ * late answer to a query that finished on this socket (the reply to a retransmission, an
+ * answer after the timeout) is ignored; an answer to the question a waiting query asked,
+ * but with another ID (spoofed, or a broken server), is noted by that query as a dropped
+ * id_mismatch; anything else belongs to no query and is ignored. So another query's
+ * traffic never turns a slow resolver's `timeout` into `id_mismatch`.
  */
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
-import { DnsFailure } from './errors.js';
+import { DnsFailure, type DnsFailureReason } from './errors.js';
+import { canonicalName } from './names.js';
 import { resolverLabel, type ResolverAddress } from './resolver-address.js';
+import { readHeader, readQuestion } from './wire-check.js';
+
+/** IDs are never reused on a socket, so it carries at most this many queries. */
+const MAX_IDS_PER_SOCKET = 0x10000;
+
+/** Socket errors that mean there is no route to the resolver, rather than a refusal. */
+const NO_ROUTE_CODES = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'EAFNOSUPPORT']);
+
+/** `unreachable` for "no route" errors, `network` for the rest (refused, reset...). */
+export function socketErrorReason(error: Error): DnsFailureReason {
+  return NO_ROUTE_CODES.has((error as NodeJS.ErrnoException).code ?? '')
+    ? 'unreachable'
+    : 'network';
+}
+
+/** `name|type` of a question, compared case-insensitively, to attribute stray answers. */
+export function questionKey(name: string, typeCode: number): string {
+  return `${canonicalName(name)}|${typeCode}`;
+}
+
+/** The question key of a received message, or null when it has none readable. */
+function datagramQuestionKey(message: Buffer): string | null {
+  if (readHeader(message)?.qdcount !== 1) return null;
+  try {
+    const question = readQuestion(message);
+    return questionKey(question.name, question.type);
+  } catch {
+    return null;
+  }
+}
 
 /** What a channel tells the query that owns an ID. */
 export interface ChannelListener {
+  /** questionKey() of what this query asks. */
+  question: string;
   /** A datagram carrying this query's ID (still to be vetted). */
   datagram(message: Buffer): void;
-  /** A datagram that belongs to no query on this socket (another ID, no header). */
+  /** An answer to this query's question with another ID, or a datagram with no header. */
   stray(failure: DnsFailure): void;
   /** The socket failed (ICMP unreachable, send error): the query is over. */
   error(failure: DnsFailure): void;
@@ -38,6 +76,8 @@ export interface ChannelOptions {
 export class UdpChannel {
   private readonly socket: dgram.Socket;
   private readonly listeners = new Map<number, ChannelListener>();
+  /** Queries that finished on this socket: ID → question key (at most maxQueriesPerSocket). */
+  private readonly finished = new Map<number, string>();
   private readonly unsent: Buffer[] = [];
   private connected = false;
   private broken = false;
@@ -52,7 +92,11 @@ export class UdpChannel {
     this.socket = dgram.createSocket(isIP(server.address) === 6 ? 'udp6' : 'udp4');
     this.socket.on('message', (message: Buffer) => this.receive(message));
     this.socket.on('error', (error) => this.fail(error));
-    this.socket.connect(server.port, server.address, () => {
+    // Node hands a connect error (no route, address family not available) to this
+    // callback rather than to 'error'; sending on the unconnected socket would then throw
+    // ERR_SOCKET_BAD_PORT out of the event loop. Fail the socket's queries instead.
+    this.socket.connect(server.port, server.address, (error?: Error | null) => {
+      if (error) return this.fail(error);
       this.connected = true;
       for (const wire of this.unsent.splice(0)) this.transmit(wire);
     });
@@ -63,15 +107,20 @@ export class UdpChannel {
     return (
       this.closing === null &&
       !this.broken &&
-      this.issued < this.options.maxQueriesPerSocket &&
+      this.issued < Math.min(this.options.maxQueriesPerSocket, MAX_IDS_PER_SOCKET) &&
       this.listeners.size < this.options.maxInFlightPerSocket
     );
   }
 
-  /** Reserves a random ID not in flight on this socket. */
+  /** Reserves a random ID this socket has not carried yet. */
   register(listener: ChannelListener): number {
+    const taken = (candidate: number): boolean =>
+      this.listeners.has(candidate) || this.finished.has(candidate);
     let id = this.options.randomId() & 0xffff;
-    while (this.listeners.has(id)) id = this.options.randomId() & 0xffff;
+    // A few more draws, then a walk from the last one: a random source that repeats
+    // itself (tests inject fixed IDs) must not loop forever.
+    for (let draws = 0; taken(id) && draws < 16; draws++) id = this.options.randomId() & 0xffff;
+    while (taken(id)) id = (id + 1) & 0xffff;
     this.listeners.set(id, listener);
     this.issued++;
     return id;
@@ -88,6 +137,8 @@ export class UdpChannel {
    * once, so no new query joins a closing socket); the promise resolves when it is closed.
    */
   release(id: number): Promise<void> {
+    const listener = this.listeners.get(id);
+    if (listener) this.finished.set(id, listener.question);
     this.listeners.delete(id);
     if (this.listeners.size > 0) return Promise.resolve();
     this.closing ??= new Promise<void>((resolve) => {
@@ -116,21 +167,37 @@ export class UdpChannel {
     const id = message.length >= 12 ? message.readUInt16BE(0) : -1;
     const owner = this.listeners.get(id);
     if (owner) return owner.datagram(message);
-    const failure =
-      id >= 0
-        ? new DnsFailure('id_mismatch', `an answer with ID ${id}, which no query in flight has`)
-        : new DnsFailure(
-            'malformed',
-            `a ${message.length}-byte datagram, too short for a DNS header`,
-          );
-    for (const listener of this.listeners.values()) listener.stray(failure);
+    if (id < 0) {
+      const failure = new DnsFailure(
+        'malformed',
+        `a ${message.length}-byte datagram, too short for a DNS header`,
+      );
+      for (const listener of this.listeners.values()) listener.stray(failure);
+      return;
+    }
+    const key = datagramQuestionKey(message);
+    // A late answer to a query that already finished here (its question, or an error
+    // answer without one): nobody's business.
+    const late = this.finished.get(id);
+    if (late !== undefined && (key === null || key === late)) return;
+    if (key === null) return;
+    const failure = new DnsFailure(
+      'id_mismatch',
+      `an answer to our question with ID ${id}, which no query in flight has`,
+    );
+    for (const listener of this.listeners.values()) {
+      if (listener.question === key) listener.stray(failure);
+    }
   }
 
   private fail(error: Error): void {
     const code = (error as NodeJS.ErrnoException).code;
     const text =
       code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
-    const failure = new DnsFailure('network', `${resolverLabel(this.server)}: ${text}`);
+    const failure = new DnsFailure(
+      socketErrorReason(error),
+      `${resolverLabel(this.server)}: ${text}`,
+    );
     // No new queries here; those in flight end now, and the last to release closes it.
     this.broken = true;
     for (const listener of [...this.listeners.values()]) listener.error(failure);

@@ -2,13 +2,16 @@
  * One query over UDP, on a socket shared with the other queries in flight to the same
  * resolver (see udp-channel.ts). Retransmits within the deadline, vets every datagram
  * carrying its ID, and waits through strays: only a valid answer, a broken answer to this
- * very question, a socket error or the deadline ends it.
+ * very question, a socket error or the deadline ends it. At the deadline it is `timeout`
+ * unless datagrams meant for this query (its ID, or its question with another ID) were
+ * dropped: then the most telling of those names the failure.
  */
 import { DnsFailure } from './errors.js';
 import { encodeQuery, vetAnswer, type DnsQuestion, type DnsResponse } from './message.js';
 import { resolverLabel, type ResolverAddress } from './resolver-address.js';
 import { DropLog, type ExchangeOptions } from './transport-types.js';
-import type { UdpChannels } from './udp-channel.js';
+import { questionKey, type UdpChannels } from './udp-channel.js';
+import { TYPE } from './wire-check.js';
 
 export function exchangeUdp(
   channels: UdpChannels,
@@ -59,6 +62,7 @@ export function exchangeUdp(
     const onAbort = (): void => settle(new DnsFailure('timeout', `query to ${label} aborted`));
 
     const id = channel.register({
+      question: questionKey(question.name, TYPE[question.type]),
       datagram(message) {
         const verdict = vetAnswer(message, query, wire);
         if (verdict.kind === 'answer') settle(null, verdict.response);
