@@ -16,7 +16,7 @@ import type { KmsProductResult } from '../kms/client/result.js';
 import type { PlannedProduct } from '../monitor/plan.js';
 import type { HostState, MonitorState } from '../monitor/state.js';
 import { EXIT_CODES } from '../monitor/evaluate.js';
-import { evaluationOf } from './evaluation-of.js';
+import { evaluationOf } from '../monitor/evaluation-of.js';
 
 const NEEDS_ESCAPE = /[\\\n"]/;
 

@@ -9,7 +9,7 @@ import type { LabelledCounter, MonitorState } from '../monitor/state.js';
 import type { PlannedProduct } from '../monitor/plan.js';
 import type { KmsProductResult } from '../kms/client/result.js';
 import { EXIT_CODES } from '../monitor/evaluate.js';
-import { evaluationOf } from './evaluation-of.js';
+import { evaluationOf } from '../monitor/evaluation-of.js';
 
 type Labels = Record<string, string | number>;
 

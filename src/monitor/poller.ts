@@ -12,6 +12,8 @@ import type { KmsProductResult, TcpProbeResult } from '../kms/client/result.js';
 import type { MonitorPlan, PlannedDomain, PlannedProduct } from './plan.js';
 import type { MonitorState } from './state.js';
 import { mergeTargets, type KmsTarget } from './targets.js';
+import { evaluationOf } from './evaluation-of.js';
+import { FindingLog } from './finding-log.js';
 
 /** The probes the poller runs; the real ones wrap src/dns and src/kms, tests may pass others. */
 export interface Probers<P extends PlannedProduct> {
@@ -58,6 +60,7 @@ export class Poller<P extends PlannedProduct> {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private readonly warnedCuts = new Set<string>();
+  private readonly findingLog: FindingLog;
 
   constructor(
     private readonly state: MonitorState,
@@ -67,6 +70,7 @@ export class Poller<P extends PlannedProduct> {
     private readonly now: () => number = Date.now,
   ) {
     this.plan = plan;
+    this.findingLog = new FindingLog(log);
   }
 
   /** Every probe in flight listens on this one signal; there are `concurrency` of them. */
@@ -195,6 +199,7 @@ export class Poller<P extends PlannedProduct> {
     }
     const finished = this.now();
     this.state.recordRoundEnd(started, finished, kmsDue && !signal.aborted, !signal.aborted);
+    if (!signal.aborted) this.findingLog.update(evaluationOf(this.state, plan.products));
     this.log.debug(
       { targets: targets.length, kms: kmsDue, seconds: (finished - started) / 1000 },
       'round finished',
@@ -265,7 +270,11 @@ export class Poller<P extends PlannedProduct> {
     }
     const addresses = target.addresses.slice(0, MAX_ADDRESSES_PER_HOST);
     return Promise.all(
-      addresses.map((address) => this.probers.tcp({ ...target, addresses: [address] }, options)),
+      addresses.map(async (address) => {
+        const result = await this.probers.tcp({ ...target, addresses: [address] }, options);
+        // A failed connect may not report where it went; the address is what was probed.
+        return result.address === null ? { ...result, address } : result;
+      }),
     );
   }
 

@@ -1,11 +1,12 @@
 /**
- * The evaluation behind the domain metrics, computed once per state generation: a scrape
- * renders several families from it, and the state only changes between rounds.
+ * The evaluation of the current state, computed once per state generation: a scrape
+ * renders several families from it, the poller logs its changes, and the state only
+ * changes between rounds.
  */
-import { evaluate, type Evaluation } from '../monitor/evaluate.js';
-import type { PlannedProduct } from '../monitor/plan.js';
-import type { MonitorState } from '../monitor/state.js';
-import { buildStatusView } from '../monitor/status-view.js';
+import { evaluate, type Evaluation } from './evaluate.js';
+import type { PlannedProduct } from './plan.js';
+import type { MonitorState } from './state.js';
+import { buildStatusView } from './status-view.js';
 
 const cache = new WeakMap<
   MonitorState,
