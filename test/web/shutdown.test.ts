@@ -79,7 +79,7 @@ test('SIGTERM exits within 5 s despite dribbling clients and unanswered DNS look
     server.child.kill('SIGTERM');
     const code = await Promise.race([
       server.exited,
-      new Promise<'hung'>((r) => setTimeout(r, 15_000, 'hung')),
+      new Promise<'hung'>((r) => setTimeout(r, 15_000, 'hung').unref()),
     ]);
     const seconds = (performance.now() - started) / 1000;
     if (code === 'hung') server.child.kill('SIGKILL');
@@ -108,7 +108,7 @@ test('a client dribbling header lines is cut off by the headers timeout (10 s) w
     const slow = dribble(Number(port), 1_000);
     const ms = await Promise.race([
       slow.closed,
-      new Promise<number>((r) => setTimeout(r, 25_000, Infinity)),
+      new Promise<number>((r) => setTimeout(r, 25_000, Infinity).unref()),
     ]);
     slow.socket.destroy();
     // 10 s for the headers, checked every 2 s; twice that is the bound.
