@@ -75,9 +75,16 @@ export function exchangeTcp(
         );
       }
     });
-    socket.on('error', (error) =>
-      settle(new DnsFailure(socketErrorReason(error), `TCP ${label}: ${errorText(error)}`)),
-    );
+    socket.on('error', (error) => {
+      const reason = socketErrorReason(error);
+      const text = errorText(error);
+      settle(
+        new DnsFailure(
+          reason,
+          `TCP ${label}: ${reason === 'unreachable' ? `no route (${text})` : text}`,
+        ),
+      );
+    });
     socket.on('end', () =>
       settle(
         new DnsFailure('network', `TCP ${label} closed the connection after ${received} byte(s)`),

@@ -194,9 +194,10 @@ export class UdpChannel {
     const code = (error as NodeJS.ErrnoException).code;
     const text =
       code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+    const reason = socketErrorReason(error);
     const failure = new DnsFailure(
-      socketErrorReason(error),
-      `${resolverLabel(this.server)}: ${text}`,
+      reason,
+      `${resolverLabel(this.server)}: ${reason === 'unreachable' ? `no route (${text})` : text}`,
     );
     // No new queries here; those in flight end now, and the last to release closes it.
     this.broken = true;
