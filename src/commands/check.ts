@@ -71,7 +71,14 @@ ${LOG_USAGE.replace('(default info)', '(default warn)')}
       if (!(err instanceof UsageError || err instanceof ConfigError)) throw err;
       // A plugin that cannot run says UNKNOWN, so the monitoring system does not read a
       // configuration mistake as an outage.
-      process.stdout.write(`${checkText(`KMS UNKNOWN - ${err.message}`)}\n`);
+      const summary = checkText(`KMS UNKNOWN - ${err.message}`);
+      if (argv.includes('--json')) {
+        const problems = [{ severity: 'unknown', message: err.message }];
+        const body = { status: 'unknown', exitCode: EXIT_CODES.unknown, summary, problems };
+        process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+      } else {
+        process.stdout.write(`${summary}\n`);
+      }
       return EXIT_CODES.unknown;
     }
   },

@@ -193,7 +193,8 @@ describe('README Commands: JSON field lists', () => {
   it('check --json: the top-level fields the command writes', () => {
     const check = section(commandsSection, /^### `check`$/m);
     const source = readFileSync(join(REPO, 'src/commands/check.ts'), 'utf8');
-    const body = /const body = \{([\s\S]*?)\n {4}\};/.exec(source)?.[1] ?? '';
+    const body =
+      /const body = \{\n( {6}status: evaluation[\s\S]*?)\n {4}\};/.exec(source)?.[1] ?? '';
     const written = [...body.matchAll(/^ {6}([a-zA-Z]+)[,:]/gm)].map((m) => m[1]);
     assert.deepEqual(fieldsAfter(check, '`--json` prints'), written);
   });

@@ -111,7 +111,7 @@ describe('kms-monitor check from the command line', { timeout: 180_000 }, () => 
   ] as const) {
     it(`count margin 6 with ${flags.join(' ')}: ${status}, exit ${code}`, async () => {
       const run = await check([...oneHost(), ...flags]);
-      assert.equal(run.code, code, run.stdout);
+      assert.equal(run.code, code, run.stdout + run.stderr);
       const out = parsePluginOutput(run.stdout);
       assert.match(out.status, new RegExp(`^KMS ${status} - `));
       if (code !== 0) {
@@ -189,6 +189,14 @@ describe('kms-monitor check from the command line', { timeout: 180_000 }, () => 
       assert.equal(run.stdout.split('\n').length, 2, 'one line');
     });
   }
+
+  it('with --json a usage error is JSON too: status unknown, exit 3', async () => {
+    const run = await check([...oneHost(), '--warning=x', '--json']);
+    assert.equal(run.code, 3);
+    const body = JSON.parse(run.stdout) as { status: string; exitCode: number; summary: string };
+    assert.deepEqual([body.status, body.exitCode], ['unknown', 3]);
+    assert.match(body.summary, /^KMS UNKNOWN - --warning: /);
+  });
 
   it('an unknown product lists a few near slugs, never the whole table', async () => {
     const run = await check([...oneHost(), '--product=windows']);
