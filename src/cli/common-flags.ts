@@ -114,10 +114,15 @@ export function applyTargetFlags(base: Config, flags: TargetFlags): Config {
   return config;
 }
 
-/** Whether the plan will take nameservers from resolv.conf (as planFromConfig decides). */
-function needsSystemResolvers(config: Config): boolean {
+/**
+ * Whether some domain will be asked at resolv.conf's nameservers (as planFromConfig
+ * decides): one without resolvers of its own when no global ones are set, or, with no
+ * domains configured, the search domains. Static hosts need none to be checked: an IP
+ * needs no lookup and a name without a resolver is a named failure of that host.
+ */
+function needsSystemResolvers(config: Config, system: ResolvConf): boolean {
   if (config.resolvers.length > 0) return false;
-  if (config.domains.length === 0) return true;
+  if (config.domains.length === 0) return system.search.length > 0;
   return config.domains.some((d) => typeof d === 'string' || !d.resolvers);
 }
 
@@ -140,7 +145,7 @@ export async function readSystemFor(config: Config, flags: TargetFlags): Promise
       '--dns.resolv-conf',
     );
   }
-  if (system.nameservers.length === 0 && needsSystemResolvers(config)) {
+  if (system.nameservers.length === 0 && needsSystemResolvers(config, system)) {
     throw new ConfigError(
       `no resolver to ask: give --resolver, set resolvers in the configuration file, or give ${path} a nameserver line`,
       'resolvers',

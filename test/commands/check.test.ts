@@ -213,6 +213,14 @@ describe('kms-monitor check from the command line', { timeout: 180_000 }, () => 
     assert.equal(run.code, 3, run.stdout);
     assert.ok(run.stdout.includes(`give ${empty} a nameserver line`), run.stdout);
     assert.doesNotMatch(run.stdout, /\/etc\/resolv\.conf/);
+    // A static host given by address needs no resolver at all.
+    const byAddress = await check([
+      `--dns.resolv-conf=${empty}`,
+      `--host=127.0.0.1:${good.port}`,
+      `--host=127.0.0.1:${other.port}`,
+      '--product=lab-windows',
+    ]);
+    assert.equal(byAddress.code, 0, byAddress.stdout);
     const nothing = await check([`--dns.resolv-conf=${empty}`, `--resolver=${dns.resolver}`]);
     assert.equal(nothing.code, 3, nothing.stdout);
     assert.match(nothing.stdout, /^KMS UNKNOWN - nothing to check: give --domain or --host/);
