@@ -34,7 +34,10 @@ describe('an unroutable resolver', { skip: unavailable ?? false }, () => {
       ],
     );
     assert.equal(results[0]?.records.length, 2);
-    assert.match(results[1]?.error?.message ?? '', /^\[2001:db8::53\]:53: no route \(.*ENETUNREACH.*\)$/);
+    assert.match(
+      results[1]?.error?.message ?? '',
+      /^\[2001:db8::53\]:53: no route \(.*ENETUNREACH.*\)$/,
+    );
     // No route is known at once: not a timeout after the full 3 s.
     for (const r of results.slice(1)) assert.ok(r.durationSeconds < 1.5, `${r.durationSeconds} s`);
     assert.equal(tcp?.reason, 'unreachable', JSON.stringify(tcp));
