@@ -76,7 +76,7 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
   const { log } = options;
   const load = async (): Promise<Loaded> => {
     const config = await options.readConfig();
-    const plan = await planFromConfig(config, options.readSystem);
+    const plan = await planFromConfig(config, options.readSystem, (note) => log.warn(note));
     const identity = resolveIdentity({
       ...(config.identity.cmid ? { cmid: config.identity.cmid } : {}),
       ...(config.identity.workstation ? { workstation: config.identity.workstation } : {}),

@@ -46,6 +46,7 @@ function maxConnectionsFlag(value: string | undefined): number | undefined {
 
 export const serveCommand: Command = {
   name: 'serve',
+  options,
   summary: 'watch the configured domains and hosts and serve /metrics',
   usage: `Usage: kms-monitor serve [flags]
 

@@ -4,6 +4,7 @@
  * name goes through the DNS layer's one name check here too, whatever built the Config (the
  * schema, the demo, a test), so nothing the DNS layer would refuse reaches the poller.
  */
+import { isIP } from 'node:net';
 import { parseHostPort } from '../config/address.js';
 import { ConfigError } from '../config/errors.js';
 import { resolveProducts } from '../config/product-check.js';
@@ -63,10 +64,16 @@ export async function planFromConfig(
 ): Promise<MonitorPlan<Product>> {
   const resolved = resolveProducts(config, defaultProductSlugs);
   if ('path' in resolved) throw new ConfigError(resolved.message, 'products');
+  // Static hosts given by name are resolved by the global resolvers too, else by those of
+  // resolv.conf: never by the operating system's resolver.
+  const staticHosts = config.hosts.map((h, i) =>
+    checked(`hosts[${i}]`, () => parseHostPort(h, 1688)),
+  );
+  const namedHosts = staticHosts.some((h) => isIP(h.host) === 0);
   const needsSystem =
     config.domains.length === 0 ||
     (config.resolvers.length === 0 &&
-      config.domains.some((d) => typeof d === 'string' || !d.resolvers));
+      (namedHosts || config.domains.some((d) => typeof d === 'string' || !d.resolvers)));
   const system: ResolvConf = needsSystem ? await readSystem() : { nameservers: [], search: [] };
   if (system.note) notice(system.note);
   const globalResolvers = uniqueResolvers(
@@ -109,7 +116,8 @@ export async function planFromConfig(
   });
   return {
     domains: mergeDomains(domains),
-    staticHosts: config.hosts.map((h, i) => checked(`hosts[${i}]`, () => parseHostPort(h, 1688))),
+    staticHosts,
+    hostResolvers: globalResolvers,
     products: resolved.products,
     intervalMs: config.interval,
     kmsIntervalMs: config.kms_interval,

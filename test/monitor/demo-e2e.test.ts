@@ -116,7 +116,9 @@ test('serve against the demo lab: every scenario in /metrics and in check --json
 
     const human = await runCli(['check', `--config.file=${configFile}`], 120_000);
     assert.equal(human.code, 2);
-    assert.match(human.stdout.split('\n')[0] ?? '', /^KMS CRITICAL - .* \| '/);
+    // Nagios plugin output: the status line, the long output, then ` | perfdata` lines.
+    assert.match(human.stdout.split('\n')[0] ?? '', /^KMS CRITICAL - /);
+    assert.match(human.stdout, / \| '[^'\n]+'=\d+;/);
   } finally {
     assert.equal(await demo.stop(), 0);
   }
