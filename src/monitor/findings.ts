@@ -170,3 +170,16 @@ export function finding(code: FindingCode, where: Omit<Finding, 'code' | 'severi
 export function findingKey(f: Finding): string {
   return [f.code, f.domain ?? '', f.host ?? '', f.product ?? ''].join('\u0000');
 }
+
+/** A finding with its catalogue entry spelled out, as JSON outputs carry it. */
+export function describeFinding(
+  f: Finding,
+): Finding & { meaning: string; fix: string; clientsSee: string | null } {
+  const definition: FindingDefinition = FINDINGS[f.code];
+  return {
+    ...f,
+    clientsSee: f.clientsSee ?? definition.clientsSee,
+    meaning: definition.meaning,
+    fix: definition.fix,
+  };
+}

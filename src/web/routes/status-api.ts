@@ -4,6 +4,8 @@
  * never a 500 and never silently ignored.
  */
 import type { FastifyInstance } from 'fastify';
+import { evaluate } from '../../monitor/evaluate.js';
+import { describeFinding } from '../../monitor/findings.js';
 import type { StatusView } from '../../monitor/status-view.js';
 import { integerParam, strictQuery, type QuerySpec } from '../query.js';
 
@@ -29,7 +31,18 @@ export function statusApiRoutes(source: StatusSource) {
             .code(404)
             .send({ error: `no host ${JSON.stringify(host)} in the current state` });
         }
-        return reply.header('Cache-Control', 'no-store').send(view);
+        // The one evaluation: the verdict, the findings (with the catalogue's meaning and
+        // fix) and what each domain's clients get. Narrowed to a host, only its findings.
+        const evaluation = evaluate(view);
+        const body = {
+          ...view,
+          status: evaluation.status,
+          findings: evaluation.problems
+            .filter((f) => host === undefined || f.host !== undefined)
+            .map(describeFinding),
+          verdicts: host === undefined ? evaluation.verdicts : [],
+        };
+        return reply.header('Cache-Control', 'no-store').send(body);
       },
     );
   };
