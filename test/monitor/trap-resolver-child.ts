@@ -64,7 +64,12 @@ for (let i = 0; i < 400 && child.exitCode === null; i++) {
   if (!line) continue;
   const url = (JSON.parse(line) as { address: string }).address;
   const m = await scrape(url).catch(() => null);
+  // Three rounds at least, and the static host's exchange done (a loaded machine is slow).
   if (!m || valueOf(m, 'kms_poll_rounds_total') < 3) continue;
+  const probed = m.some(
+    (x) => x.name === 'kms_probe_success' && x.labels.host === `static.${zone}`,
+  );
+  if (!probed && valueOf(m, 'kms_poll_rounds_total') < 15) continue;
   result = {
     trapped,
     staticUp: valueOf(m, 'kms_host_up', { host: `static.${zone}` }),
