@@ -25,10 +25,11 @@ import {
   resolverLabel,
   type ResolverAddress,
 } from '../dns/index.js';
-import { resolveHostAddresses } from '../dns/host-addresses.js';
+import { resolveHostAddresses } from '../dns/index.js';
 import { isIP } from 'node:net';
 import {
   IdentityError,
+  noAddressResults,
   parseCmid,
   parseWorkstation,
   probeKms,
@@ -246,35 +247,6 @@ async function plan(argv: string[], io: ProbeIo): Promise<Plan | 'help'> {
     resolvers,
     timeoutMs,
   };
-}
-
-/** A failed result for every product: the name gave no address to connect to. */
-function noAddressResults(
-  target: { host: string; port: number },
-  products: readonly KmsProductSpec[],
-  message: string,
-): KmsProductResult[] {
-  const timestamp = new Date().toISOString();
-  return products.map((p) => ({
-    host: target.host,
-    port: target.port,
-    address: null,
-    product: p.slug,
-    success: false,
-    protocol: null,
-    epid: null,
-    hwid: null,
-    hostBuild: null,
-    keyInstallDate: null,
-    activeClients: null,
-    threshold: p.nPolicy,
-    activationIntervalMinutes: null,
-    renewalIntervalMinutes: null,
-    durationSeconds: 0,
-    phases: {},
-    timestamp,
-    error: { reason: 'no_address', code: null, message },
-  }));
 }
 
 /**

@@ -5,6 +5,8 @@
  */
 import { discoverAll, resolveHostAddresses } from '../dns/index.js';
 import {
+  noAddressResults,
+  noAddressTcpResult,
   probeKms,
   probeTcp,
   type KmsIdentity,
@@ -24,20 +26,10 @@ function addressOf(target: KmsTarget): string | null {
   return target.addresses[0] ?? null;
 }
 
-function noAddress(target: KmsTarget) {
-  return {
-    host: target.host,
-    port: target.port,
-    address: null,
-    durationSeconds: 0,
-    timestamp: new Date().toISOString(),
-    error: {
-      reason: 'no_address' as const,
-      code: null,
-      message:
-        target.addressError?.message ?? `${target.host} has no address at the configured resolvers`,
-    },
-  };
+function noAddressMessage(target: KmsTarget): string {
+  return (
+    target.addressError?.message ?? `${target.host} has no address at the configured resolvers`
+  );
 }
 
 export function realProbers<P extends PlannedProduct & KmsProductSpec>(
@@ -64,7 +56,7 @@ export function realProbers<P extends PlannedProduct & KmsProductSpec>(
       }),
     tcp: async (target, options): Promise<TcpProbeResult> => {
       const address = addressOf(target);
-      if (address === null) return { ...noAddress(target), up: false };
+      if (address === null) return noAddressTcpResult(target, noAddressMessage(target));
       return probeTcp(
         { host: target.host, port: target.port, address },
         { timeoutMs: options.timeoutMs, signal: options.signal },
@@ -72,23 +64,7 @@ export function realProbers<P extends PlannedProduct & KmsProductSpec>(
     },
     kms: async (target, products, options): Promise<KmsProductResult[]> => {
       const address = addressOf(target);
-      if (address === null) {
-        return products.map((p) => ({
-          ...noAddress(target),
-          product: p.slug,
-          success: false,
-          protocol: null,
-          epid: null,
-          hwid: null,
-          hostBuild: null,
-          keyInstallDate: null,
-          activeClients: null,
-          threshold: p.nPolicy,
-          activationIntervalMinutes: null,
-          renewalIntervalMinutes: null,
-          phases: {},
-        }));
-      }
+      if (address === null) return noAddressResults(target, products, noAddressMessage(target));
       return probeKms({ host: target.host, port: target.port, address }, products, {
         identity: identity(),
         timeouts: {

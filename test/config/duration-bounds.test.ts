@@ -6,19 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../src/config/errors.js';
 import { parseConfig } from '../../src/config/load.js';
+import { configErrorOf } from './config-error.js';
 import { MAX_TIMER_MS } from '../../src/config/schema.js';
 
-function errorOf(text: string): ConfigError {
-  try {
-    parseConfig(text, 'kms.yml');
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail(`the configuration was accepted:\n${text}`);
-}
+const errorOf = configErrorOf;
 
 describe('duration bounds', () => {
   it('interval and kms_interval above 2^31 − 1 ms are refused with their line', () => {

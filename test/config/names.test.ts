@@ -7,21 +7,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../src/config/errors.js';
 import { parseConfig } from '../../src/config/load.js';
+import { configErrorOf } from './config-error.js';
 import type { Config } from '../../src/config/schema.js';
 import { planFromConfig } from '../../src/monitor/plan-from-config.js';
 
 const LABEL_64 = 'a'.repeat(64);
 const LABEL_63 = 'b'.repeat(63);
 
-function errorOf(text: string): ConfigError {
-  try {
-    parseConfig(text, 'kms.yml');
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail(`the configuration was accepted:\n${text}`);
-}
+const errorOf = configErrorOf;
 
 describe('domain names in the configuration', () => {
   it('a label of 64 characters is refused with file, line, column and the label', () => {

@@ -4,6 +4,7 @@
  */
 export { probeKms } from './probe.js';
 export { probeTcp } from './tcp-probe.js';
+export { noAddressResults, noAddressTcpResult } from './no-address.js';
 export {
   KMS_MONITOR_CMID_NAMESPACE,
   MAX_WORKSTATION_LENGTH,
