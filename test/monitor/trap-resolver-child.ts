@@ -5,6 +5,9 @@
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addressRecords, kmsSrvRecord, startDnsZoneServer } from '../../src/lab/dns-zone-server.js';
 import { startLabKmsHost } from '../../src/lab/index.js';
@@ -41,12 +44,17 @@ const config = writeConfig({
   hosts: [`static.${zone}:${kms.port}`, `nowhere.example.test:${kms.port}`],
   products: labProducts(['lab-windows']),
 });
+// The resolv.conf this monitor is told to use names the lab's DNS only; the trap sits in
+// /etc/resolv.conf, which nobody names.
+const resolvConf = join(mkdtempSync(join(tmpdir(), 'kms-trap-child-')), 'resolv.conf');
+writeFileSync(resolvConf, `nameserver ${dns.address}:${dns.port}\n`);
 const child = spawn(
   process.execPath,
   [
     CLI,
     'serve',
     `--config.file=${config}`,
+    `--dns.resolv-conf=${resolvConf}`,
     '--web.listen-address=127.0.0.1:0',
     '--log.format=json',
   ],

@@ -19,8 +19,12 @@ export function lab(slug: string): LabProduct {
   return product;
 }
 
+/** Sockets, servers and timers in use; pending file reads (the module loader's) are not ours. */
 export function resources(): string[] {
-  return process.getActiveResourcesInfo().slice().sort();
+  return process
+    .getActiveResourcesInfo()
+    .filter((r) => !r.startsWith('FSReq'))
+    .sort();
 }
 
 async function tick(): Promise<void> {
