@@ -300,12 +300,11 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
       panels: [
         table(
           'Hosts able to activate, by domain and product',
-          'KMS hosts published under _vlmcs._tcp.<domain> that are reachable, answer the KMS exchange for the product and have counted at least N clients, as the chosen monitors see them (recording rule kms:domain_host_product:activating; each host once). A domain opens its section of the status page. 0 (red): clients of the domain cannot activate the product (0xC004F074 or 0xC004F038). 1 (orange): it works, without redundancy. Empty: no KMS result yet.',
+          'KMS machines published under _vlmcs._tcp.<domain> that can activate the product now (reachable, answered the product, counted at least N clients; names of one machine once), as the chosen monitors judge it (kms_domain_product_working_hosts). Every configured domain has a cell, also one with no record or failing lookups. A domain opens its section of the status page. 0 (red): clients of the domain cannot activate the product (0xC004F074 or 0xC004F038). 1 (orange): it works, without redundancy.',
           [
             {
-              // The recorded per-domain count merges every monitor; this is the same count
-              // over the chosen monitors only (each host once).
-              expr: `sum by (domain, product) (max by (domain, host, port, product) (kms:domain_host_product:activating{${JI}, ${D}, ${P}}))`,
+              // Each monitor's own verdict; over several chosen monitors, the best one.
+              expr: `max by (domain, product) (kms_domain_product_working_hosts{${JI}, ${D}, ${P}})`,
             },
           ],
           { w: 12, h: 8 },
@@ -340,8 +339,8 @@ function rows(): Array<{ title: string; panels: PanelSpec[] }> {
         ),
         stat(
           'Domain × product with no working host',
-          'Pairs of a domain and a product where no published host is up and answers the KMS exchange: clients get 0xC004F074 (alert KmsNoWorkingHost).',
-          `count(sum by (domain, product) (max by (domain, host, port, product) (kms:domain_host_product:working{${JI}, ${D}, ${P}})) == 0) or vector(0)`,
+          'Pairs of a domain and a product where no published host can activate now (down, refused, or below N): clients get 0xC004F074 or 0xC004F038 (alert KmsNoWorkingHost).',
+          `count(max by (domain, product) (kms_domain_product_working_hosts{${JI}, ${D}, ${P}}) == 0) or vector(0)`,
           { w: 4, h: 4 },
           [
             [null, 'green'],

@@ -237,8 +237,7 @@ describe('Grafana dashboard', () => {
     }
     // The panels the issue asks for, by the series they read.
     for (const metric of [
-      'kms:domain_host_product:activating',
-      'kms:domain_host_product:working',
+      'kms_domain_product_working_hosts',
       'kms_host_active_clients',
       'kms_activation_threshold',
       'kms_srv_record_info',

@@ -233,26 +233,4 @@ describe('expressions and the metric contract', () => {
       }
     }
   });
-
-  test('the product layers of the domain × product join are complete and consistent', () => {
-    const layers = recordingRules().filter((r) => r.record === 'kms:product:layer');
-    const limit = layers.length;
-    assert.equal(limit, 16);
-    layers.forEach((layer, i) => {
-      assert.equal(layer.labels?.layer, String(i + 1));
-      const lower = Array.from({ length: i }, (_, j) => j + 1).join('|');
-      assert.equal(
-        layer.expr.trim(),
-        i === 0
-          ? 'topk(1, group by (product) (kms_activation_threshold))'
-          : `topk(1, group by (product) (kms_activation_threshold) unless on (product) kms:product:layer{layer=~"${lower}"})`,
-      );
-    });
-    const join = recordingRules().find((r) => r.record === 'kms:domain_host_product:published');
-    assert.ok(join);
-    for (let i = 1; i <= limit; i++)
-      assert.ok(join.expr.includes(`layer="${i}"`), `layer ${i} joined`);
-    const guard = alertRules().find((a) => a.alert === 'KmsRecordingRulesProductLimit');
-    assert.match(guard?.expr ?? '', new RegExp(`> ${limit}$`));
-  });
 });
