@@ -71,16 +71,9 @@ function negativeTtl(response: DnsResponse): number | null {
   return soa && soa.type === 'SOA' ? Math.min(soa.ttl, soa.minimum) : null;
 }
 
-async function lookupAtResolver(
-  domain: string,
-  resolver: ResolverAddress,
-  srvDeadline: number,
-  addressDeadline: number,
-  settings: Settings,
-): Promise<SrvLookupResult> {
-  const started = performance.now();
-  const srvName = kmsSrvName(domain);
-  const result: SrvLookupResult = {
+/** A result for `domain` at `resolver` before anything is known: not answered, no records. */
+function emptyResult(domain: string, resolver: ResolverAddress): SrvLookupResult {
+  return {
     domain,
     resolver: resolverLabel(resolver),
     success: false,
@@ -94,6 +87,18 @@ async function lookupAtResolver(
     error: null,
     failedResolvers: [],
   };
+}
+
+async function lookupAtResolver(
+  domain: string,
+  resolver: ResolverAddress,
+  srvDeadline: number,
+  addressDeadline: number,
+  settings: Settings,
+): Promise<SrvLookupResult> {
+  const started = performance.now();
+  const srvName = kmsSrvName(domain);
+  const result = emptyResult(domain, resolver);
   const context: AskContext = {
     client: settings.client,
     server: resolver,
@@ -154,18 +159,8 @@ function badNameResults(
   message: string,
 ): SrvLookupResult[] {
   return (mode === 'each' ? resolvers : resolvers.slice(0, 1)).map((resolver) => ({
-    domain,
-    resolver: resolverLabel(resolver),
-    success: false,
-    rcode: null,
-    ttl: null,
-    records: [],
-    serviceUnavailable: false,
-    truncatedRecords: 0,
-    transport: null,
-    durationSeconds: 0,
-    error: { reason: 'bad_name', message },
-    failedResolvers: [],
+    ...emptyResult(domain, resolver),
+    error: { reason: 'bad_name' as const, message },
   }));
 }
 
