@@ -6,7 +6,12 @@
  * below N, as the status page does) and no critical range. The perfdata carries the count
  * itself, its warn/crit ranges moved by N so they are in the count's units.
  */
-import type { Evaluation, Problem, Severity } from '../monitor/evaluate.js';
+import {
+  statusByDomain,
+  type Evaluation,
+  type Problem,
+  type Severity,
+} from '../monitor/evaluate.js';
 import type { StatusView } from '../monitor/status-view.js';
 import { describeRange, rangeAlerts, shiftRange, type NagiosRange } from './nagios-range.js';
 
@@ -109,5 +114,7 @@ export function applyCountThresholds(
     (s, p) => (rank[p.severity] > rank[s] ? p.severity : s),
     'ok',
   );
-  return { evaluation: { ...evaluation, status, problems }, samples };
+  // The domains' verdicts follow the ranges' count findings, as the overall status does.
+  const domainStatus = statusByDomain(view, problems, evaluation.verdicts);
+  return { evaluation: { ...evaluation, status, problems, domainStatus }, samples };
 }

@@ -125,6 +125,10 @@ async function runCheck(argv: string[]): Promise<number> {
       exitCode: EXIT_CODES[evaluation.status],
       summary: summaryLine(report),
       problems,
+      // What the clients of each configured domain get, as the page, the API and the
+      // kms_domain_* metrics say it.
+      domainStatus: Object.fromEntries(evaluation.domainStatus),
+      verdicts: evaluation.verdicts,
       perfdata: perfdataItems(samples),
       thresholds: {
         warning: thresholds.warning?.text ?? null,

@@ -32,7 +32,6 @@ export interface DomainProductVerdict {
 export interface Evaluation {
   status: Severity;
   problems: Finding[];
-  perfdata: string[];
   /** One per configured domain and product, whatever the domain's DNS did. */
   verdicts: DomainProductVerdict[];
   /** Worst severity per domain: its own findings and those of the hosts it publishes. */
@@ -85,7 +84,7 @@ function whyNot(host: ViewHost, product: string): string {
   return `${key} fails (${r.error?.reason ?? 'failed'})`;
 }
 
-function hostFindings(host: ViewHost, out: Finding[], perfdata: string[]): void {
+function hostFindings(host: ViewHost, out: Finding[]): void {
   const key = hostKey(host);
   const where = host.domains.length ? ` (published in ${host.domains.join(', ')})` : '';
   if (host.tcp && !host.tcp.up) {
@@ -117,11 +116,7 @@ function hostFindings(host: ViewHost, out: Finding[], perfdata: string[]): void 
     }
   }
   for (const r of host.products) {
-    const label = `'${key} ${r.product}'`;
     if (answered(r)) {
-      // No max: the count of an application is capped at twice the largest N any of its
-      // clients sent, which this product's own N does not tell.
-      perfdata.push(`${label}=${r.activeClients};${r.threshold}:;1:;0;`);
       if (r.activeClients < r.threshold && reachable(host)) {
         out.push(
           finding('count_below_threshold', {
@@ -181,12 +176,10 @@ function noWorkingHost(
 
 export function evaluate(view: StatusView): Evaluation {
   const problems: Finding[] = [];
-  const perfdata: string[] = [];
   const verdicts: DomainProductVerdict[] = [];
-  const domainStatus = new Map<string, Severity>();
   if (view.domains.length === 0 && view.hosts.length === 0) {
     problems.push(finding('nothing_to_watch', { message: 'no domains and no hosts to check' }));
-    return { status: 'unknown', problems, perfdata, verdicts, domainStatus };
+    return { status: 'unknown', problems, verdicts, domainStatus: new Map() };
   }
   const byKey = new Map(view.hosts.map((h) => [hostKey(h), h]));
 
@@ -257,10 +250,6 @@ export function evaluate(view: StatusView): Evaluation {
       });
     }
     problems.push(...own);
-    domainStatus.set(
-      domain.domain,
-      own.reduce<Severity>((s, f) => worst(s, f.severity), 'ok'),
-    );
   }
 
   // Static hosts outside every domain form a group of their own.
@@ -280,17 +269,32 @@ export function evaluate(view: StatusView): Evaluation {
     );
   }
 
-  for (const host of view.hosts) {
-    const own: Finding[] = [];
-    hostFindings(host, own, perfdata);
-    problems.push(...own);
-    const severity = own.reduce<Severity>((s, f) => worst(s, f.severity), 'ok');
-    for (const d of host.domains) domainStatus.set(d, worst(domainStatus.get(d) ?? 'ok', severity));
-  }
-  // A domain with a critical product verdict is critical even without a finding of its own.
-  for (const v of verdicts) {
-    domainStatus.set(v.domain, worst(domainStatus.get(v.domain) ?? 'ok', v.status));
-  }
+  for (const host of view.hosts) hostFindings(host, problems);
   const status = problems.reduce<Severity>((s, p) => worst(s, p.severity), 'ok');
-  return { status, problems, perfdata, verdicts, domainStatus };
+  return { status, problems, verdicts, domainStatus: statusByDomain(view, problems, verdicts) };
+}
+
+/**
+ * Worst severity per configured domain: its own findings, those of the hosts it publishes,
+ * and its product verdicts (a domain where a product has no working host is critical even
+ * without a finding of its own). `check` calls it again over its own count findings.
+ */
+export function statusByDomain(
+  view: StatusView,
+  problems: readonly { severity: Severity; domain?: string; host?: string }[],
+  verdicts: readonly DomainProductVerdict[],
+): Map<string, Severity> {
+  const status = new Map<string, Severity>(view.domains.map((d) => [d.domain, 'ok']));
+  const raise = (domain: string, severity: Severity) => {
+    const now = status.get(domain);
+    if (now !== undefined) status.set(domain, worst(now, severity));
+  };
+  const domainsOf = new Map(view.hosts.map((h) => [hostKey(h), h.domains]));
+  for (const p of problems) {
+    if (p.domain !== undefined) raise(p.domain, p.severity);
+    else if (p.host !== undefined)
+      for (const d of domainsOf.get(p.host) ?? []) raise(d, p.severity);
+  }
+  for (const v of verdicts) raise(v.domain, v.status);
+  return status;
 }

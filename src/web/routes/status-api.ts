@@ -41,6 +41,7 @@ export function statusApiRoutes(source: StatusSource) {
             .filter((f) => host === undefined || f.host !== undefined)
             .map(describeFinding),
           verdicts: host === undefined ? evaluation.verdicts : [],
+          domainStatus: host === undefined ? Object.fromEntries(evaluation.domainStatus) : {},
         };
         return reply.header('Cache-Control', 'no-store').send(body);
       },

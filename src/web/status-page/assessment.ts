@@ -47,22 +47,15 @@ export function worse(a: Severity, b: Severity): Severity {
   return RANK[b] > RANK[a] ? b : a;
 }
 
-/** Host keys a domain publishes, over all its resolvers. */
-export function publishedKeys(domain: ViewDomain): Set<string> {
-  const keys = new Set<string>();
-  for (const r of domain.resolvers) for (const rec of r.records) keys.add(hostKey(rec));
-  return keys;
-}
-
 export function assess(view: StatusView): Assessment {
-  const { status, problems } = evaluate(view);
+  const { status, problems, domainStatus } = evaluate(view);
   const hostsByKey = new Map(view.hosts.map((h) => [hostKey(h), h]));
   const hostSeverity = new Map<string, Severity>();
   const hostProblems = new Map<string, Problem[]>();
-  const domainSeverity = new Map<string, Severity>();
+  // The domain's verdict is evaluate()'s (the value of kms_domain_status), never recounted here.
+  const domainSeverity = new Map(domainStatus);
   const domainProblems = new Map<string, Problem[]>();
   for (const h of hostsByKey.keys()) hostSeverity.set(h, 'ok');
-  for (const d of view.domains) domainSeverity.set(d.domain, 'ok');
 
   for (const p of problems) {
     if (p.host !== undefined && hostsByKey.has(p.host)) {
@@ -72,18 +65,11 @@ export function assess(view: StatusView): Assessment {
       else hostProblems.set(p.host, [p]);
     }
     if (p.domain !== undefined) {
-      domainSeverity.set(p.domain, worse(domainSeverity.get(p.domain) ?? 'ok', p.severity));
       const list = domainProblems.get(p.domain);
       if (list) list.push(p);
       else domainProblems.set(p.domain, [p]);
     }
   }
-  for (const d of view.domains) {
-    let severity = domainSeverity.get(d.domain) ?? 'ok';
-    for (const key of publishedKeys(d)) severity = worse(severity, hostSeverity.get(key) ?? 'ok');
-    domainSeverity.set(d.domain, severity);
-  }
-
   const summary: Summary = {
     domainsOk: [...domainSeverity.values()].filter((s) => s === 'ok').length,
     domains: view.domains.length,

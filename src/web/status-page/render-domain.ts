@@ -7,7 +7,7 @@
 import type { ViewDomain } from './assessment.js';
 import { severityTag } from './badges.js';
 import type { RenderContext } from './context.js';
-import { noHostInfo } from './advice.js';
+import { FINDINGS } from '../../monitor/findings.js';
 import { anchorId, formatSeconds, formatTtl, hostHref, hostKey, plural } from './format.js';
 import { html, join, type SafeHtml } from './html.js';
 
@@ -126,7 +126,7 @@ function renderResolver(
         </p>
         <p>
           This resolver gave no usable answer: clients that ask it cannot find a KMS host and fail
-          with <code>0xC004F074</code>.
+          with <code>${FINDINGS.srv_lookup_failing.clientsSee}</code>.
         </p>
       </div>
     </div>`;
@@ -137,14 +137,13 @@ function renderResolver(
       The only record has target “.”: this domain says KMS is decidedly not offered here.
     </p>`;
   } else if (r.records.length === 0) {
-    const info = noHostInfo();
     body = html`<div class="error">
       <p>
         <strong>No <code>_vlmcs._tcp</code> record</strong
         >${r.error ? html` (${r.error.reason}: ${r.error.message})` : ''}: clients in this domain
-        cannot find a KMS host and fail with <code>0xC004F074</code>.
+        cannot find a KMS host and fail with <code>${FINDINGS.srv_missing.clientsSee}</code>.
       </p>
-      ${info ? html`<p><span class="label">Fix:</span> ${info.fix}</p>` : ''}
+      <p><span class="label">Fix:</span> ${FINDINGS.srv_missing.fix}</p>
     </div>`;
   } else {
     body = renderRecords(r, everywhere, ctx);

@@ -6,7 +6,8 @@
  */
 import { findProduct } from '../../kms/products/index.js';
 import type { KmsProductResult } from '../../kms/client/result.js';
-import { belowThresholdInfo } from './advice.js';
+import { findingClientInfo } from './advice.js';
+import { FINDINGS } from '../../monitor/findings.js';
 import type { ViewHost } from './assessment.js';
 import { severityTag } from './badges.js';
 import type { RenderContext } from './context.js';
@@ -110,14 +111,15 @@ function renderProductProblem(h: ViewHost, p: KmsProductResult, cardLevel: 2 | 3
       ${problemHeading(p, cardLevel)} ${renderKmsError(p.error)}
     </div>`;
   if (!isBelowThreshold(p)) return html``;
-  const info = belowThresholdInfo();
+  const info = findingClientInfo('count_below_threshold');
   return html`<div class="problem">
     ${problemHeading(p, cardLevel)}
     <div class="error warning">
       <p>
         <strong>${p.activeClients ?? 0} of ${p.threshold}</strong>: below the threshold, so its
         clients get
-        <code class="hresult">0xC004F038</code>${info ? html` (<code>${info.name}</code>)` : ''}.
+        <code class="hresult">${FINDINGS.count_below_threshold.clientsSee}</code
+        >${info ? html` (<code>${info.name}</code>)` : ''}.
       </p>
       ${
         info
