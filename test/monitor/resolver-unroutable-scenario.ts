@@ -6,7 +6,8 @@
  */
 import { startLabKmsHost } from '../../src/lab/index.js';
 import { addressRecords, kmsSrvRecord, startDnsZoneServer } from '../../src/lab/dns-zone-server.js';
-import { startServer } from '../helpers/cli.js';
+import { runCli, startServer } from '../helpers/cli.js';
+import { pageVerdicts } from '../helpers/page-verdicts.js';
 import { eventually, scrape, select, valueOf, type Sample } from '../helpers/metrics.js';
 import { labProducts, writeConfig } from './lab-setup.js';
 
@@ -60,6 +61,17 @@ try {
     failures: pick('kms_srv_lookup_failures_total'),
     probeSuccess: pick('kms_probe_success'),
     hostUp: pick('kms_host_up'),
+    domainMetric: pick('kms_domain_status'),
+    // The same moment's verdict as the API, the page and a one-shot check give it.
+    apiDomainStatus: (
+      (await (await fetch(`${server.url}/api/v1/status`)).json()) as {
+        domainStatus: Record<string, string>;
+      }
+    ).domainStatus,
+    pageDomainStatus: Object.fromEntries(
+      pageVerdicts(await (await fetch(`${server.url}/`)).text()),
+    ),
+    check: await runCli(['check', `--config.file=${config}`, '--json'], 60_000),
   };
   const code = await server.stop();
   process.stdout.write(JSON.stringify({ ...summary, exitCode: code, logs: server.logs() }));

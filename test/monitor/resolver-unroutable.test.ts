@@ -30,6 +30,10 @@ describe('serve with an unroutable resolver', { skip: unavailable ?? false }, ()
       records: Series[];
       failures: Series[];
       probeSuccess: Series[];
+      domainMetric: Series[];
+      apiDomainStatus: Record<string, string>;
+      pageDomainStatus: Record<string, string>;
+      check: { code: number; stdout: string; stderr: string };
     };
     assert.equal(result.error, undefined, `${result.error}\n${result.logs}`);
     assert.ok(result.rounds >= 10);
@@ -61,6 +65,25 @@ describe('serve with an unroutable resolver', { skip: unavailable ?? false }, ()
     );
     assert.equal(unreachable.length, 2, JSON.stringify(result.failures));
     for (const s of unreachable) assert.ok(s.value >= 10, JSON.stringify(s));
+    // One verdict: the branch is CRITICAL (its clients find no host), the good domain only
+    // lacks redundancy, and serve's API, page and metrics and a one-shot check all say so.
+    const expected = { [GOOD]: 'warning', [BRANCH]: 'critical' };
+    assert.deepEqual(result.apiDomainStatus, expected);
+    assert.deepEqual(result.pageDomainStatus, expected);
+    assert.deepEqual(
+      Object.fromEntries(result.domainMetric.map((s) => [s.labels.domain, s.value])),
+      { [GOOD]: 1, [BRANCH]: 2 },
+    );
+    const checked = JSON.parse(result.check.stdout) as {
+      domainStatus: Record<string, string>;
+      problems: { code: string; domain?: string }[];
+    };
+    assert.equal(result.check.code, 2, result.check.stderr);
+    assert.deepEqual(checked.domainStatus, expected);
+    assert.ok(
+      checked.problems.some((p) => p.code === 'srv_lookup_failing' && p.domain === BRANCH),
+      result.check.stdout,
+    );
     // The good domain's host was probed over the real KMS protocol.
     assert.deepEqual(
       result.probeSuccess.map((s) => [s.labels.host, s.labels.product, s.value]),

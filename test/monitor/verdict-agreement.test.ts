@@ -18,6 +18,7 @@ import {
 } from '../fixtures/dns-dnsmasq.js';
 import { LOOPBACK_RESOLV_CONF, runCli, startServer, type RunningServer } from '../helpers/cli.js';
 import { eventually, scrape, valueOf } from '../helpers/metrics.js';
+import { pageVerdicts } from '../helpers/page-verdicts.js';
 import { labProducts, writeConfig } from './lab-setup.js';
 
 const PRODUCT = 'lab-windows';
@@ -77,15 +78,6 @@ function codesOf(
     .filter((f) => f.domain === domain || (f.host !== undefined && published.has(f.host)))
     .map((f) => f.code);
   return [...new Set(codes)].sort();
-}
-
-/** The page's verdict per domain: the severity class of each domain section. */
-function pageVerdicts(page: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const section =
-    /<section\s+class="domain (ok|warning|critical|unknown)"[^>]*>\s*<h3[^>]*>\s*([^<\s]+)/g;
-  for (const m of page.matchAll(section)) out.set(m[2]!, m[1]!);
-  return out;
 }
 
 describe(
