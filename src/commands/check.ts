@@ -96,7 +96,12 @@ async function runCheck(argv: string[]): Promise<number> {
     critical: flags.critical === undefined ? null : parseNagiosRange(flags.critical, '--critical'),
   };
   const { config, system } = await loadTargets(flags);
-  const plan = await planFromConfig(config, async () => system);
+  // What serve logs about the system fallback (e.g. no resolv.conf on Windows), logged here too.
+  const plan = await planFromConfig(
+    config,
+    async () => system,
+    (note) => log.warn(note),
+  );
   if (plan.domains.length === 0 && plan.staticHosts.length === 0) {
     const path = flags['dns.resolv-conf'] ?? DEFAULT_RESOLV_CONF;
     throw new UsageError(

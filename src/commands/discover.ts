@@ -123,7 +123,12 @@ async function plan(argv: string[], io: DiscoverIo): Promise<Plan | 'help'> {
   const base = flags['config.file'] ? await loadConfigFile(flags['config.file']) : defaultConfig();
   const config = applyTargetFlags(base, flags);
   const system = await readSystemFor(config, flags);
-  const monitorPlan = await planFromConfig(config, async () => system);
+  // What serve logs about the system fallback (e.g. no resolv.conf on Windows), said here too.
+  const monitorPlan = await planFromConfig(
+    config,
+    async () => system,
+    (note) => io.stderr(`kms-monitor discover: ${note}\n`),
+  );
   if (monitorPlan.domains.length === 0) {
     throw new UsageError(
       `no DOMAIN given and ${system.source ?? resolvConfPath ?? DEFAULT_RESOLV_CONF} has no search or domain line`,
