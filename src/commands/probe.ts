@@ -294,7 +294,7 @@ async function runProbe(
   return resolution === undefined ? { results } : { results, resolution };
 }
 
-/** The docs/design.md object, in its key order, then the extra fields (phases, timestamp). */
+/** The docs/design.md object, in its key order, then the extra fields (phases, timestamp, association). */
 export function probeResultToJson(r: KmsProductResult): Record<string, unknown> {
   return {
     host: r.host,
@@ -318,6 +318,7 @@ export function probeResultToJson(r: KmsProductResult): Record<string, unknown> 
         : { reason: r.error.reason, code: r.error.code, message: r.error.message },
     phases: r.phases,
     timestamp: r.timestamp,
+    association: r.association ?? null,
   };
 }
 

@@ -135,8 +135,19 @@ describe('kms-monitor probe', () => {
       assert.match(String(r.timestamp), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     }
     const [v6, v4, refused] = results;
+    // One connection carried the three requests; the group is the lab's, picked at random.
+    const associations = results.map((r) => r.association as Record<string, unknown>);
     assert.deepEqual(
-      { ...v6, durationSeconds: 0, phases: null, timestamp: null },
+      associations.map((a) => [a.connection, a.answered, a.reopened, typeof a.group]),
+      [
+        [1, 1, false, 'number'],
+        [1, 2, false, 'number'],
+        [1, 3, false, 'number'],
+      ],
+    );
+    assert.equal(new Set(associations.map((a) => a.group)).size, 1);
+    assert.deepEqual(
+      { ...v6, durationSeconds: 0, phases: null, timestamp: null, association: null },
       {
         host: '127.0.0.1',
         port: host.port,
@@ -156,6 +167,7 @@ describe('kms-monitor probe', () => {
         error: null,
         phases: null,
         timestamp: null,
+        association: null,
       },
     );
     assert.match(String(v6?.hwid), /^[0-9A-F]{16}$/);

@@ -8,7 +8,7 @@ import type { KmsResponse } from '../messages/index.js';
 import { ProbeFailure } from './failure.js';
 import type { ProbeTarget } from './options.js';
 import type { KmsProductSpec, KmsProtocolVersion } from './product-spec.js';
-import type { KmsProductResult, PhaseDurations } from './result.js';
+import type { AssociationInfo, KmsProductResult, PhaseDurations } from './result.js';
 
 export interface ProductResultInput {
   target: ProbeTarget;
@@ -19,6 +19,7 @@ export interface ProductResultInput {
   failure: ProbeFailure | null;
   phases: PhaseDurations;
   timestamp: Date;
+  association?: AssociationInfo | null;
 }
 
 /** Microsecond resolution is plenty and keeps the JSON readable. */
@@ -64,5 +65,6 @@ export function buildProductResult(input: ProductResultInput): KmsProductResult 
     phases,
     timestamp: input.timestamp.toISOString(),
     error: success ? null : (failure ?? NO_ANSWER).toKmsError(),
+    association: input.association ?? null,
   };
 }

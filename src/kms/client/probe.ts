@@ -48,6 +48,10 @@ class ProbeRun {
   private session: RpcSession | null = null;
   private sessionPhases: PhaseDurations = {};
   private address: string | null = null;
+  /** Connections bound so far in this probe, and whether the current one replaced a
+   * connection the host closed after answering. */
+  private connections = 0;
+  private reopened = false;
 
   constructor(
     private readonly target: ProbeTarget,
@@ -108,10 +112,12 @@ class ProbeRun {
     const requestStarted = performance.now();
     const protocols = protocolsToTry(product, this.options.protocol);
     let outcome = await this.ask(session, product, protocols);
+    this.reopened = false;
     if (this.isStale(session, outcome)) {
       await this.dropSession();
       session = await this.openSession();
       if (session instanceof SessionFailure) return session;
+      this.reopened = true;
       // Resume with the version whose request was lost, not from the top again.
       const failedAt = outcome.protocol;
       outcome = await this.ask(
@@ -184,6 +190,7 @@ class ProbeRun {
       });
     }
     this.sessionPhases = { connect, bind: seconds(bindStarted) };
+    this.connections += 1;
     return this.session;
   }
 
@@ -208,6 +215,15 @@ class ProbeRun {
       failure,
       phases,
       timestamp: this.now(),
+      association:
+        outcome === null || this.session === null
+          ? null
+          : {
+              group: this.session.associationGroup,
+              connection: this.connections,
+              answered: this.session.requestsAnswered,
+              reopened: this.reopened,
+            },
     });
   }
 }

@@ -83,6 +83,26 @@ export interface KmsProductResult {
   /** When the probe finished, ISO 8601. */
   timestamp: string;
   error: KmsError | null;
+  /**
+   * The RPC association that carried the request; null when none was made (optional so
+   * results stored before it existed, and hand-made ones, still fit).
+   */
+  association?: AssociationInfo | null;
+}
+
+/** How the host kept the association: evidence for the trust checks (docs/trust.md). */
+export interface AssociationInfo {
+  /** assoc_group_id of the bind_ack. */
+  group: number;
+  /** Which connection of this probe carried the request, from 1. */
+  connection: number;
+  /** Requests the connection had answered, this one included. */
+  answered: number;
+  /**
+   * True when the host had closed the previous connection after answering and the request
+   * went on a new one (genuine hosts keep the association open).
+   */
+  reopened: boolean;
 }
 
 /** TCP reachability: connect and close, no KMS request (cheap; runs every interval). */

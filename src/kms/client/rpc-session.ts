@@ -115,6 +115,8 @@ export class RpcSession {
     readonly connection: RpcConnection,
     readonly syntax: NdrSyntax,
     readonly contextId: number,
+    /** The bind_ack's association group: hosts pick their own, one emulator a constant. */
+    readonly associationGroup: number,
   ) {}
 
   /** Binds on a fresh connection. Throws ProbeFailure. */
@@ -145,11 +147,11 @@ export class RpcSession {
 
     switch (decision.kind) {
       case 'ndr32':
-        return new RpcSession(connection, 'ndr32', decision.contextId);
+        return new RpcSession(connection, 'ndr32', decision.contextId, ack.assocGroupId);
       case 'ndr64': {
         // vlmcs's path: the host chose NDR64 over NDR32; ask for NDR32 on its own context.
         if (decision.ndr32ContextId === null)
-          return new RpcSession(connection, 'ndr64', decision.contextId);
+          return new RpcSession(connection, 'ndr64', decision.contextId, ack.assocGroupId);
         const contextId = decision.ndr32ContextId;
         const pdu = buildNdr32AlterContext({ callId, contextId });
         const again = await alter(
@@ -157,8 +159,8 @@ export class RpcSession {
           ndr32BindContexts().map((c) => ({ ...c, contextId })),
         );
         return again.kind === 'ndr32'
-          ? new RpcSession(connection, 'ndr32', again.contextId)
-          : new RpcSession(connection, 'ndr64', decision.contextId);
+          ? new RpcSession(connection, 'ndr32', again.contextId, ack.assocGroupId)
+          : new RpcSession(connection, 'ndr64', decision.contextId, ack.assocGroupId);
       }
       case 'not-kms':
         throw new ProbeFailure('bind_rejected', `not a KMS host: ${decision.detail}`);
@@ -176,7 +178,8 @@ export class RpcSession {
           contexts: NDR64_ALTER_CONTEXTS,
         });
         const again = await alter(pdu, NDR64_ALTER_CONTEXTS);
-        if (again.kind === 'ndr64') return new RpcSession(connection, 'ndr64', again.contextId);
+        if (again.kind === 'ndr64')
+          return new RpcSession(connection, 'ndr64', again.contextId, ack.assocGroupId);
         const detail = again.kind === 'ndr32' ? 'unexpected NDR32 acceptance' : again.detail;
         throw new ProbeFailure('bind_rejected', `host refused NDR32 and NDR64: ${detail}`);
       }

@@ -92,6 +92,41 @@ describe('RPC paths against a scripted peer', () => {
     );
     assert.deepEqual(reasons(results), ['ok', 'ok', 'ok']);
     assert.equal(connections, 3);
+    // The trust evidence: each request after the first went on a connection opened because
+    // the host had closed the last one after answering.
+    assert.deepEqual(
+      results.map((r) => [
+        r.association?.connection,
+        r.association?.answered,
+        r.association?.reopened,
+      ]),
+      [
+        [1, 1, false],
+        [2, 1, true],
+        [3, 1, true],
+      ],
+    );
+  });
+
+  it('a host that keeps the association: every answer on connection 1, with its association group', async () => {
+    const { results, connections } = await probeWith(
+      (pdu, ptype, c) => {
+        if (ptype === PTYPE.bind) c.send(ackBind(pdu, [accept('ndr32')], 0x1063bf3f));
+        else if (ptype === PTYPE.request) c.send(answerRequest(pdu));
+      },
+      ['lab-windows', 'lab-office', 'lab-windows-v4'],
+    );
+    assert.deepEqual(reasons(results), ['ok', 'ok', 'ok']);
+    assert.equal(connections, 1);
+    assert.deepEqual(
+      results.map((r) => r.association),
+      [1, 2, 3].map((answered) => ({
+        group: 0x1063bf3f,
+        connection: 1,
+        answered,
+        reopened: false,
+      })),
+    );
   });
 
   it('one request per connection and a protocol fallback: the lost request is resent, not the chain', async () => {

@@ -95,9 +95,14 @@ export const reject = (reason: number): ContextResult => ({
   transferSyntax: NIL_SYNTAX,
 });
 
-export function ackBind(pdu: Buffer, results: ContextResult[]): Buffer {
+export function ackBind(pdu: Buffer, results: ContextResult[], assocGroupId = 0): Buffer {
   const codec = header.decode(pdu).ptype === PTYPE.alterContext ? alterContextResp : bindAck;
-  return codec.encode({ callId: header.decode(pdu).callId, secAddr: '1688', results });
+  return codec.encode({
+    callId: header.decode(pdu).callId,
+    secAddr: '1688',
+    results,
+    assocGroupId,
+  });
 }
 
 export interface AnswerOptions {

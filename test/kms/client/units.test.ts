@@ -121,6 +121,7 @@ describe('failures and results', () => {
       phases: { connect: 0.001235 },
       timestamp: '2026-01-02T03:04:05.000Z',
       error: { reason: 'connect_refused', code: null, message: 'refused' },
+      association: null,
     });
   });
 });
