@@ -43,6 +43,7 @@ import type {
   KmsTimeouts,
 } from '../kms/client/index.js';
 import { defaultProductSlugs, findProduct } from '../kms/products/index.js';
+import { isKmsProtocolVersion } from '../kms/protocol-version.js';
 import { LAB_PRODUCTS, findLabProduct } from '../lab/lab-products.js';
 import { formatProbeReport } from './probe-format.js';
 import type { ProductLabel, Resolution } from './probe-format.js';
@@ -165,7 +166,8 @@ async function resolversFor(
 
 function parseProtocol(text: string | undefined): KmsProtocolVersion | undefined {
   if (text === undefined) return undefined;
-  if (text === '4' || text === '5' || text === '6') return Number(text) as KmsProtocolVersion;
+  const version = /^\d$/.test(text) ? Number(text) : NaN;
+  if (isKmsProtocolVersion(version)) return version;
   throw new UsageError(`--protocol must be 4, 5 or 6; got ${JSON.stringify(text)}`);
 }
 
