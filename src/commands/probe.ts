@@ -39,11 +39,10 @@ import type {
   KmsIdentity,
   KmsProductResult,
   KmsProductSpec,
-  KmsProtocolVersion,
   KmsTimeouts,
 } from '../kms/client/index.js';
 import { defaultProductSlugs, findProduct } from '../kms/products/index.js';
-import { isKmsProtocolVersion } from '../kms/protocol-version.js';
+import { isKmsProtocolVersion, type KmsProtocolVersion } from '../kms/protocol-version.js';
 import { LAB_PRODUCTS, findLabProduct } from '../lab/lab-products.js';
 import { formatProbeReport } from './probe-format.js';
 import type { ProductLabel, Resolution } from './probe-format.js';

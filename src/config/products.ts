@@ -25,13 +25,17 @@ export const guid = z
   .refine(isGuid, 'not a GUID (8-4-4-4-12 hex digits)')
   .transform((text) => text.toLowerCase());
 
-const nPolicyRule = `an integer from 1 to ${MAX_N_POLICY} (25 Windows client, 5 server or Office)`;
+const nPolicyRule = `must be an integer from 1 to ${MAX_N_POLICY} (25 Windows client, 5 server or Office)`;
+
+const SLUG_RULE =
+  'must be lowercase letters, digits, dots and dashes, starting with a letter or digit (at most 63)';
+const NAME_RULE = 'must be 1 to 100 characters';
 
 /** A product the built-in table lacks: what to put in the KMS request for it. */
 export const customProductSchema = z
   .strictObject({
-    slug: z.string().regex(PRODUCT_SLUG, 'slug: lowercase letters, digits, dots and dashes'),
-    name: z.string().trim().min(1, '1 to 100 characters').max(100, '1 to 100 characters'),
+    slug: z.string().regex(PRODUCT_SLUG, SLUG_RULE),
+    name: z.string().trim().min(1, NAME_RULE).max(100, NAME_RULE),
     application_id: guid,
     kms_counted_id: guid,
     sku_id: guid,

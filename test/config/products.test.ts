@@ -44,15 +44,25 @@ describe('custom product fields', () => {
   });
 
   for (const [field, value, line, problem] of [
-    ['slug', 'Bad Slug', 2, /^slug: lowercase letters, digits, dots and dashes$/],
-    ['name', '   ', 3, /^1 to 100 characters$/],
-    ['name', 'x'.repeat(101), 3, /^1 to 100 characters$/],
+    [
+      'slug',
+      'Bad Slug',
+      2,
+      /^must be lowercase letters, digits, dots and dashes, starting with a letter or digit/,
+    ],
+    ['name', '   ', 3, /^must be 1 to 100 characters$/],
+    ['name', 'x'.repeat(101), 3, /^must be 1 to 100 characters$/],
     ['application_id', 'nope', 4, /not a GUID \(8-4-4-4-12 hex digits\)/],
     ['kms_counted_id', '1234', 5, /not a GUID/],
     ['sku_id', '', 6, /not a GUID/],
-    ['n_policy', 0, 7, /^an integer from 1 to 50 \(25 Windows client, 5 server or Office\)$/],
-    ['n_policy', 51, 7, /^an integer from 1 to 50/],
-    ['n_policy', 2.5, 7, /^an integer from 1 to 50/],
+    [
+      'n_policy',
+      0,
+      7,
+      /^must be an integer from 1 to 50 \(25 Windows client, 5 server or Office\)$/,
+    ],
+    ['n_policy', 51, 7, /^must be an integer from 1 to 50/],
+    ['n_policy', 2.5, 7, /^must be an integer from 1 to 50/],
     ['protocol', 7, 8, /^must be 4, 5 or 6$/],
   ] as const) {
     it(`${field}: ${JSON.stringify(value)} is refused at its key and line`, () => {

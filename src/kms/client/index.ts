@@ -26,7 +26,6 @@ export type {
   TcpProbeOptions,
 } from './options.js';
 export type { KmsProductSpec } from './product-spec.js';
-export type { KmsProtocolVersion } from '../protocol-version.js';
 export { HRESULT_PROTOCOL_NOT_SUPPORTED, protocolsToTry } from './fallback.js';
 export { KMS_FAILURE_REASONS } from './result.js';
 export type {
