@@ -18,6 +18,7 @@ import { targetOptions } from '../cli/common-flags.js';
 import { knownProductSlugs, normalizeSlugs, unknownProductError } from '../cli/products.js';
 import { parseHostPort } from '../config/address.js';
 import { parseDuration } from '../config/duration.js';
+import { KMS_PORT as KMS_DEFAULT_PORT, MAX_TIMEOUT_MS } from '../config/schema.js';
 import {
   DEFAULT_RESOLV_CONF,
   parseResolverAddress,
@@ -47,9 +48,7 @@ import { LAB_PRODUCTS, findLabProduct } from '../lab/lab-products.js';
 import { formatProbeReport } from './probe-format.js';
 import type { ProductLabel, Resolution } from './probe-format.js';
 
-export const KMS_DEFAULT_PORT = 1688;
 const DEFAULT_TIMEOUT_MS = 10_000;
-const MAX_TIMEOUT_MS = 300_000;
 
 const USAGE = `Usage: kms-monitor probe HOST[:PORT] [flags]
 
