@@ -13,6 +13,7 @@ import {
   type Severity,
 } from '../monitor/evaluate.js';
 import type { StatusView } from '../monitor/status-view.js';
+import { hostKey } from '../util/host-port.js';
 import { describeRange, rangeAlerts, shiftRange, type NagiosRange } from './nagios-range.js';
 
 /**
@@ -40,10 +41,6 @@ export interface CountSample {
   threshold: number;
   warn: string;
   crit: string;
-}
-
-function hostKey(h: { host: string; port: number }): string {
-  return h.host.includes(':') ? `[${h.host}]:${h.port}` : `${h.host}:${h.port}`;
 }
 
 /** Every answered product with a count, with its perfdata ranges. */

@@ -5,15 +5,17 @@
  * A flag given replaces the file's key; the values go through the same schema as the file,
  * so a bad `--host` is reported like a bad `hosts` entry, naming the flag.
  */
+import type { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import { configSchema } from '../config/schema.js';
 import { defaultConfig, loadConfigFile } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
-import { DEFAULT_RESOLV_CONF, normalizeDomain, readResolvConf } from '../dns/index.js';
+import { reportedIssue } from '../config/yaml-schema.js';
+import { DEFAULT_RESOLV_CONF, readResolvConf } from '../dns/index.js';
 import type { ResolvConf } from '../dns/index.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/logger.js';
 import { oneOf, type OptionSpec } from './parse.js';
-import { productEntriesFor } from './products.js';
+import { productsFor } from './products.js';
 
 export const targetOptions = {
   'config.file': { type: 'string' },
@@ -58,14 +60,13 @@ export interface TargetFlags {
   timeout?: string;
 }
 
-type SchemaResult<T> =
-  | { success: true; data: T }
-  | { success: false; error: { issues: ReadonlyArray<{ message: string; path: PropertyKey[] }> } };
+type SchemaResult<T> = z.ZodSafeParseResult<T>;
 
 /** The parsed value, or a ConfigError naming the flag and the value it refuses. */
 function checked<T>(result: SchemaResult<T>, flag: string, values: readonly unknown[]): T {
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  const first = result.error.issues[0];
+  const issue = first && reportedIssue(first);
   const at = typeof issue?.path[0] === 'number' ? issue.path[0] : 0;
   const message = issue?.message ?? 'invalid';
   const raw = values[at];
@@ -74,23 +75,15 @@ function checked<T>(result: SchemaResult<T>, flag: string, values: readonly unkn
   throw new ConfigError(named ? message : `${JSON.stringify(raw)}: ${message}`, flag);
 }
 
-/** `--domain` values as the DNS layer writes them: `_vlmcs._tcp.` and a final dot dropped, IDNs in punycode. */
-function flagDomains(domains: readonly string[]): string[] {
-  return domains.map((text) => {
-    try {
-      return normalizeDomain(text);
-    } catch (err) {
-      throw new ConfigError((err as Error).message, '--domain');
-    }
-  });
-}
-
 /** Applies the target flags to a loaded configuration, each through its key's schema. */
 export function applyTargetFlags(base: Config, flags: TargetFlags): Config {
   const config = { ...base };
   if (flags.domain?.length) {
-    const domains = flagDomains(flags.domain);
-    config.domains = checked(configSchema.shape.domains.safeParse(domains), '--domain', domains);
+    config.domains = checked(
+      configSchema.shape.domains.safeParse(flags.domain),
+      '--domain',
+      flags.domain,
+    );
   }
   if (flags.host?.length) {
     config.hosts = checked(configSchema.shape.hosts.safeParse(flags.host), '--host', flags.host);
@@ -102,10 +95,7 @@ export function applyTargetFlags(base: Config, flags: TargetFlags): Config {
       flags.resolver,
     );
   }
-  if (flags.product?.length) {
-    const entries = productEntriesFor(flags.product, base.products);
-    config.products = checked(configSchema.shape.products.safeParse(entries), '--product', entries);
-  }
+  if (flags.product?.length) config.products = productsFor(flags.product, base.products);
   if (flags.timeout !== undefined) {
     config.timeout = checked(configSchema.shape.timeout.safeParse(flags.timeout), '--timeout', [
       flags.timeout,
@@ -123,7 +113,7 @@ export function applyTargetFlags(base: Config, flags: TargetFlags): Config {
 function needsSystemResolvers(config: Config, system: ResolvConf): boolean {
   if (config.resolvers.length > 0) return false;
   if (config.domains.length === 0) return system.search.length > 0;
-  return config.domains.some((d) => typeof d === 'string' || !d.resolvers);
+  return config.domains.some((d) => !d.resolvers);
 }
 
 /**

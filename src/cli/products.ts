@@ -4,8 +4,8 @@
  * --product lab-windows` work against `kms-monitor demo` or a test lab with no file). An
  * unknown slug gets the nearest known ones, never the whole table.
  */
-import type { CustomProductConfig } from '../config/schema.js';
-import { listProducts } from '../kms/products/index.js';
+import { customProductSchema } from '../config/products.js';
+import { findProduct, listProducts, type Product } from '../kms/products/index.js';
 import { LAB_PRODUCTS, labProductConfigs } from '../lab/lab-products.js';
 import { UsageError } from './parse.js';
 import { didYouMean } from './suggest.js';
@@ -29,21 +29,20 @@ export function unknownProductError(slug: string, known: readonly string[]): Usa
 }
 
 /**
- * The configuration's `products` entries for these slugs: a custom definition from the
- * file wins, then a built-in slug, then a lab product's definition.
+ * The products for these slugs: a custom product of the file wins, then a built-in one,
+ * then a lab product (defined like a custom product, through the configuration's schema).
  */
-export function productEntriesFor(
-  slugs: readonly string[],
-  fileProducts: readonly (string | CustomProductConfig)[],
-): Array<string | CustomProductConfig> {
-  const custom = new Map(
-    fileProducts.flatMap((p) => (typeof p === 'object' ? [[p.slug, p] as const] : [])),
+export function productsFor(slugs: readonly string[], fileProducts: readonly Product[]): Product[] {
+  const custom = new Map(fileProducts.filter((p) => !p.builtIn).map((p) => [p.slug, p]));
+  const lab = new Map(
+    customProductSchema
+      .array()
+      .parse(labProductConfigs())
+      .map((p) => [p.slug, p]),
   );
-  const builtIn = new Set(listProducts().map((p) => p.slug));
-  const lab = new Map(labProductConfigs().map((p) => [p.slug, p]));
   return normalizeSlugs(slugs).map((slug) => {
-    const entry = custom.get(slug) ?? (builtIn.has(slug) ? slug : lab.get(slug));
-    if (entry === undefined) throw unknownProductError(slug, knownProductSlugs([...custom.keys()]));
-    return entry;
+    const product = custom.get(slug) ?? findProduct(slug) ?? lab.get(slug);
+    if (!product) throw unknownProductError(slug, knownProductSlugs([...custom.keys()]));
+    return product;
   });
 }

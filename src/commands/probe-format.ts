@@ -9,7 +9,7 @@
  * terminal.
  */
 import { escapeText } from '../cli/escape.js';
-import { formatHostPort } from '../config/address.js';
+import { hostKey } from '../util/host-port.js';
 import { tryParseEpid } from '../kms/epid.js';
 import { describeHresult } from '../kms/hresult.js';
 import type { KmsFailureReason, KmsProductResult } from '../kms/client/index.js';
@@ -218,7 +218,7 @@ export function formatProbeReport(
     const found = resolution.addresses.length > 0 ? resolution.addresses.join(', ') : 'no address';
     shown = ` (${found}, resolved by ${resolution.resolvers.join(', ')})`;
   }
-  let text = `KMS host ${escapeText(formatHostPort(target))}${shown}\n\n`;
+  let text = `KMS host ${escapeText(hostKey(target))}${shown}\n\n`;
   const labelOf = (r: KmsProductResult): ProductLabel =>
     labels.get(r.product) ?? { slug: r.product, name: r.product };
   const groups = new Map<string, KmsProductResult[]>();

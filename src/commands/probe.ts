@@ -18,6 +18,7 @@ import { targetOptions } from '../cli/common-flags.js';
 import { knownProductSlugs, normalizeSlugs, unknownProductError } from '../cli/products.js';
 import { parseHostPort } from '../config/address.js';
 import { parseDuration } from '../config/duration.js';
+import { KMS_PORT as KMS_DEFAULT_PORT, MAX_TIMEOUT_MS } from '../config/schema.js';
 import {
   DEFAULT_RESOLV_CONF,
   parseResolverAddress,
@@ -39,17 +40,15 @@ import type {
   KmsIdentity,
   KmsProductResult,
   KmsProductSpec,
-  KmsProtocolVersion,
   KmsTimeouts,
 } from '../kms/client/index.js';
 import { defaultProductSlugs, findProduct } from '../kms/products/index.js';
+import { isKmsProtocolVersion, type KmsProtocolVersion } from '../kms/protocol-version.js';
 import { LAB_PRODUCTS, findLabProduct } from '../lab/lab-products.js';
 import { formatProbeReport } from './probe-format.js';
 import type { ProductLabel, Resolution } from './probe-format.js';
 
-export const KMS_DEFAULT_PORT = 1688;
 const DEFAULT_TIMEOUT_MS = 10_000;
-const MAX_TIMEOUT_MS = 300_000;
 
 const USAGE = `Usage: kms-monitor probe HOST[:PORT] [flags]
 
@@ -165,7 +164,8 @@ async function resolversFor(
 
 function parseProtocol(text: string | undefined): KmsProtocolVersion | undefined {
   if (text === undefined) return undefined;
-  if (text === '4' || text === '5' || text === '6') return Number(text) as KmsProtocolVersion;
+  const version = /^\d$/.test(text) ? Number(text) : NaN;
+  if (isKmsProtocolVersion(version)) return version;
   throw new UsageError(`--protocol must be 4, 5 or 6; got ${JSON.stringify(text)}`);
 }
 

@@ -8,11 +8,7 @@
 import { isIP } from 'node:net';
 import { DnsNameError, checkDnsName } from '../dns/names.js';
 import { canonicalIpv6 } from '../dns/resolver-address.js';
-
-export interface HostPort {
-  host: string;
-  port: number;
-}
+import type { HostPort } from '../util/host-port.js';
 
 function parsePort(text: string, whole: string, min = 1): number {
   if (!/^\d{1,5}$/.test(text) || Number(text) < min || Number(text) > 65535) {
@@ -62,9 +58,4 @@ export function parseHostPort(
       cause: error,
     });
   }
-}
-
-/** `host:port` with brackets around IPv6, the form used in labels and logs. */
-export function formatHostPort({ host, port }: HostPort): string {
-  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }

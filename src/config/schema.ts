@@ -1,20 +1,23 @@
 /**
  * The configuration schema. It is the single source of truth: the YAML file is validated
- * against it, and the TypeScript types of the loaded configuration are inferred from it.
- * Durations are written as `30s`, `10m`, `1h` in YAML and held as milliseconds. Names and
- * addresses come out canonical (lower case, no trailing dot, IPv6 compressed), so that two
- * spellings of one domain, resolver or host are recognised as one and refused as a
- * duplicate instead of becoming two series with different values.
+ * against it, the TypeScript types of the loaded configuration are inferred from it, and
+ * it is where every value is parsed, once: durations become milliseconds, hosts and
+ * resolvers their address objects, names their canonical form (lower case, no trailing
+ * dot, IDNs in punycode, IPv6 compressed) and product entries the product objects. What
+ * comes out is what the plan uses as it is; two spellings of one domain, resolver or host
+ * are one value, refused as a duplicate instead of becoming two series.
  */
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration.js';
-import { formatHostPort, parseHostPort } from './address.js';
+import { parseHostPort } from './address.js';
+import { guid, productList } from './products.js';
 import { checkDnsName, normalizeDomain } from '../dns/names.js';
 import { parseResolverAddress, resolverLabel } from '../dns/resolver-address.js';
+import { hostKey } from '../util/host-port.js';
 import { uniqueBy } from './unique.js';
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const SLUG = /^[a-z0-9][a-z0-9.-]{0,62}$/;
+/** The port of a KMS host when `hosts` gives none (the port `_vlmcs._tcp` records use). */
+export const KMS_PORT = 1688;
 
 /**
  * The longest delay setTimeout holds (2^31 − 1 ms, about 24.8 days): Node runs a longer
@@ -24,94 +27,63 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 /** The longest `timeout`; as `discover --timeout` allows. */
 export const MAX_TIMEOUT_MS = 300_000;
 
-const duration = (min: number, max: number) =>
-  z.string().transform((text, ctx) => {
+/** A string turned into a value by `parse`, whose Error message is the issue. */
+const parsed = <T>(parse: (text: string) => T) =>
+  z.string().transform((text, ctx): T => {
     try {
-      const ms = parseDuration(text);
-      if (ms < min) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be at least ${formatDuration(min)}, got ${text}`,
-        });
-        return z.NEVER;
-      }
-      if (ms > max) {
-        const why = max === MAX_TIMER_MS ? ' (the longest timer Node.js can set)' : '';
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be at most ${formatDuration(max)}${why}, got ${text}`,
-        });
-        return z.NEVER;
-      }
-      return ms;
+      return parse(text);
     } catch (err) {
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
       return z.NEVER;
     }
   });
 
-/** A string turned into its canonical form by `canonical`, whose Error message is the issue. */
-const canonicalString = (canonical: (text: string) => string) =>
-  z.string().transform((text, ctx) => {
-    try {
-      return canonical(text);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      return z.NEVER;
+const duration = (min: number, max: number) =>
+  parsed((text) => {
+    const ms = parseDuration(text);
+    if (ms < min) throw new Error(`must be at least ${formatDuration(min)}, got ${text}`);
+    if (ms > max) {
+      const why = max === MAX_TIMER_MS ? ' (the longest timer Node.js can set)' : '';
+      throw new Error(`must be at most ${formatDuration(max)}${why}, got ${text}`);
     }
+    return ms;
   });
 
 /**
- * `ip[:port]` of a DNS resolver; port 53 unless given. Checked by the very parser the DNS
- * layer uses, so that nothing the schema accepts is refused later; held as its label
- * (`10.0.0.1:53`, `[2001:db8::53]:53`).
+ * `ip[:port]` of a DNS resolver; port 53 unless given. Parsed by the DNS layer's own
+ * parser into the address it sends to, so nothing the schema accepts is refused later.
  */
-const resolver = canonicalString((text) => resolverLabel(parseResolverAddress(text)));
-const resolverList = z.array(resolver).superRefine(uniqueBy((r) => r, 'resolver'));
+const resolver = parsed((text) => parseResolverAddress(text));
+const resolverList = z.array(resolver).superRefine(uniqueBy(resolverLabel, 'resolver'));
 
-/** `host[:port]` of a KMS host; port 1688 unless given; held as `host:port`. */
-const kmsHost = canonicalString((text) => {
+/** `host[:port]` of a KMS host; port 1688 unless given. */
+const kmsHost = parsed((text) => {
   try {
-    return formatHostPort(parseHostPort(text, 1688));
+    return parseHostPort(text, KMS_PORT);
   } catch (err) {
     throw new Error(`host ${(err as Error).message}`, { cause: err });
   }
 });
 
 /** A domain (see checkDnsName); a leading `_vlmcs._tcp.` is dropped. */
-const domainName = canonicalString(normalizeDomain);
-const hostName = canonicalString((text) => checkDnsName(text, 'host name'));
+const domainName = parsed(normalizeDomain);
+const hostName = parsed((text) => checkDnsName(text, 'host name'));
 
-const domainEntry = z.union([
-  domainName,
-  z.strictObject({
-    name: domainName,
-    /** Resolvers asked for this domain instead of the global ones (split-horizon DNS). */
-    resolvers: resolverList.min(1).optional(),
-    /** Host names that must be published in this domain's SRV set; a missing one is reported. */
-    expected_hosts: z
-      .array(hostName)
-      .superRefine(uniqueBy((h) => h, 'expected host'))
-      .optional(),
-  }),
-]);
-
-const guid = z.string().regex(GUID, 'not a GUID (8-4-4-4-12 hex digits)');
-
-/** A product the built-in table lacks: what to put in the KMS request for it. */
-const customProduct = z.strictObject({
-  slug: z.string().regex(SLUG, 'slug: lowercase letters, digits, dots and dashes'),
-  name: z.string().min(1).max(100),
-  application_id: guid,
-  kms_counted_id: guid,
-  sku_id: guid,
-  n_policy: z.number().int().min(1).max(50),
-  protocol: z.union([z.literal(4), z.literal(5), z.literal(6)]),
+const domainObject = z.strictObject({
+  name: domainName,
+  /** Resolvers asked for this domain instead of the global ones (split-horizon DNS). */
+  resolvers: resolverList.min(1).optional(),
+  /** Host names that must be published in this domain's SRV set; a missing one is reported. */
+  expected_hosts: z
+    .array(hostName)
+    .superRefine(uniqueBy((h) => h, 'expected host'))
+    .optional(),
 });
 
-const productEntry = z.union([
-  z.string().regex(SLUG, 'product slug: lowercase letters, digits, dots and dashes'),
-  customProduct,
+/** A domain alone or with its settings; held as the object either way. */
+const domainEntry = z.union([
+  domainName.transform((name): z.output<typeof domainObject> => ({ name })),
+  domainObject,
 ]);
 
 export const configSchema = z.strictObject({
@@ -131,15 +103,12 @@ export const configSchema = z.strictObject({
   /** Domains whose `_vlmcs._tcp` SRV records are watched; empty means the resolv.conf search list. */
   domains: z
     .array(domainEntry)
-    .superRefine(uniqueBy((d) => (typeof d === 'string' ? d : d.name), 'domain'))
+    .superRefine(uniqueBy((d) => d.name, 'domain'))
     .default([]),
   /** KMS hosts probed whether or not DNS publishes them. */
-  hosts: z
-    .array(kmsHost)
-    .superRefine(uniqueBy((h) => h, 'host'))
-    .default([]),
+  hosts: z.array(kmsHost).superRefine(uniqueBy(hostKey, 'host')).default([]),
   /** Products probed on every host: built-in slugs or custom definitions. Empty means the default set. */
-  products: z.array(productEntry).default([]),
+  products: productList,
   identity: z
     .strictObject({
       /** The client machine ID the monitor presents; default derived from the host name. */
@@ -166,7 +135,6 @@ export const configSchema = z.strictObject({
 
 /** The configuration as written in YAML. */
 export type ConfigInput = z.input<typeof configSchema>;
-/** The configuration after validation and defaults (durations in milliseconds). */
+/** The configuration after validation and defaults: parsed values, ready for the plan. */
 export type Config = z.output<typeof configSchema>;
-export type CustomProductConfig = z.output<typeof customProduct>;
 export type DomainConfig = z.output<typeof domainEntry>;

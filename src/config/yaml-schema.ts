@@ -58,12 +58,27 @@ export function parseYamlAgainst<S extends z.ZodType>(
   return { value: result.data, errorAt };
 }
 
+/**
+ * The issue to report. A union's own message says nothing; prefer the branch that got past
+ * the type check (an object entry rather than a plain string) and take its first issue,
+ * with the full path. Used for command-line values too, so a flag reads like its key.
+ */
+export function reportedIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union') return issue;
+  const branch =
+    issue.errors.find((b) => !(b[0]?.code === 'invalid_type' && b[0].path.length === 0)) ??
+    issue.errors[0];
+  const inner = branch?.[0];
+  return inner ? reportedIssue({ ...inner, path: [...issue.path, ...inner.path] }) : issue;
+}
+
 function issueToError(
-  issue: z.core.$ZodIssue,
+  reported: z.core.$ZodIssue,
   doc: Document,
   lines: LineCounter,
   file: string,
 ): ConfigError {
+  const issue = reportedIssue(reported);
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
     const pos = locate(doc, lines, issue.path, key);
@@ -75,20 +90,12 @@ function issueToError(
       pos?.col,
     );
   }
-  if (issue.code === 'invalid_union') {
-    // A union's own message says nothing; prefer the branch that got past the type
-    // check (an object entry rather than a plain string) and report its first issue.
-    const branch =
-      issue.errors.find((b) => !(b[0]?.code === 'invalid_type' && b[0].path.length === 0)) ??
-      issue.errors[0];
-    const inner = branch?.[0];
-    if (inner) {
-      return issueToError({ ...inner, path: [...issue.path, ...inner.path] }, doc, lines, file);
-    }
-  }
   let message = issue.message;
-  if (issue.code === 'invalid_type')
-    message = `expected ${issue.expected}${describeReceived(issue)}`;
+  if (issue.code === 'invalid_type') {
+    // zod reports a fraction given for an integer as "expected int"; say it in words.
+    const expected = issue.expected === 'int' ? 'an integer' : issue.expected;
+    message = `expected ${expected}${describeReceived(issue)}`;
+  }
   const duplicateOf = issue.code === 'custom' ? issue.params?.duplicateOf : undefined;
   if (typeof duplicateOf === 'number') {
     // A duplicate: say where the first one is, so both positions are named.
@@ -104,6 +111,7 @@ function issueToError(
 function describeReceived(issue: z.core.$ZodIssue): string {
   if (!('input' in issue) || issue.input === undefined) return ', but the key is missing';
   const input = issue.input;
+  if (typeof input === 'number') return `, got ${input}`;
   return `, got ${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}`;
 }
 

@@ -3,6 +3,7 @@
  * in brackets (`[::1]:53`), the same text a user passes to `--resolver`.
  */
 import { isIP } from 'node:net';
+import { hostKey } from '../util/host-port.js';
 
 export const DNS_PORT = 53;
 
@@ -13,9 +14,7 @@ export interface ResolverAddress {
 
 /** `127.0.0.1:53`, `[::1]:5353`. Used as the `resolver` label of results and metrics. */
 export function resolverLabel(resolver: ResolverAddress): string {
-  return isIP(resolver.address) === 6
-    ? `[${resolver.address}]:${resolver.port}`
-    : `${resolver.address}:${resolver.port}`;
+  return hostKey({ host: resolver.address, port: resolver.port });
 }
 
 /**

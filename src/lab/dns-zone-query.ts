@@ -12,6 +12,7 @@ import {
   readQuestion,
   skipName,
 } from '../dns/wire-check.js';
+import { canonicalName } from '../dns/names.js';
 
 const HEADER_BYTES = 12;
 export const CLASS_ANY = 255;
@@ -90,7 +91,7 @@ export function parseQuery(buf: Buffer): QueryParse {
       query: {
         id: header.id,
         flags,
-        name: question.name.toLowerCase(),
+        name: canonicalName(question.name),
         qtype: question.type,
         qclass: question.class,
         rawQuestion: Buffer.from(buf.subarray(HEADER_BYTES, question.end)),

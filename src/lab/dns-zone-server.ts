@@ -19,6 +19,7 @@ import {
 } from './dns-zone-data.js';
 import type { KmsSrvData, StoredRecord, ZoneRecord } from './dns-zone-data.js';
 import { KMS_SRV_PREFIX } from '../dns/names.js';
+import { resolverLabel } from '../dns/resolver-address.js';
 import { parseQuery } from './dns-zone-query.js';
 import { loopbackListenAddress } from './loopback.js';
 
@@ -325,7 +326,7 @@ export async function startDnsZoneServer(
   tcp.on('connection', onTcpConnection);
   tcp.maxConnections = maxConnections;
 
-  const resolver = family === 'udp6' ? `[${address}]:${port}` : `${address}:${port}`;
+  const resolver = resolverLabel({ address, port });
 
   return {
     address,

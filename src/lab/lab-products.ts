@@ -6,6 +6,7 @@
  * application, and the lab must count the way a real host does (Windows clients and
  * servers share one count, each Office application has its own).
  */
+import type { KmsProtocolVersion } from '../kms/protocol-version.js';
 
 /** The three applications a KMS host keeps separate counts for. */
 export type LabApplication = 'windows' | 'office-2010' | 'office-2013+';
@@ -24,7 +25,7 @@ export interface LabProductConfig {
   kms_counted_id: string;
   sku_id: string;
   n_policy: number;
-  protocol: 4 | 5 | 6;
+  protocol: KmsProtocolVersion;
 }
 
 /** The same product in the camelCase the KMS code uses, with its application's name. */
@@ -36,7 +37,7 @@ export interface LabProduct {
   kmsCountedId: string;
   skuId: string;
   nPolicy: number;
-  protocol: 4 | 5 | 6;
+  protocol: KmsProtocolVersion;
 }
 
 function labProduct(
@@ -45,7 +46,7 @@ function labProduct(
   name: string,
   application: LabApplication,
   nPolicy: number,
-  protocol: 4 | 5 | 6,
+  protocol: KmsProtocolVersion,
 ): LabProduct {
   const suffix = n.toString(16).padStart(12, '0');
   return Object.freeze({

@@ -12,6 +12,7 @@
 import { formatHresult, HRESULT } from '../kms/hresult.js';
 import { FINDINGS, finding, type Finding, type FindingCode, type Severity } from './findings.js';
 import { groupMachines } from './machines.js';
+import { hostKey } from '../util/host-port.js';
 import type { StatusView } from './status-view.js';
 
 export type { Severity } from './findings.js';
@@ -45,10 +46,6 @@ const RANK: Record<Severity, number> = { ok: 0, warning: 1, unknown: 2, critical
 
 export function worst(a: Severity, b: Severity): Severity {
   return RANK[b] > RANK[a] ? b : a;
-}
-
-export function hostKey(h: { host: string; port: number }): string {
-  return h.host.includes(':') ? `[${h.host}]:${h.port}` : `${h.host}:${h.port}`;
 }
 
 function reachable(host: ViewHost): boolean {

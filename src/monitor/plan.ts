@@ -3,7 +3,7 @@
  * from the raw config so the poller never re-parses strings, and so a reload swaps one
  * object at a round boundary.
  */
-import type { HostPort } from '../config/address.js';
+import type { HostPort } from '../util/host-port.js';
 import type { ResolverAddress } from '../dns/index.js';
 
 /** What the poller needs to know of a product; the KMS product table provides the rest. */

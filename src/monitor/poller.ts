@@ -8,6 +8,7 @@ import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { HostAddresses, ResolverAddress, SrvLookupResult } from '../dns/index.js';
 import { mapLimit } from '../dns/concurrency.js';
+import { resolverLabel } from '../dns/resolver-address.js';
 import type { KmsProductResult, TcpProbeResult } from '../kms/client/result.js';
 import type { MonitorPlan, PlannedDomain, PlannedProduct } from './plan.js';
 import type { MonitorState } from './state.js';
@@ -219,7 +220,7 @@ export class Poller<P extends PlannedProduct> {
     if (!resolve) return;
     const resolvers = plan.hostResolvers ?? [
       ...new Map(
-        plan.domains.flatMap((d) => d.resolvers).map((r) => [`${r.address}:${r.port}`, r]),
+        plan.domains.flatMap((d) => d.resolvers).map((r) => [resolverLabel(r), r]),
       ).values(),
     ];
     const unresolved = targets.filter((t) => t.addresses.length === 0 && t.domains.length === 0);

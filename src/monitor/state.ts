@@ -5,6 +5,8 @@
  * leave the state when the round that noticed it ends.
  */
 import type { SrvLookupResult } from '../dns/index.js';
+import { canonicalName } from '../dns/names.js';
+import { hostKey } from '../util/host-port.js';
 import type { KmsProductResult, TcpProbeResult } from '../kms/client/result.js';
 import { ProbeHistory } from './history.js';
 import type { KmsTarget } from './targets.js';
@@ -71,7 +73,7 @@ export class LabelledCounter {
 
 function recordSetKey(lookup: SrvLookupResult): string {
   return lookup.records
-    .map((r) => `${r.host}:${r.port}/${r.priority}/${r.weight}`)
+    .map((r) => `${hostKey(r)}/${r.priority}/${r.weight}`)
     .sort()
     .join(',');
 }
@@ -157,9 +159,7 @@ export class MonitorState {
         domain,
         lookups: list,
         resolversDisagree: new Set(answered.map(recordSetKey)).size > 1,
-        missingExpectedHosts: expected.filter(
-          (h) => !published.has(h.toLowerCase().replace(/\.$/, '')),
-        ),
+        missingExpectedHosts: expected.filter((h) => !published.has(canonicalName(h))),
       });
     }
     const keep = new Set(targets.map((t) => t.key));

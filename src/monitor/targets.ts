@@ -5,7 +5,8 @@
  */
 import { isIP } from 'node:net';
 import type { DnsError, SrvLookupResult } from '../dns/index.js';
-import { formatHostPort, type HostPort } from '../config/address.js';
+import { canonicalName } from '../dns/names.js';
+import { hostKey, type HostPort } from '../util/host-port.js';
 
 export interface KmsTarget {
   /** `host:port`, the identity of a target in the state and in labels. */
@@ -33,7 +34,7 @@ export interface TargetSet {
 }
 
 export function targetKey(host: string, port: number): string {
-  return formatHostPort({ host: host.toLowerCase().replace(/\.$/, ''), port });
+  return hostKey({ host: canonicalName(host), port });
 }
 
 export function mergeTargets(
@@ -48,7 +49,7 @@ export function mergeTargets(
     if (!target) {
       target = {
         key,
-        host: host.toLowerCase().replace(/\.$/, ''),
+        host: canonicalName(host),
         port,
         addresses: [],
         addressError: null,

@@ -53,7 +53,10 @@ describe('duplicate entries', () => {
       /duplicate host "kms1\.corp\.example:1688".*\(hosts\[0\], line 2:5\)$/,
     );
     const config = parseConfig('hosts: [kms1.corp.example, "kms1.corp.example:1700"]\n');
-    assert.deepEqual(config.hosts, ['kms1.corp.example:1688', 'kms1.corp.example:1700']);
+    assert.deepEqual(config.hosts, [
+      { host: 'kms1.corp.example', port: 1688 },
+      { host: 'kms1.corp.example', port: 1700 },
+    ]);
   });
 
   it('expected_hosts twice in one domain', () => {

@@ -21,7 +21,10 @@ test('defaults are those the README documents', () => {
   assert.equal(config.concurrency, 64);
   assert.deepEqual(config.domains, []);
   assert.deepEqual(config.hosts, []);
-  assert.deepEqual(config.products, []);
+  assert.deepEqual(
+    config.products.map((p) => p.slug),
+    ['windows-10-11', 'windows-server-2019', 'windows-server-2022', 'office-2016'],
+  );
   assert.equal(config.limits.records_per_domain, 100);
   assert.equal(config.limits.hosts_total, 1000);
   assert.equal(config.web.listen_address, ':9688');
@@ -32,7 +35,7 @@ test('the shipped example configuration is valid', async () => {
     new URL('../../deploy/kms-monitor.example.yml', import.meta.url).pathname,
   );
   assert.equal(config.domains.length, 2);
-  assert.ok(config.products.some((p) => typeof p === 'object' && p.protocol === 6));
+  assert.ok(config.products.some((p) => !p.builtIn && p.protocol === 6));
 });
 
 test('an unknown key is named with its line', () => {

@@ -1,14 +1,12 @@
 /**
  * DNS names in the configuration: one check (src/dns/names.ts checkDnsName) for `domains`,
- * per-domain `expected_hosts` and `hosts`, canonical output, and the same rules on every
- * path into the plan (a Config built in code too).
+ * per-domain `expected_hosts` and `hosts`, canonical output, and a plan that takes the
+ * parsed values as they are (nothing is parsed twice).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../src/config/errors.js';
 import { parseConfig } from '../../src/config/load.js';
 import { configErrorOf } from './config-error.js';
-import type { Config } from '../../src/config/schema.js';
 import { planFromConfig } from '../../src/monitor/plan-from-config.js';
 
 const LABEL_64 = 'a'.repeat(64);
@@ -32,7 +30,7 @@ describe('domain names in the configuration', () => {
 
   it('63 is fine; the whole name is at most 253', () => {
     const config = parseConfig(`domains: [${LABEL_63}.example]\n`);
-    assert.deepEqual(config.domains, [`${LABEL_63}.example`]);
+    assert.deepEqual(config.domains, [{ name: `${LABEL_63}.example` }]);
     const long = `${'abcdefghi.'.repeat(25)}abcd`; // 254 characters
     assert.match(
       errorOf(`domains: [${long}]\n`).message,
@@ -68,8 +66,8 @@ describe('domain names in the configuration', () => {
       'domains:\n  - Corp.Example.\n  - _VLMCS._tcp.Branch.Example\n  - name: Bücher.Example\n    expected_hosts: [KMS1.Bücher.Example.]\n',
     );
     assert.deepEqual(config.domains, [
-      'corp.example',
-      'branch.example',
+      { name: 'corp.example' },
+      { name: 'branch.example' },
       { name: 'xn--bcher-kva.example', expected_hosts: ['kms1.xn--bcher-kva.example'] },
     ]);
   });
@@ -83,33 +81,51 @@ describe('domain names in the configuration', () => {
       /not a valid host name or IP address: label "a{20}…" is 64 characters long/,
     );
     const config = parseConfig('hosts: [KMS1.Example., "[2001:DB8:0::1]:1700", 10.0.0.1]\n');
-    assert.deepEqual(config.hosts, ['kms1.example:1688', '[2001:db8::1]:1700', '10.0.0.1:1688']);
+    assert.deepEqual(config.hosts, [
+      { host: 'kms1.example', port: 1688 },
+      { host: '2001:db8::1', port: 1700 },
+      { host: '10.0.0.1', port: 1688 },
+    ]);
   });
 });
 
-describe('every path into the plan checks names', () => {
-  const base = parseConfig('resolvers: [127.0.0.1:9]\n');
+describe('the plan takes the parsed configuration as it is', () => {
+  const NO_SYSTEM = async () => ({ nameservers: [], search: [] });
 
-  it('a Config built in code with a bad domain is a ConfigError, not a plan', async () => {
-    const config: Config = { ...base, domains: [`${LABEL_64}.example`] };
-    await assert.rejects(
-      planFromConfig(config, async () => ({ nameservers: [], search: [] })),
-      (err: unknown) =>
-        err instanceof ConfigError &&
-        err.keyPath === 'domains[0]' &&
-        /64 characters long/.test(err.message),
+  it('hosts, resolvers, names and products reach the plan as the schema made them', async () => {
+    const config = parseConfig(
+      'resolvers: ["[2001:DB8::53]:5353"]\nhosts: [KMS1.Example.]\ndomains:\n  - name: Corp.Example.\n    expected_hosts: [KMS2.Corp.Example]\nproducts: [office-2016]\n',
     );
+    const plan = await planFromConfig(config, NO_SYSTEM);
+    assert.equal(plan.staticHosts, config.hosts, 'the same objects, not parsed again');
+    assert.deepEqual(plan.staticHosts, [{ host: 'kms1.example', port: 1688 }]);
+    assert.equal(plan.hostResolvers, config.resolvers);
+    assert.deepEqual(plan.hostResolvers, [{ address: '2001:db8::53', port: 5353 }]);
+    assert.deepEqual(plan.domains, [
+      {
+        domain: 'corp.example',
+        resolvers: [{ address: '2001:db8::53', port: 5353 }],
+        expectedHosts: ['kms2.corp.example'],
+      },
+    ]);
+    assert.equal(plan.products, config.products);
+    assert.equal(plan.products[0]?.name, 'Office 2016');
   });
 
-  it('domains reach the plan canonical, once each', async () => {
-    const config: Config = {
-      ...base,
-      domains: ['Corp.Example.', 'corp.example', { name: 'other.example' }],
-    };
-    const plan = await planFromConfig(config, async () => ({ nameservers: [], search: [] }));
+  it('search domains reach the plan once each, with the system resolvers', async () => {
+    const plan = await planFromConfig(parseConfig(''), async () => ({
+      nameservers: [
+        { address: '127.0.0.1', port: 53 },
+        { address: '127.0.0.1', port: 53 },
+      ],
+      search: ['corp.example', 'corp.example', 'other.example'],
+    }));
     assert.deepEqual(
-      plan.domains.map((d) => d.domain),
-      ['corp.example', 'other.example'],
+      plan.domains.map((d) => [d.domain, d.resolvers.length]),
+      [
+        ['corp.example', 1],
+        ['other.example', 1],
+      ],
     );
   });
 });

@@ -10,11 +10,12 @@ import {
   ProductConfigError,
   buildProductTable,
   counterForApplicationId,
+  customProduct,
   defaultProductSlugs,
   findProduct,
   listProducts,
 } from '../../src/kms/products/index.js';
-import type { CustomProductInput } from '../../src/kms/products/index.js';
+import type { CustomProductFields, ProductTableIssue } from '../../src/kms/products/index.js';
 import { loadCaptures } from './rpc/vectors.js';
 
 // The refusal capture asks for a deliberately made-up KMS ID.
@@ -165,17 +166,17 @@ describe('built-in products', () => {
   });
 });
 
-const lab: CustomProductInput = {
+const lab: CustomProductFields = {
   slug: 'lab-widget',
   name: 'Lab Widget',
-  application_id: 'AAAAAAAA-1111-4222-8333-444444444444',
-  kms_counted_id: 'bbbbbbbb-1111-4222-8333-444444444444',
-  sku_id: 'cccccccc-1111-4222-8333-444444444444',
-  n_policy: 5,
+  applicationId: 'aaaaaaaa-1111-4222-8333-444444444444',
+  kmsCountedId: 'bbbbbbbb-1111-4222-8333-444444444444',
+  skuId: 'cccccccc-1111-4222-8333-444444444444',
+  nPolicy: 5,
   protocol: 6,
 };
 
-function issuesOf(run: () => unknown): string[] {
+function issuesOf(run: () => unknown): ProductTableIssue[] {
   try {
     run();
   } catch (e) {
@@ -185,9 +186,11 @@ function issuesOf(run: () => unknown): string[] {
   assert.fail('expected a ProductConfigError');
 }
 
+// The fields' own rules (slug, GUIDs, N, protocol) are the configuration schema's:
+// test/config/products.test.ts.
 describe('custom products', () => {
-  it('merges after the built-in ones, normalised', () => {
-    const table = buildProductTable([lab]);
+  it('merge after the built-in ones', () => {
+    const table = buildProductTable([customProduct(lab)]);
     assert.equal(table.list().length, BUILT_IN_PRODUCTS.length + 1);
     const p = table.find('lab-widget');
     assert.ok(p);
@@ -196,18 +199,21 @@ describe('custom products', () => {
     assert.equal(p.counter, null);
     assert.equal(p.confidence, 'custom');
     assert.equal(p.builtIn, false);
+    assert.ok(p.kmsActivatable);
     assert.equal(table.list().at(-1), p);
-    assert.deepEqual(table.findByKmsCountedId(lab.kms_counted_id.toUpperCase()), [p]);
+    assert.deepEqual(table.findByKmsCountedId(lab.kmsCountedId.toUpperCase()), [p]);
     assert.equal(table.find('windows-7')?.builtIn, true);
     assert.equal(findProduct('lab-widget'), undefined, 'the built-in table is untouched');
   });
 
   it('infers the family from the application ID and N', () => {
-    const t = buildProductTable([
-      { ...lab, slug: 'my-client', application_id: APPLICATION_IDS.windows, n_policy: 25 },
-      { ...lab, slug: 'my-server', application_id: APPLICATION_IDS.windows, n_policy: 5 },
-      { ...lab, slug: 'my-office', application_id: APPLICATION_IDS.office2013Plus },
-    ]);
+    const t = buildProductTable(
+      [
+        { ...lab, slug: 'my-client', applicationId: APPLICATION_IDS.windows, nPolicy: 25 },
+        { ...lab, slug: 'my-server', applicationId: APPLICATION_IDS.windows, nPolicy: 5 },
+        { ...lab, slug: 'my-office', applicationId: APPLICATION_IDS.office2013Plus },
+      ].map(customProduct),
+    );
     assert.equal(t.find('my-client')?.family, 'windows-client');
     assert.equal(t.find('my-server')?.family, 'windows-server');
     assert.equal(t.find('my-office')?.family, 'office');
@@ -215,53 +221,33 @@ describe('custom products', () => {
   });
 
   it('rejects a collision with a built-in slug, naming it', () => {
-    const issues = issuesOf(() => buildProductTable([{ ...lab, slug: 'windows-10-11' }]));
-    assert.equal(issues.length, 1);
-    assert.match(
-      issues[0]!,
-      /products\[0\] \(windows-10-11\).*built-in product \(Windows 10\/11\)/,
+    const issues = issuesOf(() =>
+      buildProductTable([customProduct(lab), customProduct({ ...lab, slug: 'windows-10-11' })]),
     );
+    assert.equal(issues.length, 1);
+    assert.equal(issues[0]?.index, 1);
+    assert.match(issues[0]?.message ?? '', /built-in product \(Windows 10\/11\); pick another/);
   });
 
-  it('rejects a slug defined twice', () => {
-    const issues = issuesOf(() => buildProductTable([lab, lab]));
-    assert.match(issues.join(), /products\[1\].*defined more than once/);
-  });
-
-  it('reports every invalid field', () => {
+  it('rejects a slug defined twice, naming every problem in the message', () => {
     const issues = issuesOf(() =>
       buildProductTable([
-        {
-          slug: 'Bad Slug',
-          name: '',
-          application_id: 'nope',
-          kms_counted_id: '1234',
-          sku_id: '',
-          n_policy: 376,
-          protocol: 7,
-        },
+        customProduct(lab),
+        customProduct(lab),
+        customProduct({ ...lab, slug: 'office-2016' }),
       ]),
     );
-    assert.equal(issues.length, 7);
-    for (const word of [
-      'slug',
-      'name',
-      'application_id',
-      'kms_counted_id',
-      'sku_id',
-      'n_policy',
-      'protocol',
-    ]) {
-      assert.ok(
-        issues.some((i) => i.includes(word)),
-        word,
-      );
-    }
-    assert.throws(() => buildProductTable([{ ...lab, n_policy: 0 }]), ProductConfigError);
-    assert.throws(() => buildProductTable([{ ...lab, n_policy: 2.5 }]), ProductConfigError);
+    assert.deepEqual(
+      issues.map((i) => [i.index, i.slug]),
+      [
+        [1, 'lab-widget'],
+        [2, 'office-2016'],
+      ],
+    );
+    assert.match(issues[0]?.message ?? '', /defined more than once/);
     assert.throws(
-      () => buildProductTable([null as unknown as CustomProductInput]),
-      ProductConfigError,
+      () => buildProductTable([customProduct(lab), customProduct(lab)]),
+      /^ProductConfigError: invalid products: products\[1\] \(lab-widget\): slug 'lab-widget' is defined more than once$/,
     );
   });
 });

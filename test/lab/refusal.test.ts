@@ -2,6 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { customProductSchema } from '../../src/config/products.js';
 import { listProducts, buildProductTable } from '../../src/kms/products/index.js';
 import {
   LAB_PRODUCTS,
@@ -34,7 +35,7 @@ describe('lab products', () => {
   });
 
   it('are valid custom products of the monitor configuration', () => {
-    const table = buildProductTable(labProductConfigs());
+    const table = buildProductTable(customProductSchema.array().parse(labProductConfigs()));
     for (const lab of LAB_PRODUCTS) {
       const p = table.find(lab.slug);
       assert.ok(p, lab.slug);

@@ -7,7 +7,8 @@ import { tryParseEpid } from '../epid.js';
 import type { KmsResponse } from '../messages/index.js';
 import { ProbeFailure } from './failure.js';
 import type { ProbeTarget } from './options.js';
-import type { KmsProductSpec, KmsProtocolVersion } from './product-spec.js';
+import type { KmsProductSpec } from './product-spec.js';
+import type { KmsProtocolVersion } from '../protocol-version.js';
 import type { AssociationInfo, KmsProductResult, PhaseDurations } from './result.js';
 
 export interface ProductResultInput {

@@ -14,6 +14,7 @@ import type { Deadline } from './deadline.js';
 import { ProbeFailure } from './failure.js';
 import type { ProbeTarget } from './options.js';
 import { PduReader } from './pdu-reader.js';
+import { hostKey } from '../../util/host-port.js';
 
 export type CallPhase = 'bind' | 'request';
 
@@ -60,8 +61,7 @@ function streamFailure(error: NodeJS.ErrnoException, where: string): ProbeFailur
 }
 
 function label(target: ProbeTarget): string {
-  const host = net.isIP(target.host) === 6 ? `[${target.host}]` : target.host;
-  return `${host}:${target.port}`;
+  return hostKey(target);
 }
 
 /** The state of a connection the probe closed itself (see close()). */

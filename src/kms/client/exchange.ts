@@ -14,7 +14,8 @@ import {
 import type { KmsResponse } from '../messages/index.js';
 import { ProbeFailure, asProbeFailure, fromDecodeError } from './failure.js';
 import type { KmsIdentity } from './identity.js';
-import type { KmsProductSpec, KmsProtocolVersion } from './product-spec.js';
+import type { KmsProductSpec } from './product-spec.js';
+import type { KmsProtocolVersion } from '../protocol-version.js';
 import type { RpcSession, RpcTimeouts } from './rpc-session.js';
 
 export type ExchangeAnswer =

@@ -10,7 +10,8 @@ import type { RpcTimeouts, RpcSession } from './rpc-session.js';
 import { exchange } from './exchange.js';
 import type { ExchangeInput } from './exchange.js';
 import { ProbeFailure, asProbeFailure, hresultFailure } from './failure.js';
-import type { KmsProductSpec, KmsProtocolVersion } from './product-spec.js';
+import type { KmsProductSpec } from './product-spec.js';
+import type { KmsProtocolVersion } from '../protocol-version.js';
 
 /** ERROR_INVALID_DATA: what a host answers for a protocol version it does not speak. */
 export const HRESULT_PROTOCOL_NOT_SUPPORTED = 0x8007000d;

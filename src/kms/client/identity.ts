@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import os from 'node:os';
+import { canonicalName } from '../../dns/names.js';
 import { isGuid } from '../guid.js';
 import { WORKSTATION_UNITS } from '../messages/index.js';
 
@@ -59,8 +60,8 @@ export function uuidV5(name: string, namespace: string): string {
 export const KMS_MONITOR_CMID_NAMESPACE = uuidV5('cmid.kms-monitor.invalid', NAMESPACE_DNS);
 
 function normalizeHostname(hostname: string): string {
-  const name = hostname.trim().toLowerCase().replace(/\.$/, '');
-  return name === '' ? 'localhost' : name;
+  const name = canonicalName(hostname.trim());
+  return name === '.' ? 'localhost' : name;
 }
 
 /** The default CMID of a machine: stable for a host name, different between host names. */

@@ -25,7 +25,7 @@ export type {
   ProbeTarget,
   TcpProbeOptions,
 } from './options.js';
-export type { KmsProductSpec, KmsProtocolVersion } from './product-spec.js';
+export type { KmsProductSpec } from './product-spec.js';
 export { HRESULT_PROTOCOL_NOT_SUPPORTED, protocolsToTry } from './fallback.js';
 export { KMS_FAILURE_REASONS } from './result.js';
 export type {

@@ -1,6 +1,6 @@
 /** What a caller tells probeKms / probeTcp: where to go, who to be, how long to wait. */
 import type { KmsIdentity } from './identity.js';
-import type { KmsProtocolVersion } from './product-spec.js';
+import type { KmsProtocolVersion } from '../protocol-version.js';
 
 export interface ProbeTarget {
   /** Host name or IP as configured or published in SRV: the `host` of results. */

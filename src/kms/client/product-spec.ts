@@ -3,7 +3,7 @@
  * bare wire fields, so built-in products, custom products from the configuration and the
  * lab's made-up products all fit without the client knowing the product table.
  */
-export type KmsProtocolVersion = 4 | 5 | 6;
+import type { KmsProtocolVersion } from '../protocol-version.js';
 
 export interface KmsProductSpec {
   /** The `product` label of results and metrics. */

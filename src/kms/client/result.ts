@@ -3,6 +3,7 @@
  * host's answer or one named failure reason (docs/design.md principle 5). The field names
  * are those of the `probe --json` contract in docs/design.md.
  */
+import type { KmsProtocolVersion } from '../protocol-version.js';
 
 /** Every way a KMS exchange can fail, named. */
 export const KMS_FAILURE_REASONS = [
@@ -62,7 +63,7 @@ export interface KmsProductResult {
   product: string;
   success: boolean;
   /** The protocol version that answered (after any fallback), or the one tried last. */
-  protocol: 4 | 5 | 6 | null;
+  protocol: KmsProtocolVersion | null;
   /** ePID as the host sent it. */
   epid: string | null;
   /** 16 uppercase hex digits (v6 only). */

@@ -7,6 +7,7 @@ import { decodeRequestV4 } from './request-v4.js';
 import { decodeRequestV5V6, encodeRequestV5V6 } from './request-v5v6.js';
 import { encodeRequestV4 } from './request-v4.js';
 import type { KmsVersion } from './types.js';
+import { isKmsProtocolVersion } from '../protocol-version.js';
 
 export interface EncodeRequestOptions {
   /** v5/v6 request IV (16 bytes); default fresh CSPRNG bytes. Ignored for v4. */
@@ -32,7 +33,7 @@ export function peekRequestVersion(payload: Uint8Array): KmsVersion {
 
 /** Versions a host (and vlmcsd) serves: 4.0, 5.0, 6.0. */
 export function isSupportedVersion(version: KmsVersion): boolean {
-  return version.minor === 0 && version.major >= 4 && version.major <= 6;
+  return version.minor === 0 && isKmsProtocolVersion(version.major);
 }
 
 export interface DecodeServerRequestOptions {

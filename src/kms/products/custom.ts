@@ -1,38 +1,44 @@
 /**
- * Products from the configuration (`products:` entries that are objects, snake_case as in
- * YAML) merged with the built-in table. Validation here repeats the config schema's rules on
- * purpose: the table is also built from the CLI and tests, and must never hold a product that
- * would put a malformed GUID or an absurd N policy on the wire.
+ * Custom products (`products:` entries of the configuration that are objects) and their
+ * merge with the built-in table. The fields arrive checked and canonical: the rules for a
+ * slug, a GUID, an N policy and a protocol version are applied once, by the configuration
+ * schema (src/config/products.ts), whose constants come from here and src/kms/. What this
+ * file decides is what only the table knows: the family and counter a product gets, and
+ * which slugs are already taken.
  */
-import { isGuid } from '../guid.js';
 import { APPLICATION_IDS, counterForApplicationId } from './application.js';
 import { BUILT_IN_PRODUCTS } from './table.js';
-import type { Product, ProductFamily, ProtocolVersion } from './types.js';
+import type { Product, ProductFamily } from './types.js';
 
-export interface CustomProductInput {
-  slug: string;
-  name: string;
-  application_id: string;
-  kms_counted_id: string;
-  sku_id: string;
-  n_policy: number;
-  protocol: number;
-}
-
-/** The same slug rule as the config schema: lowercase letters, digits, dots and dashes. */
+/** Lowercase letters, digits, dots and dashes: a slug is a metric label value and a flag. */
 export const PRODUCT_SLUG = /^[a-z0-9][a-z0-9.-]{0,62}$/;
 
 /**
  * Largest N accepted. A host sizes its CMID table at twice the largest N it has seen and
  * never shrinks it, so a large N permanently changes a real host (docs/protocol.md §5.1-5.2);
- * 50 matches the config schema and is already twice the largest genuine N.
+ * 50 is already twice the largest genuine N.
  */
 export const MAX_N_POLICY = 50;
 
+/** What a custom product states; the table derives the rest (family, counter, …). */
+export type CustomProductFields = Pick<
+  Product,
+  'slug' | 'name' | 'applicationId' | 'kmsCountedId' | 'skuId' | 'nPolicy' | 'protocol'
+>;
+
+/** A custom product that cannot join the table; `index` is its place in the custom list. */
+export interface ProductTableIssue {
+  index: number;
+  slug: string;
+  message: string;
+}
+
 export class ProductConfigError extends Error {
   override readonly name = 'ProductConfigError';
-  constructor(readonly issues: readonly string[]) {
-    super(`invalid products: ${issues.join('; ')}`);
+  constructor(readonly issues: readonly ProductTableIssue[]) {
+    super(
+      `invalid products: ${issues.map((i) => `products[${i.index}] (${i.slug}): ${i.message}`).join('; ')}`,
+    );
   }
 }
 
@@ -56,77 +62,36 @@ function familyOf(applicationId: string, nPolicy: number): ProductFamily {
   return 'other';
 }
 
-function validate(input: CustomProductInput, where: string, issues: string[]): Product | null {
-  const before = issues.length;
-  const slug = typeof input.slug === 'string' ? input.slug : '';
-  if (!PRODUCT_SLUG.test(slug)) {
-    issues.push(
-      `${where}: slug ${JSON.stringify(input.slug)} must be lowercase letters, digits, dots and dashes`,
-    );
-  }
-  if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.length > 100) {
-    issues.push(`${where}: name must be 1 to 100 characters`);
-  }
-  for (const field of ['application_id', 'kms_counted_id', 'sku_id'] as const) {
-    const value: unknown = input[field];
-    if (typeof value !== 'string' || !isGuid(value)) {
-      issues.push(
-        `${where}: ${field} ${JSON.stringify(value)} is not a GUID (8-4-4-4-12 hex digits)`,
-      );
-    }
-  }
-  if (!Number.isInteger(input.n_policy) || input.n_policy < 1 || input.n_policy > MAX_N_POLICY) {
-    issues.push(
-      `${where}: n_policy must be an integer from 1 to ${MAX_N_POLICY} (25 Windows client, 5 server or Office)`,
-    );
-  }
-  if (input.protocol !== 4 && input.protocol !== 5 && input.protocol !== 6) {
-    issues.push(`${where}: protocol must be 4, 5 or 6`);
-  }
-  if (issues.length > before) return null;
-
-  const applicationId = input.application_id.toLowerCase();
+/** The product a custom definition stands for. */
+export function customProduct(fields: CustomProductFields): Product {
   return Object.freeze({
-    slug,
-    name: input.name.trim(),
-    applicationId,
-    kmsCountedId: input.kms_counted_id.toLowerCase(),
-    skuId: input.sku_id.toLowerCase(),
-    nPolicy: input.n_policy,
-    protocol: input.protocol as ProtocolVersion,
-    family: familyOf(applicationId, input.n_policy),
+    ...fields,
+    family: familyOf(fields.applicationId, fields.nPolicy),
     confidence: 'custom',
     kmsActivatable: true,
-    counter: counterForApplicationId(applicationId),
+    counter: counterForApplicationId(fields.applicationId),
     builtIn: false,
   });
 }
 
 /**
- * The built-in table plus `custom`. Throws ProductConfigError listing every problem: a bad
- * slug, GUID, N or protocol, a slug that is built in, or a slug defined twice.
+ * The built-in table plus `custom`. Throws ProductConfigError listing every slug that is
+ * built in or defined twice.
  */
-export function buildProductTable(custom: readonly CustomProductInput[] = []): ProductTable {
-  const issues: string[] = [];
+export function buildProductTable(custom: readonly Product[] = []): ProductTable {
+  const issues: ProductTableIssue[] = [];
   const bySlug = new Map<string, Product>(BUILT_IN_PRODUCTS.map((p) => [p.slug, p]));
   const added: Product[] = [];
-  custom.forEach((input, i) => {
-    const where = `products[${i}]${typeof input?.slug === 'string' ? ` (${input.slug})` : ''}`;
-    if (input === null || typeof input !== 'object') {
-      issues.push(`${where}: must be an object`);
-      return;
-    }
-    const product = validate(input, where, issues);
-    if (product === null) return;
+  custom.forEach((product, index) => {
     const existing = bySlug.get(product.slug);
     if (existing?.builtIn) {
-      issues.push(
-        `${where}: slug '${product.slug}' is a built-in product (${existing.name}); pick another slug`,
-      );
+      const message = `slug '${product.slug}' is a built-in product (${existing.name}); pick another slug`;
+      issues.push({ index, slug: product.slug, message });
       return;
     }
     if (existing) {
-      issues.push(`${where}: slug '${product.slug}' is defined more than once`);
+      const message = `slug '${product.slug}' is defined more than once`;
+      issues.push({ index, slug: product.slug, message });
       return;
     }
     bySlug.set(product.slug, product);

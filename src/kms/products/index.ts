@@ -6,17 +6,17 @@ import { BUILT_IN_PRODUCTS } from './table.js';
 import { buildProductTable } from './custom.js';
 import type { Product } from './types.js';
 
-export type {
-  CounterName,
-  Product,
-  ProductConfidence,
-  ProductFamily,
-  ProtocolVersion,
-} from './types.js';
+export type { CounterName, Product, ProductConfidence, ProductFamily } from './types.js';
 export { APPLICATION_IDS, counterForApplicationId } from './application.js';
 export { BUILT_IN_PRODUCTS } from './table.js';
-export { MAX_N_POLICY, PRODUCT_SLUG, ProductConfigError, buildProductTable } from './custom.js';
-export type { CustomProductInput, ProductTable } from './custom.js';
+export {
+  MAX_N_POLICY,
+  PRODUCT_SLUG,
+  ProductConfigError,
+  buildProductTable,
+  customProduct,
+} from './custom.js';
+export type { CustomProductFields, ProductTable, ProductTableIssue } from './custom.js';
 
 const builtIn = buildProductTable([]);
 

@@ -5,14 +5,15 @@
  * answer is the same. Those entries say "SKU borrowed" below.
  */
 import { APPLICATION_IDS, counterForApplicationId } from './application.js';
-import type { Product, ProductConfidence, ProductFamily, ProtocolVersion } from './types.js';
+import type { KmsProtocolVersion } from '../protocol-version.js';
+import type { Product, ProductConfidence, ProductFamily } from './types.js';
 
 interface Row {
   slug: string;
   name: string;
   kmsCountedId: string;
   skuId: string;
-  protocol: ProtocolVersion;
+  protocol: KmsProtocolVersion;
   confidence: ProductConfidence;
   kmsActivatable?: boolean;
 }

@@ -1,4 +1,5 @@
 /** The shape of one product group the monitor can ask a KMS host about. */
+import type { KmsProtocolVersion } from '../protocol-version.js';
 
 export type ProductFamily = 'windows-client' | 'windows-server' | 'office' | 'other';
 
@@ -16,8 +17,6 @@ export type ProductConfidence = 'captured' | 'confirmed' | 'secondary' | 'unconf
 /** The host keeps one CMID count per application (docs/protocol.md §5.1). */
 export type CounterName = 'windows' | 'office-2010' | 'office-2013+';
 
-export type ProtocolVersion = 4 | 5 | 6;
-
 export interface Product {
   /** Stable lowercase id: the `product` label of every metric and the CLI's --product. */
   slug: string;
@@ -31,7 +30,7 @@ export interface Product {
   /** The genuine N policy (25 Windows client, 5 Windows Server, 5 Office). */
   nPolicy: number;
   /** The protocol version real clients of the group send. */
-  protocol: ProtocolVersion;
+  protocol: KmsProtocolVersion;
   family: ProductFamily;
   confidence: ProductConfidence;
   /** False for groups a genuine host always refuses (retail): useful only as a negative probe. */

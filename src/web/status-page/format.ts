@@ -4,9 +4,7 @@
  */
 
 /** `host:port`, bracketed for IPv6: the key evaluate() and the state use for a host. */
-export function hostKey(h: { host: string; port: number }): string {
-  return h.host.includes(':') ? `[${h.host}]:${h.port}` : `${h.host}:${h.port}`;
-}
+export { hostKey } from '../../util/host-port.js';
 
 /** Relative link to a host's page; `base` is '' on `/` and '../' one level down. */
 export function hostHref(base: string, key: string): string {
