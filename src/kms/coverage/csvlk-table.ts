@@ -3,7 +3,7 @@
  * ID blocks that identify each, the host releases it can be installed on, and the product
  * groups (docs/protocol.md §6.2 slugs) it activates. Every row names its sources.
  */
-import type { CoverageRule, Csvlk, HostingRule } from './types.js';
+import type { CoverageRule, Csvlk, HostingRule, KeyBlock } from './types.js';
 
 // Product groups by slug, shared by several rows.
 const SERVERS_2008_TO_2012_R2 = [
@@ -80,12 +80,52 @@ const UNKNOWN_HOSTING: HostingRule = { allowed: [], otherwise: 'unknown', source
 /** Azure Edition is activated by Azure and cannot be a KMS host. */
 const AZURE_HOSTING: HostingRule = { allowed: [], otherwise: 'no', sources: ['WSD-PLAN'] };
 
+/**
+ * Azure-only and internal-lab server keys: they identify a host that should not exist on a
+ * customer network; the sources list no coverage for them.
+ */
+function serverOnlyForMicrosoft(
+  id: string,
+  name: string,
+  kind: 'azure-only' | 'internal-lab',
+  groupId: number,
+  block: KeyBlock,
+  releasedOn: string | null,
+): Csvlk {
+  return {
+    id,
+    name,
+    application: 'windows',
+    kind,
+    groupId,
+    keyBlocks: [block],
+    releasedOn,
+    hosting: kind === 'azure-only' ? AZURE_HOSTING : UNKNOWN_HOSTING,
+    coverage: { covers: [], otherwise: 'unknown', sources: [] },
+    sources: ['KMSRSOS'],
+  };
+}
+
 function olderKeyCoverage(notCovered: string[]): CoverageRule {
   return { covers: [], notCovered, otherwise: 'unknown', sources: ['INFERRED'] };
 }
 
-/** Lab keys: their licence lists (KMSRSOS-DB) include groups outside the product table. */
-function labCoverage(covers: string[]): CoverageRule {
+// The licence lists of the Windows 10 client keys (KMSRSOS-DB): each adds its LTSB/LTSC.
+const WIN10_2015 = [
+  'windows-vista',
+  'windows-7',
+  'windows-8',
+  'windows-8.1',
+  'windows-10-11',
+  'windows-10-unknown',
+];
+const WIN10_2016 = [...WIN10_2015, 'windows-10-ltsb-2016'];
+const WIN10_2019 = [...WIN10_2016, 'windows-10-ltsc-2019'];
+/** Microsoft's lab keys also list multi-session and the retail group. */
+const LAB_EXTRA = ['windows-multisession', 'windows-10-11-retail'];
+
+/** A complete licence list (KMSRSOS-DB): every other group is not covered. */
+function licenceCoverage(covers: string[]): CoverageRule {
   return { covers, otherwise: 'not-covered', sources: ['KMSRSOS-DB'] };
 }
 
@@ -126,30 +166,22 @@ const windowsServer: Csvlk[] = [
     ]),
     sources: ['KMSRSOS'],
   },
-  {
-    id: 'windows-server-2025-azure',
-    name: 'Windows Server 2025 (Azure only)',
-    application: 'windows',
-    kind: 'azure-only',
-    groupId: 4918,
-    keyBlocks: [[0, 49_999]],
-    releasedOn: '2024-11-01',
-    hosting: AZURE_HOSTING,
-    coverage: { covers: [], otherwise: 'unknown', sources: [] },
-    sources: ['KMSRSOS'],
-  },
-  {
-    id: 'windows-server-2025-lab',
-    name: 'Windows Server 2025 (Microsoft internal lab)',
-    application: 'windows',
-    kind: 'internal-lab',
-    groupId: 4920,
-    keyBlocks: [[0, 49_999]],
-    releasedOn: null,
-    hosting: UNKNOWN_HOSTING,
-    coverage: { covers: [], otherwise: 'unknown', sources: [] },
-    sources: ['KMSRSOS'],
-  },
+  serverOnlyForMicrosoft(
+    'windows-server-2025-azure',
+    'Windows Server 2025 (Azure only)',
+    'azure-only',
+    4918,
+    [0, 49_999],
+    '2024-11-01',
+  ),
+  serverOnlyForMicrosoft(
+    'windows-server-2025-lab',
+    'Windows Server 2025 (Microsoft internal lab)',
+    'internal-lab',
+    4920,
+    [0, 49_999],
+    null,
+  ),
   {
     id: 'windows-server-2022',
     name: 'Windows Server 2022',
@@ -172,30 +204,22 @@ const windowsServer: Csvlk[] = [
     ]),
     sources: ['KMSRSOS'],
   },
-  {
-    id: 'windows-server-2022-azure',
-    name: 'Windows Server 2022 (Azure only)',
-    application: 'windows',
-    kind: 'azure-only',
-    groupId: 4574,
-    keyBlocks: [[0, 49_999]],
-    releasedOn: '2021-08-18',
-    hosting: AZURE_HOSTING,
-    coverage: { covers: [], otherwise: 'unknown', sources: [] },
-    sources: ['KMSRSOS'],
-  },
-  {
-    id: 'windows-server-2022-lab',
-    name: 'Windows Server 2022 (Microsoft internal lab)',
-    application: 'windows',
-    kind: 'internal-lab',
-    groupId: 4575,
-    keyBlocks: [[0, 49_999]],
-    releasedOn: null,
-    hosting: UNKNOWN_HOSTING,
-    coverage: { covers: [], otherwise: 'unknown', sources: [] },
-    sources: ['KMSRSOS'],
-  },
+  serverOnlyForMicrosoft(
+    'windows-server-2022-azure',
+    'Windows Server 2022 (Azure only)',
+    'azure-only',
+    4574,
+    [0, 49_999],
+    '2021-08-18',
+  ),
+  serverOnlyForMicrosoft(
+    'windows-server-2022-lab',
+    'Windows Server 2022 (Microsoft internal lab)',
+    'internal-lab',
+    4575,
+    [0, 49_999],
+    null,
+  ),
   {
     id: 'windows-server-2019',
     name: 'Windows Server 2019',
@@ -212,30 +236,22 @@ const windowsServer: Csvlk[] = [
     ),
     sources: ['KMSRSOS'],
   },
-  {
-    id: 'windows-server-2019-azure',
-    name: 'Windows Server 2019 (Azure only)',
-    application: 'windows',
-    kind: 'azure-only',
-    groupId: 206,
-    keyBlocks: [[2_865_000, 2_874_999]],
-    releasedOn: '2018-10-02',
-    hosting: AZURE_HOSTING,
-    coverage: { covers: [], otherwise: 'unknown', sources: [] },
-    sources: ['KMSRSOS'],
-  },
-  {
-    id: 'windows-server-2019-lab',
-    name: 'Windows Server 2019 (Microsoft internal lab)',
-    application: 'windows',
-    kind: 'internal-lab',
-    groupId: 206,
-    keyBlocks: [[2_835_000, 2_854_999]],
-    releasedOn: null,
-    hosting: UNKNOWN_HOSTING,
-    coverage: { covers: [], otherwise: 'unknown', sources: [] },
-    sources: ['KMSRSOS'],
-  },
+  serverOnlyForMicrosoft(
+    'windows-server-2019-azure',
+    'Windows Server 2019 (Azure only)',
+    'azure-only',
+    206,
+    [2_865_000, 2_874_999],
+    '2018-10-02',
+  ),
+  serverOnlyForMicrosoft(
+    'windows-server-2019-lab',
+    'Windows Server 2019 (Microsoft internal lab)',
+    'internal-lab',
+    206,
+    [2_835_000, 2_854_999],
+    null,
+  ),
   {
     id: 'windows-server-2016',
     name: 'Windows Server 2016',
@@ -299,20 +315,7 @@ const windowsClient: Csvlk[] = [
     ],
     releasedOn: null,
     hosting: WINDOWS_10_CLIENT_HOSTING,
-    coverage: {
-      covers: [
-        'windows-vista',
-        'windows-7',
-        'windows-8',
-        'windows-8.1',
-        'windows-10-11',
-        'windows-10-unknown',
-        'windows-10-ltsb-2016',
-        'windows-10-ltsc-2019',
-      ],
-      otherwise: 'not-covered',
-      sources: ['KMSRSOS-DB'],
-    },
+    coverage: licenceCoverage(WIN10_2019),
     sources: ['KMSRSOS'],
   },
   {
@@ -328,19 +331,7 @@ const windowsClient: Csvlk[] = [
     ],
     releasedOn: null,
     hosting: WINDOWS_10_CLIENT_HOSTING,
-    coverage: {
-      covers: [
-        'windows-vista',
-        'windows-7',
-        'windows-8',
-        'windows-8.1',
-        'windows-10-11',
-        'windows-10-unknown',
-        'windows-10-ltsb-2016',
-      ],
-      otherwise: 'not-covered',
-      sources: ['KMSRSOS-DB'],
-    },
+    coverage: licenceCoverage(WIN10_2016),
     sources: ['KMSRSOS'],
   },
   {
@@ -356,18 +347,7 @@ const windowsClient: Csvlk[] = [
     ],
     releasedOn: null,
     hosting: WINDOWS_10_CLIENT_HOSTING,
-    coverage: {
-      covers: [
-        'windows-vista',
-        'windows-7',
-        'windows-8',
-        'windows-8.1',
-        'windows-10-11',
-        'windows-10-unknown',
-      ],
-      otherwise: 'not-covered',
-      sources: ['KMSRSOS-DB'],
-    },
+    coverage: licenceCoverage(WIN10_2015),
     sources: ['KMSRSOS'],
   },
   {
@@ -379,18 +359,7 @@ const windowsClient: Csvlk[] = [
     keyBlocks: [[2_860_000, 2_864_999]],
     releasedOn: null,
     hosting: UNKNOWN_HOSTING,
-    coverage: labCoverage([
-      'windows-vista',
-      'windows-7',
-      'windows-8',
-      'windows-8.1',
-      'windows-10-11',
-      'windows-10-unknown',
-      'windows-10-ltsb-2016',
-      'windows-10-ltsc-2019',
-      'windows-multisession',
-      'windows-10-11-retail',
-    ]),
+    coverage: licenceCoverage([...WIN10_2019, ...LAB_EXTRA]),
     sources: ['KMSRSOS-DB'],
   },
   {
@@ -402,17 +371,7 @@ const windowsClient: Csvlk[] = [
     keyBlocks: [[2_015_000, 2_114_999]],
     releasedOn: null,
     hosting: UNKNOWN_HOSTING,
-    coverage: labCoverage([
-      'windows-vista',
-      'windows-7',
-      'windows-8',
-      'windows-8.1',
-      'windows-10-11',
-      'windows-10-unknown',
-      'windows-10-ltsb-2016',
-      'windows-multisession',
-      'windows-10-11-retail',
-    ]),
+    coverage: licenceCoverage([...WIN10_2016, ...LAB_EXTRA]),
     sources: ['KMSRSOS-DB'],
   },
   {
@@ -424,16 +383,7 @@ const windowsClient: Csvlk[] = [
     keyBlocks: [[10_700_000, 10_799_999]],
     releasedOn: null,
     hosting: UNKNOWN_HOSTING,
-    coverage: labCoverage([
-      'windows-vista',
-      'windows-7',
-      'windows-8',
-      'windows-8.1',
-      'windows-10-11',
-      'windows-10-unknown',
-      'windows-multisession',
-      'windows-10-11-retail',
-    ]),
+    coverage: licenceCoverage([...WIN10_2015, ...LAB_EXTRA]),
     sources: ['KMSRSOS-DB'],
   },
   {

@@ -60,119 +60,113 @@ function coverageOf(keys: Csvlk[], product: ProductRef): CoverageStatus {
     : 'unknown';
 }
 
-function updateFor(profile: HostProfile, product: ProductRef): HostUpdate | null {
-  return profile.running === null ? null : requiredUpdate(profile.running.id, product.slug);
+/** What the model makes of a product on a host, before the probe's result is applied. */
+type Assessment =
+  | { case: 'retail' }
+  | { case: 'no-key'; application: string; fix: Fix }
+  | { case: 'covered'; keys: string; update: HostUpdate | null; host: string | null }
+  | { case: 'not-covered'; text: string; fix: Fix }
+  | { case: 'unknown'; keys: string; verb: string };
+
+/**
+ * `refusedByHost`: the host refused the product, which settles an unknown coverage as not
+ * covered (the refusal is the evidence).
+ */
+function assess(profile: HostProfile, product: ProductRef, refusedByHost: boolean): Assessment {
+  if (!product.kmsActivatable) return { case: 'retail' };
+  const keys = keysOf(profile, product);
+  if (keys.length === 0) {
+    const application = product.counter === null ? 'matching' : APPLICATION_NAMES[product.counter];
+    return { case: 'no-key', application, fix: planFix(profile, product) };
+  }
+  const coverage = coverageOf(keys, product);
+  if (coverage === 'covered') {
+    const running = profile.running;
+    const update = running === null ? null : requiredUpdate(running.id, product.slug);
+    const host = running === null ? null : describeHost(profile, running);
+    return { case: 'covered', keys: hostKeys(keys), update, host };
+  }
+  const plural = keys.length > 1;
+  if (coverage === 'not-covered' || refusedByHost) {
+    const fix = planFix(profile, product);
+    const text = `${hostKeys(keys)} ${plural ? 'do' : 'does'} not cover ${product.name}: ${fix.text}`;
+    return { case: 'not-covered', text, fix };
+  }
+  return { case: 'unknown', keys: hostKeys(keys), verb: plural ? 'cover' : 'covers' };
 }
 
 function refused(profile: HostProfile, product: ProductRef): CoverageVerdict {
   const base = { kind: 'refused' as const, product: product.slug };
-  if (!product.kmsActivatable) {
-    return {
-      ...base,
-      reason: 'not-volume',
-      text: 'refused, as every genuine host refuses a retail group',
-      fix: null,
-    };
-  }
-  const keys = keysOf(profile, product);
-  if (keys.length === 0) {
-    const fix = planFix(profile, product);
-    const app = product.counter === null ? 'matching' : APPLICATION_NAMES[product.counter];
-    return {
-      ...base,
-      reason: 'no-key-seen',
-      text: `no ${app} host key answered a probe: ${fix.text}`,
-      fix,
-    };
-  }
-  if (coverageOf(keys, product) === 'covered') {
-    const update = updateFor(profile, product);
-    if (update !== null && profile.running !== null) {
-      const text =
-        `${hostKeys(keys)} covers ${product.name}, but ${describeHost(profile, profile.running)} ` +
-        `needs ${update.kb} to activate it: install ${update.kb} (or a later cumulative update)`;
-      const fix: Fix = {
-        installCsvlk: null,
-        pack: null,
-        update,
-        needsHostOs: null,
-        text: `install ${update.kb}`,
+  const a = assess(profile, product, true);
+  switch (a.case) {
+    case 'retail':
+      return {
+        ...base,
+        reason: 'not-volume',
+        text: 'refused, as every genuine host refuses a retail group',
+        fix: null,
       };
-      return { ...base, reason: 'needs-update', text, fix };
-    }
-    return {
-      ...base,
-      reason: 'unexplained',
-      text: `${hostKeys(keys)} should cover ${product.name}, yet the host refused it: check its keys with slmgr /dlv all`,
-      fix: null,
-    };
+    case 'no-key':
+      return {
+        ...base,
+        reason: 'no-key-seen',
+        text: `no ${a.application} host key answered a probe: ${a.fix.text}`,
+        fix: a.fix,
+      };
+    case 'not-covered':
+      return { ...base, reason: 'key-does-not-cover', text: a.text, fix: a.fix };
+    case 'covered':
+      if (a.update !== null && a.host !== null) {
+        const kb = a.update.kb;
+        const fix: Fix = {
+          installCsvlk: null,
+          pack: null,
+          update: a.update,
+          needsHostOs: null,
+          text: `install ${kb}`,
+        };
+        const text = `${a.keys} covers ${product.name}, but ${a.host} needs ${kb} to activate it: install ${kb} (or a later cumulative update)`;
+        return { ...base, reason: 'needs-update', text, fix };
+      }
+      return {
+        ...base,
+        reason: 'unexplained',
+        text: `${a.keys} should cover ${product.name}, yet the host refused it: check its keys with slmgr /dlv all`,
+        fix: null,
+      };
+    case 'unknown':
+      throw new Error('unreachable: a refusal settles unknown coverage');
   }
-  const fix = planFix(profile, product);
-  const verb = keys.length > 1 ? 'do' : 'does';
-  return {
-    ...base,
-    reason: 'key-does-not-cover',
-    text: `${hostKeys(keys)} ${verb} not cover ${product.name}: ${fix.text}`,
-    fix,
-  };
 }
 
 function predicted(profile: HostProfile, product: ProductRef): CoverageVerdict {
-  const base = { kind: 'predicted' as const, product: product.slug };
-  if (!product.kmsActivatable) {
-    return {
-      ...base,
-      outcome: 'refused',
-      update: null,
-      text: 'a genuine host refuses a retail group',
-      fix: null,
-    };
+  const base = { kind: 'predicted' as const, product: product.slug, update: null, fix: null };
+  const a = assess(profile, product, false);
+  switch (a.case) {
+    case 'retail':
+      return { ...base, outcome: 'refused', text: 'a genuine host refuses a retail group' };
+    case 'no-key':
+      return {
+        ...base,
+        outcome: 'unknown',
+        text: `not predictable: no ${a.application} host key answered a probe (if none is installed: ${a.fix.text})`,
+        fix: a.fix,
+      };
+    case 'not-covered':
+      return { ...base, outcome: 'refused', text: a.text, fix: a.fix };
+    case 'covered':
+      if (a.update !== null && a.host !== null) {
+        const text = `${a.keys} covers ${product.name} once ${a.host} has ${a.update.kb} (or a later cumulative update)`;
+        return { ...base, outcome: 'activates-with-update', update: a.update, text };
+      }
+      return { ...base, outcome: 'activates', text: `${a.keys} covers ${product.name}` };
+    case 'unknown':
+      return {
+        ...base,
+        outcome: 'unknown',
+        text: `the model does not know whether ${a.keys} ${a.verb} ${product.name}: probe it`,
+      };
   }
-  const keys = keysOf(profile, product);
-  if (keys.length === 0) {
-    const fix = planFix(profile, product);
-    const app = product.counter === null ? 'matching' : APPLICATION_NAMES[product.counter];
-    return {
-      ...base,
-      outcome: 'unknown',
-      update: null,
-      text: `not predictable: no ${app} host key answered a probe (if none is installed: ${fix.text})`,
-      fix,
-    };
-  }
-  const coverage = coverageOf(keys, product);
-  if (coverage === 'covered') {
-    const update = updateFor(profile, product);
-    if (update !== null && profile.running !== null) {
-      const text = `${hostKeys(keys)} covers ${product.name} once ${describeHost(profile, profile.running)} has ${update.kb} (or a later cumulative update)`;
-      return { ...base, outcome: 'activates-with-update', update, text, fix: null };
-    }
-    return {
-      ...base,
-      outcome: 'activates',
-      update: null,
-      text: `${hostKeys(keys)} covers ${product.name}`,
-      fix: null,
-    };
-  }
-  if (coverage === 'not-covered') {
-    const fix = planFix(profile, product);
-    const verb = keys.length > 1 ? 'do' : 'does';
-    return {
-      ...base,
-      outcome: 'refused',
-      update: null,
-      text: `${hostKeys(keys)} ${verb} not cover ${product.name}: ${fix.text}`,
-      fix,
-    };
-  }
-  return {
-    ...base,
-    outcome: 'unknown',
-    update: null,
-    text: `the model does not know whether ${hostKeys(keys)} cover${keys.length > 1 ? '' : 's'} ${product.name}: probe it`,
-    fix: null,
-  };
 }
 
 /** The verdict for one product on a host whose probes (all products of the sweep) are given. */

@@ -480,9 +480,9 @@ describe('coverage matrix: every key × build × product group', () => {
           epid: parseEpid(epidOf(keyId, build, platform)),
         };
         for (const p of products) {
-          const probes = new Map<string, ProbeOutcome>([[marker(keyId), answered]]);
+          const probes: Map<string, ProbeOutcome> = new Map([[marker(keyId), answered]]);
           if (p.slug !== marker(keyId)) probes.set(p.slug, { status: 'refused' });
-          const v = coverageMatrix(probes, [p]).verdicts[0]!;
+          const v: CoverageVerdict = coverageMatrix(probes, [p]).verdicts[0]!;
           const where = `${keyId} on ${build}, ${p.slug}`;
           cells++;
           if (p.slug === marker(keyId)) {
