@@ -7,6 +7,8 @@
  */
 import { KmsDecodeError, requireBytes } from './errors.js';
 import { windowsNameForBuild } from './host-os.js';
+import { decodeCsvlk } from './coverage/csvlk-facts.js';
+import type { Csvlk } from './coverage/types.js';
 
 export interface Epid {
   /** The text as the host sent it. */
@@ -15,7 +17,7 @@ export interface Epid {
   platformId: number;
   /** `platformId` in words, null when unknown. */
   platform: string | null;
-  /** Part 2: the CSVLK group (206 for most Windows 8+ and Office 2013+ host keys). */
+  /** Part 2: the CSVLK group (206 for most Windows 8–2019 and Office 2013+ host keys). */
   groupId: number;
   /** Parts 3+4 as one 9-digit number: the range tells which CSVLK is installed. */
   keyId: number;
@@ -32,7 +34,9 @@ export interface Epid {
    * (inferred; Microsoft does not document it). Null when the day does not exist that year.
    */
   keyInstallDate: Date | null;
-  /** The CSVLK the group and key ID ranges suggest (py-kms / vlmcsd data), or null. */
+  /** The CSVLK the group and key ID name (docs/coverage.md §3), or null. */
+  csvlk: Csvlk | null;
+  /** `csvlk`'s name, or null. */
   csvlkHint: string | null;
 }
 
@@ -49,35 +53,23 @@ const PLATFORMS: ReadonlyMap<number, string> = new Map([
   [3612, 'Windows 10 / 11 / Server 2016-2025'],
 ]);
 
-/** Groups whose ID alone names the CSVLK. */
-const GROUP_HINTS: ReadonlyMap<number, string> = new Map([
-  [96, 'Office 2010'],
-  [152, 'Windows Server 2008'],
-  [168, 'Windows Server 2008 R2'],
-  [172, 'Windows 7'],
-  [3858, 'Windows 10 China Government'],
-  [4573, 'Windows Server 2022'],
-  [4918, 'Windows Server 2025'],
-]);
+/**
+ * The platform ID a genuine host of this build puts in part 1 (docs/coverage.md §2): 55041
+ * for builds 6000–7601, 5426 for 9200, 6401 for 9600, 3612 from 10240 on; null for a build
+ * the sources say nothing about.
+ */
+export function expectedPlatformId(build: number): number | null {
+  if (!Number.isInteger(build)) return null;
+  if (build >= 6000 && build <= 7601) return 55041;
+  if (build === 9200) return 5426;
+  if (build === 9600) return 6401;
+  if (build >= 10240) return 3612;
+  return null;
+}
 
-/** Key ID ranges within group 206 (py-kms / vlmcsd data; inclusive). */
-const GROUP_206_RANGES: readonly [number, number, string][] = [
-  [271_000_000, 310_999_999, 'Windows Server 2012 R2'],
-  [437_000_000, 458_999_999, 'Office 2016'],
-  [491_000_000, 530_999_999, 'Windows Server 2016'],
-  [551_000_000, 570_999_999, 'Windows Server 2019'],
-  [571_000_000, 590_999_999, 'Office LTSC 2021'],
-  // py-kms hands out this range for Office LTSC 2024 too (unverified).
-  [666_000_000, 685_999_999, 'Office 2019'],
-];
-
+/** The CSVLK's name from its group and key ID (docs/coverage.md §3), or null. */
 export function csvlkHint(groupId: number, keyId: number): string | null {
-  if (groupId === 206) {
-    for (const [low, high, name] of GROUP_206_RANGES)
-      if (keyId >= low && keyId <= high) return name;
-    return null;
-  }
-  return GROUP_HINTS.get(groupId) ?? null;
+  return decodeCsvlk(groupId, keyId)?.name ?? null;
 }
 
 function isLeapYear(year: number): boolean {
@@ -103,6 +95,7 @@ export function parseEpid(text: unknown): Epid {
   const groupId = part(2);
   const keyId = part(3) * 1_000_000 + part(4);
   const hostBuild = part(7);
+  const csvlk = decodeCsvlk(groupId, keyId);
   return {
     raw: text,
     platformId,
@@ -114,7 +107,8 @@ export function parseEpid(text: unknown): Epid {
     hostBuild,
     hostOs: windowsNameForBuild(hostBuild),
     keyInstallDate: dayOfYear(part(9), part(10)),
-    csvlkHint: csvlkHint(groupId, keyId),
+    csvlk,
+    csvlkHint: csvlk?.name ?? null,
   };
 }
 

@@ -1,10 +1,79 @@
 /**
- * Windows release names for the build numbers a KMS host puts in its ePID (docs/protocol.md
- * §5.6). KMS hosts are mostly servers, so where a client and a server share a build the
- * server is named first. Builds not in the table get the family their range belongs to.
+ * Windows releases for the build numbers a KMS host puts in its ePID (docs/protocol.md §5.6,
+ * docs/coverage.md §2). One build can be a server and a client release (17763 is Windows
+ * Server 2019 and Windows 10 1809): the ePID does not say which, so `hostOsOf` gives both
+ * readings and the coverage model picks one from the host keys the host revealed.
  */
 
+/** The Windows releases the coverage model reasons about (docs/coverage.md §2). */
+export type HostOsId =
+  | 'server-2003'
+  | 'vista'
+  | 'server-2008'
+  | 'windows-7'
+  | 'server-2008-r2'
+  | 'windows-8'
+  | 'server-2012'
+  | 'windows-8.1'
+  | 'server-2012-r2'
+  | 'windows-10'
+  | 'server-2016'
+  | 'server-2019'
+  | 'server-2022'
+  | 'windows-11'
+  | 'server-2025';
+
+export type HostOsKind = 'server' | 'client';
+
+export interface HostOs {
+  id: HostOsId;
+  /** 'Windows Server 2019', 'Windows 10'. */
+  name: string;
+  kind: HostOsKind;
+}
+
+/** What a build says about the host: its name and its server and client readings. */
+export interface HostOsInfo {
+  build: number;
+  /** windowsNameForBuild(build). */
+  name: string | null;
+  /** The server release with this build; null when no long-term server release has it. */
+  server: HostOs | null;
+  /** The client release with this build; null when no client release has it. */
+  client: HostOs | null;
+  /**
+   * The earliest date a host can have run this build: the general-availability date of the
+   * build, or of the nearest older dated build for one the table does not date (a safe lower
+   * bound); null below 6002.
+   */
+  earliestRelease: Date | null;
+}
+
+const OS: Readonly<Record<HostOsId, HostOs>> = Object.freeze({
+  'server-2003': { id: 'server-2003', name: 'Windows Server 2003', kind: 'server' },
+  vista: { id: 'vista', name: 'Windows Vista', kind: 'client' },
+  'server-2008': { id: 'server-2008', name: 'Windows Server 2008', kind: 'server' },
+  'windows-7': { id: 'windows-7', name: 'Windows 7', kind: 'client' },
+  'server-2008-r2': { id: 'server-2008-r2', name: 'Windows Server 2008 R2', kind: 'server' },
+  'windows-8': { id: 'windows-8', name: 'Windows 8', kind: 'client' },
+  'server-2012': { id: 'server-2012', name: 'Windows Server 2012', kind: 'server' },
+  'windows-8.1': { id: 'windows-8.1', name: 'Windows 8.1', kind: 'client' },
+  'server-2012-r2': { id: 'server-2012-r2', name: 'Windows Server 2012 R2', kind: 'server' },
+  'windows-10': { id: 'windows-10', name: 'Windows 10', kind: 'client' },
+  'server-2016': { id: 'server-2016', name: 'Windows Server 2016', kind: 'server' },
+  'server-2019': { id: 'server-2019', name: 'Windows Server 2019', kind: 'server' },
+  'server-2022': { id: 'server-2022', name: 'Windows Server 2022', kind: 'server' },
+  'windows-11': { id: 'windows-11', name: 'Windows 11', kind: 'client' },
+  'server-2025': { id: 'server-2025', name: 'Windows Server 2025', kind: 'server' },
+});
+
+/** The release with this id. */
+export function hostOs(id: HostOsId): HostOs {
+  return OS[id];
+}
+
 const KNOWN_BUILDS: ReadonlyMap<number, string> = new Map([
+  [3790, 'Windows Server 2003 / 2003 R2'],
   [6000, 'Windows Vista'],
   [6001, 'Windows Server 2008 / Windows Vista SP1'],
   [6002, 'Windows Server 2008 / Windows Vista SP2'],
@@ -34,6 +103,7 @@ const KNOWN_BUILDS: ReadonlyMap<number, string> = new Map([
   [25398, 'Windows Server 23H2'],
   [26100, 'Windows Server 2025 / Windows 11 24H2'],
   [26200, 'Windows 11 25H2'],
+  [28000, 'Windows 11 26H1'],
 ]);
 
 /** [first build of the range, family name], ascending. */
@@ -50,13 +120,96 @@ const FAMILIES: readonly [number, string][] = [
 
 /**
  * 'Windows Server 2019 / Windows 10 1809' for 17763; for an unlisted build the family with
- * the build ('Windows 10 family (build 18950)'); null below 6000 (no KMS before Vista).
+ * the build ('Windows 10 family (build 18950)'); null below 6000 except Server 2003's 3790
+ * (KMS hosts ran on Server 2003 before Vista brought KMS clients).
  */
 export function windowsNameForBuild(build: number): string | null {
-  if (!Number.isInteger(build) || build < 6000) return null;
+  if (!Number.isInteger(build)) return null;
   const known = KNOWN_BUILDS.get(build);
   if (known !== undefined) return known;
+  if (build < 6000) return null;
   let family = '';
   for (const [first, name] of FAMILIES) if (build >= first) family = name;
   return `${family} (build ${build})`;
+}
+
+/**
+ * Server releases by exact build: only long-term releases, the ones Microsoft's KMS tables
+ * name as hosts (docs/coverage.md §2). Semi-annual servers (1709 … 23H2) share client builds
+ * or have their own and are not modelled.
+ */
+const SERVER_BUILDS: ReadonlyMap<number, HostOsId> = new Map<number, HostOsId>([
+  [3790, 'server-2003'],
+  [6001, 'server-2008'],
+  [6002, 'server-2008'],
+  [6003, 'server-2008'],
+  [7600, 'server-2008-r2'],
+  [7601, 'server-2008-r2'],
+  [9200, 'server-2012'],
+  [9600, 'server-2012-r2'],
+  [14393, 'server-2016'],
+  [17763, 'server-2019'],
+  [20348, 'server-2022'],
+  [26100, 'server-2025'],
+]);
+
+/** Builds inside a client range that only servers have. */
+const SERVER_ONLY_BUILDS: ReadonlySet<number> = new Set([25398]);
+
+/** [first build, last build, client release], ascending; 20000–21999 is server-only. */
+const CLIENT_RANGES: readonly [number, number, HostOsId][] = [
+  [6000, 6003, 'vista'],
+  [7600, 7601, 'windows-7'],
+  [9200, 9200, 'windows-8'],
+  [9600, 9600, 'windows-8.1'],
+  [10240, 19999, 'windows-10'],
+  [22000, 29999, 'windows-11'],
+];
+
+/**
+ * General-availability dates of builds (kmsrsos's host build table, docs/coverage.md §2),
+ * ascending. Only a lower bound is ever taken from them.
+ */
+const BUILD_RELEASES: readonly [number, string][] = [
+  [6002, '2009-05-26'],
+  [7601, '2011-02-22'],
+  [9200, '2012-10-26'],
+  [9600, '2013-10-18'],
+  [10240, '2015-07-29'],
+  [14393, '2016-08-02'],
+  [15063, '2017-04-05'],
+  [16299, '2017-10-17'],
+  [17134, '2018-04-30'],
+  [17763, '2018-10-02'],
+  [20348, '2021-08-18'],
+  [22000, '2021-10-04'],
+  [22621, '2022-09-20'],
+  [22631, '2023-10-31'],
+  [26100, '2024-10-01'],
+  [26200, '2025-09-30'],
+  [28000, '2026-02-10'],
+];
+
+function earliestRelease(build: number): Date | null {
+  let date: string | null = null;
+  for (const [first, day] of BUILD_RELEASES) if (build >= first) date = day;
+  return date === null ? null : new Date(`${date}T00:00:00Z`);
+}
+
+/** The host OS readings of an ePID build; null for a build no Windows release can have. */
+export function hostOsOf(build: number): HostOsInfo | null {
+  if (!Number.isInteger(build) || build < 0) return null;
+  const server = SERVER_BUILDS.get(build);
+  const client = SERVER_ONLY_BUILDS.has(build)
+    ? undefined
+    : CLIENT_RANGES.find(([first, last]) => build >= first && build <= last)?.[2];
+  const name = windowsNameForBuild(build);
+  if (name === null && server === undefined) return null;
+  return {
+    build,
+    name,
+    server: server === undefined ? null : OS[server],
+    client: client === undefined ? null : OS[client],
+    earliestRelease: earliestRelease(build),
+  };
 }

@@ -50,11 +50,16 @@ describe('parseEpid', () => {
     assert.equal(hint('03612-00096-199-799188-03-1033-17763.0000-2972018'), 'Office 2010');
     assert.equal(hint('03612-00206-438-004532-03-1033-17763.0000-2972018'), 'Office 2016');
     assert.equal(hint('03612-00206-684-137669-03-1033-17763.0000-2972018'), 'Office 2019');
-    // No range is known for Office 2013 host keys.
-    assert.equal(hint('03612-00206-240-719639-03-1033-17763.0000-2972018'), null);
+    assert.equal(hint('03612-00206-240-719639-03-1033-17763.0000-2972018'), 'Office 2013');
     assert.equal(csvlkHint(4573, 123), 'Windows Server 2022');
     assert.equal(csvlkHint(206, 500_000_000), 'Windows Server 2016');
     assert.equal(csvlkHint(999, 1), null);
+    // A key ID outside every block of group 206 names no key.
+    assert.equal(csvlkHint(206, 100), null);
+    assert.equal(
+      parseEpid('03612-00206-556-123727-03-1033-17763.0000-2972018').csvlk?.id,
+      'windows-server-2019',
+    );
   });
 
   it('handles leap days and impossible dates', () => {
