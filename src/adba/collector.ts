@@ -208,7 +208,13 @@ export async function readForest(
     return result;
   } catch (err) {
     const phase = watchdog.phase;
-    const failure = classifyFailure(err, phase, config.timeoutMs);
+    let failure: AdbaReadError;
+    try {
+      failure = classifyFailure(err, phase, config.timeoutMs);
+    } catch {
+      // Classifying must not turn a failed read into an exception.
+      failure = new AdbaReadError('protocol', `${phase} failed`);
+    }
     const result: AdbaReadFailure = {
       forest: config.name,
       ok: false,

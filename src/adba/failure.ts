@@ -43,8 +43,9 @@ const CONNECT_CODES = new Set([
   'EPIPE',
 ]);
 
-function isTlsError(err: Error & { code?: string }): boolean {
-  const code = err.code ?? '';
+function isTlsError(err: Error & { code?: unknown }): boolean {
+  // ldapts result errors carry a numeric LDAP result code here, Node errors a string.
+  const code = typeof err.code === 'string' ? err.code : '';
   return (
     code.startsWith('ERR_SSL') ||
     code.startsWith('ERR_TLS') ||
@@ -58,14 +59,15 @@ function isTlsError(err: Error & { code?: string }): boolean {
 /** `err` from phase `phase` as a named failure; the message never holds the password. */
 export function classifyFailure(err: unknown, phase: AdbaPhase, timeoutMs: number): AdbaReadError {
   if (err instanceof AdbaReadError) return err;
-  const e = (err instanceof Error ? err : new Error(String(err))) as Error & { code?: string };
+  const e = (err instanceof Error ? err : new Error(String(err))) as Error & { code?: unknown };
+  const nodeCode = typeof e.code === 'string' ? e.code : '';
   const detail = e.message.split('\n')[0] ?? '';
   if (/timed? ?out/i.test(detail)) {
     if (phase === 'connect')
       return new AdbaReadError('connect', `no TCP connection within ${timeoutMs} ms`);
     return new AdbaReadError('timeout', `no answer within ${timeoutMs} ms (${phase})`);
   }
-  if (phase === 'connect' && (CONNECT_CODES.has(e.code ?? '') || !isTlsError(e))) {
+  if (phase === 'connect' && (CONNECT_CODES.has(nodeCode) || !isTlsError(e))) {
     return new AdbaReadError('connect', `cannot connect: ${detail}`);
   }
   if (phase === 'tls' || isTlsError(e)) return new AdbaReadError('tls', `TLS failed: ${detail}`);
@@ -80,7 +82,7 @@ export function classifyFailure(err: unknown, phase: AdbaPhase, timeoutMs: numbe
   if (err instanceof NoSuchObjectError) {
     return new AdbaReadError('not_found', `the base does not exist (32): ${detail}`);
   }
-  if (CONNECT_CODES.has(e.code ?? '')) {
+  if (CONNECT_CODES.has(nodeCode)) {
     return new AdbaReadError('protocol', `the connection broke during ${phase}: ${detail}`);
   }
   if (err instanceof ResultCodeError) {
