@@ -4,7 +4,7 @@
  * two rounds raised (modify, delete, add) and cleared.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   diffRounds,
   forgerySigns,
@@ -21,7 +21,7 @@ import {
   Attribute,
   Change,
   slapdAvailable,
-  startSlapdFixture,
+  slapdFixtureForSuite,
   type SlapdFixture,
 } from '../fixtures/slapd.js';
 
@@ -47,16 +47,10 @@ const byName = (r: AdbaReadSuccess, name: string) => {
 };
 
 describe('ADBA collector against slapd', { skip }, () => {
-  let fixture: SlapdFixture;
-  before(async () => {
-    fixture = await startSlapdFixture();
-  });
-  after(async () => {
-    await fixture?.stop();
-  });
+  const fixture = slapdFixtureForSuite();
 
   it('serves the msSPP schema: the server knows the class and its attribute OIDs', async () => {
-    const schema = await fixture.admin(async (client) => {
+    const schema = await fixture().admin(async (client) => {
       const { searchEntries } = await client.search('cn=Subschema', {
         scope: 'base',
         filter: '(objectClass=subschema)',
@@ -83,10 +77,10 @@ describe('ADBA collector against slapd', { skip }, () => {
   });
 
   it('finds the Configuration partition in the RootDSE and decodes both objects over LDAPS', async () => {
-    const result = await readOk(fixture);
+    const result = await readOk(fixture());
     assert.equal(
       result.container,
-      `CN=Activation Objects,CN=Microsoft SPP,CN=Services,${fixture.slapd.configurationDn}`,
+      `CN=Activation Objects,CN=Microsoft SPP,CN=Services,${fixture().slapd.configurationDn}`,
     );
     assert.equal(result.objects.length, 2);
 
@@ -116,7 +110,7 @@ describe('ADBA collector against slapd', { skip }, () => {
   });
 
   it('flags the forged-looking object with its evidence and reports the unmapped KMS ID', async () => {
-    const forged = byName(await readOk(fixture), 'ADBA');
+    const forged = byName(await readOk(fixture()), 'ADBA');
     const signs = forgerySigns(forged).map((e) => e.sign);
     assert.deepEqual(signs, [
       'sku_zero',
@@ -129,18 +123,18 @@ describe('ADBA collector against slapd', { skip }, () => {
   });
 
   it('reads the same over StartTLS, and with base given instead of the RootDSE', async () => {
-    const viaStartTls = await readOk(fixture, { url: fixture.slapd.ldapUrl, start_tls: true });
-    const viaBase = await readOk(fixture, { base: fixture.slapd.configurationDn });
+    const viaStartTls = await readOk(fixture(), { url: fixture().slapd.ldapUrl, start_tls: true });
+    const viaBase = await readOk(fixture(), { base: fixture().slapd.configurationDn });
     const names = (r: AdbaReadSuccess) => r.objects.map((o) => o.dn).sort();
-    assert.deepEqual(names(viaStartTls), names(await readOk(fixture)));
+    assert.deepEqual(names(viaStartTls), names(await readOk(fixture())));
     assert.deepEqual(names(viaBase), names(viaStartTls));
   });
 
   it('takes the password from an environment variable too', async () => {
     const result = await readForest(
-      fixture.forest({ password_file: undefined, password_env: 'ADBA_TEST_PW' }),
+      fixture().forest({ password_file: undefined, password_env: 'ADBA_TEST_PW' }),
       {
-        env: { ADBA_TEST_PW: fixture.reader.password },
+        env: { ADBA_TEST_PW: fixture().reader.password },
       },
     );
     assert.equal(result.ok, true, JSON.stringify(result));
@@ -148,25 +142,19 @@ describe('ADBA collector against slapd', { skip }, () => {
 });
 
 describe('ADBA collector: paging', { skip }, () => {
-  let fixture: SlapdFixture;
   const extra = Array.from({ length: 5 }, (_, i) => ({
     ...GENUINE_LOOKING_OBJECT,
     cn: `00206-556-12345${i}-0`,
     displayName: `lab object ${i}`,
   }));
-  before(async () => {
-    // The server answers at most 2 entries per request: only a paging client gets all 7.
-    fixture = await startSlapdFixture({
-      objects: [GENUINE_LOOKING_OBJECT, FORGED_LOOKING_OBJECT, ...extra],
-      sizeLimit: 2,
-    });
-  });
-  after(async () => {
-    await fixture?.stop();
+  // The server answers at most 2 entries per request: only a paging client gets all 7.
+  const fixture = slapdFixtureForSuite({
+    objects: [GENUINE_LOOKING_OBJECT, FORGED_LOOKING_OBJECT, ...extra],
+    sizeLimit: 2,
   });
 
   it('reads every object in pages when the server limits the entries per answer', async () => {
-    const result = await readOk(fixture, {}, 2);
+    const result = await readOk(fixture(), {}, 2);
     assert.equal(result.objects.length, 7);
     assert.ok(result.pages >= 4, `pages: ${result.pages}`);
     assert.equal(result.truncated, false);
@@ -174,16 +162,10 @@ describe('ADBA collector: paging', { skip }, () => {
 });
 
 describe('ADBA collector: changes between rounds', { skip }, () => {
-  let fixture: SlapdFixture;
-  before(async () => {
-    fixture = await startSlapdFixture();
-  });
-  after(async () => {
-    await fixture?.stop();
-  });
+  const fixture = slapdFixtureForSuite();
 
   it('raises appeared / changed (with the attributes) / disappeared, and nothing once it settles', async () => {
-    const first = await readOk(fixture);
+    const first = await readOk(fixture());
     assert.deepEqual(diffRounds(first.objects, first.objects), {
       appeared: [],
       changed: [],
@@ -196,8 +178,8 @@ describe('ADBA collector: changes between rounds', { skip }, () => {
       displayName: 'Second CSVLK',
     };
     const office = guid.encode('85b5f61b-320b-4be3-814a-b76b2bfafc82');
-    await fixture.admin(async (client) => {
-      await client.modify(fixture.objectDn(GENUINE_LOOKING_OBJECT), [
+    await fixture().admin(async (client) => {
+      await client.modify(fixture().objectDn(GENUINE_LOOKING_OBJECT), [
         new Change({
           operation: 'add',
           modification: new Attribute({ type: 'msSPP-KMSIds', values: [office] }),
@@ -207,8 +189,8 @@ describe('ADBA collector: changes between rounds', { skip }, () => {
           modification: new Attribute({ type: 'displayName', values: ['renamed'] }),
         }),
       ]);
-      await client.del(fixture.objectDn(FORGED_LOOKING_OBJECT));
-      const record = activationObjectLdif(fixture.slapd.configurationDn, newcomer).split('\n');
+      await client.del(fixture().objectDn(FORGED_LOOKING_OBJECT));
+      const record = activationObjectLdif(fixture().slapd.configurationDn, newcomer).split('\n');
       const dn = record[0]!.slice('dn: '.length);
       const attributes = new Map<string, (string | Buffer)[]>();
       for (const line of record.slice(1)) {
@@ -226,7 +208,7 @@ describe('ADBA collector: changes between rounds', { skip }, () => {
       );
     });
 
-    const second = await readOk(fixture);
+    const second = await readOk(fixture());
     const diff = diffRounds(first.objects, second.objects);
     assert.deepEqual(
       diff.appeared.map((o) => o.displayName),
@@ -244,7 +226,7 @@ describe('ADBA collector: changes between rounds', { skip }, () => {
       ['kms_ids_impossible'],
     );
 
-    const third = await readOk(fixture);
+    const third = await readOk(fixture());
     assert.deepEqual(diffRounds(second.objects, third.objects), {
       appeared: [],
       changed: [],

@@ -6,7 +6,7 @@
  * values, not a real CSVLK's.
  */
 import { guid } from '../../kms/guid.js';
-import { BUILT_IN_PRODUCTS } from '../../kms/products/index.js';
+import { findProduct } from '../../kms/products/index.js';
 import { ACTIVATION_OBJECTS_RDNS } from '../../adba/schema.js';
 
 export interface LabActivationObject {
@@ -25,7 +25,7 @@ export interface LabReader {
 }
 
 const idOf = (slug: string): string => {
-  const product = BUILT_IN_PRODUCTS.find((p) => p.slug === slug);
+  const product = findProduct(slug);
   if (product === undefined) throw new Error(`no product ${slug}`);
   return product.kmsCountedId;
 };
