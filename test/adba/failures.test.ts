@@ -13,7 +13,12 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { readForest, validateAdbaForest, type AdbaReadResult } from '../../src/adba/index.js';
 import { freePort } from '../../src/lab/free-port.js';
-import { slapdAvailable, startSlapdFixture, type SlapdFixture } from '../fixtures/slapd.js';
+import {
+  slapdAvailable,
+  slapdFixtureForSuite,
+  startSlapdFixture,
+  type SlapdFixture,
+} from '../fixtures/slapd.js';
 
 const skip = slapdAvailable() ? false : 'slapd is not installed (apt-get install slapd ldap-utils)';
 const TIMEOUT = 800;
@@ -109,7 +114,7 @@ describe('ADBA collector failures', { skip }, () => {
         plain.forest({ url: plain.slapd.ldapUrl.replace('ldap:', 'ldaps:'), timeout: TIMEOUT }),
       ),
     );
-    assert.ok(['tls', 'timeout'].includes(ldaps.reason), JSON.stringify(ldaps));
+    assert.equal(ldaps.reason, 'tls', JSON.stringify(ldaps));
   });
 
   it('a closed port is `connect`, quickly', async () => {
@@ -202,6 +207,20 @@ describe('ADBA collector failures', { skip }, () => {
     } finally {
       await silent.stop();
     }
+  });
+});
+
+describe('ADBA collector: a directory that is no domain controller', { skip }, () => {
+  const fixture = slapdFixtureForSuite({ configurationNamingContext: false });
+
+  it('is `not_found` when the RootDSE names no Configuration partition and base is not set', async () => {
+    const result = await timed(readForest(fixture().forest()));
+    assert.equal(result.reason, 'not_found');
+    assert.equal(result.phase, 'rootdse');
+    assert.match(result.message, /names no configurationNamingContext.*Set base/);
+    // With base given, the same directory reads fine.
+    const withBase = await readForest(fixture().forest({ base: fixture().slapd.configurationDn }));
+    assert.equal(withBase.ok, true, JSON.stringify(withBase));
   });
 });
 

@@ -43,6 +43,8 @@ export interface LabSlapdOptions {
   readers?: readonly LabReader[];
   /** Serve ldaps:// and StartTLS with this certificate; without it, plain LDAP only. */
   tls?: LabSlapdTls;
+  /** False: a RootDSE without configurationNamingContext, like a directory that is no DC. */
+  configurationNamingContext?: boolean;
   /** Entries per answer (and per page); small values prove the client pages. */
   sizeLimit?: number;
   startTimeoutMs?: number;
@@ -78,8 +80,8 @@ function slapdConfig(
     'moduleload back_mdb',
     `pidfile ${join(dir, 'slapd.pid')}`,
     `argsfile ${join(dir, 'slapd.args')}`,
-    `rootDSE ${join(dir, 'rootdse.ldif')}`,
   ];
+  if (o.configurationNamingContext !== false) lines.push(`rootDSE ${join(dir, 'rootdse.ldif')}`);
   if (o.tls !== undefined) {
     lines.push(`TLSCertificateFile ${o.tls.certFile}`, `TLSCertificateKeyFile ${o.tls.keyFile}`);
   }
