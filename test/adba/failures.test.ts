@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import tls from 'node:tls';
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -149,6 +151,30 @@ describe('ADBA collector failures', { skip }, () => {
       }
     } finally {
       await silent.stop();
+    }
+  });
+
+  it('a TLS server that answers the bind with bytes that are no LDAP is `protocol`', async () => {
+    const server = tls.createServer(
+      { cert: readFileSync(fixture.pki.serverCert), key: readFileSync(fixture.pki.serverKey) },
+      (socket) => {
+        socket.on('error', () => {});
+        // An LDAPMessage SEQUENCE whose length runs past anything sent, then garbage, then EOF.
+        socket.once('data', () =>
+          socket.end(Buffer.from([0x30, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x02, 0x01])),
+        );
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const result = await timed(
+        readForest(fixture.forest({ url: `ldaps://127.0.0.1:${port}`, timeout: TIMEOUT })),
+      );
+      assert.equal(result.reason, 'protocol', JSON.stringify(result));
+      assert.equal(result.phase, 'bind');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 
