@@ -5,15 +5,22 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { JITTER_FRACTION } from '../../src/monitor/poller.js';
 import { PROBE_KIND_NAMES } from '../../src/monitor/kinds/index.js';
+import type { MonitorPlan } from '../../src/monitor/plan.js';
 import { domainsOf, fakeMonitor, planOf, OFFICE, WINDOWS } from './fake-world.js';
 
 const CORP = 'corp.example';
 
+/** A monitor of one domain publishing `hosts`. */
+function corpMonitor(hosts: string[], plan: Partial<MonitorPlan> = {}) {
+  const m = fakeMonitor(planOf({ domains: domainsOf(CORP), ...plan }));
+  m.world.records.set(CORP, hosts);
+  return m;
+}
+
 describe('poller schedule', () => {
   it('runs a round every interval and the KMS sweep at the first round a kms_interval after the last', async () => {
     // 2.5 s is not a multiple of the 1 s interval: the sweep waits for the round at 3 s.
-    const m = fakeMonitor(planOf({ domains: domainsOf(CORP), kmsIntervalMs: 2500 }));
-    m.world.records.set(CORP, ['kms1.corp.example', 'kms2.corp.example']);
+    const m = corpMonitor(['kms1.corp.example', 'kms2.corp.example'], { kmsIntervalMs: 2500 });
     m.poller.start();
     await m.clock.advance(6500);
     await m.poller.stop();
@@ -37,8 +44,7 @@ describe('poller schedule', () => {
   });
 
   it('waits the rest of the interval plus a jitter of at most a tenth of it', async () => {
-    const m = fakeMonitor(planOf({ domains: domainsOf(CORP) }));
-    m.world.records.set(CORP, ['kms1.corp.example']);
+    const m = corpMonitor(['kms1.corp.example']);
     m.world.delays.tcp = 300;
     m.clock.jitter = 0.5;
     m.poller.start();
@@ -50,8 +56,9 @@ describe('poller schedule', () => {
   });
 
   it('counts every probe by kind: dns, then each registered kind', async () => {
-    const m = fakeMonitor(planOf({ domains: domainsOf(CORP), products: [WINDOWS, OFFICE] }));
-    m.world.records.set(CORP, ['kms1.corp.example', 'kms2.corp.example']);
+    const m = corpMonitor(['kms1.corp.example', 'kms2.corp.example'], {
+      products: [WINDOWS, OFFICE],
+    });
     await m.poller.runRound();
     const byKind = Object.fromEntries(
       [...m.state.probes.entries()].map((e) => [e.labels.kind, e.value]),
@@ -63,8 +70,7 @@ describe('poller schedule', () => {
 
 describe('hosts between sweeps', () => {
   it('a host that appears gets its exchange at once; one that leaves is forgotten', async () => {
-    const m = fakeMonitor(planOf({ domains: domainsOf(CORP), kmsIntervalMs: 10_000 }));
-    m.world.records.set(CORP, ['kms1.corp.example', 'kms2.corp.example']);
+    const m = corpMonitor(['kms1.corp.example', 'kms2.corp.example'], { kmsIntervalMs: 10_000 });
     m.world.down.add('kms2.corp.example');
     m.poller.start();
     await m.clock.advance(500);
@@ -153,8 +159,7 @@ describe('hosts between sweeps', () => {
 
 describe('overruns', () => {
   it('a round longer than the interval delays the next one, is counted, and never overlaps', async () => {
-    const m = fakeMonitor(planOf({ domains: domainsOf(CORP), kmsIntervalMs: 1000 }));
-    m.world.records.set(CORP, ['kms1.corp.example']);
+    const m = corpMonitor(['kms1.corp.example'], { kmsIntervalMs: 1000 });
     m.world.delays.kms = 1500;
     m.poller.start();
     await m.clock.advance(4600);
@@ -180,8 +185,7 @@ describe('overruns', () => {
   });
 
   it('a round exactly as long as the interval is no overrun', async () => {
-    const m = fakeMonitor(planOf({ domains: domainsOf(CORP) }));
-    m.world.records.set(CORP, ['kms1.corp.example']);
+    const m = corpMonitor(['kms1.corp.example']);
     m.world.delays.tcp = 1000;
     m.poller.start();
     await m.clock.advance(2500);
@@ -203,8 +207,7 @@ describe('stop', () => {
   });
 
   it('aborts the probes in flight: the round ends incomplete and the monitor is not ready', async () => {
-    const m = fakeMonitor(planOf({ domains: domainsOf(CORP) }));
-    m.world.records.set(CORP, ['kms1.corp.example']);
+    const m = corpMonitor(['kms1.corp.example']);
     m.world.delays.kms = 60_000;
     m.poller.start();
     await m.clock.advance(100);
