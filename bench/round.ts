@@ -94,9 +94,9 @@ export async function run(options: { domains: number; rounds: number }): Promise
       phases.tcp[1] = performance.now();
       return out;
     },
-    kms: async (target, products, opts) => {
+    kms: async (target, opts) => {
       phases.kms[0] = Math.min(phases.kms[0], performance.now());
-      const out = await real.kms(target, products, opts);
+      const out = await real.kms(target, opts);
       phases.kms[1] = performance.now();
       return out;
     },

@@ -4,7 +4,8 @@
  */
 export interface HistoryEntry {
   timestamp: string;
-  kind: 'dns' | 'tcp' | 'kms';
+  /** `dns` for discovery, else the probe kind's name (src/monitor/kinds/index.ts). */
+  kind: string;
   /** `host:port`, or the domain for DNS entries. */
   target: string;
   /** Product slug for KMS entries, resolver for DNS entries. */

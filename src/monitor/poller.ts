@@ -1,36 +1,40 @@
 /**
- * The poller: every `interval` a round of DNS discovery and TCP reachability, and every
- * `kms_interval` the full KMS exchange inside that round. Rounds never overlap: a slow
- * round delays the next one and is counted as an overrun. Probes run here and nowhere
- * else; scrapes only read the state (docs/design.md principle 1).
+ * The poller: every `interval` a round of DNS discovery, then each probe kind of
+ * ./kinds/index.ts in turn over the hosts found (TCP reachability every round, the full
+ * KMS exchange every `kms_interval`). Rounds never overlap: a slow round delays the next
+ * one and is counted as an overrun. Probes run here and nowhere else; scrapes only read
+ * the state (docs/design.md principle 1). Time comes from a PollerClock, so tests drive
+ * the schedule without waiting.
  */
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { HostAddresses, ResolverAddress, SrvLookupResult } from '../dns/index.js';
 import { mapLimit } from '../dns/concurrency.js';
 import { resolverLabel } from '../dns/resolver-address.js';
-import type { KmsProductResult, TcpProbeResult } from '../kms/client/result.js';
+import type { HostProbeKind, ProbeFn } from './kinds/kind.js';
+import {
+  PROBE_KIND_NAMES,
+  probeKind,
+  type ProbeFns,
+  type ProbeKindName,
+  type ProbeResults,
+} from './kinds/index.js';
 import type { MonitorPlan, PlannedDomain, PlannedProduct } from './plan.js';
 import type { MonitorState } from './state.js';
 import { mergeTargets, type KmsTarget } from './targets.js';
 import { evaluationOf } from './evaluation-of.js';
 import { FindingLog } from './finding-log.js';
 
-/** The probes the poller runs; the real ones wrap src/dns and src/kms, tests may pass others. */
-export interface Probers<P extends PlannedProduct> {
+/**
+ * The probes the poller runs: discovery, and one probe function per probe kind, by the
+ * kind's name. The real ones (./probers.ts) wrap src/dns and src/kms; tests pass others.
+ * A kind without a function here is not run (a test double answers only what it tests).
+ */
+export interface Probers<P extends PlannedProduct> extends Partial<ProbeFns<P>> {
   discover(
     domains: readonly PlannedDomain[],
     options: { timeoutMs: number; concurrency: number; recordLimit: number; signal: AbortSignal },
   ): Promise<SrvLookupResult[]>;
-  tcp(
-    target: KmsTarget,
-    options: { timeoutMs: number; signal: AbortSignal },
-  ): Promise<TcpProbeResult>;
-  kms(
-    target: KmsTarget,
-    products: readonly P[],
-    options: { timeoutMs: number; signal: AbortSignal },
-  ): Promise<KmsProductResult[]>;
   /**
    * Addresses of a static host's name, from the given resolvers. Probers without it (test
    * doubles that open no socket) get address-less targets as they are.
@@ -52,14 +56,39 @@ export interface RoundOptions {
 
 /** Up to this fraction of the interval is added at random to each wait, so that several
  *  monitor replicas do not probe the same hosts in lockstep. */
-const JITTER_FRACTION = 0.1;
+export const JITTER_FRACTION = 0.1;
+
+/** Where the poller's time comes from. */
+export interface PollerClock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms`, or at once when `signal` aborts (stop). */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** A number in [0, 1) for the jitter. */
+  random(): number;
+}
+
+export const SYSTEM_CLOCK: PollerClock = {
+  now: Date.now,
+  random: Math.random,
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    }),
+};
 
 export class Poller<P extends PlannedProduct> {
   private plan: MonitorPlan<P>;
   private running = false;
   private stopController = Poller.stopSignalController();
   private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
   private readonly warnedCuts = new Set<string>();
   private readonly findingLog: FindingLog;
 
@@ -68,7 +97,7 @@ export class Poller<P extends PlannedProduct> {
     plan: MonitorPlan<P>,
     private readonly probers: Probers<P>,
     private readonly log: Logger,
-    private readonly now: () => number = Date.now,
+    private readonly clock: PollerClock = SYSTEM_CLOCK,
   ) {
     this.plan = plan;
     this.findingLog = new FindingLog(log);
@@ -101,17 +130,16 @@ export class Poller<P extends PlannedProduct> {
     if (!this.running) return;
     this.running = false;
     this.stopController.abort();
-    this.wake?.();
     await this.loop;
     this.loop = null;
   }
 
   private async runLoop(): Promise<void> {
     while (this.running) {
-      const started = this.now();
+      const started = this.clock.now();
       await this.runRound();
       if (!this.running) break;
-      const elapsed = this.now() - started;
+      const elapsed = this.clock.now() - started;
       const interval = this.plan.intervalMs;
       if (elapsed > interval) {
         this.state.recordOverrun();
@@ -120,34 +148,23 @@ export class Poller<P extends PlannedProduct> {
           'round took longer than the interval; the next round starts late',
         );
       }
-      const jitter = Math.random() * interval * JITTER_FRACTION;
-      await this.sleep(Math.max(0, interval - elapsed) + jitter);
+      const jitter = this.clock.random() * interval * JITTER_FRACTION;
+      await this.clock.sleep(Math.max(0, interval - elapsed) + jitter, this.stopController.signal);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
-  }
-
-  /** One round: discovery, targets, TCP reachability, and the KMS exchange when due. */
+  /** One round: discovery, targets, then every probe kind that is due. */
   async runRound(options: RoundOptions = {}): Promise<void> {
     const plan = this.plan;
     const signal = this.stopController.signal;
-    const started = this.now();
+    const started = this.clock.now();
     const lookups = await this.probers.discover(plan.domains, {
       timeoutMs: plan.timeoutMs,
       concurrency: plan.concurrency,
       recordLimit: plan.recordsPerDomain,
       signal,
     });
-    const at = new Date(this.now()).toISOString();
+    const at = new Date(this.clock.now()).toISOString();
     for (const lookup of lookups) {
       this.state.recordLookup(lookup, at);
       if (lookup.truncatedRecords > 0) {
@@ -168,37 +185,16 @@ export class Poller<P extends PlannedProduct> {
     }
     const expected = new Map(plan.domains.map((d) => [d.domain, d.expectedHosts]));
     this.state.applyDiscovery(lookups, targets, expected, cut);
-    this.state.retainProducts(new Set(plan.products.map((p) => p.slug)));
+    this.state.retainPlan(plan);
 
     await this.resolveStaticHosts(targets, plan, signal);
-    await mapLimit(targets, plan.concurrency, async (target) => {
-      if (signal.aborted) return;
-      this.state.recordReachability(target.key, await this.probeAddresses(target, plan, signal));
-    });
-
     const lastKms = this.state.poll.lastKmsSweepTimestamp;
     const kmsDue =
       options.forceKms || lastKms === null || started - lastKms * 1000 >= plan.kmsIntervalMs;
-    // Between sweeps, hosts that have just appeared (new records, a record back in DNS, a
-    // reload) get their KMS exchange at once rather than up to a kms_interval later.
-    const probeable = targets.filter((t) => t.addresses.length > 0 || !this.probers.resolve);
-    const kmsTargets = kmsDue
-      ? probeable
-      : probeable.filter((t) => {
-          const known = this.state.hosts.get(t.key)?.products;
-          return plan.products.some((p) => !known?.has(p.slug));
-        });
-    if (kmsTargets.length > 0 && plan.products.length > 0 && !signal.aborted) {
-      await mapLimit(kmsTargets, plan.concurrency, async (target) => {
-        if (signal.aborted) return;
-        const results = await this.probers.kms(this.kmsAddressOf(target), plan.products, {
-          timeoutMs: plan.timeoutMs,
-          signal,
-        });
-        for (const result of results) this.state.recordKms(target.key, result);
-      });
+    for (const name of PROBE_KIND_NAMES) {
+      await this.runKind(name, targets, plan, kmsDue, signal);
     }
-    const finished = this.now();
+    const finished = this.clock.now();
     this.state.recordRoundEnd(started, finished, kmsDue && !signal.aborted, !signal.aborted);
     if (!signal.aborted) this.findingLog.update(evaluationOf(this.state, plan.products));
     this.log.debug(
@@ -239,51 +235,54 @@ export class Poller<P extends PlannedProduct> {
     });
   }
 
-  /**
-   * TCP reachability of every address of a target, as a client falls back from one to the
-   * next: one result per address; none when the target has no address (named failure).
-   */
-  private async probeAddresses(
-    target: KmsTarget,
+  /** One probe kind over the round's targets that it is due for. */
+  private async runKind<N extends ProbeKindName>(
+    name: N,
+    targets: readonly KmsTarget[],
     plan: MonitorPlan<P>,
+    sweepDue: boolean,
     signal: AbortSignal,
-  ): Promise<TcpProbeResult[]> {
-    const options = { timeoutMs: plan.timeoutMs, signal };
-    if (target.addresses.length === 0) {
-      if (!this.probers.resolve) return [await this.probers.tcp(target, options)];
-      return [
-        {
-          host: target.host,
-          port: target.port,
-          address: null,
-          up: false,
-          durationSeconds: 0,
-          timestamp: new Date(this.now()).toISOString(),
-          error: {
-            reason: 'no_address',
-            code: null,
-            message:
-              target.addressError?.message ??
-              `${target.host} has no address at the configured resolvers`,
-          },
-        },
-      ];
-    }
-    const addresses = target.addresses.slice(0, MAX_ADDRESSES_PER_HOST);
-    return Promise.all(
-      addresses.map(async (address) => {
-        const result = await this.probers.tcp({ ...target, addresses: [address] }, options);
-        // A failed connect may not report where it went; the address is what was probed.
-        return result.address === null ? { ...result, address } : result;
-      }),
-    );
+  ): Promise<void> {
+    const probe = this.probers[name] as ProbeFn<P, ProbeResults[N]> | undefined;
+    const kind = probeKind(name);
+    if (!probe || signal.aborted || (kind.perProduct && plan.products.length === 0)) return;
+    const selected = targets.filter((target) => {
+      // Probers that cannot resolve (test doubles that open no socket) get them as they are.
+      if (kind.needsAddress && target.addresses.length === 0 && this.probers.resolve) {
+        return false;
+      }
+      if (kind.schedule === 'round' || sweepDue) return true;
+      // Between sweeps, hosts that have just appeared (new records, a record back in DNS,
+      // a reload) are probed at once rather than up to a kms_interval later.
+      const host = this.state.hosts.get(target.key);
+      return host !== undefined && kind.pending?.(host, plan) === true;
+    });
+    const options = { products: plan.products, timeoutMs: plan.timeoutMs, signal };
+    await mapLimit(selected, plan.concurrency, async (target) => {
+      if (signal.aborted) return;
+      const probed = await Promise.all(
+        this.addressesFor(kind, target).map(async (address) => ({
+          address,
+          result: await probe(
+            address === null ? target : { ...target, addresses: [address] },
+            options,
+          ),
+        })),
+      );
+      this.state.recordProbes(name, target.key, probed);
+    });
   }
 
-  /** The KMS exchange goes to the first address that answered TCP this round, as a client's would. */
-  private kmsAddressOf(target: KmsTarget): KmsTarget {
-    if (target.addresses.length <= 1) return target;
+  /**
+   * Where a kind probes a target: every address (capped), or the first that answered TCP
+   * this round, as a client's would. A target without an address is probed once as it
+   * is, and its probe reports why (a named failure, no socket).
+   */
+  private addressesFor(kind: HostProbeKind<unknown>, target: KmsTarget): Array<string | null> {
+    if (target.addresses.length === 0) return [null];
+    if (kind.addresses === 'every') return target.addresses.slice(0, MAX_ADDRESSES_PER_HOST);
     const up = this.state.hosts.get(target.key)?.addresses.find((a) => a.up)?.address;
-    return { ...target, addresses: [up ?? (target.addresses[0] as string)] };
+    return [up ?? (target.addresses[0] as string)];
   }
 
   private warnOnce(key: string, fields: Record<string, unknown>, message: string): void {

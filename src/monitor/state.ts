@@ -1,6 +1,8 @@
 /**
  * The monitor's memory: the latest result per domain and resolver, per host, per host and
- * product, counters of probes and failures, and a bounded history. The poller writes it;
+ * product, counters of probes and failures, and a bounded history. The probe kinds
+ * (./kinds/index.ts) say where their results go; the state counts and logs them all the
+ * same way. The poller writes it;
  * metrics, the API and the status page only read it. Hosts and records that leave DNS
  * leave the state when the round that noticed it ends.
  */
@@ -9,6 +11,14 @@ import { canonicalName } from '../dns/names.js';
 import { hostKey } from '../util/host-port.js';
 import type { KmsProductResult, TcpProbeResult } from '../kms/client/result.js';
 import { ProbeHistory } from './history.js';
+import type { HostProbeKind, Probed } from './kinds/kind.js';
+import {
+  PROBE_KIND_NAMES,
+  probeKind,
+  type ProbeKindName,
+  type ProbeResults,
+} from './kinds/index.js';
+import type { MonitorPlan } from './plan.js';
 import type { KmsTarget } from './targets.js';
 
 export interface DomainState {
@@ -78,10 +88,15 @@ function recordSetKey(lookup: SrvLookupResult): string {
     .join(',');
 }
 
+export interface MonitorStateOptions {
+  /** Capacity of the history rings (see ProbeHistory). */
+  history?: { successes?: number; failures?: number };
+}
+
 export class MonitorState {
   readonly domains = new Map<string, DomainState>();
   readonly hosts = new Map<string, HostState>();
-  readonly history = new ProbeHistory();
+  readonly history: ProbeHistory;
   readonly poll: PollStats = {
     rounds: 0,
     kmsSweeps: 0,
@@ -90,13 +105,13 @@ export class MonitorState {
     lastPollDurationSeconds: null,
     lastKmsSweepTimestamp: null,
   };
-  /** KMS exchange failures by host, port, product and reason. */
-  readonly kmsFailures = new LabelledCounter();
-  /** TCP connect failures by host, port and reason. */
-  readonly tcpFailures = new LabelledCounter();
+  /** Failures of each probe kind by host, port, the kind's own labels, and reason. */
+  private readonly kindFailures = new Map<string, LabelledCounter>(
+    PROBE_KIND_NAMES.map((name) => [name, new LabelledCounter()]),
+  );
   /** SRV lookup failures by domain, resolver and reason. */
   readonly dnsFailures = new LabelledCounter();
-  /** Probes run, by kind (dns, tcp, kms). */
+  /** Probes run, by kind (dns, then the probe kinds: tcp, kms). */
   readonly probes = new LabelledCounter();
   /** Hosts left out by limits.hosts_total in the latest round. */
   hostsCut = 0;
@@ -107,6 +122,25 @@ export class MonitorState {
    * state stays the same: scrapes between two results cost nothing.
    */
   generation = 0;
+
+  constructor(options: MonitorStateOptions = {}) {
+    this.history = new ProbeHistory(options.history);
+  }
+
+  /** The failure counter of a probe kind. */
+  failuresOf(kind: ProbeKindName): LabelledCounter {
+    return this.kindFailures.get(kind) as LabelledCounter;
+  }
+
+  /** KMS exchange failures by host, port, product and reason. */
+  get kmsFailures(): LabelledCounter {
+    return this.failuresOf('kms');
+  }
+
+  /** TCP connect failures by host, port and reason. */
+  get tcpFailures(): LabelledCounter {
+    return this.failuresOf('tcp');
+  }
 
   /** A round took longer than the interval; the next one starts late. */
   recordOverrun(): void {
@@ -169,21 +203,22 @@ export class MonitorState {
       if (existing) existing.target = target;
       else this.hosts.set(target.key, { target, tcp: null, addresses: [], products: new Map() });
     }
-    const hostLabel = (labels: Record<string, string>) =>
-      keep.has(`${labels.host_key ?? ''}`) || this.hosts.has(`${labels.host_key ?? ''}`);
-    this.kmsFailures.retain(hostLabel);
-    this.tcpFailures.retain(hostLabel);
+    for (const counter of this.kindFailures.values()) {
+      counter.retain((labels) => this.hosts.has(labels.host_key ?? ''));
+    }
     this.dnsFailures.retain((labels) => this.domains.has(labels.domain ?? ''));
     this.hostsCut = hostsCut;
     this.generation++;
   }
 
-  /** Forgets KMS results of products no longer configured. */
-  retainProducts(slugs: ReadonlySet<string>): void {
-    for (const host of this.hosts.values()) {
-      for (const slug of host.products.keys()) if (!slugs.has(slug)) host.products.delete(slug);
+  /** Forgets what the plan no longer asks for (a product removed by a reload). */
+  retainPlan(plan: MonitorPlan): void {
+    for (const name of PROBE_KIND_NAMES) {
+      const kind: HostProbeKind<unknown> = probeKind(name);
+      if (kind.retain) for (const host of this.hosts.values()) kind.retain(host, plan);
+      const keeps = kind.keepsFailure;
+      if (keeps) this.failuresOf(name).retain((labels) => keeps(labels, plan));
     }
-    this.kmsFailures.retain((labels) => slugs.has(labels.product ?? ''));
     this.generation++;
   }
 
@@ -209,67 +244,41 @@ export class MonitorState {
     });
   }
 
+  /**
+   * A round's results of one probe kind for one host: the kind puts them in place, and
+   * each probe run is counted (and its failure, by reason) and logged.
+   */
+  recordProbes<N extends ProbeKindName>(
+    name: N,
+    key: string,
+    probed: readonly Probed<ProbeResults[N]>[],
+  ): void {
+    const host = this.hosts.get(key);
+    if (!host || probed.length === 0) return; // the host left while its probe ran
+    const recorded = probeKind(name).record(host, probed);
+    this.generation++;
+    const failures = this.failuresOf(name);
+    for (const failure of recorded.probes) {
+      this.probes.inc({ kind: name });
+      if (failure) failures.inc({ host_key: key, ...failure });
+    }
+    for (const entry of recorded.history) this.history.record(entry);
+  }
+
   recordTcp(key: string, result: TcpProbeResult): void {
     this.recordReachability(key, [result]);
   }
 
   /** The TCP results of every address of a host in one round (see HostState.tcp). */
   recordReachability(key: string, results: readonly TcpProbeResult[]): void {
-    const host = this.hosts.get(key);
-    if (!host || results.length === 0) return; // the host left while its probe ran
-    const result = results.find((r) => r.up) ?? (results[0] as TcpProbeResult);
-    host.tcp = result;
-    host.addresses = [...results];
-    this.generation++;
-    for (const r of results) {
-      this.probes.inc({ kind: 'tcp' });
-      if (r.error) {
-        this.tcpFailures.inc({
-          host_key: key,
-          host: r.host,
-          port: String(r.port),
-          reason: r.error.reason,
-        });
-      }
-    }
-    this.history.record({
-      timestamp: result.timestamp,
-      kind: 'tcp',
-      target: key,
-      detail: result.address,
-      success: result.up,
-      reason: result.error?.reason ?? null,
-      message: result.error?.message ?? null,
-      durationSeconds: result.durationSeconds,
-    });
+    this.recordProbes(
+      'tcp',
+      key,
+      results.map((result) => ({ address: result.address, result })),
+    );
   }
 
   recordKms(key: string, result: KmsProductResult): void {
-    const host = this.hosts.get(key);
-    if (!host) return;
-    host.products.set(result.product, result);
-    this.generation++;
-    this.probes.inc({ kind: 'kms' });
-    if (result.error) {
-      this.kmsFailures.inc({
-        host_key: key,
-        host: result.host,
-        port: String(result.port),
-        product: result.product,
-        reason: result.error.reason,
-      });
-    }
-    this.history.record({
-      timestamp: result.timestamp,
-      kind: 'kms',
-      target: key,
-      detail: result.product,
-      success: result.success,
-      reason: result.error?.reason ?? null,
-      message: result.error
-        ? `${result.error.code ? `${result.error.code} ` : ''}${result.error.message}`
-        : null,
-      durationSeconds: result.durationSeconds,
-    });
+    this.recordProbes('kms', key, [{ address: result.address, result: [result] }]);
   }
 }

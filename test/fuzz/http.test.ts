@@ -73,7 +73,7 @@ const fakeProbers: Probers<Product> = {
         : null,
     };
   },
-  async kms(target, products) {
+  async kms(target, { products }) {
     return products.map((p, k) => {
       const ok = !target.host.startsWith('kms2') && k !== 1;
       return {

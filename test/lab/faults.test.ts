@@ -275,8 +275,10 @@ describe('lab host fault modes', () => {
       const { conn } = await bindAndRequest(host.port);
       const ackLength = conn.received.readUInt16LE(8);
       await sleep(400);
+      // About 8 bytes are due; the bounds only tell a drip from a burst or a stall, on a
+      // loaded machine too (timers fire late, never early).
       const dripped = conn.received.length - ackLength;
-      assert.ok(dripped >= 2 && dripped <= 12, `${dripped} bytes in 400 ms`);
+      assert.ok(dripped >= 2 && dripped <= 16, `${dripped} bytes in 400 ms`);
       conn.close();
     });
     await withFault({ mode: 'slow_drip', intervalMs: 1 }, async () => {

@@ -1,3 +1,8 @@
+// The wiring of overruns in the running monitor: a real host slower than the interval
+// makes `serve` count an overrun, log it and export it. The schedule itself (when the
+// next round starts, that rounds never overlap, how overruns are counted) is tested on a
+// fake clock in poller.test.ts; here the bounds are loose on purpose: the host takes
+// twice the interval, and every check is a lower bound or a count.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLabKmsHost } from '../../src/lab/index.js';
@@ -5,9 +10,8 @@ import { startServer } from '../helpers/cli.js';
 import { eventually, scrape, valueOf } from '../helpers/metrics.js';
 import { labProducts, writeConfig } from './lab-setup.js';
 
-test('a round slower than the interval delays the next one and is counted, never doubled', async () => {
-  // Every answer takes 1.5 s, the interval is 1 s: each round overruns.
-  const host = await startLabKmsHost({ counts: { windows: 30 }, delays: { response: 1500 } });
+test('serve counts, logs and exports a round slower than the interval', async () => {
+  const host = await startLabKmsHost({ counts: { windows: 30 }, delays: { response: 2000 } });
   const config = writeConfig({
     interval: '1s',
     kms_interval: '1s',
@@ -22,19 +26,17 @@ test('a round slower than the interval delays the next one and is counted, never
   }, 20);
   try {
     const m = await eventually(
-      'three rounds done',
+      'an overrun counted',
       async () => {
         const now = await scrape(server.url);
-        return valueOf(now, 'kms_poll_rounds_total') >= 3 ? now : undefined;
+        return valueOf(now, 'kms_poll_overruns_total') >= 1 ? now : undefined;
       },
       60_000,
     );
-    const rounds = valueOf(m, 'kms_poll_rounds_total');
-    assert.ok(valueOf(m, 'kms_poll_overruns_total') >= rounds - 1, 'overruns counted');
-    assert.ok(valueOf(m, 'kms_poll_duration_seconds') >= 1.5);
+    assert.ok(valueOf(m, 'kms_poll_duration_seconds') >= 2);
     assert.equal(valueOf(m, 'kms_probe_success', { product: 'lab-windows' }), 1);
-    // One host, one connection at a time: rounds never ran side by side.
-    assert.equal(maxConcurrent, 1);
+    // One host: a second connection would mean two rounds ran side by side.
+    assert.ok(maxConcurrent <= 1, `${maxConcurrent} connections at once`);
     assert.match(server.logs(), /round took longer than the interval/);
   } finally {
     clearInterval(sampler);

@@ -41,7 +41,7 @@ function countingProbers() {
         error: null,
       };
     },
-    kms: async (target, products) => {
+    kms: async (target, { products }) => {
       calls.kms++;
       return products.map((p): KmsProductResult => ({
         host: target.host,

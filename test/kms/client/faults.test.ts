@@ -1,5 +1,8 @@
 // Every fault mode of the lab host ends the probe with its own named failure, within the
-// timeout that applies (+10%), and leaves no socket or timer behind (docs/design.md 5 and 6).
+// timeout that applies, and leaves no socket or timer behind (docs/design.md 5 and 6).
+// Which timeout applies is Deadline's logic, tested on a fake clock in units.test.ts; on
+// the wall clock of a loaded machine only loose bounds hold: not before the timeout, and
+// within twice it.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { probeKms } from '../../../src/kms/client/index.js';
@@ -16,7 +19,7 @@ interface Case {
   reason: KmsFailureReason;
   code?: string | null;
   message?: RegExp;
-  /** The timeout that applies: the probe must end within it + 10% (and not long before). */
+  /** The timeout that applies: the probe must end within twice it (and not before it). */
   limitMs: number;
   /** True when the failure is a timeout, so the probe must not end early either. */
   waits?: boolean;
@@ -245,8 +248,8 @@ describe('lab fault modes', () => {
         const connectMs = c.timeouts ? 0 : (r.phases.connect ?? 0) * 1000;
         const phaseMs = ms - connectMs;
         assert.ok(
-          phaseMs <= c.limitMs * 1.1,
-          `ended after ${ms.toFixed(0)} ms, limit ${c.limitMs} ms + 10%`,
+          phaseMs <= c.limitMs * 2,
+          `ended after ${ms.toFixed(0)} ms, limit ${c.limitMs} ms (2× allowed)`,
         );
         if (c.waits)
           assert.ok(phaseMs >= c.limitMs * 0.95, `timed out early, after ${ms.toFixed(0)} ms`);

@@ -1,0 +1,60 @@
+/**
+ * The KMS kind: the full exchange, one activation request per configured product, as a
+ * client sends it. Each one is counted by the host, so it runs every kms_interval rather
+ * than every round, except for hosts that have no answer yet for a configured product.
+ */
+import { noAddressResults, probeKms, type KmsProductResult } from '../../kms/client/index.js';
+import { hostHistoryEntry, type HostProbeKind } from './kind.js';
+import { addressOf, noAddressMessage } from './no-address.js';
+
+export const kmsKind: HostProbeKind<KmsProductResult[]> = {
+  name: 'kms',
+  schedule: 'sweep',
+  addresses: 'first-up',
+  needsAddress: true,
+  perProduct: true,
+  realProbe:
+    (deps) =>
+    async (target, { products, timeoutMs, signal }) => {
+      const address = addressOf(target);
+      if (address === null) return noAddressResults(target, products, noAddressMessage(target));
+      return probeKms({ host: target.host, port: target.port, address }, products, {
+        identity: deps.identity(),
+        timeouts: {
+          connectMs: timeoutMs,
+          bindMs: timeoutMs,
+          requestMs: timeoutMs,
+          // Every phase may take its full timeout once, plus one fallback per product.
+          overallMs: timeoutMs * (2 + 2 * products.length),
+        },
+        signal,
+      });
+    },
+  pending: (host, plan) => plan.products.some((p) => !host.products.has(p.slug)),
+  record(host, probed) {
+    const results = probed.flatMap((p) => p.result);
+    for (const result of results) host.products.set(result.product, result);
+    return {
+      probes: results.map((r) =>
+        r.error
+          ? { host: r.host, port: String(r.port), product: r.product, reason: r.error.reason }
+          : null,
+      ),
+      history: results.map((r) =>
+        hostHistoryEntry(
+          'kms',
+          host,
+          r.product,
+          r,
+          r.success,
+          r.error ? `${r.error.code ? `${r.error.code} ` : ''}${r.error.message}` : null,
+        ),
+      ),
+    };
+  },
+  retain(host, plan) {
+    const slugs = new Set(plan.products.map((p) => p.slug));
+    for (const slug of host.products.keys()) if (!slugs.has(slug)) host.products.delete(slug);
+  },
+  keepsFailure: (labels, plan) => plan.products.some((p) => p.slug === labels.product),
+};
