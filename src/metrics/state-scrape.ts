@@ -10,18 +10,18 @@ import type { Evaluation } from '../monitor/evaluate.js';
 import { evaluationOf } from '../monitor/evaluation-of.js';
 import type { PlannedProduct } from '../monitor/plan.js';
 import type { HostState, LabelledCounter, MonitorState } from '../monitor/state.js';
-import { labelText } from './exposition.js';
+import { LabelNames } from './exposition.js';
 import type { MetricFamily } from './family.js';
 
 /** The labels that name a KMS host in every host family. */
-export const HOST_LABELS = ['host', 'port'] as const;
+export const HOST_LABELS = new LabelNames(['host', 'port']);
 /** The labels of a host's result for one product. */
-const PRODUCT_LABEL = ['product'] as const;
-export const RESULT_LABELS = [...HOST_LABELS, ...PRODUCT_LABEL] as const;
+const PRODUCT_LABEL = new LabelNames(['product']);
+export const RESULT_LABELS = new LabelNames([...HOST_LABELS.names, ...PRODUCT_LABEL.names]);
 /** The label of a configured domain. */
-export const DOMAIN_LABELS = ['domain'] as const;
+export const DOMAIN_LABELS = new LabelNames(['domain']);
 /** The labels of one SRV lookup: the domain as asked of one resolver. */
-export const LOOKUP_LABELS = [...DOMAIN_LABELS, 'resolver'] as const;
+export const LOOKUP_LABELS = new LabelNames([...DOMAIN_LABELS.names, 'resolver']);
 
 export interface HostSeries {
   host: HostState;
@@ -54,17 +54,17 @@ export class StateScrape {
     readonly products: readonly PlannedProduct[],
   ) {
     for (const host of state.hosts.values()) {
-      const labels = labelText(HOST_LABELS, [host.target.host, String(host.target.port)]);
+      const labels = HOST_LABELS.text([host.target.host, String(host.target.port)]);
       this.hosts.push({ host, labels });
       for (const result of host.products.values()) {
-        this.results.push({ result, labels: labelText(PRODUCT_LABEL, [result.product], labels) });
+        this.results.push({ result, labels: PRODUCT_LABEL.text([result.product], labels) });
       }
     }
     for (const domain of state.domains.values()) {
       for (const lookup of domain.lookups) {
         this.lookups.push({
           lookup,
-          labels: labelText(LOOKUP_LABELS, [lookup.domain, lookup.resolver]),
+          labels: LOOKUP_LABELS.text([lookup.domain, lookup.resolver]),
         });
       }
     }
@@ -89,6 +89,7 @@ export function labelledCounterFamily(declaration: {
   counter: (state: MonitorState) => LabelledCounter;
 }): StateFamily {
   const { labels } = declaration;
+  const names = new LabelNames(labels);
   return {
     name: declaration.name,
     type: 'counter',
@@ -97,10 +98,7 @@ export function labelledCounterFamily(declaration: {
     samples(scrape, emit) {
       const merged = new Map<string, number>();
       for (const entry of declaration.counter(scrape.state).entries()) {
-        const text = labelText(
-          labels,
-          labels.map((n) => entry.labels[n] ?? ''),
-        );
+        const text = names.text(labels.map((n) => entry.labels[n] ?? ''));
         merged.set(text, (merged.get(text) ?? 0) + entry.value);
       }
       for (const [text, value] of merged) emit(text, value);

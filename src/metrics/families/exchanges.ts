@@ -3,7 +3,7 @@
  * (count, intervals, identity), and the N each product needs.
  */
 import type { KmsProductResult } from '../../kms/client/result.js';
-import { labelText } from '../exposition.js';
+import { LabelNames } from '../exposition.js';
 import { RESULT_LABELS, labelledCounterFamily, type StateFamily } from '../state-scrape.js';
 
 /**
@@ -20,7 +20,7 @@ function resultGauge(
     name,
     type: 'gauge',
     help,
-    labels: RESULT_LABELS,
+    labels: RESULT_LABELS.names,
     samples(scrape, emit) {
       for (const { result, labels } of scrape.results) {
         if (answeredOnly && !result.success) continue;
@@ -75,14 +75,14 @@ export const HOST_KEY_INSTALL_TIMESTAMP = resultGauge(
   (r) => (r.keyInstallDate ? Date.parse(r.keyInstallDate) / 1000 : null),
 );
 
-const INFO_LABELS = ['epid', 'hwid', 'host_build', 'protocol'] as const;
-const PRODUCT_LABELS = ['product'] as const;
+const INFO_LABELS = new LabelNames(['epid', 'hwid', 'host_build', 'protocol']);
+const PRODUCT_LABELS = new LabelNames(['product']);
 
 export const HOST_INFO: StateFamily = {
   name: 'kms_host_info',
   type: 'gauge',
   help: 'Always 1 for a host that answered: its ePID (the host key product ID), HWID (v6), host OS build from the ePID and the protocol version used. A change of ePID or HWID means a different machine or an emulator answers.',
-  labels: [...RESULT_LABELS, ...INFO_LABELS],
+  labels: [...RESULT_LABELS.names, ...INFO_LABELS.names],
   samples(scrape, emit) {
     for (const { result: r, labels } of scrape.results) {
       if (!r.success) continue;
@@ -92,7 +92,7 @@ export const HOST_INFO: StateFamily = {
         r.hostBuild === null ? '' : String(r.hostBuild),
         r.protocol === null ? '' : `${r.protocol}.0`,
       ];
-      emit(labelText(INFO_LABELS, info, labels), 1);
+      emit(INFO_LABELS.text(info, labels), 1);
     }
   },
 };
@@ -101,15 +101,15 @@ export const ACTIVATION_THRESHOLD: StateFamily = {
   name: 'kms_activation_threshold',
   type: 'gauge',
   help: "N: how many clients a host must count before it activates this product's clients (25 Windows client, 5 Windows Server, 5 Office). Below it clients fail with 0xC004F038.",
-  labels: PRODUCT_LABELS,
+  labels: PRODUCT_LABELS.names,
   samples(scrape, emit) {
-    for (const p of scrape.products) emit(labelText(PRODUCT_LABELS, [p.slug]), p.nPolicy);
+    for (const p of scrape.products) emit(PRODUCT_LABELS.text([p.slug]), p.nPolicy);
   },
 };
 
 export const PROBE_FAILURES = labelledCounterFamily({
   name: 'kms_probe_failures_total',
   help: 'KMS exchanges that failed, by reason (connect_refused, timeout, kms_error with its HRESULT in the status API, verify_failed...). Series go when the host leaves DNS.',
-  labels: [...RESULT_LABELS, 'reason'],
+  labels: [...RESULT_LABELS.names, 'reason'],
   counter: (state) => state.kmsFailures,
 });

@@ -1,18 +1,18 @@
 /** kms-monitor itself: build and configuration reloads. */
 import type { ExporterStatus } from '../exporter-status.js';
-import { labelText } from '../exposition.js';
+import { LabelNames } from '../exposition.js';
 import type { MetricFamily } from '../family.js';
 
 export type ExporterFamily = MetricFamily<ExporterStatus>;
 
-const BUILD_LABELS = ['version', 'nodejs_version'] as const;
+const BUILD_LABELS = new LabelNames(['version', 'nodejs_version']);
 
 export const EXPORTER_BUILD_INFO: ExporterFamily = {
   name: 'kms_exporter_build_info',
   type: 'gauge',
   help: 'Always 1; the labels say which kms-monitor version and Node.js runtime are running.',
-  labels: BUILD_LABELS,
-  samples: (status, emit) => emit(labelText(BUILD_LABELS, [status.version, status.nodeVersion]), 1),
+  labels: BUILD_LABELS.names,
+  samples: (status, emit) => emit(BUILD_LABELS.text([status.version, status.nodeVersion]), 1),
 };
 
 export const EXPORTER_CONFIG_LAST_RELOAD_SUCCESSFUL: ExporterFamily = {
