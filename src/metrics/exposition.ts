@@ -32,13 +32,15 @@ export class LabelNames {
 
   /**
    * `name="value"` pairs for `values` (one per name, in order), after `prefix`: label
-   * text already written for other names ('' for none).
+   * text already written for other names ('' for none). Numbers (ports, builds) are
+   * written as JavaScript writes them, with nothing to escape.
    */
-  text(values: readonly string[], prefix = ''): string {
+  text(values: ReadonlyArray<string | number>, prefix = ''): string {
     const heads = prefix === '' ? this.first : this.next;
     let text = prefix;
     for (let i = 0; i < heads.length; i++) {
-      text += `${heads[i]}${escapeLabelValue(values[i] ?? '')}"`;
+      const value = values[i] ?? '';
+      text += `${heads[i]}${typeof value === 'number' ? value : escapeLabelValue(value)}"`;
     }
     return text;
   }

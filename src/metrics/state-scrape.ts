@@ -54,7 +54,7 @@ export class StateScrape {
     readonly products: readonly PlannedProduct[],
   ) {
     for (const host of state.hosts.values()) {
-      const labels = HOST_LABELS.text([host.target.host, String(host.target.port)]);
+      const labels = HOST_LABELS.text([host.target.host, host.target.port]);
       this.hosts.push({ host, labels });
       for (const result of host.products.values()) {
         this.results.push({ result, labels: PRODUCT_LABEL.text([result.product], labels) });

@@ -89,7 +89,7 @@ export const HOST_INFO: StateFamily = {
       const info = [
         r.epid ?? '',
         r.hwid ?? '',
-        r.hostBuild === null ? '' : String(r.hostBuild),
+        r.hostBuild ?? '',
         r.protocol === null ? '' : `${r.protocol}.0`,
       ];
       emit(INFO_LABELS.text(info, labels), 1);

@@ -64,7 +64,7 @@ export const SRV_RECORD_INFO: StateFamily = {
   samples(scrape, emit) {
     for (const { lookup, labels } of scrape.lookups)
       for (const r of lookup.records) {
-        const values = [r.host, String(r.port), String(r.priority), String(r.weight)];
+        const values = [r.host, r.port, r.priority, r.weight];
         emit(RECORD_LABELS.text(values, labels), 1);
       }
   },
