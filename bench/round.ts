@@ -14,14 +14,13 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { stringify } from 'yaml';
 import { parseConfig } from '../src/config/load.js';
 import { discoverAll, parseResolverAddress } from '../src/dns/index.js';
 import { mapLimit } from '../src/dns/concurrency.js';
 import { probeKms, probeTcp, resolveIdentity } from '../src/kms/client/index.js';
 import { labProductConfigs } from '../src/lab/index.js';
-import { registerMonitorMetrics } from '../src/metrics/monitor-metrics.js';
+import { renderStateMetrics } from '../src/metrics/render.js';
 import { planFromConfig } from '../src/monitor/plan-from-config.js';
 import { Poller } from '../src/monitor/poller.js';
 import { realProbers } from '../src/monitor/probers.js';
@@ -207,10 +206,8 @@ export async function run(options: { domains: number; rounds: number }): Promise
 
   // The same state, rendered once: /metrics for a real 2,000-host state.
   if (lastState) {
-    const registry = new Registry();
-    registerMonitorMetrics(registry, lastState, () => plan.products);
     const t0 = performance.now();
-    const text = await registry.metrics();
+    const text = renderStateMetrics(lastState, plan.products);
     notes.push(
       `/metrics of this state (${lastState.hosts.size} hosts): ${(performance.now() - t0).toFixed(1)} ms, ${text.length} bytes`,
     );

@@ -4,17 +4,14 @@
  * the configuration comes from differs.
  */
 import type { Logger } from 'pino';
-import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/schema.js';
 import type { ResolvConf } from '../dns/index.js';
 import { resolveIdentity, type KmsIdentity } from '../kms/client/index.js';
 import type { Product } from '../kms/products/index.js';
-import { registerExporterMetrics } from '../metrics/exporter-metrics.js';
-import { registerMonitorMetrics } from '../metrics/monitor-metrics.js';
-import { createSrvMetrics } from '../metrics/srv-metrics.js';
 import { cachedMetrics } from '../metrics/cached-render.js';
-import { DirectRenderer } from '../metrics/direct-render.js';
+import { ExporterStatus } from '../metrics/exporter-status.js';
+import { processMetricsRegistry } from '../metrics/process-metrics.js';
 import type { MonitorPlan } from '../monitor/plan.js';
 import { planFromConfig } from '../monitor/plan-from-config.js';
 import { Poller, type Probers } from '../monitor/poller.js';
@@ -97,25 +94,16 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
   };
   warnAbout(current, webConfig);
 
-  // Two registries: the state's families are cached between changes, the process's are not.
-  const registry = new Registry();
-  const exporterMetrics = registerExporterMetrics(registry);
+  const exporterMetrics = new ExporterStatus();
   exporterMetrics.configReloaded(true);
   const state = new MonitorState();
-  const stateRegistry = new Registry();
-  registerMonitorMetrics(stateRegistry, state, () => current.plan.products);
-  for (const gauge of createSrvMetrics(() =>
-    [...state.domains.values()].flatMap((d) => d.lookups),
-  )) {
-    stateRegistry.registerMetric(gauge);
-  }
-  // The collectors define the state's families; the direct renderer writes their text.
-  const direct = new DirectRenderer(stateRegistry);
-  const metrics = cachedMetrics(
-    () => `${direct.render(state, current.plan.products)}\n`,
-    registry,
-    () => [state.generation, current.plan],
-  );
+  // The state's families are cached between changes; the process's and exporter's are not.
+  const metrics = cachedMetrics({
+    state,
+    products: () => current.plan.products,
+    exporter: exporterMetrics,
+    process: processMetricsRegistry(),
+  });
 
   const poller = new Poller(
     state,

@@ -16,7 +16,8 @@ import { clientCertificateVerdict } from './client-certificates.js';
 import { ConnectionTracker, type ConnectionStats } from './connections.js';
 import { strictQueryHook } from './query.js';
 import type { TlsSettings, WebConfig } from './web-config.js';
-import { metricsRoutes, type MetricsSource } from './routes/metrics.js';
+import type { MetricsSource } from '../metrics/source.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { lifecycleRoutes, type Lifecycle } from './routes/lifecycle.js';
 
 /**

@@ -1,10 +1,6 @@
-/** GET /metrics: the exposition text; collectors read the latest state, never probe. */
+/** GET /metrics: the exposition text; the source reads the latest state, never probes. */
 import type { FastifyInstance } from 'fastify';
-
-export interface MetricsSource {
-  contentType: string;
-  render(): Promise<string>;
-}
+import type { MetricsSource } from '../../metrics/source.js';
 
 export function metricsRoutes(source: MetricsSource) {
   return async function plugin(app: FastifyInstance): Promise<void> {

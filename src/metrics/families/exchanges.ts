@@ -1,0 +1,115 @@
+/**
+ * The full KMS exchange, per host and product: whether it worked and what the host said
+ * (count, intervals, identity), and the N each product needs.
+ */
+import type { KmsProductResult } from '../../kms/client/result.js';
+import { LabelNames } from '../exposition.js';
+import { RESULT_LABELS, labelledCounterFamily, type StateFamily } from '../state-scrape.js';
+
+/**
+ * A gauge per host and product; a result for which `value` is null has no series.
+ * `answeredOnly`: only results the host answered (a failed exchange says nothing of them).
+ */
+function resultGauge(
+  name: string,
+  help: string,
+  answeredOnly: boolean,
+  value: (r: KmsProductResult) => number | null,
+): StateFamily {
+  return {
+    name,
+    type: 'gauge',
+    help,
+    labels: RESULT_LABELS.names,
+    samples(scrape, emit) {
+      for (const { result, labels } of scrape.results) {
+        if (answeredOnly && !result.success) continue;
+        const v = value(result);
+        if (v !== null) emit(labels, v);
+      }
+    },
+  };
+}
+
+const minutesToSeconds = (minutes: number | null) => (minutes === null ? null : minutes * 60);
+
+export const PROBE_SUCCESS = resultGauge(
+  'kms_probe_success',
+  'Whether the latest full KMS exchange for this product was answered and validated (1): the host can activate this product. 0 with kms_probe_failures_total says why.',
+  false,
+  (r) => (r.success ? 1 : 0),
+);
+
+export const PROBE_DURATION = resultGauge(
+  'kms_probe_duration_seconds',
+  'Seconds the latest KMS exchange for this product took, from connect to a verified answer.',
+  false,
+  (r) => r.durationSeconds,
+);
+
+export const HOST_ACTIVE_CLIENTS = resultGauge(
+  'kms_host_active_clients',
+  "The host's current count for this product's application (Microsoft: CurrentCount): unique client machines seen in the last 30 days. It includes this monitor, and it is capped at twice the largest N the host has seen for the application (50 for Windows once a client asked, 10 for Office): a value at the cap means at least that many.",
+  true,
+  (r) => r.activeClients,
+);
+
+export const HOST_ACTIVATION_INTERVAL = resultGauge(
+  'kms_host_activation_interval_seconds',
+  'VL activation interval the host hands out (Microsoft: VLActivationInterval, slmgr /sai): how often not-yet-activated clients retry. Default 2 hours.',
+  true,
+  (r) => minutesToSeconds(r.activationIntervalMinutes),
+);
+
+export const HOST_RENEWAL_INTERVAL = resultGauge(
+  'kms_host_renewal_interval_seconds',
+  'VL renewal interval the host hands out (Microsoft: VLRenewalInterval, slmgr /sri): how often activated clients renew. Default 7 days.',
+  true,
+  (r) => minutesToSeconds(r.renewalIntervalMinutes),
+);
+
+export const HOST_KEY_INSTALL_TIMESTAMP = resultGauge(
+  'kms_host_key_install_timestamp_seconds',
+  'When the host key (CSVLK) was installed, as Unix time, from the date part of the ePID.',
+  true,
+  (r) => (r.keyInstallDate ? Date.parse(r.keyInstallDate) / 1000 : null),
+);
+
+const INFO_LABELS = new LabelNames(['epid', 'hwid', 'host_build', 'protocol']);
+const PRODUCT_LABELS = new LabelNames(['product']);
+
+export const HOST_INFO: StateFamily = {
+  name: 'kms_host_info',
+  type: 'gauge',
+  help: 'Always 1 for a host that answered: its ePID (the host key product ID), HWID (v6), host OS build from the ePID and the protocol version used. A change of ePID or HWID means a different machine or an emulator answers.',
+  labels: [...RESULT_LABELS.names, ...INFO_LABELS.names],
+  samples(scrape, emit) {
+    for (const { result: r, labels } of scrape.results) {
+      if (!r.success) continue;
+      const info = [
+        r.epid ?? '',
+        r.hwid ?? '',
+        r.hostBuild ?? '',
+        r.protocol === null ? '' : `${r.protocol}.0`,
+      ];
+      emit(INFO_LABELS.text(info, labels), 1);
+    }
+  },
+};
+
+export const ACTIVATION_THRESHOLD: StateFamily = {
+  name: 'kms_activation_threshold',
+  type: 'gauge',
+  help: "N: how many clients a host must count before it activates this product's clients (25 Windows client, 5 Windows Server, 5 Office). Below it clients fail with 0xC004F038.",
+  labels: PRODUCT_LABELS.names,
+  samples(scrape, emit) {
+    for (const p of scrape.products) emit(PRODUCT_LABELS.text([p.slug]), p.nPolicy);
+  },
+};
+
+export const PROBE_FAILURES = labelledCounterFamily({
+  name: 'kms_probe_failures_total',
+  help: 'KMS exchanges that failed, by reason (connect_refused, timeout, kms_error with its HRESULT in the status API, verify_failed...). Series go when the host leaves DNS.',
+  labels: [...RESULT_LABELS.names, 'reason'],
+  counter: (state) => state.kmsFailures,
+});
