@@ -5,4 +5,5 @@ export * from './emulator-identities.js';
 export * from './refusals.js';
 export * from './counts.js';
 export * from './identity.js';
+export * from './epid-consistency.js';
 export * from './rpc-behaviour.js';

@@ -50,6 +50,16 @@ export const TRUST_CHECKS = {
       'Reinstalling the host key (`slmgr /ipk`) or the host changes it once: one change ' +
       'across sweeps is suspicious, two different ePIDs on one connection fail.',
   },
+  epid_consistency: {
+    genuine:
+      'sends an ePID whose parts agree: the platform ID of its build, channel 03, a host key ' +
+      '(CSVLK) of the answered application that covers the product and can be installed on ' +
+      'that build, installed after the key and the build were released and not in the future',
+    limits:
+      'Keys newer than the table (docs/coverage.md) are unknown, not wrong: an unknown key ' +
+      'or an implausible install date is suspicious only (an in-place upgrade can date a key ' +
+      'before its build). Contradictions the table is sure of fail.',
+  },
   known_emulator_identity: {
     genuine: 'has a hardware ID and ePID of its own, never a public emulator’s built-in default',
     limits: 'Only catches emulators run with their defaults; a configured emulator passes.',

@@ -164,6 +164,6 @@ describe('trust checks', () => {
     );
     assert.equal(worstVerdict([]), 'not_run');
     // Every check has a definition and a result function in this test.
-    assert.equal(TRUST_CHECK_NAMES.length, 9);
+    assert.equal(TRUST_CHECK_NAMES.length, 10);
   });
 });
