@@ -17,7 +17,7 @@ import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { parseConfig } from '../src/config/load.js';
 import { discoverAll, parseResolverAddress } from '../src/dns/index.js';
-import { mapLimit } from '../src/dns/concurrency.js';
+import { mapLimit } from '../src/util/map-limit.js';
 import { probeKms, probeTcp, resolveIdentity } from '../src/kms/client/index.js';
 import { labProductConfigs } from '../src/lab/index.js';
 import { renderStateMetrics } from '../src/metrics/render.js';

@@ -6,7 +6,7 @@
  */
 import { customProductSchema } from '../config/products.js';
 import { findProduct, listProducts, type Product } from '../kms/products/index.js';
-import { LAB_PRODUCTS, labProductConfigs } from '../lab/lab-products.js';
+import { LAB_PRODUCTS, labProductConfigs } from '../lab/index.js';
 import { UsageError } from './parse.js';
 import { didYouMean } from './suggest.js';
 

@@ -44,7 +44,7 @@ import type {
 } from '../kms/client/index.js';
 import { defaultProductSlugs, findProduct } from '../kms/products/index.js';
 import { isKmsProtocolVersion, type KmsProtocolVersion } from '../kms/protocol-version.js';
-import { LAB_PRODUCTS, findLabProduct } from '../lab/lab-products.js';
+import { LAB_PRODUCTS, findLabProduct } from '../lab/index.js';
 import { formatProbeReport } from './probe-format.js';
 import type { ProductLabel, Resolution } from './probe-format.js';
 

@@ -6,8 +6,8 @@
  * two spellings of one host are one target.
  */
 import { isIP } from 'node:net';
-import { DnsNameError, checkDnsName } from '../dns/names.js';
-import { canonicalIpv6 } from '../dns/resolver-address.js';
+import { DnsNameError, checkDnsName } from '../dns/index.js';
+import { canonicalIpv6 } from '../dns/index.js';
 import type { HostPort } from '../util/host-port.js';
 
 function parsePort(text: string, whole: string, min = 1): number {

@@ -11,8 +11,8 @@ import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration.js';
 import { parseHostPort } from './address.js';
 import { guid, productList } from './products.js';
-import { checkDnsName, normalizeDomain } from '../dns/names.js';
-import { parseResolverAddress, resolverLabel } from '../dns/resolver-address.js';
+import { checkDnsName, normalizeDomain } from '../dns/index.js';
+import { parseResolverAddress, resolverLabel } from '../dns/index.js';
 import { hostKey } from '../util/host-port.js';
 import { uniqueBy } from './unique.js';
 

@@ -4,7 +4,7 @@
  * 2782 forbids aliases as targets, because clients follow them and so must we).
  */
 import { askFollowingCnames, type AskContext } from './cname.js';
-import { mapLimit } from './concurrency.js';
+import { mapLimit } from '../util/map-limit.js';
 import { asDnsFailure, reasonForRcode, type DnsError } from './errors.js';
 import type { DnsRecord } from './message.js';
 import { sortAddresses } from './ip-order.js';

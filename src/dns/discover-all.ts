@@ -2,7 +2,7 @@
  * Discovery over many domains with a bound on lookups in flight, so a thousand domains
  * neither open a thousand sockets at once nor flood a resolver.
  */
-import { mapLimit } from './concurrency.js';
+import { mapLimit } from '../util/map-limit.js';
 import { lookupSrv, type LookupOptions } from './lookup.js';
 import { normalizeDomain } from './names.js';
 import type { ResolverAddress } from './resolver-address.js';

@@ -22,6 +22,7 @@ export type { DnsQuestion, DnsRecord, DnsResponse, QueryType } from './message.j
 export {
   DnsNameError,
   KMS_SRV_PREFIX,
+  canonicalName,
   checkDnsName,
   kmsSrvName,
   normalizeDomain,

@@ -5,7 +5,7 @@
  * evaluation (one per state generation, see monitor/evaluation-of.ts).
  */
 import type { SrvLookupResult } from '../dns/index.js';
-import type { KmsProductResult } from '../kms/client/result.js';
+import type { KmsProductResult } from '../kms/client/index.js';
 import type { Evaluation } from '../monitor/evaluate.js';
 import { evaluationOf } from '../monitor/evaluation-of.js';
 import type { PlannedProduct } from '../monitor/plan.js';

@@ -9,8 +9,8 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { HostAddresses, ResolverAddress, SrvLookupResult } from '../dns/index.js';
-import { mapLimit } from '../dns/concurrency.js';
-import { resolverLabel } from '../dns/resolver-address.js';
+import { mapLimit } from '../util/map-limit.js';
+import { resolverLabel } from '../dns/index.js';
 import type { HostProbeKind, ProbeFn } from './kinds/kind.js';
 import {
   PROBE_KIND_NAMES,

@@ -7,9 +7,9 @@
  * leave the state when the round that noticed it ends.
  */
 import type { SrvLookupResult } from '../dns/index.js';
-import { canonicalName } from '../dns/names.js';
+import { canonicalName } from '../dns/index.js';
 import { hostKey } from '../util/host-port.js';
-import type { KmsProductResult, TcpProbeResult } from '../kms/client/result.js';
+import type { KmsProductResult, TcpProbeResult } from '../kms/client/index.js';
 import { ProbeHistory } from './history.js';
 import type { HostProbeKind, Probed } from './kinds/kind.js';
 import {

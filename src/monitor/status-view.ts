@@ -4,7 +4,7 @@
  * then the recent history.
  */
 import type { DnsError, SrvRecord } from '../dns/index.js';
-import type { KmsProductResult, TcpProbeResult } from '../kms/client/result.js';
+import type { KmsProductResult, TcpProbeResult } from '../kms/client/index.js';
 import type { HistoryEntry } from './history.js';
 import type { PlannedProduct } from './plan.js';
 import type { MonitorState, PollStats } from './state.js';

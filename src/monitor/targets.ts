@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type { DnsError, SrvLookupResult } from '../dns/index.js';
-import { canonicalName } from '../dns/names.js';
+import { canonicalName } from '../dns/index.js';
 import { hostKey, type HostPort } from '../util/host-port.js';
 
 export interface KmsTarget {

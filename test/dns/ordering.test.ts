@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { mapLimit } from '../../src/dns/concurrency.js';
+import { mapLimit } from '../../src/util/map-limit.js';
 import { sortAddresses } from '../../src/dns/ip-order.js';
 import { orderSrv, type SrvCandidate } from '../../src/dns/srv-order.js';
 

@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import { canonicalName } from '../../dns/names.js';
+import { canonicalName } from '../../dns/index.js';
 import { isGuid } from '../guid.js';
 import { WORKSTATION_UNITS } from '../messages/index.js';
 

@@ -2,7 +2,7 @@
  * The full KMS exchange, per host and product: whether it worked and what the host said
  * (count, intervals, identity), and the N each product needs.
  */
-import type { KmsProductResult } from '../../kms/client/result.js';
+import type { KmsProductResult } from '../../kms/client/index.js';
 import { LabelNames } from '../exposition.js';
 import { RESULT_LABELS, labelledCounterFamily, type StateFamily } from '../state-scrape.js';
 

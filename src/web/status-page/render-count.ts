@@ -4,7 +4,7 @@
  * (aria-hidden), the threshold a line drawn by the stylesheet; the words beside it say the same. Widths come from classes (p0…p100),
  * because the Content-Security-Policy forbids inline styles.
  */
-import type { KmsProductResult } from '../../kms/client/result.js';
+import type { KmsProductResult } from '../../kms/client/index.js';
 import { html, type SafeHtml } from './html.js';
 
 export function isBelowThreshold(p: KmsProductResult): boolean {

@@ -4,7 +4,7 @@
  * the network, so they are only ever text.
  */
 import { formatHresult, type HresultInfo } from '../../kms/hresult.js';
-import type { KmsError } from '../../kms/client/result.js';
+import type { KmsError } from '../../kms/client/index.js';
 import { clientSideInfo, hresultInfo } from './advice.js';
 import { html, type SafeHtml } from './html.js';
 

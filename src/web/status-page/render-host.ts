@@ -5,7 +5,7 @@
  * the fix. Used on `/` (one card per host) and on the host's own page.
  */
 import { findProduct } from '../../kms/products/index.js';
-import type { KmsProductResult } from '../../kms/client/result.js';
+import type { KmsProductResult } from '../../kms/client/index.js';
 import { findingClientInfo } from './advice.js';
 import { FINDINGS } from '../../monitor/findings.js';
 import type { ViewHost } from './assessment.js';
