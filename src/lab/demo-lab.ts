@@ -8,13 +8,13 @@
 import { stringify } from 'yaml';
 import { parseConfig } from '../config/load.js';
 import type { Config, ConfigInput } from '../config/schema.js';
+import type { CounterName } from '../kms/products/index.js';
 import { addressRecords, kmsSrvRecord, startDnsZoneServer } from './dns-zone-server.js';
 import type { DnsZoneServer, ZoneRecord } from './dns-zone-server.js';
 import { DEMO_PRODUCTS, DEMO_SCENARIOS } from './demo-scenarios.js';
 import type { DemoCount, DemoHostSpec, DemoResolver, DemoScenario } from './demo-scenarios.js';
 import { freePort } from './free-port.js';
 import { DEFAULT_LAB_EPIDS } from './host-config.js';
-import type { LabApplication } from './lab-products.js';
 import { startLabKmsHost } from './kms-host.js';
 import type { LabKmsHost } from './kms-host.js';
 import { labProductConfigs } from './lab-products.js';
@@ -32,7 +32,7 @@ export const DEMO_DRIFT_EVERY_MS = 30_000;
  * group of the lab ePID) and hardware ID. The monitor counts machines by them, so hosts
  * sharing one identity would look like one machine under several names.
  */
-function demoHostIdentity(index: number): { epid: Record<LabApplication, string>; hwid: string } {
+function demoHostIdentity(index: number): { epid: Record<CounterName, string>; hwid: string } {
   const serial = (base: string) =>
     base.replace(
       /-999-(\d)\d{5}-/,

@@ -9,7 +9,7 @@
  * that asked since (the monitor's own CMID adds 1), capped at 2 × N (50 Windows, 10 Office).
  * tick() moves each count within [min, max], chosen so that no scenario changes status.
  */
-import type { LabApplication } from './lab-products.js';
+import type { CounterName } from '../kms/products/index.js';
 
 /** Parent of every lab domain; `.test` is reserved (RFC 2606), so no real zone is shadowed. */
 export const DEMO_PARENT_DOMAIN = 'kms-lab.test';
@@ -19,7 +19,7 @@ export const DEMO_PRODUCTS = ['lab-windows', 'lab-windows-server', 'lab-office']
 export type DemoProduct = (typeof DEMO_PRODUCTS)[number];
 
 /** The application whose count each demo product reports. */
-export const DEMO_PRODUCT_APPLICATION: Readonly<Record<DemoProduct, LabApplication>> = {
+export const DEMO_PRODUCT_APPLICATION: Readonly<Record<DemoProduct, CounterName>> = {
   'lab-windows': 'windows',
   'lab-windows-server': 'windows',
   'lab-office': 'office-2013+',

@@ -17,8 +17,13 @@ import {
 import type { LabHostConfig, LabKmsHostOptions, LabKmsHostSettings } from './host-config.js';
 import { answerKmsRequest, decideKmsRequest } from './kms-answer.js';
 import type { KmsDecision } from './kms-answer.js';
-import { largestLabNPolicy, resolveLabApplication } from './lab-products.js';
-import type { LabApplication } from './lab-products.js';
+import type { CounterName } from '../kms/products/index.js';
+import {
+  LAB_COUNTERS,
+  labCounterOf,
+  largestLabNPolicy,
+  resolveLabApplication,
+} from './lab-products.js';
 import { loopbackListenAddress } from './loopback.js';
 import { LabKmsSession } from './kms-session.js';
 import type { SessionHost } from './kms-session.js';
@@ -44,8 +49,6 @@ export interface LabKmsHost {
   /** Stops listening and destroys every connection and timer. */
   close(): Promise<void>;
 }
-
-const APPLICATIONS: readonly LabApplication[] = ['windows', 'office-2010', 'office-2013+'];
 
 function listen(server: net.Server, port: number, address: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -82,11 +85,9 @@ export async function startLabKmsHost(options: LabKmsHostOptions = {}): Promise<
   let config = applyLabSettings(defaultLabHostConfig(), options);
   const initialCounts = parseCounts(options.counts ?? {});
 
-  const tables = new Map<LabApplication, CmidTable>(
-    APPLICATIONS.map((a) => [a, new CmidTable(now)]),
-  );
-  const table = (application: LabApplication): CmidTable => tables.get(application) as CmidTable;
-  const setCounts = (counts: Map<LabApplication, number>): void => {
+  const tables = new Map<CounterName, CmidTable>(LAB_COUNTERS.map((c) => [c, new CmidTable(now)]));
+  const table = (counter: CounterName): CmidTable => tables.get(counter) as CmidTable;
+  const setCounts = (counts: Map<CounterName, number>): void => {
     for (const [application, n] of counts) {
       table(application).clear();
       table(application).prefill(n, largestLabNPolicy(application));
@@ -109,7 +110,7 @@ export async function startLabKmsHost(options: LabKmsHostOptions = {}): Promise<
     config: () => config,
     decide: (payload: Uint8Array): KmsDecision => decideKmsRequest(payload, config, now()),
     answer: (decision) =>
-      answerKmsRequest(decision, table(decision.product.application), config).payload,
+      answerKmsRequest(decision, table(labCounterOf(decision.product)), config).payload,
   };
 
   const server = net.createServer({ noDelay: true }, (socket) => {

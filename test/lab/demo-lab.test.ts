@@ -20,7 +20,7 @@ import {
   findDemoScenario,
 } from '../../src/lab/demo-scenarios.js';
 import type { DemoScenario } from '../../src/lab/demo-scenarios.js';
-import { findLabProduct, NonLoopbackAddressError } from '../../src/lab/index.js';
+import { labProduct, NonLoopbackAddressError } from '../../src/lab/index.js';
 import { demoBanner, demoBaseUrl } from '../../src/commands/demo.js';
 import { activeResources, settleHandles, withoutLeaks } from '../dns/resources.js';
 
@@ -30,11 +30,7 @@ const IDENTITY = resolveIdentity({
 });
 const TIMEOUTS = { connectMs: 5000, bindMs: 5000, requestMs: 5000, overallMs: 20_000 };
 
-const PRODUCTS: KmsProductSpec[] = DEMO_PRODUCTS.map((slug) => {
-  const p = findLabProduct(slug);
-  assert.ok(p, slug);
-  return p;
-});
+const PRODUCTS: KmsProductSpec[] = DEMO_PRODUCTS.map(labProduct);
 
 /** mulberry32: a seeded drift, so a failing run can be replayed. */
 function prng(seed: number): () => number {
