@@ -11,22 +11,15 @@
  *   npm run bench -- metrics      node --import tsx bench/metrics.ts [--hosts 1000,10000]
  */
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { Gauge, Registry } from 'prom-client';
 import { registerExporterMetrics } from '../src/metrics/exporter-metrics.js';
 import { registerMonitorMetrics } from '../src/metrics/monitor-metrics.js';
 import { createSrvMetrics } from '../src/metrics/srv-metrics.js';
 import type { MonitorState } from '../src/monitor/state.js';
 import { DirectRenderer } from '../src/metrics/direct-render.js';
-import {
-  commandFor,
-  figure,
-  finish,
-  median,
-  type BenchReport,
-  type Figure,
-} from './lib/figures.js';
+import { commandFor, figure, median, type BenchReport, type Figure } from './lib/figures.js';
 import { SYNTHETIC_PRODUCTS, syntheticState } from './lib/synthetic-state.js';
+import { benchMain } from './lib/main.js';
 
 const BENCH = 'metrics';
 
@@ -185,13 +178,4 @@ export async function run(options: { hosts: number[] }): Promise<BenchReport> {
   return { bench: BENCH, figures, notes, failures };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({
-    options: {
-      hosts: { type: 'string', default: '1000,10000' },
-      report: { type: 'string' },
-    },
-  });
-  const report = await run({ hosts: values.hosts.split(',').map(Number) });
-  finish(report, values.report);
-}
+await benchMain(import.meta.url, { hosts: [1000, 10000] }, run);
