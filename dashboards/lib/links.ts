@@ -16,24 +16,19 @@ export const STATUS_LINK_TITLES = {
 
 export const link = (title: string, url: string): Json => ({ targetBlank: true, title, url });
 
-/** From a table row (instant query): the row's fields. */
-export const hostRowLink = link(
-  STATUS_LINK_TITLES.host,
-  '${status_url}/host/${__data.fields.host}:${__data.fields.port}',
-);
-export const domainRowLink = link(
-  STATUS_LINK_TITLES.domain,
-  '${status_url}/#domain-${__data.fields.domain}',
-);
-/** From a series (graphs, timelines): the series' labels. */
-export const hostSeriesLink = link(
-  STATUS_LINK_TITLES.host,
-  '${status_url}/host/${__field.labels.host}:${__field.labels.port}',
-);
-export const domainSeriesLink = link(
-  STATUS_LINK_TITLES.domain,
-  '${status_url}/#domain-${__field.labels.domain}',
-);
+/**
+ * Where a link finds the host, port and domain: in a table row (instant query) the row's
+ * fields, in a series (graphs, timelines) the series' labels.
+ */
+const hostLink = (from: string): Json =>
+  link(STATUS_LINK_TITLES.host, `\${status_url}/host/\${${from}.host}:\${${from}.port}`);
+const domainLink = (from: string): Json =>
+  link(STATUS_LINK_TITLES.domain, `\${status_url}/#domain-\${${from}.domain}`);
+
+export const hostRowLink = hostLink('__data.fields');
+export const domainRowLink = domainLink('__data.fields');
+export const hostSeriesLink = hostLink('__field.labels');
+export const domainSeriesLink = domainLink('__field.labels');
 export const monitorLink = link(STATUS_LINK_TITLES.monitor, '${status_url}/');
 
 /** Links on one column of a table. */

@@ -28,6 +28,11 @@ interface Common {
   size: Size;
 }
 
+/** The fields every panel kind starts with. */
+function head(type: string, o: Common, queries: Query[]): Omit<PanelSpec, 'fieldConfig'> {
+  return { type, title: o.title, description: o.description, queries, ...o.size };
+}
+
 export interface TimeseriesOptions extends Common {
   queries: Query[];
   /** Default 'short'. */
@@ -41,11 +46,7 @@ export interface TimeseriesOptions extends Common {
 
 export function timeseries(o: TimeseriesOptions): PanelSpec {
   return {
-    type: 'timeseries',
-    title: o.title,
-    description: o.description,
-    queries: o.queries,
-    ...o.size,
+    ...head('timeseries', o, o.queries),
     fieldConfig: {
       defaults: {
         unit: o.unit ?? 'short',
@@ -79,11 +80,7 @@ export interface StateTimelineOptions extends Common {
 /** A 0/1 series as red/green bands over time. */
 export function stateTimeline(o: StateTimelineOptions): PanelSpec {
   return {
-    type: 'state-timeline',
-    title: o.title,
-    description: o.description,
-    queries: o.queries,
-    ...o.size,
+    ...head('state-timeline', o, o.queries),
     fieldConfig: {
       defaults: {
         color: { mode: 'thresholds' },
@@ -119,11 +116,7 @@ export interface StatOptions extends Common {
 /** One number, its background coloured by `steps`. */
 export function stat(o: StatOptions): PanelSpec {
   return {
-    type: 'stat',
-    title: o.title,
-    description: o.description,
-    queries: [{ expr: o.expr, table: false, legend: o.title }],
-    ...o.size,
+    ...head('stat', o, [{ expr: o.expr, table: false, legend: o.title }]),
     fieldConfig: {
       defaults: {
         unit: o.unit ?? 'short',
@@ -153,11 +146,11 @@ export interface TableOptions extends Common {
 
 export function table(o: TableOptions): PanelSpec {
   return {
-    type: 'table',
-    title: o.title,
-    description: o.description,
-    queries: o.queries.map((q) => ({ ...q, table: true })),
-    ...o.size,
+    ...head(
+      'table',
+      o,
+      o.queries.map((q) => ({ ...q, table: true })),
+    ),
     fieldConfig: o.fieldConfig,
     options: { cellHeight: 'sm', showHeader: true, footer: { show: false, reducer: ['sum'] } },
     transformations: o.transformations,
