@@ -19,6 +19,7 @@ import { startLabKmsHost } from './kms-host.js';
 import type { LabKmsHost } from './kms-host.js';
 import { labProductConfigs } from './lab-products.js';
 import { loopbackListenAddress } from './loopback.js';
+import { Serial } from './serial.js';
 
 /** The monitor's identity in the demo: one fixed CMID, a workstation name hosts can log. */
 export const DEMO_CMID = '1ab0de70-0000-4000-a000-000000000001';
@@ -259,28 +260,24 @@ export async function startDemoLab(options: DemoLabOptions = {}): Promise<DemoLa
     };
 
     let closed = false;
-    let ticking: Promise<void> = Promise.resolve();
-    const tick = (): Promise<void> => {
-      // Ticks run one after another: two configure() calls on a host never interleave.
-      ticking = ticking
-        .catch(() => undefined)
-        .then(async () => {
-          if (closed) return;
-          for (const entry of Object.values(hosts)) {
-            if (entry.kms === null) continue;
-            entry.counts = {
-              windows: drift(entry.counts.windows, entry.spec.counts.windows, random),
-              'office-2013+': drift(
-                entry.counts['office-2013+'],
-                entry.spec.counts['office-2013+'],
-                random,
-              ),
-            };
-            await entry.kms.configure({ counts: entry.counts });
-          }
-        });
-      return ticking;
-    };
+    // Ticks run one after another: two configure() calls on a host never interleave.
+    const ticks = new Serial();
+    const tick = (): Promise<void> =>
+      ticks.run(async () => {
+        if (closed) return;
+        for (const entry of Object.values(hosts)) {
+          if (entry.kms === null) continue;
+          entry.counts = {
+            windows: drift(entry.counts.windows, entry.spec.counts.windows, random),
+            'office-2013+': drift(
+              entry.counts['office-2013+'],
+              entry.spec.counts['office-2013+'],
+              random,
+            ),
+          };
+          await entry.kms.configure({ counts: entry.counts });
+        }
+      });
     const timer =
       options.driftEveryMs && options.driftEveryMs > 0
         ? setInterval(() => void tick().catch(() => undefined), options.driftEveryMs)
@@ -299,7 +296,7 @@ export async function startDemoLab(options: DemoLabOptions = {}): Promise<DemoLa
         if (closed) return;
         closed = true;
         if (timer !== null) clearInterval(timer);
-        await ticking.catch(() => undefined);
+        await ticks.idle();
         await closeStarted();
       },
     };

@@ -67,137 +67,135 @@ function domainOf(key: DemoScenario['key']): string {
   return `${key}.${DEMO_PARENT_DOMAIN}`;
 }
 
-function host(
+/** A host as the table writes it: the label alone names it (`kms1` → kms1.<domain>). */
+type HostRow = Omit<DemoHostSpec, 'id' | 'name' | 'publishedBy'> & {
+  publishedBy?: DemoHostSpec['publishedBy'];
+};
+
+/** A scenario of the table: its domain, host ids and names follow from the key and labels. */
+function scenario(
   key: DemoScenario['key'],
-  label: string,
-  spec: Omit<DemoHostSpec, 'id' | 'name' | 'publishedBy'> & {
-    publishedBy?: DemoHostSpec['publishedBy'];
+  fields: Omit<DemoScenario, 'key' | 'domain' | 'hosts'> & {
+    hosts: Readonly<Record<string, HostRow>>;
   },
-): DemoHostSpec {
-  return { id: `${key}-${label}`, name: `${label}.${domainOf(key)}`, publishedBy: BOTH, ...spec };
+): DemoScenario {
+  const domain = domainOf(key);
+  const hosts = Object.entries(fields.hosts).map(([label, row]): DemoHostSpec => ({
+    id: `${key}-${label}`,
+    name: `${label}.${domain}`,
+    publishedBy: BOTH,
+    ...row,
+  }));
+  return { key, domain, ...fields, hosts };
 }
 
 const count = (start: number, min: number, max: number): DemoCount => ({ start, min, max });
 
 export const DEMO_SCENARIOS: readonly DemoScenario[] = [
-  {
-    key: 'healthy',
-    domain: domainOf('healthy'),
+  scenario('healthy', {
     title: 'Healthy domain',
     shows: 'two hosts, both above every activation threshold: what good looks like',
     expectedStatus: 'ok',
-    hosts: [
-      host('healthy', 'kms1', {
+    hosts: {
+      kms1: {
         role: 'KMS host with Windows and Office host keys, well above the thresholds',
         counts: { windows: count(36, 30, 44), 'office-2013+': count(8, 6, 9) },
-      }),
-      host('healthy', 'kms2', {
+      },
+      kms2: {
         role: 'second KMS host with both keys: redundancy',
         counts: { windows: count(29, 26, 34), 'office-2013+': count(7, 5, 9) },
-      }),
-    ],
-  },
-  {
-    key: 'lowcount',
-    domain: domainOf('lowcount'),
+      },
+    },
+  }),
+  scenario('lowcount', {
     title: 'Count below threshold',
     // Two hosts, so the low count is the only problem here (no single-host warning).
     shows:
       'kms1 counts fewer than 25 Windows clients: Windows clients it serves get 0xC004F038 ' +
       '(count insufficient) while kms2 is fine; Windows Server (N = 5) still activates on both',
     expectedStatus: 'warning',
-    hosts: [
-      host('lowcount', 'kms1', {
+    hosts: {
+      kms1: {
         role: 'KMS host with too few Windows clients (drifts between 8 and 20)',
         counts: { windows: count(12, 8, 20), 'office-2013+': count(7, 6, 9) },
-      }),
-      host('lowcount', 'kms2', {
+      },
+      kms2: {
         role: 'healthy second host',
         counts: { windows: count(33, 28, 40), 'office-2013+': count(7, 6, 9) },
-      }),
-    ],
-  },
-  {
-    key: 'nooffice',
-    domain: domainOf('nooffice'),
+      },
+    },
+  }),
+  scenario('nooffice', {
     title: 'Host without the Office key',
     shows:
       'kms1 has only a Windows host key and refuses Office with 0xC004F042; Office clients ' +
       'that pick it fail, while kms2 still activates Office',
     expectedStatus: 'warning',
-    hosts: [
-      host('nooffice', 'kms1', {
+    hosts: {
+      kms1: {
         role: 'KMS host with a Windows CSVLK only',
         counts: { windows: count(31, 27, 38) },
         refuse: ['lab-office'],
-      }),
-      host('nooffice', 'kms2', {
+      },
+      kms2: {
         role: 'KMS host with Windows and Office keys',
         counts: { windows: count(30, 26, 36), 'office-2013+': count(7, 5, 9) },
-      }),
-    ],
-  },
-  {
-    key: 'stale',
-    domain: domainOf('stale'),
+      },
+    },
+  }),
+  scenario('stale', {
     title: 'Stale SRV record',
     shows:
       'a record still points at old-kms, a retired host: nothing listens there ' +
       '(connect_refused), clients that try it first lose time; kms1 works',
     expectedStatus: 'warning',
-    hosts: [
-      host('stale', 'kms1', {
+    hosts: {
+      kms1: {
         role: 'the live KMS host',
         counts: { windows: count(34, 28, 42), 'office-2013+': count(7, 5, 9) },
-      }),
-      host('stale', 'old-kms', {
+      },
+      'old-kms': {
         role: 'a decommissioned host whose SRV record nobody removed',
         counts: {},
         down: true,
-      }),
-    ],
-  },
-  {
-    key: 'single',
-    domain: domainOf('single'),
+      },
+    },
+  }),
+  scenario('single', {
     title: 'Single host',
     shows: 'one KMS host and nothing behind it: fine today, no redundancy tomorrow',
     expectedStatus: 'warning',
-    hosts: [
-      host('single', 'kms1', {
+    hosts: {
+      kms1: {
         role: 'the only KMS host of the domain',
         counts: { windows: count(40, 32, 46), 'office-2013+': count(8, 6, 9) },
-      }),
-    ],
-  },
-  {
-    key: 'norecord',
-    domain: domainOf('norecord'),
+      },
+    },
+  }),
+  scenario('norecord', {
     title: 'No _vlmcs._tcp record',
     shows:
       'the zone exists but publishes no KMS host (NXDOMAIN): every client there fails ' +
       'with 0xC004F074 "no KMS host could be contacted"',
     expectedStatus: 'critical',
-    hosts: [],
-  },
-  {
-    key: 'split',
-    domain: domainOf('split'),
+    hosts: {},
+  }),
+  scenario('split', {
     title: 'Resolvers disagree',
     shows:
       'resolver B publishes kms2, resolver A does not (a registration not yet replicated): ' +
       'clients see different KMS hosts depending on their DNS server',
     expectedStatus: 'warning',
-    hosts: [
-      host('split', 'kms1', {
+    hosts: {
+      kms1: {
         role: 'published by both resolvers',
         counts: { windows: count(35, 29, 42), 'office-2013+': count(8, 6, 9) },
-      }),
-      host('split', 'kms2', {
+      },
+      kms2: {
         role: 'published by resolver B only',
         counts: { windows: count(27, 26, 33), 'office-2013+': count(6, 5, 8) },
         publishedBy: ['b'],
-      }),
-    ],
-  },
+      },
+    },
+  }),
 ];

@@ -27,6 +27,7 @@ import type { DnsFault, FaultReply } from './dns-zone-faults.js';
 import { parseQuery } from './dns-zone-query.js';
 import type { ParsedQuery } from './dns-zone-query.js';
 import { loopbackListenAddress } from './loopback.js';
+import { bindUdp, closeTcp, closeUdp, listenTcp } from './sockets.js';
 
 export { DnsZoneError, addressRecords, kmsSrvRecord } from './dns-zone-data.js';
 export type { KmsSrvData, ZoneRecord } from './dns-zone-data.js';
@@ -124,45 +125,6 @@ const DEFAULT_IDLE_TIMEOUT_MS = 10_000;
 const MAX_PENDING_WRITE_BYTES = 1 << 20;
 /** Ports tried when port 0 must be free for UDP and TCP alike. */
 const PORT_ATTEMPTS = 20;
-
-function bindUdp(socket: dgram.Socket, port: number, address: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    socket.once('error', onError);
-    socket.bind({ port, address, exclusive: true }, () => {
-      socket.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-function listenTcp(server: net.Server, port: number, address: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen({ port, host: address, exclusive: true }, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-function closeUdp(socket: dgram.Socket): Promise<void> {
-  return new Promise((resolve) => {
-    try {
-      socket.close(() => resolve());
-    } catch {
-      resolve(); // never bound or already closed
-    }
-  });
-}
-
-function closeTcp(server: net.Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) resolve();
-    else server.close(() => resolve());
-  });
-}
 
 function checkCount(value: number, min: number, max: number, what: string): number {
   if (!Number.isInteger(value) || value < min || value > max) {

@@ -25,6 +25,8 @@ import {
   resolveLabApplication,
 } from './lab-products.js';
 import { loopbackListenAddress } from './loopback.js';
+import { Serial } from './serial.js';
+import { closeTcp, listenTcp } from './sockets.js';
 import { LabKmsSession } from './kms-session.js';
 import type { SessionHost } from './kms-session.js';
 import { emptyStats } from './stats.js';
@@ -48,27 +50,6 @@ export interface LabKmsHost {
   settings(): LabHostConfig;
   /** Stops listening and destroys every connection and timer. */
   close(): Promise<void>;
-}
-
-function listen(server: net.Server, port: number, address: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen({ port, host: address, exclusive: true }, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-function closeServer(server: net.Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) {
-      resolve();
-      return;
-    }
-    server.close(() => resolve());
-  });
 }
 
 export async function startLabKmsHost(options: LabKmsHostOptions = {}): Promise<LabKmsHost> {
@@ -127,23 +108,18 @@ export async function startLabKmsHost(options: LabKmsHostOptions = {}): Promise<
     session.start();
   });
   server.maxConnections = maxConnections;
-  await listen(server, requestedPort, address);
+  await listenTcp(server, requestedPort, address);
   port = (server.address() as net.AddressInfo).port;
 
   // refuse_connection is a closed listener (a real RST on connect), reopened on the same port.
-  let listenerChange: Promise<void> = Promise.resolve();
-  const syncListener = (): Promise<void> => {
-    // Each change waits for the previous one; a failed reopen does not block later ones.
-    listenerChange = listenerChange
-      .catch(() => undefined)
-      .then(async () => {
-        if (closed) return;
-        const refuse = config.fault?.mode === 'refuse_connection';
-        if (refuse && server.listening) await closeServer(server);
-        else if (!refuse && !server.listening) await listen(server, port, address);
-      });
-    return listenerChange;
-  };
+  const listenerChanges = new Serial();
+  const syncListener = (): Promise<void> =>
+    listenerChanges.run(async () => {
+      if (closed) return;
+      const refuse = config.fault?.mode === 'refuse_connection';
+      if (refuse && server.listening) await closeTcp(server);
+      else if (!refuse && !server.listening) await listenTcp(server, port, address);
+    });
   if (config.fault?.mode === 'refuse_connection') await syncListener();
 
   return {
@@ -172,9 +148,9 @@ export async function startLabKmsHost(options: LabKmsHostOptions = {}): Promise<
     async close() {
       if (closed) return;
       closed = true;
-      await listenerChange.catch(() => undefined);
+      await listenerChanges.idle();
       for (const session of [...sessions]) session.destroy();
-      await closeServer(server);
+      await closeTcp(server);
     },
   };
 }
