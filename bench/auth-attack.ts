@@ -17,10 +17,10 @@ import { Agent, request } from 'node:http';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import bcrypt from 'bcryptjs';
-import { commandFor, figure, finish, type BenchReport, type Figure } from './lib/figures.js';
+import { commandFor, figure, type BenchReport, type Figure } from './lib/figures.js';
 import { load, summarize } from './lib/measure.js';
+import { benchMain } from './lib/main.js';
 
 const BENCH = 'auth-attack';
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
@@ -196,19 +196,4 @@ export async function run(options: {
   return { bench: BENCH, figures, notes, failures };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({
-    options: {
-      seconds: { type: 'string', default: '15' },
-      attackers: { type: 'string', default: '32' },
-      cost: { type: 'string', default: '10' },
-      report: { type: 'string' },
-    },
-  });
-  const report = await run({
-    seconds: Number(values.seconds),
-    attackers: Number(values.attackers),
-    cost: Number(values.cost),
-  });
-  finish(report, values.report);
-}
+await benchMain(import.meta.url, { seconds: 15, attackers: 32, cost: 10 }, run);

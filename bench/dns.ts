@@ -15,13 +15,13 @@
  */
 import { promises as dnsPromises } from 'node:dns';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { DnsClient, lookupSrv } from '../src/dns/index.js';
 import { startDnsmasq } from '../test/fixtures/dns-dnsmasq.js';
 import { manyDomainsZone } from '../test/fixtures/dns-zones.js';
 import { blackboxAvailable, probeSucceeded, startBlackbox } from './lib/blackbox.js';
-import { commandFor, figure, finish, type BenchReport, type Figure } from './lib/figures.js';
+import { commandFor, figure, type BenchReport, type Figure } from './lib/figures.js';
 import { load, summarize, type Sample } from './lib/measure.js';
+import { benchMain } from './lib/main.js';
 
 const BENCH = 'dns';
 
@@ -225,19 +225,4 @@ export async function run(options: {
   return { bench: BENCH, figures, notes, failures };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({
-    options: {
-      domains: { type: 'string', default: '1000' },
-      concurrency: { type: 'string', default: '64' },
-      rounds: { type: 'string', default: '3' },
-      report: { type: 'string' },
-    },
-  });
-  const report = await run({
-    domains: Number(values.domains),
-    concurrency: Number(values.concurrency),
-    rounds: Number(values.rounds),
-  });
-  finish(report, values.report);
-}
+await benchMain(import.meta.url, { domains: 1000, concurrency: 64, rounds: 3 }, run);

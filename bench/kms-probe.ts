@@ -15,20 +15,13 @@
  */
 import net from 'node:net';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { probeKms, resolveIdentity } from '../src/kms/client/index.js';
 import type { KmsProductResult } from '../src/kms/client/index.js';
-import { findLabProduct } from '../src/lab/index.js';
-import {
-  commandFor,
-  figure,
-  finish,
-  median,
-  type BenchReport,
-  type Figure,
-} from './lib/figures.js';
+import { labProduct } from '../src/lab/index.js';
+import { commandFor, figure, median, type BenchReport, type Figure } from './lib/figures.js';
 import { startLabProcess } from './lib/lab-process.js';
 import { load, summarize, type Sample, type Summary } from './lib/measure.js';
+import { benchMain } from './lib/main.js';
 
 const BENCH = 'kms-probe';
 /** Bytes of the client's NDR32 bind and of a v6 request PDU (the echo floor sends these). */
@@ -87,8 +80,7 @@ export async function run(options: { seconds: number; rounds: number }): Promise
   });
   const port = lab.hosts[0]?.port ?? 0;
   const echoPort = lab.echo?.port ?? 0;
-  const product = findLabProduct('lab-windows');
-  if (!product) throw new Error('lab-windows missing');
+  const product = labProduct('lab-windows');
   const identity = resolveIdentity({ hostname: 'kms-monitor-bench' });
   const timeouts = { connectMs: 5000, bindMs: 5000, requestMs: 5000, overallMs: 10_000 };
   const failures: string[] = [];
@@ -226,14 +218,4 @@ export async function run(options: { seconds: number; rounds: number }): Promise
   return { bench: BENCH, figures, notes, failures };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({
-    options: {
-      seconds: { type: 'string', default: '2' },
-      rounds: { type: 'string', default: '3' },
-      report: { type: 'string' },
-    },
-  });
-  const report = await run({ seconds: Number(values.seconds), rounds: Number(values.rounds) });
-  finish(report, values.report);
-}
+await benchMain(import.meta.url, { seconds: 2, rounds: 3 }, run);

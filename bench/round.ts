@@ -12,7 +12,6 @@
  * The zone server and the 8 lab KMS hosts (127.0.0.31-38, one port) run in a child process.
  */
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { parseConfig } from '../src/config/load.js';
@@ -26,8 +25,9 @@ import { Poller } from '../src/monitor/poller.js';
 import { realProbers } from '../src/monitor/probers.js';
 import { MonitorState } from '../src/monitor/state.js';
 import { mergeTargets } from '../src/monitor/targets.js';
-import { commandFor, figure, finish, median, type BenchReport } from './lib/figures.js';
+import { commandFor, figure, median, type BenchReport } from './lib/figures.js';
 import { startFleet } from './lib/lab-fleet.js';
+import { benchMain } from './lib/main.js';
 
 const BENCH = 'round';
 const PRODUCTS = ['lab-windows', 'lab-windows-server', 'lab-office'];
@@ -278,14 +278,4 @@ export async function run(options: { domains: number; rounds: number }): Promise
   return { bench: BENCH, figures, notes, failures };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({
-    options: {
-      domains: { type: 'string', default: '1000' },
-      rounds: { type: 'string', default: '3' },
-      report: { type: 'string' },
-    },
-  });
-  const report = await run({ domains: Number(values.domains), rounds: Number(values.rounds) });
-  finish(report, values.report);
-}
+await benchMain(import.meta.url, { domains: 1000, rounds: 3 }, run);

@@ -10,9 +10,9 @@
  * The short variant runs in npm test (test/soak/fault-soak.test.ts).
  */
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { runFaultSoak } from './lib/fault-soak.js';
-import { commandFor, figure, finish, type BenchReport } from './lib/figures.js';
+import { commandFor, figure, type BenchReport } from './lib/figures.js';
+import { benchMain } from './lib/main.js';
 
 const BENCH = 'soak';
 
@@ -137,17 +137,4 @@ export async function run(options: { rounds: number; maxSeconds: number }): Prom
   return { bench: BENCH, figures, notes, failures };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({
-    options: {
-      rounds: { type: 'string', default: '10000' },
-      'max-seconds': { type: 'string', default: '420' },
-      report: { type: 'string' },
-    },
-  });
-  const report = await run({
-    rounds: Number(values.rounds),
-    maxSeconds: Number(values['max-seconds']),
-  });
-  finish(report, values.report);
-}
+await benchMain(import.meta.url, { rounds: 10000, maxSeconds: 420 }, run);

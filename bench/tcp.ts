@@ -11,12 +11,12 @@
  */
 import net from 'node:net';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { probeTcp } from '../src/kms/client/index.js';
 import { blackboxAvailable, probeSucceeded, startBlackbox } from './lib/blackbox.js';
-import { commandFor, figure, finish, type BenchReport, type Figure } from './lib/figures.js';
+import { commandFor, figure, type BenchReport, type Figure } from './lib/figures.js';
 import { startLabProcess } from './lib/lab-process.js';
 import { load, summarize, type Sample } from './lib/measure.js';
+import { benchMain } from './lib/main.js';
 
 const BENCH = 'tcp';
 const ADDRESSES = ['127.0.0.21', '127.0.0.22', '127.0.0.23', '127.0.0.24'];
@@ -179,19 +179,4 @@ export async function run(options: {
   return { bench: BENCH, figures, notes, failures };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({
-    options: {
-      probes: { type: 'string', default: '4000' },
-      concurrency: { type: 'string', default: '64' },
-      rounds: { type: 'string', default: '3' },
-      report: { type: 'string' },
-    },
-  });
-  const report = await run({
-    probes: Number(values.probes),
-    concurrency: Number(values.concurrency),
-    rounds: Number(values.rounds),
-  });
-  finish(report, values.report);
-}
+await benchMain(import.meta.url, { probes: 4000, concurrency: 64, rounds: 3 }, run);

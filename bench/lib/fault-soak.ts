@@ -13,7 +13,8 @@ import { pino } from 'pino';
 import { parseResolverAddress } from '../../src/dns/index.js';
 import { resolveIdentity } from '../../src/kms/client/index.js';
 import type { KmsFailureReason } from '../../src/kms/client/result.js';
-import { findLabProduct, type LabFaultMode, type LabProduct } from '../../src/lab/index.js';
+import type { Product } from '../../src/kms/products/index.js';
+import { labProduct, type LabFaultMode } from '../../src/lab/index.js';
 import type { MonitorPlan } from '../../src/monitor/plan.js';
 import { Poller, type Probers } from '../../src/monitor/poller.js';
 import { realProbers } from '../../src/monitor/probers.js';
@@ -87,12 +88,6 @@ export interface SoakResult {
   errors: string[];
 }
 
-function lab(slug: string): LabProduct {
-  const p = findLabProduct(slug);
-  if (!p) throw new Error(`no lab product ${slug}`);
-  return p;
-}
-
 async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
 }
@@ -131,7 +126,7 @@ export function faultFor(
 export async function runFaultSoak(options: SoakOptions): Promise<SoakResult> {
   const hostCount = options.hosts ?? 4;
   const slugs = options.products ?? ['lab-windows', 'lab-windows-server', 'lab-office'];
-  const products = slugs.map(lab);
+  const products = slugs.map(labProduct);
   const timeoutMs = options.timeoutMs ?? 300;
   const slowEvery = options.slowEvery ?? 5;
   const sampleEvery = options.sampleEvery ?? Math.max(1, Math.floor(options.rounds / 50));
@@ -142,7 +137,7 @@ export async function runFaultSoak(options: SoakOptions): Promise<SoakResult> {
   const keyOf = (i: number): string => `kms${i + 1}.${domain}:${port}`;
   const errors: string[] = [];
 
-  const plan: MonitorPlan<LabProduct> = {
+  const plan: MonitorPlan<Product> = {
     domains: [{ domain, resolvers: [parseResolverAddress(fleet.resolver)], expectedHosts: [] }],
     staticHosts: [],
     products,
@@ -154,7 +149,7 @@ export async function runFaultSoak(options: SoakOptions): Promise<SoakResult> {
     hostsTotal: 1000,
   };
   const identity = resolveIdentity({ hostname: 'kms-monitor-soak' });
-  const real = realProbers<LabProduct>(() => identity);
+  const real = realProbers<Product>(() => identity);
   const state = new MonitorState();
 
   // Expected failure counts, filled in as each round's faults are set.
@@ -190,7 +185,7 @@ export async function runFaultSoak(options: SoakOptions): Promise<SoakResult> {
 
   // Each round begins with discovery: the hook where the lab's faults change, and where
   // the end of the previous round is seen.
-  const probers: Probers<LabProduct> = {
+  const probers: Probers<Product> = {
     ...real,
     discover: async (domains, opts) => {
       if (round >= 0) maxRoundMs = Math.max(maxRoundMs, performance.now() - roundStarted);

@@ -8,17 +8,18 @@
 import { stringify } from 'yaml';
 import { parseConfig } from '../config/load.js';
 import type { Config, ConfigInput } from '../config/schema.js';
+import type { CounterName } from '../kms/products/index.js';
 import { addressRecords, kmsSrvRecord, startDnsZoneServer } from './dns-zone-server.js';
 import type { DnsZoneServer, ZoneRecord } from './dns-zone-server.js';
 import { DEMO_PRODUCTS, DEMO_SCENARIOS } from './demo-scenarios.js';
 import type { DemoCount, DemoHostSpec, DemoResolver, DemoScenario } from './demo-scenarios.js';
 import { freePort } from './free-port.js';
 import { DEFAULT_LAB_EPIDS } from './host-config.js';
-import type { LabApplication } from './lab-products.js';
 import { startLabKmsHost } from './kms-host.js';
 import type { LabKmsHost } from './kms-host.js';
 import { labProductConfigs } from './lab-products.js';
 import { loopbackListenAddress } from './loopback.js';
+import { Serial } from './serial.js';
 
 /** The monitor's identity in the demo: one fixed CMID, a workstation name hosts can log. */
 export const DEMO_CMID = '1ab0de70-0000-4000-a000-000000000001';
@@ -32,7 +33,7 @@ export const DEMO_DRIFT_EVERY_MS = 30_000;
  * group of the lab ePID) and hardware ID. The monitor counts machines by them, so hosts
  * sharing one identity would look like one machine under several names.
  */
-function demoHostIdentity(index: number): { epid: Record<LabApplication, string>; hwid: string } {
+function demoHostIdentity(index: number): { epid: Record<CounterName, string>; hwid: string } {
   const serial = (base: string) =>
     base.replace(
       /-999-(\d)\d{5}-/,
@@ -259,28 +260,24 @@ export async function startDemoLab(options: DemoLabOptions = {}): Promise<DemoLa
     };
 
     let closed = false;
-    let ticking: Promise<void> = Promise.resolve();
-    const tick = (): Promise<void> => {
-      // Ticks run one after another: two configure() calls on a host never interleave.
-      ticking = ticking
-        .catch(() => undefined)
-        .then(async () => {
-          if (closed) return;
-          for (const entry of Object.values(hosts)) {
-            if (entry.kms === null) continue;
-            entry.counts = {
-              windows: drift(entry.counts.windows, entry.spec.counts.windows, random),
-              'office-2013+': drift(
-                entry.counts['office-2013+'],
-                entry.spec.counts['office-2013+'],
-                random,
-              ),
-            };
-            await entry.kms.configure({ counts: entry.counts });
-          }
-        });
-      return ticking;
-    };
+    // Ticks run one after another: two configure() calls on a host never interleave.
+    const ticks = new Serial();
+    const tick = (): Promise<void> =>
+      ticks.run(async () => {
+        if (closed) return;
+        for (const entry of Object.values(hosts)) {
+          if (entry.kms === null) continue;
+          entry.counts = {
+            windows: drift(entry.counts.windows, entry.spec.counts.windows, random),
+            'office-2013+': drift(
+              entry.counts['office-2013+'],
+              entry.spec.counts['office-2013+'],
+              random,
+            ),
+          };
+          await entry.kms.configure({ counts: entry.counts });
+        }
+      });
     const timer =
       options.driftEveryMs && options.driftEveryMs > 0
         ? setInterval(() => void tick().catch(() => undefined), options.driftEveryMs)
@@ -299,7 +296,7 @@ export async function startDemoLab(options: DemoLabOptions = {}): Promise<DemoLa
         if (closed) return;
         closed = true;
         if (timer !== null) clearInterval(timer);
-        await ticking.catch(() => undefined);
+        await ticks.idle();
         await closeStarted();
       },
     };

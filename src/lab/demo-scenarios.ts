@@ -1,15 +1,15 @@
 /**
  * The scenarios of `kms-monitor demo`, as data: each is one lab domain showing one thing an
  * admin fears, with the hosts it publishes and what the monitor should conclude.
- * demo-lab.ts builds the zones and lab KMS hosts from this table; the status page and the
- * end-to-end tests read it to know what each domain is meant to show.
+ * demo-lab.ts builds the zones and lab KMS hosts from this table; `kms-monitor demo` prints
+ * what each domain shows. What the tests expect of each scenario (problems, SRV answers,
+ * probe outcomes) is in test/helpers/demo-expectations.ts.
  *
  * Every domain is asked of two lab resolvers, A and B, which agree except for the `split`
  * domain. Counts are the lab host's prefill: a probe reports the prefill plus every client
  * that asked since (the monitor's own CMID adds 1), capped at 2 × N (50 Windows, 10 Office).
  * tick() moves each count within [min, max], chosen so that no scenario changes status.
  */
-import type { LabApplication } from './lab-products.js';
 
 /** Parent of every lab domain; `.test` is reserved (RFC 2606), so no real zone is shadowed. */
 export const DEMO_PARENT_DOMAIN = 'kms-lab.test';
@@ -17,13 +17,6 @@ export const DEMO_PARENT_DOMAIN = 'kms-lab.test';
 /** The lab products the demo monitor probes on every host (custom products in its config). */
 export const DEMO_PRODUCTS = ['lab-windows', 'lab-windows-server', 'lab-office'] as const;
 export type DemoProduct = (typeof DEMO_PRODUCTS)[number];
-
-/** The application whose count each demo product reports. */
-export const DEMO_PRODUCT_APPLICATION: Readonly<Record<DemoProduct, LabApplication>> = {
-  'lab-windows': 'windows',
-  'lab-windows-server': 'windows',
-  'lab-office': 'office-2013+',
-};
 
 /** What `kms-monitor check` should say about a domain (Nagios levels). */
 export type DemoStatus = 'ok' | 'warning' | 'critical';
@@ -36,22 +29,6 @@ export interface DemoCount {
 }
 
 export type DemoResolver = 'a' | 'b';
-
-/** A problem `check` (src/monitor/evaluate.ts) should report, matched by its fields. */
-export interface DemoProblem {
-  severity: Exclude<DemoStatus, 'ok'>;
-  kind:
-    | 'count_below_threshold'
-    | 'product_failed'
-    | 'host_down'
-    | 'single_host'
-    | 'no_record'
-    | 'resolvers_disagree';
-  /** The host's name (the reported key adds `:port`). */
-  host?: string;
-  product?: DemoProduct;
-  summary: string;
-}
 
 export interface DemoHostSpec {
   /** Unique across the demo: `<scenario>-<label>`. */
@@ -81,12 +58,6 @@ export interface DemoScenario {
   shows: string;
   /** The `check` status of this domain alone. */
   expectedStatus: DemoStatus;
-  /** The problems `check` should list for it (empty when OK). */
-  expectedProblems: readonly DemoProblem[];
-  /** `_vlmcs._tcp` records each resolver returns; 0 with NXDOMAIN for `norecord`. */
-  expectedRecords: Readonly<Record<DemoResolver, number>>;
-  /** The SRV name's rcode at both resolvers. */
-  expectedRcode: 'NOERROR' | 'NXDOMAIN';
   hosts: readonly DemoHostSpec[];
 }
 
@@ -96,251 +67,135 @@ function domainOf(key: DemoScenario['key']): string {
   return `${key}.${DEMO_PARENT_DOMAIN}`;
 }
 
-function host(
+/** A host as the table writes it: the label alone names it (`kms1` → kms1.<domain>). */
+type HostRow = Omit<DemoHostSpec, 'id' | 'name' | 'publishedBy'> & {
+  publishedBy?: DemoHostSpec['publishedBy'];
+};
+
+/** A scenario of the table: its domain, host ids and names follow from the key and labels. */
+function scenario(
   key: DemoScenario['key'],
-  label: string,
-  spec: Omit<DemoHostSpec, 'id' | 'name' | 'publishedBy'> & {
-    publishedBy?: DemoHostSpec['publishedBy'];
+  fields: Omit<DemoScenario, 'key' | 'domain' | 'hosts'> & {
+    hosts: Readonly<Record<string, HostRow>>;
   },
-): DemoHostSpec {
-  return { id: `${key}-${label}`, name: `${label}.${domainOf(key)}`, publishedBy: BOTH, ...spec };
+): DemoScenario {
+  const domain = domainOf(key);
+  const hosts = Object.entries(fields.hosts).map(([label, row]): DemoHostSpec => ({
+    id: `${key}-${label}`,
+    name: `${label}.${domain}`,
+    publishedBy: BOTH,
+    ...row,
+  }));
+  return { key, domain, ...fields, hosts };
 }
 
 const count = (start: number, min: number, max: number): DemoCount => ({ start, min, max });
 
 export const DEMO_SCENARIOS: readonly DemoScenario[] = [
-  {
-    key: 'healthy',
-    domain: domainOf('healthy'),
+  scenario('healthy', {
     title: 'Healthy domain',
     shows: 'two hosts, both above every activation threshold: what good looks like',
     expectedStatus: 'ok',
-    expectedProblems: [],
-    expectedRecords: { a: 2, b: 2 },
-    expectedRcode: 'NOERROR',
-    hosts: [
-      host('healthy', 'kms1', {
+    hosts: {
+      kms1: {
         role: 'KMS host with Windows and Office host keys, well above the thresholds',
         counts: { windows: count(36, 30, 44), 'office-2013+': count(8, 6, 9) },
-      }),
-      host('healthy', 'kms2', {
+      },
+      kms2: {
         role: 'second KMS host with both keys: redundancy',
         counts: { windows: count(29, 26, 34), 'office-2013+': count(7, 5, 9) },
-      }),
-    ],
-  },
-  {
-    key: 'lowcount',
-    domain: domainOf('lowcount'),
+      },
+    },
+  }),
+  scenario('lowcount', {
     title: 'Count below threshold',
     // Two hosts, so the low count is the only problem here (no single-host warning).
     shows:
       'kms1 counts fewer than 25 Windows clients: Windows clients it serves get 0xC004F038 ' +
       '(count insufficient) while kms2 is fine; Windows Server (N = 5) still activates on both',
     expectedStatus: 'warning',
-    expectedProblems: [
-      {
-        severity: 'warning',
-        kind: 'count_below_threshold',
-        host: 'kms1.lowcount.kms-lab.test',
-        product: 'lab-windows',
-        summary: 'kms1 counts fewer than 25 clients for lab-windows',
-      },
-    ],
-    expectedRecords: { a: 2, b: 2 },
-    expectedRcode: 'NOERROR',
-    hosts: [
-      host('lowcount', 'kms1', {
+    hosts: {
+      kms1: {
         role: 'KMS host with too few Windows clients (drifts between 8 and 20)',
         counts: { windows: count(12, 8, 20), 'office-2013+': count(7, 6, 9) },
-      }),
-      host('lowcount', 'kms2', {
+      },
+      kms2: {
         role: 'healthy second host',
         counts: { windows: count(33, 28, 40), 'office-2013+': count(7, 6, 9) },
-      }),
-    ],
-  },
-  {
-    key: 'nooffice',
-    domain: domainOf('nooffice'),
+      },
+    },
+  }),
+  scenario('nooffice', {
     title: 'Host without the Office key',
     shows:
       'kms1 has only a Windows host key and refuses Office with 0xC004F042; Office clients ' +
       'that pick it fail, while kms2 still activates Office',
     expectedStatus: 'warning',
-    expectedProblems: [
-      {
-        severity: 'warning',
-        kind: 'product_failed',
-        host: 'kms1.nooffice.kms-lab.test',
-        product: 'lab-office',
-        summary: 'kms1 refuses lab-office: kms_error 0xC004F042',
-      },
-    ],
-    expectedRecords: { a: 2, b: 2 },
-    expectedRcode: 'NOERROR',
-    hosts: [
-      host('nooffice', 'kms1', {
+    hosts: {
+      kms1: {
         role: 'KMS host with a Windows CSVLK only',
         counts: { windows: count(31, 27, 38) },
         refuse: ['lab-office'],
-      }),
-      host('nooffice', 'kms2', {
+      },
+      kms2: {
         role: 'KMS host with Windows and Office keys',
         counts: { windows: count(30, 26, 36), 'office-2013+': count(7, 5, 9) },
-      }),
-    ],
-  },
-  {
-    key: 'stale',
-    domain: domainOf('stale'),
+      },
+    },
+  }),
+  scenario('stale', {
     title: 'Stale SRV record',
     shows:
       'a record still points at old-kms, a retired host: nothing listens there ' +
       '(connect_refused), clients that try it first lose time; kms1 works',
     expectedStatus: 'warning',
-    expectedProblems: [
-      {
-        severity: 'warning',
-        kind: 'host_down',
-        host: 'old-kms.stale.kms-lab.test',
-        summary: 'old-kms is down: connect_refused (stale SRV record)',
-      },
-    ],
-    expectedRecords: { a: 2, b: 2 },
-    expectedRcode: 'NOERROR',
-    hosts: [
-      host('stale', 'kms1', {
+    hosts: {
+      kms1: {
         role: 'the live KMS host',
         counts: { windows: count(34, 28, 42), 'office-2013+': count(7, 5, 9) },
-      }),
-      host('stale', 'old-kms', {
+      },
+      'old-kms': {
         role: 'a decommissioned host whose SRV record nobody removed',
         counts: {},
         down: true,
-      }),
-    ],
-  },
-  {
-    key: 'single',
-    domain: domainOf('single'),
+      },
+    },
+  }),
+  scenario('single', {
     title: 'Single host',
     shows: 'one KMS host and nothing behind it: fine today, no redundancy tomorrow',
     expectedStatus: 'warning',
-    expectedProblems: [
-      { severity: 'warning', kind: 'single_host', summary: 'a single KMS host: no redundancy' },
-    ],
-    expectedRecords: { a: 1, b: 1 },
-    expectedRcode: 'NOERROR',
-    hosts: [
-      host('single', 'kms1', {
+    hosts: {
+      kms1: {
         role: 'the only KMS host of the domain',
         counts: { windows: count(40, 32, 46), 'office-2013+': count(8, 6, 9) },
-      }),
-    ],
-  },
-  {
-    key: 'norecord',
-    domain: domainOf('norecord'),
+      },
+    },
+  }),
+  scenario('norecord', {
     title: 'No _vlmcs._tcp record',
     shows:
       'the zone exists but publishes no KMS host (NXDOMAIN): every client there fails ' +
       'with 0xC004F074 "no KMS host could be contacted"',
     expectedStatus: 'critical',
-    expectedProblems: [
-      {
-        severity: 'critical',
-        kind: 'no_record',
-        summary: 'no _vlmcs._tcp record: clients get 0xC004F074',
-      },
-    ],
-    expectedRecords: { a: 0, b: 0 },
-    expectedRcode: 'NXDOMAIN',
-    hosts: [],
-  },
-  {
-    key: 'split',
-    domain: domainOf('split'),
+    hosts: {},
+  }),
+  scenario('split', {
     title: 'Resolvers disagree',
     shows:
       'resolver B publishes kms2, resolver A does not (a registration not yet replicated): ' +
       'clients see different KMS hosts depending on their DNS server',
     expectedStatus: 'warning',
-    expectedProblems: [
-      {
-        severity: 'warning',
-        kind: 'resolvers_disagree',
-        summary: 'resolvers A and B return different _vlmcs._tcp record sets',
-      },
-    ],
-    expectedRecords: { a: 1, b: 2 },
-    expectedRcode: 'NOERROR',
-    hosts: [
-      host('split', 'kms1', {
+    hosts: {
+      kms1: {
         role: 'published by both resolvers',
         counts: { windows: count(35, 29, 42), 'office-2013+': count(8, 6, 9) },
-      }),
-      host('split', 'kms2', {
+      },
+      kms2: {
         role: 'published by resolver B only',
         counts: { windows: count(27, 26, 33), 'office-2013+': count(6, 5, 8) },
         publishedBy: ['b'],
-      }),
-    ],
-  },
-];
-
-/** The status `check` should report for the whole demo: the worst scenario's. */
-export const DEMO_EXPECTED_STATUS: DemoStatus = 'critical';
-
-export function findDemoScenario(key: string): DemoScenario | undefined {
-  return DEMO_SCENARIOS.find((s) => s.key === key || s.domain === key);
-}
-
-export function demoHosts(): DemoHostSpec[] {
-  return DEMO_SCENARIOS.flatMap((s) => s.hosts);
-}
-
-/** What a probe of `product` on `spec` should find. */
-export type DemoProbeExpectation =
-  | {
-      success: true;
-      /** The count range a probe reports, with up to `extraClients` CMIDs asking besides the prefill. */
-      activeClients: { min: number; max: number };
-      threshold: number;
-    }
-  | { success: false; reason: 'kms_error'; code: '0xC004F042' }
-  | { success: false; reason: 'connect_refused'; code: null };
-
-const THRESHOLDS: Readonly<Record<DemoProduct, number>> = {
-  'lab-windows': 25,
-  'lab-windows-server': 5,
-  'lab-office': 5,
-};
-
-/**
- * The expected outcome of probing `product` on a demo host, for tests and the status page.
- * `extraClients`: how many distinct CMIDs may have asked besides the prefill (the monitor
- * is one; a test probing with its own identity is another).
- */
-export function expectedProbe(
-  spec: DemoHostSpec,
-  product: DemoProduct,
-  extraClients = 1,
-): DemoProbeExpectation {
-  if (spec.down) return { success: false, reason: 'connect_refused', code: null };
-  if (spec.refuse?.includes(product)) {
-    return { success: false, reason: 'kms_error', code: '0xC004F042' };
-  }
-  const application = DEMO_PRODUCT_APPLICATION[product];
-  const range = spec.counts[application as 'windows' | 'office-2013+'] ?? count(0, 0, 0);
-  // The table holds 2 × the largest N of the application's lab products.
-  const cap = application === 'windows' ? 50 : 10;
-  return {
-    success: true,
-    activeClients: {
-      min: Math.min(cap, range.min + 1),
-      max: Math.min(cap, range.max + extraClients),
+      },
     },
-    threshold: THRESHOLDS[product],
-  };
-}
+  }),
+];

@@ -16,6 +16,7 @@
 import dnsPacket from 'dns-packet';
 import type { Answer, Packet } from 'dns-packet';
 import { TYPE } from '../dns/wire-check.js';
+import { isInZone } from './dns-zone-data.js';
 import type { StoredRecord, ZoneContents } from './dns-zone-data.js';
 import { isInternetClass } from './dns-zone-query.js';
 import type { ParsedQuery, QueryParse } from './dns-zone-query.js';
@@ -82,6 +83,9 @@ function toAnswer(record: StoredRecord): Answer {
       },
     };
   }
+  if (record.type === 'CNAME') {
+    return { type: 'CNAME', name: record.name, ttl: record.ttl, data: record.target };
+  }
   return { type: record.type, name: record.name, ttl: record.ttl, data: record.address };
 }
 
@@ -106,6 +110,7 @@ const TYPE_CODES: Record<StoredRecord['type'], number> = {
   SRV: TYPE.SRV,
   A: TYPE.A,
   AAAA: TYPE.AAAA,
+  CNAME: TYPE.CNAME,
 };
 
 /** A and AAAA of every SRV target this server is authoritative for, each target once. */
@@ -138,13 +143,23 @@ function resolve(query: ParsedQuery, zones: ZoneView): Sections {
   if (zone === undefined || query.qtype === QTYPE_AXFR || query.qtype === QTYPE_IXFR) {
     return refused;
   }
-  const negative = [soaRecord(zone, zones.soa, Math.min(zones.soa.ttl, zones.soa.minimum))];
-  const owned = zone.lookup(query.name);
+  const soa = zone.soa ?? zones.soa;
+  const negative = [soaRecord(zone, soa, Math.min(soa.ttl, soa.minimum))];
+  const { aliases, name, owned, stopped } = followAliases(zone, query);
+  if (stopped) {
+    return {
+      rcode: 'NOERROR',
+      authoritative: true,
+      answers: aliases,
+      authorities: [],
+      additionals: [],
+    };
+  }
   if (owned === null) {
     return {
       rcode: 'NXDOMAIN',
       authoritative: true,
-      answers: [],
+      answers: aliases,
       authorities: negative,
       additionals: [],
     };
@@ -152,10 +167,10 @@ function resolve(query: ParsedQuery, zones: ZoneView): Sections {
   const matching = owned.filter(
     (r) => query.qtype === QTYPE_ANY || TYPE_CODES[r.type] === query.qtype,
   );
-  const answers = matching.map(toAnswer);
-  const atApex = query.name === zone.name;
+  const answers = [...aliases, ...matching.map(toAnswer)];
+  const atApex = name === zone.name;
   if (atApex && (query.qtype === TYPE.SOA || query.qtype === QTYPE_ANY)) {
-    answers.unshift(soaRecord(zone, zones.soa, zones.soa.ttl));
+    answers.unshift(soaRecord(zone, soa, soa.ttl));
   }
   return {
     rcode: 'NOERROR',
@@ -164,6 +179,36 @@ function resolve(query: ParsedQuery, zones: ZoneView): Sections {
     authorities: answers.length === 0 ? negative : [],
     additionals: glueFor(matching, zones),
   };
+}
+
+/**
+ * CNAMEs followed inside the zone, as RFC 1034 4.3.2 step 3a does for authoritative data;
+ * an alias leaving the zone is for the client to ask about, and one met twice (a loop)
+ * ends the chase. `stopped`: the chase ended at such an alias; otherwise `owned` is what
+ * the last name holds (null: it does not exist).
+ */
+function followAliases(
+  zone: ZoneContents,
+  query: ParsedQuery,
+): { aliases: Answer[]; name: string; owned: readonly StoredRecord[] | null; stopped: boolean } {
+  const aliases: Answer[] = [];
+  const seen = new Set<string>();
+  let name = query.name;
+  let owned = zone.lookup(name);
+  if (query.qtype === TYPE.CNAME || query.qtype === QTYPE_ANY) {
+    return { aliases, name, owned, stopped: false };
+  }
+  for (;;) {
+    const alias = owned?.find((r) => r.type === 'CNAME');
+    if (alias === undefined || alias.type !== 'CNAME')
+      return { aliases, name, owned, stopped: false };
+    if (seen.has(name)) return { aliases, name, owned, stopped: true };
+    seen.add(name);
+    aliases.push(toAnswer(alias));
+    name = alias.target;
+    if (!isInZone(name, zone.name)) return { aliases, name, owned: null, stopped: true };
+    owned = zone.lookup(name);
+  }
 }
 
 function optRecord(extendedRcode: number): Answer {

@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import { KMS_SRV_PREFIX, canonicalName, checkWireLimits } from '../dns/names.js';
+import type { SoaSettings } from './dns-zone-answer.js';
 
 /** TTL of records that give none: short, so a changed lab zone shows quickly anywhere. */
 export const DEFAULT_RECORD_TTL = 60;
@@ -22,7 +23,9 @@ export type ZoneRecord =
       weight?: number;
       ttl?: number;
     }
-  | { type: 'A' | 'AAAA'; name: string; address: string; ttl?: number };
+  | { type: 'A' | 'AAAA'; name: string; address: string; ttl?: number }
+  /** An alias: the server follows it within the zone, a client asks again beyond it. */
+  | { type: 'CNAME'; name: string; target: string; ttl?: number };
 
 /** A `_vlmcs._tcp.<zone>` record: what a Windows or Office client looks for. */
 export interface KmsSrvData {
@@ -44,7 +47,8 @@ export type StoredRecord =
       weight: number;
       ttl: number;
     }
-  | { type: 'A' | 'AAAA'; name: string; address: string; ttl: number };
+  | { type: 'A' | 'AAAA'; name: string; address: string; ttl: number }
+  | { type: 'CNAME'; name: string; target: string; ttl: number };
 
 export class DnsZoneError extends Error {
   override readonly name = 'DnsZoneError';
@@ -87,12 +91,28 @@ function u16(value: number | undefined, fallback: number, what: string): number 
   return v;
 }
 
+/**
+ * Any 32-bit TTL: a lab zone may publish one with the top bit set, which RFC 2181 section 8
+ * says clients read as 0, to test exactly that.
+ */
 function ttlOf(value: number | undefined): number {
   const v = value ?? DEFAULT_RECORD_TTL;
-  if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) {
-    throw new DnsZoneError(`ttl must be 0..2147483647, got ${value}`);
+  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+    throw new DnsZoneError(`ttl must be 0..4294967295, got ${value}`);
   }
   return v;
+}
+
+/** The value of the most specific zone in `byZone` that holds `name` (both canonical). */
+export function inMostSpecificZone<T>(byZone: ReadonlyMap<string, T>, name: string): T | undefined {
+  for (let suffix = name; ;) {
+    const value = byZone.get(suffix);
+    if (value !== undefined) return value;
+    const dot = suffix.indexOf('.');
+    // The root holds every name (a fault may be set on it; a zone never is).
+    if (dot < 0) return byZone.get('.');
+    suffix = suffix.slice(dot + 1);
+  }
 }
 
 /** Whether `name` is `zone` or below it (both canonical). */
@@ -128,6 +148,8 @@ export function storeRecord(zone: string, record: ZoneRecord): StoredRecord {
       }
       return { type: record.type, name, address: record.address, ttl };
     }
+    case 'CNAME':
+      return { type: 'CNAME', name, target: zoneName(record.target, 'CNAME target'), ttl };
     default:
       throw new DnsZoneError(
         `unsupported record type ${JSON.stringify((record as { type: unknown }).type)}`,
@@ -149,6 +171,8 @@ export class ZoneContents {
   private byOwner = new Map<string, StoredRecord[]>();
   private existing = new Set<string>();
   serial = 0;
+  /** This zone's SOA TTLs, when they differ from the server's. */
+  soa: SoaSettings | undefined;
 
   constructor(
     readonly name: string,

@@ -4,7 +4,8 @@
  * records without dnsmasq or any system resolver. Zones change at run time (a test removes
  * a record and adds it back). Loopback only, checked before any socket exists; every input
  * is untrusted: garbage is dropped or answered FORMERR, TCP connections are bounded in
- * number, size and idle time, and close() leaves no socket or timer behind.
+ * number, size and idle time, and close() leaves no socket or timer behind. Fault modes
+ * set per zone (dns-zone-faults.ts) make it a hostile server for the DNS client's tests.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -13,18 +14,26 @@ import type { AnswerRcode, BuiltAnswer, SoaSettings, ZoneView } from './dns-zone
 import {
   DnsZoneError,
   ZoneContents,
+  inMostSpecificZone,
   kmsSrvRecord,
   publicRecord,
   zoneName,
 } from './dns-zone-data.js';
 import type { KmsSrvData, StoredRecord, ZoneRecord } from './dns-zone-data.js';
 import { KMS_SRV_PREFIX } from '../dns/names.js';
-import { resolverLabel } from '../dns/resolver-address.js';
+import { resolverLabel } from '../dns/index.js';
+import { TYPE } from '../dns/wire-check.js';
+import { FaultTable, applyDnsFault, faultHitsType } from './dns-zone-faults.js';
+import type { DnsFault, FaultReply } from './dns-zone-faults.js';
 import { parseQuery } from './dns-zone-query.js';
+import type { ParsedQuery } from './dns-zone-query.js';
 import { loopbackListenAddress } from './loopback.js';
+import { bindUdp, closeTcp, closeUdp, listenTcp } from './sockets.js';
 
 export { DnsZoneError, addressRecords, kmsSrvRecord } from './dns-zone-data.js';
 export type { KmsSrvData, ZoneRecord } from './dns-zone-data.js';
+export { DNS_FAULT_MODES } from './dns-zone-faults.js';
+export type { DnsFault, DnsFaultMode, DnsFaultSpec } from './dns-zone-faults.js';
 
 export interface DnsZoneServerOptions {
   /** A loopback IP (127.0.0.0/8 or ::1); default 127.0.0.1. Anything else throws. */
@@ -39,6 +48,27 @@ export interface DnsZoneServerOptions {
   maxConnections?: number;
   /** Close a TCP connection idle this long (default 10 000 ms). */
   idleTimeoutMs?: number;
+  /** Zone name → the fault its queries meet (see setFault). */
+  faults?: Readonly<Record<string, DnsFault>>;
+  /** Keep every query in `received` (tests); default false, so a long demo keeps nothing. */
+  logQueries?: boolean;
+  /**
+   * Serve TCP (default true). false holds the TCP port only while binding, so a client's
+   * TCP retry meets "connection refused" rather than another process's listener.
+   */
+  tcp?: boolean;
+}
+
+/** One query as the server read it (when `logQueries` is set). */
+export interface ReceivedQuery {
+  transport: 'udp' | 'tcp';
+  /** Lower case, no trailing dot. */
+  name: string;
+  /** 'SRV', 'A', 'AAAA', … or TYPE<n>. */
+  type: string;
+  edns: boolean;
+  /** The client's source port. */
+  peerPort: number;
 }
 
 export interface DnsZoneServerStats {
@@ -53,6 +83,8 @@ export interface DnsZoneServerStats {
   /** TCP answers cut to fit 65,535 bytes. */
   trimmed: number;
   tcpConnections: number;
+  /** Queries a fault answered (or silenced) instead of the zone data alone. */
+  faulted: number;
 }
 
 export interface DnsZoneServer {
@@ -60,8 +92,11 @@ export interface DnsZoneServer {
   readonly port: number;
   /** `127.0.0.1:PORT` (`[::1]:PORT`): the resolver string of the monitor's configuration. */
   readonly resolver: string;
-  /** Creates or replaces a zone; validated first, a bad record changes nothing. */
-  setZone(zone: string, records: readonly ZoneRecord[]): void;
+  /**
+   * Creates or replaces a zone; validated first, a bad record changes nothing. `soa`: this
+   * zone's SOA TTLs, if not the server's.
+   */
+  setZone(zone: string, records: readonly ZoneRecord[], soa?: Partial<SoaSettings>): void;
   /** Stops serving a zone: its names are REFUSED from then on. Returns whether it existed. */
   removeZone(zone: string): boolean;
   /** Served zone names. */
@@ -75,6 +110,10 @@ export interface DnsZoneServer {
   addSrv(zone: string, srv: KmsSrvData): void;
   /** Removes `_vlmcs._tcp.<zone>` records with this target (and port, if given). */
   removeSrv(zone: string, target: string, port?: number): number;
+  /** Sets the fault every query for a name in `zone` meets from now on; null: none. */
+  setFault(zone: string, fault: DnsFault | null): void;
+  /** The queries read so far, oldest first (empty unless `logQueries`). */
+  readonly received: readonly ReceivedQuery[];
   stats(): DnsZoneServerStats;
   /** Stops both listeners and destroys every connection. Safe to call twice. */
   close(): Promise<void>;
@@ -88,45 +127,6 @@ const MAX_PENDING_WRITE_BYTES = 1 << 20;
 /** Ports tried when port 0 must be free for UDP and TCP alike. */
 const PORT_ATTEMPTS = 20;
 
-function bindUdp(socket: dgram.Socket, port: number, address: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    socket.once('error', onError);
-    socket.bind({ port, address, exclusive: true }, () => {
-      socket.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-function listenTcp(server: net.Server, port: number, address: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen({ port, host: address, exclusive: true }, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-function closeUdp(socket: dgram.Socket): Promise<void> {
-  return new Promise((resolve) => {
-    try {
-      socket.close(() => resolve());
-    } catch {
-      resolve(); // never bound or already closed
-    }
-  });
-}
-
-function closeTcp(server: net.Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) resolve();
-    else server.close(() => resolve());
-  });
-}
-
 function checkCount(value: number, min: number, max: number, what: string): number {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new DnsZoneError(`${what} must be ${min}..${max}, got ${value}`);
@@ -136,8 +136,9 @@ function checkCount(value: number, min: number, max: number, what: string): numb
 
 function soaSettings(soa: Partial<SoaSettings> | undefined): SoaSettings {
   return {
-    ttl: checkCount(soa?.ttl ?? DEFAULT_SOA.ttl, 0, 0x7fffffff, 'soa.ttl'),
-    minimum: checkCount(soa?.minimum ?? DEFAULT_SOA.minimum, 0, 0x7fffffff, 'soa.minimum'),
+    // Any u32, as for records: a lab zone may publish TTLs RFC 2181 says to read as 0.
+    ttl: checkCount(soa?.ttl ?? DEFAULT_SOA.ttl, 0, 0xffffffff, 'soa.ttl'),
+    minimum: checkCount(soa?.minimum ?? DEFAULT_SOA.minimum, 0, 0xffffffff, 'soa.minimum'),
   };
 }
 
@@ -155,14 +156,7 @@ class ZoneTable implements ZoneView {
   constructor(readonly soa: SoaSettings) {}
 
   zoneOf(name: string): ZoneContents | undefined {
-    let suffix = name;
-    for (;;) {
-      const zone = this.zones.get(suffix);
-      if (zone) return zone;
-      const dot = suffix.indexOf('.');
-      if (dot < 0) return undefined;
-      suffix = suffix.slice(dot + 1);
-    }
+    return inMostSpecificZone(this.zones, name);
   }
 
   get(zone: string): ZoneContents {
@@ -171,11 +165,14 @@ class ZoneTable implements ZoneView {
     return contents;
   }
 
-  set(zone: string, records: readonly ZoneRecord[]): void {
+  set(zone: string, records: readonly ZoneRecord[], soa?: Partial<SoaSettings>): void {
     const name = servedZoneName(zone);
+    const own = soa === undefined ? undefined : soaSettings({ ...this.soa, ...soa });
     const existing = this.zones.get(name);
+    const contents = existing ?? new ZoneContents(name, records);
     if (existing) existing.replace(records);
-    else this.zones.set(name, new ZoneContents(name, records));
+    else this.zones.set(name, contents);
+    contents.soa = own;
   }
 
   delete(zone: string): boolean {
@@ -185,6 +182,14 @@ class ZoneTable implements ZoneView {
   names(): string[] {
     return [...this.zones.keys()].sort();
   }
+}
+
+const TYPE_NAMES: ReadonlyMap<number, string> = new Map(
+  Object.entries(TYPE).map(([name, code]) => [code, name]),
+);
+
+function typeName(qtype: number): string {
+  return TYPE_NAMES.get(qtype) ?? `TYPE${qtype}`;
 }
 
 /** Splits a TCP byte stream into DNS messages (2-byte big-endian length prefix). */
@@ -231,6 +236,11 @@ export async function startDnsZoneServer(
   );
   const table = new ZoneTable(soaSettings(options.soa));
   for (const [zone, records] of Object.entries(options.zones ?? {})) table.set(zone, records);
+  const faults = new FaultTable();
+  for (const [zone, fault] of Object.entries(options.faults ?? {})) faults.set(zone, fault);
+  const logQueries = options.logQueries ?? false;
+  const serveTcp = options.tcp ?? true;
+  const received: ReceivedQuery[] = [];
 
   const stats: DnsZoneServerStats = {
     udpQueries: 0,
@@ -240,36 +250,82 @@ export async function startDnsZoneServer(
     truncated: 0,
     trimmed: 0,
     tcpConnections: 0,
+    faulted: 0,
   };
-  const answer = (bytes: Buffer, transport: 'udp' | 'tcp'): BuiltAnswer | null => {
-    let built: BuiltAnswer | null;
-    try {
-      built = buildAnswer(parseQuery(bytes), table, transport);
-    } catch {
-      // A bug must not take the server down; the client sees a timeout and the count shows it.
-      built = null;
-    }
-    if (built === null) {
-      stats.dropped++;
-      return null;
-    }
+  const counted = (built: BuiltAnswer | null): Buffer | null => {
+    if (built === null) return null;
     stats.rcodes[built.rcode] = (stats.rcodes[built.rcode] ?? 0) + 1;
     if (built.truncated) stats.truncated++;
     if (built.trimmed > 0) stats.trimmed++;
-    return built;
+    return built.bytes;
+  };
+  const faulted = (
+    query: ParsedQuery,
+    transport: 'udp' | 'tcp',
+    peerPort: number,
+  ): FaultReply | null => {
+    const type = typeName(query.qtype);
+    if (logQueries) {
+      received.push({ transport, name: query.name, type, edns: query.edns !== null, peerPort });
+    }
+    const fault = faults.faultOf(query.name);
+    if (fault === undefined || !faultHitsType(fault, type)) return null;
+    stats.faulted++;
+    return applyDnsFault(
+      fault,
+      query,
+      transport,
+      () => counted(buildAnswer({ kind: 'query', query }, table, transport)),
+      () => faults.firstTime(`${transport}|${query.name}|${query.qtype}`),
+    );
+  };
+  /** What to send for these bytes; null: nothing, and a TCP stream is no longer trusted. */
+  const respond = (
+    bytes: Buffer,
+    transport: 'udp' | 'tcp',
+    peerPort: number,
+  ): FaultReply | null => {
+    try {
+      const parsed = parseQuery(bytes);
+      const fault = parsed.kind === 'query' ? faulted(parsed.query, transport, peerPort) : null;
+      if (fault !== null) return fault;
+      const answer = counted(buildAnswer(parsed, table, transport));
+      if (answer !== null) return { replies: [answer], delayMs: 0 };
+    } catch {
+      // A bug must not take the server down; the client sees a timeout and the count shows it.
+    }
+    stats.dropped++;
+    return null;
   };
 
   let closed = false;
   const sockets = new Set<net.Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  /** Runs `send` now, or later (delay and twice faults), unless the server closed meanwhile. */
+  const deliver = (reply: FaultReply, send: (bytes: Buffer) => void): void => {
+    const all = (): void => {
+      if (!closed) for (const bytes of reply.replies) send(bytes);
+    };
+    const at = (delayMs: number): void => {
+      if (delayMs === 0) return all();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        all();
+      }, delayMs);
+      timers.add(timer);
+    };
+    at(reply.delayMs);
+    if (reply.againAfterMs !== undefined) at(reply.delayMs + reply.againAfterMs);
+  };
   const family = net.isIP(address) === 6 ? 'udp6' : 'udp4';
   let udp = dgram.createSocket({ type: family });
   let tcp = net.createServer({ noDelay: true });
 
   const onUdpMessage = (message: Buffer, peer: dgram.RemoteInfo): void => {
     stats.udpQueries++;
-    const built = answer(message, 'udp');
-    if (built === null || closed) return;
-    udp.send(built.bytes, peer.port, peer.address, () => undefined);
+    const reply = respond(message, 'udp', peer.port);
+    if (reply === null || closed) return;
+    deliver(reply, (bytes) => udp.send(bytes, peer.port, peer.address, () => undefined));
   };
 
   const onTcpConnection = (socket: net.Socket): void => {
@@ -287,15 +343,18 @@ export async function startDnsZoneServer(
     socket.on('data', (chunk: Buffer) => {
       for (const message of framer.push(chunk)) {
         stats.tcpQueries++;
-        const built = answer(message, 'tcp');
-        if (built === null) {
-          // Not even a header: the stream cannot be trusted any more.
+        const reply = respond(message, 'tcp', socket.remotePort ?? 0);
+        if (reply === null || reply.close) {
+          // Not even a header (or a fault that hangs up): the stream ends here.
           socket.destroy();
           return;
         }
-        if (!socket.write(framed(built.bytes)) && socket.writableLength > MAX_PENDING_WRITE_BYTES) {
-          socket.pause();
-        }
+        deliver(reply, (bytes) => {
+          if (socket.destroyed) return;
+          if (!socket.write(framed(bytes)) && socket.writableLength > MAX_PENDING_WRITE_BYTES) {
+            socket.pause();
+          }
+        });
       }
     });
   };
@@ -325,6 +384,8 @@ export async function startDnsZoneServer(
   udp.on('message', onUdpMessage);
   tcp.on('connection', onTcpConnection);
   tcp.maxConnections = maxConnections;
+  // The port stayed taken while binding, so it is free now: a TCP retry is refused.
+  if (!serveTcp) await closeTcp(tcp);
 
   const resolver = resolverLabel({ address, port });
 
@@ -332,7 +393,7 @@ export async function startDnsZoneServer(
     address,
     port,
     resolver,
-    setZone: (zone, records) => table.set(zone, records),
+    setZone: (zone, records, soa) => table.set(zone, records, soa),
     removeZone: (zone) => table.delete(zone),
     zones: () => table.names(),
     records: (zone) => table.get(zone).records().map(publicRecord),
@@ -353,10 +414,13 @@ export async function startDnsZoneServer(
             (srvPort === undefined || r.port === srvPort),
         );
     },
+    setFault: (zone, fault) => faults.set(zone, fault),
+    received,
     stats: () => ({ ...stats, rcodes: { ...stats.rcodes } }),
     async close() {
       if (closed) return;
       closed = true;
+      for (const timer of timers) clearTimeout(timer);
       for (const socket of sockets) socket.destroy();
       await Promise.all([closeUdp(udp), closeTcp(tcp)]);
     },

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { decryptPadded, encryptPadded, kmsCipher } from '../kms/crypto/kms-cipher.js';
 import { FAULT_STATUS, HEADER_LENGTH, PFC_FIRST_LAST } from '../kms/rpc/constants.js';
 import { header } from '../kms/rpc/header.js';
+import { HRESULT } from '../kms/hresult.js';
 
 export const LAB_FAULT_MODES = [
   /** Nothing listens on the port: the listener is closed while this fault is set. */
@@ -59,24 +60,8 @@ export interface LabFaultSpec {
 /** A mode name alone means the mode with its defaults. */
 export type LabFault = LabFaultMode | LabFaultSpec;
 
-/** The result codes of docs/protocol.md §5.4 a host returns in the stub. */
-export const KMS_HRESULTS = {
-  /** The host's CSVLK does not cover the KMS counted ID. */
-  productNotSupported: 0xc004f042,
-  /** Client clock too far from the host clock. */
-  timeOutOfRange: 0xc004f06c,
-  /** Invalid data: the host does not know the protocol version (or cannot read the request). */
-  invalidData: 0x8007000d,
-  /** vlmcsd: CMID table overflow. */
-  cmidTableOverflow: 0xc004d104,
-  /** "KMS not enabled" (Windows client message). */
-  kmsNotEnabled: 0xc004f039,
-  /** "KMS host not activated" (Windows client message). */
-  kmsHostNotActivated: 0xc004f041,
-} as const;
-
 export const DEFAULT_FAULT_CODES: Partial<Record<LabFaultMode, number>> = {
-  hresult: KMS_HRESULTS.productNotSupported,
+  hresult: HRESULT.KEY_NOT_COVERED,
   fault_pdu: FAULT_STATUS.server_too_busy,
   bind_nak: 0,
 };

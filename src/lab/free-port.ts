@@ -5,15 +5,13 @@
  */
 import net from 'node:net';
 import { loopbackListenAddress } from './loopback.js';
+import { closeTcp, listenTcp } from './sockets.js';
 
 export async function freePort(address?: string): Promise<number> {
   const host = loopbackListenAddress(address);
   const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: 0, host, exclusive: true }, () => resolve());
-  });
+  await listenTcp(server, 0, host);
   const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await closeTcp(server);
   return port;
 }

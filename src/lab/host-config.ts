@@ -6,7 +6,7 @@
 import { normalizeFault } from './faults.js';
 import type { LabFault, LabFaultSpec } from './faults.js';
 import { findLabProduct, resolveLabApplication } from './lab-products.js';
-import type { LabApplication } from './lab-products.js';
+import type { CounterName } from '../kms/products/index.js';
 
 /** Per-phase delays in milliseconds. */
 export interface LabDelays {
@@ -76,7 +76,7 @@ export interface LabKmsHostOptions extends LabKmsHostSettings {
 
 /** The settings after defaults and validation: what the sessions read. */
 export interface LabHostConfig {
-  epid: Readonly<Record<LabApplication, string>>;
+  epid: Readonly<Record<CounterName, string>>;
   hwid: string;
   activationIntervalMinutes: number;
   renewalIntervalMinutes: number;
@@ -94,7 +94,7 @@ export interface LabHostConfig {
  * 20348 (Server 2022), key IDs 999-xxxxxx that no real CSVLK range uses, installed on day 1
  * of 2025.
  */
-export const DEFAULT_LAB_EPIDS: Readonly<Record<LabApplication, string>> = Object.freeze({
+export const DEFAULT_LAB_EPIDS: Readonly<Record<CounterName, string>> = Object.freeze({
   windows: '03612-00206-999-100001-03-1033-20348.0000-0012025',
   'office-2010': '03612-00096-999-200002-03-1033-20348.0000-0012025',
   'office-2013+': '03612-00206-999-300003-03-1033-20348.0000-0012025',
@@ -113,7 +113,7 @@ function fail(message: string): never {
   throw new LabConfigError(message);
 }
 
-function application(key: string): LabApplication {
+function application(key: string): CounterName {
   return (
     resolveLabApplication(key) ?? fail(`unknown application or lab product ${JSON.stringify(key)}`)
   );
@@ -228,8 +228,8 @@ export function applyLabSettings(base: LabHostConfig, settings: LabKmsHostSettin
 }
 
 /** Validated counts, keyed by application. */
-export function parseCounts(counts: PerApplication<number>): Map<LabApplication, number> {
-  const out = new Map<LabApplication, number>();
+export function parseCounts(counts: PerApplication<number>): Map<CounterName, number> {
+  const out = new Map<CounterName, number>();
   for (const [key, value] of Object.entries(counts)) {
     if (!Number.isInteger(value) || value < 0 || value > 1000)
       fail(`counts.${key} must be 0..1000`);

@@ -19,14 +19,15 @@ export {
 } from './host-config.js';
 export {
   LAB_PRODUCTS,
-  LAB_APPLICATION_IDS,
+  LAB_COUNTERS,
   labProductConfigs,
   findLabProduct,
+  labProduct,
+  labCounterOf,
   labProductByKmsCountedId,
   resolveLabApplication,
 } from './lab-products.js';
-export type { LabProduct, LabProductConfig, LabApplication } from './lab-products.js';
-export { LAB_FAULT_MODES, KMS_HRESULTS, isLabFaultMode } from './faults.js';
+export { LAB_FAULT_MODES, isLabFaultMode } from './faults.js';
 export type { LabFault, LabFaultMode, LabFaultSpec } from './faults.js';
 export { CmidTable, CMID_LIFETIME_MS, CMID_TABLE_HARD_LIMIT } from './cmid-table.js';
 export { isLoopbackAddress, NonLoopbackAddressError, DEFAULT_LAB_ADDRESS } from './loopback.js';

@@ -18,10 +18,10 @@ import { filetimeToDate } from '../kms/messages/filetime.js';
 import type { DecodedRequest } from '../kms/messages/context.js';
 import type { KmsVersion } from '../kms/messages/types.js';
 import type { CmidTable } from './cmid-table.js';
-import { KMS_HRESULTS } from './faults.js';
 import type { LabHostConfig } from './host-config.js';
-import { labProductByKmsCountedId } from './lab-products.js';
-import type { LabProduct } from './lab-products.js';
+import { HRESULT } from '../kms/hresult.js';
+import type { Product } from '../kms/products/index.js';
+import { labCounterOf, labProductByKmsCountedId } from './lab-products.js';
 
 /**
  * vlmcsd's "overcharge" limit (docs/protocol.md §5.1): a client claiming N ≥ 376 would
@@ -34,12 +34,12 @@ export type KmsDecision =
       kind: 'refuse';
       hresult: number;
       /** The lab product asked for, when the request decoded and named one. */
-      product: LabProduct | null;
+      product: Product | null;
       why: string;
     }
-  | { kind: 'accept'; product: LabProduct; decoded: DecodedRequest };
+  | { kind: 'accept'; product: Product; decoded: DecodedRequest };
 
-function refuse(hresult: number, why: string, product: LabProduct | null = null): KmsDecision {
+function refuse(hresult: number, why: string, product: Product | null = null): KmsDecision {
   return { kind: 'refuse', hresult, product, why };
 }
 
@@ -56,49 +56,45 @@ export function decideKmsRequest(
   try {
     version = peekRequestVersion(payload);
   } catch {
-    return refuse(KMS_HRESULTS.invalidData, 'request shorter than its version field');
+    return refuse(HRESULT.INVALID_DATA, 'request shorter than its version field');
   }
   // Like vlmcsd: an unknown clear version is refused without decrypting anything.
   if (!isSupportedVersion(version) || !config.protocols.has(version.major)) {
-    return refuse(KMS_HRESULTS.invalidData, `protocol ${versionText(version)} not served`);
+    return refuse(HRESULT.INVALID_DATA, `protocol ${versionText(version)} not served`);
   }
   let decoded: DecodedRequest;
   try {
     decoded = decodeServerRequest(payload);
   } catch (error) {
-    return refuse(KMS_HRESULTS.invalidData, `unreadable request: ${(error as Error).message}`);
+    return refuse(HRESULT.INVALID_DATA, `unreadable request: ${(error as Error).message}`);
   }
   const request = decoded.request;
   const product = labProductByKmsCountedId(request.kmsCountedId);
   if (product === undefined) {
     return refuse(
-      KMS_HRESULTS.productNotSupported,
+      HRESULT.KEY_NOT_COVERED,
       `KMS counted ID ${request.kmsCountedId} is not a lab product`,
     );
   }
   if (request.applicationId !== product.applicationId) {
     return refuse(
-      KMS_HRESULTS.productNotSupported,
+      HRESULT.KEY_NOT_COVERED,
       `application ${request.applicationId} does not match ${product.slug}`,
       product,
     );
   }
   if (config.refuse.has(product.slug)) {
-    return refuse(
-      KMS_HRESULTS.productNotSupported,
-      `${product.slug} is refused by configuration`,
-      product,
-    );
+    return refuse(HRESULT.KEY_NOT_COVERED, `${product.slug} is refused by configuration`, product);
   }
   if (config.maxClockSkewMinutes !== null) {
     const skewMs = Math.abs(filetimeToDate(request.clientTime).getTime() - nowMs);
     if (skewMs > config.maxClockSkewMinutes * 60_000) {
-      return refuse(KMS_HRESULTS.timeOutOfRange, 'client clock out of range', product);
+      return refuse(HRESULT.INVALID_TIMESTAMP, 'client clock out of range', product);
     }
   }
   if (request.nPolicy > MAX_ACCEPTED_N_POLICY) {
     return refuse(
-      KMS_HRESULTS.cmidTableOverflow,
+      HRESULT.INVALID_ARGUMENT,
       `N policy ${request.nPolicy} would overflow the table`,
       product,
     );
@@ -115,7 +111,7 @@ export function answerKmsRequest(
   const { request, context } = decision.decoded;
   const activeClients = table.touch(request.cmid, request.nPolicy);
   const payload = encodeServerResponse(context, {
-    epid: config.epid[decision.product.application],
+    epid: config.epid[labCounterOf(decision.product)],
     hwid: config.hwid,
     activeClients,
     activationIntervalMinutes: config.activationIntervalMinutes,

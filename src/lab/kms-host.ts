@@ -17,9 +17,16 @@ import {
 import type { LabHostConfig, LabKmsHostOptions, LabKmsHostSettings } from './host-config.js';
 import { answerKmsRequest, decideKmsRequest } from './kms-answer.js';
 import type { KmsDecision } from './kms-answer.js';
-import { largestLabNPolicy, resolveLabApplication } from './lab-products.js';
-import type { LabApplication } from './lab-products.js';
+import type { CounterName } from '../kms/products/index.js';
+import {
+  LAB_COUNTERS,
+  labCounterOf,
+  largestLabNPolicy,
+  resolveLabApplication,
+} from './lab-products.js';
 import { loopbackListenAddress } from './loopback.js';
+import { Serial } from './serial.js';
+import { closeTcp, listenTcp } from './sockets.js';
 import { LabKmsSession } from './kms-session.js';
 import type { SessionHost } from './kms-session.js';
 import { emptyStats } from './stats.js';
@@ -45,29 +52,6 @@ export interface LabKmsHost {
   close(): Promise<void>;
 }
 
-const APPLICATIONS: readonly LabApplication[] = ['windows', 'office-2010', 'office-2013+'];
-
-function listen(server: net.Server, port: number, address: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen({ port, host: address, exclusive: true }, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-function closeServer(server: net.Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) {
-      resolve();
-      return;
-    }
-    server.close(() => resolve());
-  });
-}
-
 export async function startLabKmsHost(options: LabKmsHostOptions = {}): Promise<LabKmsHost> {
   // Validate everything before a socket exists: a refused address never binds.
   const address = loopbackListenAddress(options.address);
@@ -82,11 +66,9 @@ export async function startLabKmsHost(options: LabKmsHostOptions = {}): Promise<
   let config = applyLabSettings(defaultLabHostConfig(), options);
   const initialCounts = parseCounts(options.counts ?? {});
 
-  const tables = new Map<LabApplication, CmidTable>(
-    APPLICATIONS.map((a) => [a, new CmidTable(now)]),
-  );
-  const table = (application: LabApplication): CmidTable => tables.get(application) as CmidTable;
-  const setCounts = (counts: Map<LabApplication, number>): void => {
+  const tables = new Map<CounterName, CmidTable>(LAB_COUNTERS.map((c) => [c, new CmidTable(now)]));
+  const table = (counter: CounterName): CmidTable => tables.get(counter) as CmidTable;
+  const setCounts = (counts: Map<CounterName, number>): void => {
     for (const [application, n] of counts) {
       table(application).clear();
       table(application).prefill(n, largestLabNPolicy(application));
@@ -109,7 +91,7 @@ export async function startLabKmsHost(options: LabKmsHostOptions = {}): Promise<
     config: () => config,
     decide: (payload: Uint8Array): KmsDecision => decideKmsRequest(payload, config, now()),
     answer: (decision) =>
-      answerKmsRequest(decision, table(decision.product.application), config).payload,
+      answerKmsRequest(decision, table(labCounterOf(decision.product)), config).payload,
   };
 
   const server = net.createServer({ noDelay: true }, (socket) => {
@@ -126,23 +108,18 @@ export async function startLabKmsHost(options: LabKmsHostOptions = {}): Promise<
     session.start();
   });
   server.maxConnections = maxConnections;
-  await listen(server, requestedPort, address);
+  await listenTcp(server, requestedPort, address);
   port = (server.address() as net.AddressInfo).port;
 
   // refuse_connection is a closed listener (a real RST on connect), reopened on the same port.
-  let listenerChange: Promise<void> = Promise.resolve();
-  const syncListener = (): Promise<void> => {
-    // Each change waits for the previous one; a failed reopen does not block later ones.
-    listenerChange = listenerChange
-      .catch(() => undefined)
-      .then(async () => {
-        if (closed) return;
-        const refuse = config.fault?.mode === 'refuse_connection';
-        if (refuse && server.listening) await closeServer(server);
-        else if (!refuse && !server.listening) await listen(server, port, address);
-      });
-    return listenerChange;
-  };
+  const listenerChanges = new Serial();
+  const syncListener = (): Promise<void> =>
+    listenerChanges.run(async () => {
+      if (closed) return;
+      const refuse = config.fault?.mode === 'refuse_connection';
+      if (refuse && server.listening) await closeTcp(server);
+      else if (!refuse && !server.listening) await listenTcp(server, port, address);
+    });
   if (config.fault?.mode === 'refuse_connection') await syncListener();
 
   return {
@@ -171,9 +148,9 @@ export async function startLabKmsHost(options: LabKmsHostOptions = {}): Promise<
     async close() {
       if (closed) return;
       closed = true;
-      await listenerChange.catch(() => undefined);
+      await listenerChanges.idle();
       for (const session of [...sessions]) session.destroy();
-      await closeServer(server);
+      await closeTcp(server);
     },
   };
 }

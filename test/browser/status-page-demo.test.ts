@@ -8,14 +8,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { DEMO_PRODUCTS, type DemoHostSpec } from '../../src/lab/demo-scenarios.js';
 import {
   DEMO_EXPECTED_STATUS,
-  DEMO_PRODUCTS,
-  DEMO_SCENARIOS,
+  EXPECTED_DEMO_SCENARIOS,
   demoHosts,
   expectedProbe,
-  type DemoHostSpec,
-} from '../../src/lab/demo-scenarios.js';
+} from '../helpers/demo-expectations.js';
 import type { StatusView } from '../../src/monitor/status-view.js';
 import { REPO, startServer, type RunningServer } from '../helpers/cli.js';
 import { OUTPUT_DIR, cspViolations, launchBrowser, openPage } from './browser.js';
@@ -90,8 +89,8 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
       const summary = await page.locator('ul.summary').innerText();
       const flat = summary.replace(/\s+/g, ' ');
       assert.match(flat, new RegExp(`Overall ${DEMO_EXPECTED_STATUS.toUpperCase()}`));
-      const ok = DEMO_SCENARIOS.filter((s) => s.expectedStatus === 'ok').length;
-      assert.match(flat, new RegExp(`Domains OK ${ok} of ${DEMO_SCENARIOS.length}`));
+      const ok = EXPECTED_DEMO_SCENARIOS.filter((s) => s.expectedStatus === 'ok').length;
+      assert.match(flat, new RegExp(`Domains OK ${ok} of ${EXPECTED_DEMO_SCENARIOS.length}`));
       assert.match(
         flat,
         new RegExp(`Hosts up ${hosts.length - down} of ${hosts.length} ${down} down`),
@@ -107,7 +106,7 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
       const problems = await page
         .locator('section[aria-labelledby="summary-h"] ul.problems > li')
         .allInnerTexts();
-      const expected = DEMO_SCENARIOS.flatMap((s) => s.expectedProblems);
+      const expected = EXPECTED_DEMO_SCENARIOS.flatMap((s) => s.expectedProblems);
       assert.equal(problems.length, expected.length, problems.join('\n'));
       for (const p of expected) {
         const matching = problems.filter(
@@ -126,7 +125,7 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
     const { context, page } = await openPage(browser);
     try {
       await page.goto(`${server.url}/`);
-      for (const s of DEMO_SCENARIOS) {
+      for (const s of EXPECTED_DEMO_SCENARIOS) {
         const section = byId(page, `domain-${s.domain}`);
         const heading = await section.locator('h3').innerText();
         assert.match(
@@ -187,7 +186,7 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
     const { context, page } = await openPage(browser);
     try {
       await page.goto(`${server.url}/`);
-      for (const s of DEMO_SCENARIOS) {
+      for (const s of EXPECTED_DEMO_SCENARIOS) {
         for (const spec of s.hosts)
           await checkCard(
             page,

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDiscoverCommand, discoverCommand } from '../../src/commands/discover.js';
-import { faultDomain, startFaultServer, type FaultServer } from '../fixtures/dns-fault-server.js';
+import { faultDomain, startFaultServer, type FaultServer } from '../fixtures/dns-fault-zones.js';
 import { HOSTILE_TARGETS, HOSTILE_ZONE, startHostileDns } from './hostile-dns.js';
 
 let server: FaultServer;

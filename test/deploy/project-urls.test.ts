@@ -34,8 +34,7 @@ function filesUnder(dir: string): string[] {
 
 const SCANNED = [
   ...filesUnder('deploy'),
-  'dashboards/generate.ts',
-  'dashboards/kms-monitor.json',
+  ...filesUnder('dashboards'),
   'docs/deployment.md',
   'docs/alerts.md',
   ...(existsSync(repoPath('docs/windows.md')) ? ['docs/windows.md'] : []),

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_SCENARIOS, type DemoProblem } from '../../src/lab/demo-scenarios.js';
+import { EXPECTED_DEMO_SCENARIOS, type DemoProblem } from '../helpers/demo-expectations.js';
 import { startServer, type RunningServer } from '../helpers/cli.js';
 import { dashboardQueries, readText, substituteVariables } from './helpers.js';
 import {
@@ -100,7 +100,7 @@ describe(
     });
 
     test("each scenario's problems raise their alerts; the healthy domain raises none", async () => {
-      const expected = DEMO_SCENARIOS.flatMap((s) =>
+      const expected = EXPECTED_DEMO_SCENARIOS.flatMap((s) =>
         s.expectedProblems.map((p) => alertFor(s.domain, p)),
       );
       assert.ok(expected.length >= 6);
@@ -115,7 +115,7 @@ describe(
         () =>
           `expected:\n${expected.map((e) => JSON.stringify(e)).join('\n')}\ncurrent:\n${formatAlerts(all)}`,
       );
-      const healthy = DEMO_SCENARIOS.find((s) => s.key === 'healthy')!;
+      const healthy = EXPECTED_DEMO_SCENARIOS.find((s) => s.key === 'healthy')!;
       const healthyHosts = new Set(healthy.hosts.map((h) => h.name));
       // KmsActivationCountNearThreshold (severity info) may come and go as the demo's counts
       // drift near N + 20 %; nothing at warning or critical may touch the healthy domain.
@@ -127,7 +127,7 @@ describe(
       assert.deepEqual(formatAlerts(noise), '', 'the healthy domain raises no alert');
       // Only the domain without a record lacks a working host (every domain has a verdict,
       // the CRITICAL ones included), and the monitor itself is fine.
-      const norecord = DEMO_SCENARIOS.find((s) => s.key === 'norecord')!.domain;
+      const norecord = EXPECTED_DEMO_SCENARIOS.find((s) => s.key === 'norecord')!.domain;
       const noWorking = all.filter((a) => a.metric.alertname === 'KmsNoWorkingHost');
       assert.ok(noWorking.length > 0, 'KmsNoWorkingHost for the domain without a record');
       for (const a of noWorking) assert.equal(a.metric.domain, norecord, formatAlerts([a]));

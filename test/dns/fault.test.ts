@@ -13,7 +13,7 @@ import {
   type LookupOptions,
   type SrvLookupResult,
 } from '../../src/dns/index.js';
-import { faultDomain, startFaultServer, type FaultServer } from '../fixtures/dns-fault-server.js';
+import { faultDomain, startFaultServer, type FaultServer } from '../fixtures/dns-fault-zones.js';
 import { withoutLeaks } from './resources.js';
 
 const TIMEOUT_MS = 300;
@@ -62,7 +62,7 @@ async function closedUdpPort(): Promise<number> {
 }
 
 describe('answers the resolver gives', () => {
-  it('ok: records in RFC 2782 order, glue used, missing addresses queried', async () => {
+  it('ok: records in RFC 2782 order, the addresses taken from the glue', async () => {
     const result = await lookup('ok');
     assert.equal(result.success, true);
     assert.equal(result.rcode, 'NOERROR');
@@ -76,13 +76,33 @@ describe('answers the resolver gives', () => {
         ['kms2.ok.fault.test', 1688, 10, 0, ['127.0.10.3']],
       ],
     );
-    // kms1 came with glue; only kms2 needed A and AAAA queries.
+    // The glue held every address but kms2's IPv6 one: only that was asked for.
     const asked = server.received.filter(
       (q) => q.name.startsWith('kms') && q.name.endsWith('.ok.fault.test'),
     );
+    assert.deepEqual(
+      asked.map((q) => `${q.name} ${q.type}`),
+      ['kms2.ok.fault.test AAAA'],
+    );
+  });
+
+  it('an answer without glue: the addresses of every target are asked for', async () => {
+    const result = await lookup('noglue');
+    assert.deepEqual(
+      result.records.map((r) => [r.host, r.addresses]),
+      [
+        ['kms1.noglue.fault.test', ['127.0.10.1', '127.0.10.2', 'fd00::10:1']],
+        ['kms2.noglue.fault.test', ['127.0.10.3']],
+      ],
+    );
+    const asked = server.received.filter(
+      (q) => q.name.startsWith('kms') && q.name.endsWith('.noglue.fault.test'),
+    );
     assert.deepEqual(asked.map((q) => `${q.name} ${q.type}`).sort(), [
-      'kms2.ok.fault.test A',
-      'kms2.ok.fault.test AAAA',
+      'kms1.noglue.fault.test A',
+      'kms1.noglue.fault.test AAAA',
+      'kms2.noglue.fault.test A',
+      'kms2.noglue.fault.test AAAA',
     ]);
   });
 
@@ -166,7 +186,11 @@ describe('silence, noise and broken bytes', () => {
   });
 
   it('question_mismatch: an answer for another name or another type is dropped', async () => {
-    assertFailure(await lookup('wrong-question'), 'question_mismatch', /elsewhere\.fault\.test/);
+    assertFailure(
+      await lookup('wrong-question'),
+      'question_mismatch',
+      /elsewhere\._vlmcs\._tcp\.wrong-question\.fault\.test/,
+    );
     assertFailure(await lookup('wrong-type'), 'question_mismatch');
   });
 

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DnsClient, DnsFailure, lookupSrv } from '../../src/dns/index.js';
-import { faultDomain, startFaultServer, type FaultServer } from '../fixtures/dns-fault-server.js';
+import { faultDomain, startFaultServer, type FaultServer } from '../fixtures/dns-fault-zones.js';
 import { withoutLeaks } from './resources.js';
 
 let server: FaultServer;

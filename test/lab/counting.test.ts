@@ -3,22 +3,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import {
-  CmidTable,
-  CMID_LIFETIME_MS,
-  findLabProduct,
-  startLabKmsHost,
-} from '../../src/lab/index.js';
-import type { LabKmsHost, LabProduct } from '../../src/lab/index.js';
+import { CmidTable, CMID_LIFETIME_MS, labProduct, startLabKmsHost } from '../../src/lab/index.js';
+import type { LabKmsHost } from '../../src/lab/index.js';
 import { TestConnection, bindOn, requestOn } from './lab-client.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-function product(slug: string): LabProduct {
-  const p = findLabProduct(slug);
-  assert.ok(p, slug);
-  return p;
-}
 
 /** Sends one request per CMID over one connection; returns the counts the host reported. */
 async function counts(host: LabKmsHost, slug: string, cmids: string[]): Promise<number[]> {
@@ -27,7 +16,7 @@ async function counts(host: LabKmsHost, slug: string, cmids: string[]): Promise<
     const bound = await bindOn(conn, 'ndr32');
     const out: number[] = [];
     for (const [i, cmid] of cmids.entries()) {
-      const r = await requestOn(conn, bound, product(slug), { cmid, callId: 2 + i });
+      const r = await requestOn(conn, bound, labProduct(slug), { cmid, callId: 2 + i });
       assert.ok(r.response, `request ${i} refused with 0x${r.hresult.toString(16)}`);
       out.push(r.response.activeClients);
     }

@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { lookupSrv, parseResolverAddress } from '../../src/dns/index.js';
+import { lookupSrv } from '../../src/dns/index.js';
 import type { SrvLookupResult } from '../../src/dns/index.js';
 import { probeKms, resolveIdentity } from '../../src/kms/client/index.js';
 import type { KmsProductSpec } from '../../src/kms/client/index.js';
@@ -13,14 +13,14 @@ import { parseConfig } from '../../src/config/load.js';
 import { planFromConfig } from '../../src/monitor/plan-from-config.js';
 import { startDemoLab, DEMO_CMID, DEMO_WORKSTATION } from '../../src/lab/demo-lab.js';
 import type { DemoLab } from '../../src/lab/demo-lab.js';
+import { DEMO_PRODUCTS } from '../../src/lab/demo-scenarios.js';
 import {
-  DEMO_PRODUCTS,
-  DEMO_SCENARIOS,
+  EXPECTED_DEMO_SCENARIOS,
   expectedProbe,
   findDemoScenario,
-} from '../../src/lab/demo-scenarios.js';
-import type { DemoScenario } from '../../src/lab/demo-scenarios.js';
-import { findLabProduct, NonLoopbackAddressError } from '../../src/lab/index.js';
+  type ExpectedDemoScenario,
+} from '../helpers/demo-expectations.js';
+import { labProduct, NonLoopbackAddressError } from '../../src/lab/index.js';
 import { demoBanner, demoBaseUrl } from '../../src/commands/demo.js';
 import { activeResources, settleHandles, withoutLeaks } from '../dns/resources.js';
 
@@ -30,11 +30,7 @@ const IDENTITY = resolveIdentity({
 });
 const TIMEOUTS = { connectMs: 5000, bindMs: 5000, requestMs: 5000, overallMs: 20_000 };
 
-const PRODUCTS: KmsProductSpec[] = DEMO_PRODUCTS.map((slug) => {
-  const p = findLabProduct(slug);
-  assert.ok(p, slug);
-  return p;
-});
+const PRODUCTS: KmsProductSpec[] = DEMO_PRODUCTS.map(labProduct);
 
 /** mulberry32: a seeded drift, so a failing run can be replayed. */
 function prng(seed: number): () => number {
@@ -70,7 +66,7 @@ function recordKeys(result: SrvLookupResult | undefined): string[] {
 }
 
 /** host:port of the hosts a resolver should publish for a scenario. */
-function publishedKeys(lab: DemoLab, scenario: DemoScenario, which: 'a' | 'b'): string[] {
+function publishedKeys(lab: DemoLab, scenario: ExpectedDemoScenario, which: 'a' | 'b'): string[] {
   return scenario.hosts
     .filter((h) => h.publishedBy.includes(which))
     .map((h) => `${h.name}:${lab.hosts[h.id]?.port}`)
@@ -84,10 +80,7 @@ describe('demo lab', { timeout: 180_000 }, () => {
       for (const r of labResolvers) assert.match(r, /^127\.0\.0\.1:\d+$/);
       assert.deepEqual(
         lab.config.domains,
-        DEMO_SCENARIOS.map((s) => ({
-          name: s.domain,
-          resolvers: labResolvers.map((r) => parseResolverAddress(r)),
-        })),
+        EXPECTED_DEMO_SCENARIOS.map((s) => ({ name: s.domain, resolvers: labResolvers })),
       );
       assert.deepEqual(
         lab.config.products.map((p) => (typeof p === 'string' ? p : p.slug)),
@@ -104,7 +97,7 @@ describe('demo lab', { timeout: 180_000 }, () => {
       const plan = await planFromConfig(lab.config, () => {
         throw new Error('the demo must not read /etc/resolv.conf');
       });
-      assert.equal(plan.domains.length, DEMO_SCENARIOS.length);
+      assert.equal(plan.domains.length, EXPECTED_DEMO_SCENARIOS.length);
       assert.deepEqual(
         plan.products.map((p) => p.slug),
         [...DEMO_PRODUCTS],
@@ -115,7 +108,7 @@ describe('demo lab', { timeout: 180_000 }, () => {
 
   it('every scenario publishes what it promises, at both resolvers', () =>
     withLab(async (lab) => {
-      for (const scenario of DEMO_SCENARIOS) {
+      for (const scenario of EXPECTED_DEMO_SCENARIOS) {
         const [atA, atB] = await lookup(lab, scenario.domain);
         for (const [which, result] of [
           ['a', atA],
@@ -142,7 +135,7 @@ describe('demo lab', { timeout: 180_000 }, () => {
         [],
         'B publishes X + Y, A publishes X',
       );
-      for (const scenario of DEMO_SCENARIOS.filter((s) => s.key !== 'split')) {
+      for (const scenario of EXPECTED_DEMO_SCENARIOS.filter((s) => s.key !== 'split')) {
         const [a, b] = await lookup(lab, scenario.domain);
         assert.deepEqual(recordKeys(a), recordKeys(b), `${scenario.domain}: A and B agree`);
       }
@@ -231,8 +224,8 @@ describe('demo lab', { timeout: 180_000 }, () => {
 
   it('a record can leave DNS and come back (both resolvers), and reset() restores every zone', () =>
     withLab(async (lab) => {
-      const healthy = findDemoScenario('healthy') as DemoScenario;
-      const split = findDemoScenario('split') as DemoScenario;
+      const healthy = findDemoScenario('healthy') as ExpectedDemoScenario;
+      const split = findDemoScenario('split') as ExpectedDemoScenario;
       assert.equal(lab.dns.unpublish('healthy-kms2'), 2, 'removed at A and at B');
       for (const result of await lookup(lab, healthy.domain)) {
         assert.deepEqual(recordKeys(result), [
@@ -293,7 +286,7 @@ describe('demo lab', { timeout: 180_000 }, () => {
   it('the banner lists every scenario and the URLs', () =>
     withLab(async (lab) => {
       const banner = demoBanner(lab, '127.0.0.1:9688', '/tmp/demo.yml');
-      for (const s of DEMO_SCENARIOS)
+      for (const s of EXPECTED_DEMO_SCENARIOS)
         assert.match(
           banner,
           new RegExp(`${s.domain.replace(/\./g, '\\.')}\\s+${s.expectedStatus.toUpperCase()}`),

@@ -2,15 +2,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLabKmsHost } from '../../src/lab/index.js';
 import type { LabKmsHost } from '../../src/lab/index.js';
-import { DEFAULT_LAB_EPIDS, DEFAULT_LAB_HWID, findLabProduct } from '../../src/lab/index.js';
-import type { LabProduct } from '../../src/lab/index.js';
+import {
+  DEFAULT_LAB_EPIDS,
+  DEFAULT_LAB_HWID,
+  labCounterOf,
+  labProduct,
+} from '../../src/lab/index.js';
 import { exchange } from './lab-client.js';
-
-function product(slug: string): LabProduct {
-  const p = findLabProduct(slug);
-  assert.ok(p, slug);
-  return p;
-}
 
 describe('lab KMS host: exchanges', () => {
   let host: LabKmsHost;
@@ -32,13 +30,13 @@ describe('lab KMS host: exchanges', () => {
     ['lab-office', 6],
   ] as const) {
     it(`answers a v${protocol} request for ${slug} with a verifiable response`, async () => {
-      const p = product(slug);
+      const p = labProduct(slug);
       const result = await exchange(host.port, p);
       assert.equal(result.hresult, 0);
       const r = result.response;
       assert.ok(r);
       assert.equal(r.version.major, protocol);
-      assert.equal(r.epid, DEFAULT_LAB_EPIDS[p.application]);
+      assert.equal(r.epid, DEFAULT_LAB_EPIDS[labCounterOf(p)]);
       assert.equal(r.hwid, protocol === 6 ? DEFAULT_LAB_HWID : null);
       assert.equal(r.activationIntervalMinutes, 120);
       assert.equal(r.renewalIntervalMinutes, 10080);

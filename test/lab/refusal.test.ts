@@ -8,6 +8,7 @@ import {
   LAB_PRODUCTS,
   NonLoopbackAddressError,
   isLoopbackAddress,
+  labProduct,
   labProductByKmsCountedId,
   labProductConfigs,
   startLabKmsHost,
@@ -36,13 +37,16 @@ describe('lab products', () => {
 
   it('are valid custom products of the monitor configuration', () => {
     const table = buildProductTable(customProductSchema.array().parse(labProductConfigs()));
-    for (const lab of LAB_PRODUCTS) {
-      const p = table.find(lab.slug);
-      assert.ok(p, lab.slug);
-      assert.equal(p.kmsCountedId, lab.kmsCountedId);
-      assert.equal(p.nPolicy, lab.nPolicy);
-      assert.equal(p.protocol, lab.protocol);
-    }
+    // The very products a monitor builds from the lab's configuration entries.
+    for (const lab of LAB_PRODUCTS) assert.deepEqual(table.find(lab.slug), lab);
+    assert.ok(LAB_PRODUCTS.every((p) => !p.builtIn && p.counter !== null));
+  });
+
+  it('labProduct names the lab slugs for an unknown one, real slugs included', () => {
+    assert.throws(
+      () => labProduct('windows-10-11'),
+      /no lab product "windows-10-11"; one of lab-windows/,
+    );
   });
 });
 

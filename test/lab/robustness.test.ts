@@ -6,10 +6,9 @@ import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { buildNdr32Bind, buildVlmcsBind, request, requestStub } from '../../src/kms/rpc/index.js';
 import { encodeClientRequest, makeBaseRequest } from '../../src/kms/messages/index.js';
-import { findLabProduct, startLabKmsHost } from '../../src/lab/index.js';
+import { labProduct, startLabKmsHost } from '../../src/lab/index.js';
 import { decideKmsRequest } from '../../src/lab/kms-answer.js';
 import { defaultLabHostConfig } from '../../src/lab/host-config.js';
-import type { LabProduct } from '../../src/lab/index.js';
 import { TestConnection, bindOn, exchange } from './lab-client.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -26,12 +25,6 @@ function resources(): string[] {
     .sort();
 }
 
-function product(slug: string): LabProduct {
-  const p = findLabProduct(slug);
-  assert.ok(p, slug);
-  return p;
-}
-
 /** Small seeded PRNG (mulberry32) so a failing fuzz run can be replayed from its seed. */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -45,7 +38,7 @@ function prng(seed: number): () => number {
 }
 
 function validRequestPdu(slug: string): Buffer {
-  const p = product(slug);
+  const p = labProduct(slug);
   const encoded = encodeClientRequest(
     makeBaseRequest({
       protocol: p.protocol,
@@ -125,7 +118,7 @@ describe('lab host robustness', () => {
         await new Promise<void>((r) => squatter.close(() => r()));
       }
       await host.configure({ fault: null });
-      assert.ok((await exchange(port, product('lab-windows'))).response);
+      assert.ok((await exchange(port, labProduct('lab-windows'))).response);
     } finally {
       await host.close();
     }
@@ -139,7 +132,7 @@ describe('lab host robustness', () => {
       await conn.waitClosed(2000);
       const elapsed = performance.now() - t;
       assert.ok(elapsed >= 140 && elapsed < 1000, `${elapsed} ms`);
-      assert.ok((await exchange(host.port, product('lab-windows'))).response);
+      assert.ok((await exchange(host.port, labProduct('lab-windows'))).response);
     } finally {
       await host.close();
     }
@@ -161,7 +154,7 @@ describe('lab host robustness', () => {
       }
       assert.ok(host.stats().protocolErrors >= 4);
       assert.equal(host.stats().internalErrors, 0);
-      assert.ok((await exchange(host.port, product('lab-windows'))).response);
+      assert.ok((await exchange(host.port, labProduct('lab-windows'))).response);
     } finally {
       await host.close();
     }
@@ -206,7 +199,7 @@ describe('lab host robustness', () => {
       assert.equal(stats.internalErrors, 0, `seed ${seed}`);
       assert.equal(stats.connections, 300);
       for (const slug of ['lab-windows', 'lab-windows-v5', 'lab-windows-v4', 'lab-office']) {
-        assert.ok((await exchange(host.port, product(slug))).response, `${slug}, seed ${seed}`);
+        assert.ok((await exchange(host.port, labProduct(slug))).response, `${slug}, seed ${seed}`);
       }
       for (let i = 0; i < 100 && host.stats().activeConnections > 0; i++) await sleep(20);
       assert.equal(host.stats().activeConnections, 0, `seed ${seed}`);

@@ -3,18 +3,18 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEMO_PRODUCTS } from '../../src/lab/demo-scenarios.js';
 import {
-  DEMO_PRODUCTS,
-  DEMO_SCENARIOS,
+  EXPECTED_DEMO_SCENARIOS,
   expectedProbe,
-  type DemoScenario,
-} from '../../src/lab/demo-scenarios.js';
+  type ExpectedDemoScenario,
+} from '../helpers/demo-expectations.js';
 import type { Problem } from '../../src/monitor/evaluate.js';
 import { runCli, startServer } from '../helpers/cli.js';
 import { eventually, parseMetrics, select, valueOf, type Sample } from '../helpers/metrics.js';
 import { promtoolCheckMetrics } from '../helpers/promtool.js';
 
-function checkScenarioMetrics(m: Sample[], scenario: DemoScenario): void {
+function checkScenarioMetrics(m: Sample[], scenario: ExpectedDemoScenario): void {
   const { domain } = scenario;
   for (const [resolverIndex, key] of (['a', 'b'] as const).entries()) {
     const lookups = select(m, 'kms_srv_lookup_success', { domain });
@@ -64,7 +64,7 @@ function checkScenarioMetrics(m: Sample[], scenario: DemoScenario): void {
   }
 }
 
-function checkScenarioProblems(problems: Problem[], scenario: DemoScenario): void {
+function checkScenarioProblems(problems: Problem[], scenario: ExpectedDemoScenario): void {
   const hostNames = new Set(scenario.hosts.map((h) => h.name));
   const mine = problems.filter(
     (p) => p.domain === scenario.domain || (p.host && hostNames.has(p.host.replace(/:\d+$/, ''))),
@@ -102,7 +102,7 @@ test('serve against the demo lab: every scenario in /metrics and in check --json
     const lint = promtoolCheckMetrics(text);
     assert.ok(lint.ok, lint.output);
     const m = parseMetrics(text);
-    for (const scenario of DEMO_SCENARIOS) checkScenarioMetrics(m, scenario);
+    for (const scenario of EXPECTED_DEMO_SCENARIOS) checkScenarioMetrics(m, scenario);
 
     const check = await runCli(['check', `--config.file=${configFile}`, '--json'], 120_000);
     const verdict = JSON.parse(check.stdout) as {
@@ -112,7 +112,8 @@ test('serve against the demo lab: every scenario in /metrics and in check --json
     };
     assert.equal(verdict.status, 'critical');
     assert.equal(check.code, 2, 'CRITICAL exits 2');
-    for (const scenario of DEMO_SCENARIOS) checkScenarioProblems(verdict.problems, scenario);
+    for (const scenario of EXPECTED_DEMO_SCENARIOS)
+      checkScenarioProblems(verdict.problems, scenario);
 
     const human = await runCli(['check', `--config.file=${configFile}`], 120_000);
     assert.equal(human.code, 2);

@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { probeKms } from '../../../src/kms/client/index.js';
 import type { KmsFailureReason, KmsTimeouts } from '../../../src/kms/client/index.js';
-import { KMS_HRESULTS, startLabKmsHost } from '../../../src/lab/index.js';
+import { HRESULT, listHresults } from '../../../src/kms/hresult.js';
+import { startLabKmsHost } from '../../../src/lab/index.js';
 import type { LabFault, LabKmsHost, LabKmsHostSettings } from '../../../src/lab/index.js';
 import { FAST, TEST_IDENTITY, assertNoLeaks, lab, quiet, snapshot, timed } from './helpers.js';
 
@@ -204,15 +205,17 @@ const CASES: Case[] = [
     waits: true,
     message: /500 ms request timeout/,
   },
-  ...Object.entries(KMS_HRESULTS).map(([name, code]): Case => ({
-    name: `hresult ${name}`,
-    settings: fault({ mode: 'hresult', code }),
-    // A v4 product: 0x8007000D has no lower version to fall back to.
-    product: 'lab-windows-v4',
-    reason: 'kms_error',
-    code: `0x${code.toString(16).toUpperCase().padStart(8, '0')}`,
-    limitMs: FAST.requestMs,
-  })),
+  ...listHresults()
+    .filter(({ code }) => code !== HRESULT.S_OK)
+    .map(({ name, code }): Case => ({
+      name: `hresult ${name}`,
+      settings: fault({ mode: 'hresult', code }),
+      // A v4 product: 0x8007000D has no lower version to fall back to.
+      product: 'lab-windows-v4',
+      reason: 'kms_error',
+      code: `0x${code.toString(16).toUpperCase().padStart(8, '0')}`,
+      limitMs: FAST.requestMs,
+    })),
 ];
 
 describe('lab fault modes', () => {

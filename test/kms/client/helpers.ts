@@ -5,19 +5,14 @@
 import assert from 'node:assert/strict';
 import { resolveIdentity } from '../../../src/kms/client/index.js';
 import type { KmsTimeouts } from '../../../src/kms/client/index.js';
-import { findLabProduct } from '../../../src/lab/index.js';
-import type { LabProduct } from '../../../src/lab/index.js';
 
 /** The identity every test probe uses: one stable CMID, as in production. */
 export const TEST_IDENTITY = resolveIdentity({ hostname: 'kms-client-test' });
 
 export const FAST: KmsTimeouts = { connectMs: 1000, bindMs: 500, requestMs: 500, overallMs: 2500 };
 
-export function lab(slug: string): LabProduct {
-  const product = findLabProduct(slug);
-  assert.ok(product, `lab product ${slug}`);
-  return product;
-}
+/** A lab product by slug (throws for an unknown one). */
+export { labProduct as lab } from '../../../src/lab/index.js';
 
 /** Sockets, servers and timers in use; pending file reads (the module loader's) are not ours. */
 export function resources(): string[] {

@@ -1,0 +1,172 @@
+/**
+ * What the tests expect of each `kms-monitor demo` scenario (src/lab/demo-scenarios.ts):
+ * the problems `check` lists, the SRV answer at each lab resolver, and what a probe of a
+ * demo host finds. Only tests read these, so they live here and not in the product.
+ */
+import { DEMO_SCENARIOS } from '../../src/lab/demo-scenarios.js';
+import type {
+  DemoHostSpec,
+  DemoProduct,
+  DemoResolver,
+  DemoScenario,
+  DemoStatus,
+} from '../../src/lab/demo-scenarios.js';
+import { labCounterOf, labProduct } from '../../src/lab/index.js';
+
+/** A problem `check` (src/monitor/evaluate.ts) should report, matched by its fields. */
+export interface DemoProblem {
+  severity: Exclude<DemoStatus, 'ok'>;
+  kind:
+    | 'count_below_threshold'
+    | 'product_failed'
+    | 'host_down'
+    | 'single_host'
+    | 'no_record'
+    | 'resolvers_disagree';
+  /** The host's name (the reported key adds `:port`). */
+  host?: string;
+  product?: DemoProduct;
+  summary: string;
+}
+
+interface ScenarioExpectation {
+  /** The problems `check` should list for it (empty when OK). */
+  expectedProblems: readonly DemoProblem[];
+  /** `_vlmcs._tcp` records each resolver returns; 0 with NXDOMAIN for `norecord`. */
+  expectedRecords: Readonly<Record<DemoResolver, number>>;
+  /** The SRV name's rcode at both resolvers. */
+  expectedRcode: 'NOERROR' | 'NXDOMAIN';
+}
+
+export type ExpectedDemoScenario = DemoScenario & ScenarioExpectation;
+
+const EXPECTATIONS: Readonly<Record<DemoScenario['key'], ScenarioExpectation>> = {
+  healthy: {
+    expectedProblems: [],
+    expectedRecords: { a: 2, b: 2 },
+    expectedRcode: 'NOERROR',
+  },
+  lowcount: {
+    expectedProblems: [
+      {
+        severity: 'warning',
+        kind: 'count_below_threshold',
+        host: 'kms1.lowcount.kms-lab.test',
+        product: 'lab-windows',
+        summary: 'kms1 counts fewer than 25 clients for lab-windows',
+      },
+    ],
+    expectedRecords: { a: 2, b: 2 },
+    expectedRcode: 'NOERROR',
+  },
+  nooffice: {
+    expectedProblems: [
+      {
+        severity: 'warning',
+        kind: 'product_failed',
+        host: 'kms1.nooffice.kms-lab.test',
+        product: 'lab-office',
+        summary: 'kms1 refuses lab-office: kms_error 0xC004F042',
+      },
+    ],
+    expectedRecords: { a: 2, b: 2 },
+    expectedRcode: 'NOERROR',
+  },
+  stale: {
+    expectedProblems: [
+      {
+        severity: 'warning',
+        kind: 'host_down',
+        host: 'old-kms.stale.kms-lab.test',
+        summary: 'old-kms is down: connect_refused (stale SRV record)',
+      },
+    ],
+    expectedRecords: { a: 2, b: 2 },
+    expectedRcode: 'NOERROR',
+  },
+  single: {
+    expectedProblems: [
+      { severity: 'warning', kind: 'single_host', summary: 'a single KMS host: no redundancy' },
+    ],
+    expectedRecords: { a: 1, b: 1 },
+    expectedRcode: 'NOERROR',
+  },
+  norecord: {
+    expectedProblems: [
+      {
+        severity: 'critical',
+        kind: 'no_record',
+        summary: 'no _vlmcs._tcp record: clients get 0xC004F074',
+      },
+    ],
+    expectedRecords: { a: 0, b: 0 },
+    expectedRcode: 'NXDOMAIN',
+  },
+  split: {
+    expectedProblems: [
+      {
+        severity: 'warning',
+        kind: 'resolvers_disagree',
+        summary: 'resolvers A and B return different _vlmcs._tcp record sets',
+      },
+    ],
+    expectedRecords: { a: 1, b: 2 },
+    expectedRcode: 'NOERROR',
+  },
+};
+
+/** The demo's scenarios with what the tests expect of each. */
+export const EXPECTED_DEMO_SCENARIOS: readonly ExpectedDemoScenario[] = DEMO_SCENARIOS.map((s) => ({
+  ...s,
+  ...EXPECTATIONS[s.key],
+}));
+
+/** The status `check` should report for the whole demo: the worst scenario's. */
+export const DEMO_EXPECTED_STATUS: DemoStatus = 'critical';
+
+export function findDemoScenario(key: string): ExpectedDemoScenario | undefined {
+  return EXPECTED_DEMO_SCENARIOS.find((s) => s.key === key || s.domain === key);
+}
+
+export function demoHosts(): DemoHostSpec[] {
+  return DEMO_SCENARIOS.flatMap((s) => s.hosts);
+}
+
+/** What a probe of `product` on `spec` should find. */
+export type DemoProbeExpectation =
+  | {
+      success: true;
+      /** The count range a probe reports, with up to `extraClients` CMIDs asking besides the prefill. */
+      activeClients: { min: number; max: number };
+      threshold: number;
+    }
+  | { success: false; reason: 'kms_error'; code: '0xC004F042' }
+  | { success: false; reason: 'connect_refused'; code: null };
+
+/**
+ * The expected outcome of probing `product` on a demo host.
+ * `extraClients`: how many distinct CMIDs may have asked besides the prefill (the monitor
+ * is one; a test probing with its own identity is another).
+ */
+export function expectedProbe(
+  spec: DemoHostSpec,
+  product: DemoProduct,
+  extraClients = 1,
+): DemoProbeExpectation {
+  if (spec.down) return { success: false, reason: 'connect_refused', code: null };
+  if (spec.refuse?.includes(product)) {
+    return { success: false, reason: 'kms_error', code: '0xC004F042' };
+  }
+  const counter = labCounterOf(labProduct(product));
+  const range = spec.counts[counter as 'windows' | 'office-2013+'] ?? { start: 0, min: 0, max: 0 };
+  // The lab sizes a table at 2 × the largest N of the application's lab products (25, 5).
+  const cap = counter === 'windows' ? 50 : 10;
+  return {
+    success: true,
+    activeClients: {
+      min: Math.min(cap, range.min + 1),
+      max: Math.min(cap, range.max + extraClients),
+    },
+    threshold: labProduct(product).nPolicy,
+  };
+}
