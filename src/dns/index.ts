@@ -24,6 +24,7 @@ export {
   KMS_SRV_PREFIX,
   canonicalName,
   checkDnsName,
+  checkWireLimits,
   kmsSrvName,
   normalizeDomain,
 } from './names.js';
@@ -44,3 +45,21 @@ export {
 export type { ResolverAddress } from './resolver-address.js';
 export { DEFAULT_RECORD_LIMIT, compareSrv } from './srv-order.js';
 export type { SrvLookupResult, SrvRecord } from './types.js';
+// The wire-level reader, for servers built on this layer (the lab's zone server).
+export {
+  CLASS_IN,
+  TYPE,
+  checkMessage,
+  readHeader,
+  readName,
+  readQuestion,
+  sameQuestionBytes,
+  skipName,
+} from './wire-check.js';
+export type {
+  MessageLayout,
+  RecordLayout,
+  Section,
+  WireHeader,
+  WireQuestion,
+} from './wire-check.js';

@@ -15,7 +15,7 @@
  */
 import dnsPacket from 'dns-packet';
 import type { Answer, Packet } from 'dns-packet';
-import { TYPE } from '../dns/wire-check.js';
+import { TYPE } from '../dns/index.js';
 import { isInZone } from './dns-zone-data.js';
 import type { StoredRecord, ZoneContents } from './dns-zone-data.js';
 import { isInternetClass } from './dns-zone-query.js';

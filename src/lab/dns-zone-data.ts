@@ -5,7 +5,7 @@
  * because NXDOMAIN and NOERROR-without-data are different answers (RFC 8020).
  */
 import net from 'node:net';
-import { KMS_SRV_PREFIX, canonicalName, checkWireLimits } from '../dns/names.js';
+import { KMS_SRV_PREFIX, canonicalName, checkWireLimits } from '../dns/index.js';
 import type { SoaSettings } from './dns-zone-answer.js';
 
 /** TTL of records that give none: short, so a changed lab zone shows quickly anywhere. */

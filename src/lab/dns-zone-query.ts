@@ -4,15 +4,8 @@
  * past the end), so nothing here ever indexes past the buffer or follows a loop; the
  * question's raw bytes are kept so the answer echoes exactly what was asked.
  */
-import {
-  CLASS_IN,
-  TYPE,
-  checkMessage,
-  readHeader,
-  readQuestion,
-  skipName,
-} from '../dns/wire-check.js';
-import { canonicalName } from '../dns/names.js';
+import { CLASS_IN, TYPE, checkMessage, readHeader, readQuestion, skipName } from '../dns/index.js';
+import { canonicalName } from '../dns/index.js';
 
 const HEADER_BYTES = 12;
 export const CLASS_ANY = 255;

@@ -20,9 +20,9 @@ import {
   zoneName,
 } from './dns-zone-data.js';
 import type { KmsSrvData, StoredRecord, ZoneRecord } from './dns-zone-data.js';
-import { KMS_SRV_PREFIX } from '../dns/names.js';
+import { KMS_SRV_PREFIX } from '../dns/index.js';
 import { resolverLabel } from '../dns/index.js';
-import { TYPE } from '../dns/wire-check.js';
+import { TYPE } from '../dns/index.js';
 import { FaultTable, applyDnsFault, faultHitsType } from './dns-zone-faults.js';
 import type { DnsFault, FaultReply } from './dns-zone-faults.js';
 import { parseQuery } from './dns-zone-query.js';

@@ -5,9 +5,9 @@
  * decides when they apply.
  */
 import { randomBytes } from 'node:crypto';
-import { decryptPadded, encryptPadded, kmsCipher } from '../kms/crypto/kms-cipher.js';
-import { FAULT_STATUS, HEADER_LENGTH, PFC_FIRST_LAST } from '../kms/rpc/constants.js';
-import { header } from '../kms/rpc/header.js';
+import { decryptPadded, encryptPadded, kmsCipher } from '../kms/crypto/index.js';
+import { FAULT_STATUS, HEADER_LENGTH, PFC_FIRST_LAST } from '../kms/rpc/index.js';
+import { header } from '../kms/rpc/index.js';
 import { HRESULT } from '../kms/hresult.js';
 
 export const LAB_FAULT_MODES = [

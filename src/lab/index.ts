@@ -33,3 +33,12 @@ export { CmidTable, CMID_LIFETIME_MS, CMID_TABLE_HARD_LIMIT } from './cmid-table
 export { isLoopbackAddress, NonLoopbackAddressError, DEFAULT_LAB_ADDRESS } from './loopback.js';
 export { freePort } from './free-port.js';
 export type { LabHostStats } from './stats.js';
+export {
+  DEMO_CMID,
+  DEMO_DRIFT_EVERY_MS,
+  DEMO_LISTEN_ADDRESS,
+  DEMO_WORKSTATION,
+  startDemoLab,
+} from './demo-lab.js';
+export type { DemoLab, DemoLabDns, DemoLabHost, DemoLabOptions } from './demo-lab.js';
+export { DEMO_PRODUCTS, DEMO_SCENARIOS } from './demo-scenarios.js';

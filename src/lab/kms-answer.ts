@@ -12,11 +12,11 @@ import {
   decodeServerRequest,
   isSupportedVersion,
   peekRequestVersion,
-} from '../kms/messages/request.js';
-import { encodeServerResponse } from '../kms/messages/server.js';
-import { filetimeToDate } from '../kms/messages/filetime.js';
-import type { DecodedRequest } from '../kms/messages/context.js';
-import type { KmsVersion } from '../kms/messages/types.js';
+} from '../kms/messages/index.js';
+import { encodeServerResponse } from '../kms/messages/index.js';
+import { filetimeToDate } from '../kms/messages/index.js';
+import type { DecodedRequest } from '../kms/messages/index.js';
+import type { KmsVersion } from '../kms/messages/index.js';
 import type { CmidTable } from './cmid-table.js';
 import type { LabHostConfig } from './host-config.js';
 import { HRESULT } from '../kms/hresult.js';

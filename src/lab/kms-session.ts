@@ -9,9 +9,9 @@
  */
 import type net from 'node:net';
 import { randomInt } from 'node:crypto';
-import { bind, alterContext } from '../kms/rpc/bind.js';
-import { bindAck, alterContextResp } from '../kms/rpc/bind-ack.js';
-import { bindNak } from '../kms/rpc/bind-nak.js';
+import { bind, alterContext } from '../kms/rpc/index.js';
+import { bindAck, alterContextResp } from '../kms/rpc/index.js';
+import { bindNak } from '../kms/rpc/index.js';
 import {
   DREP_LITTLE_ENDIAN,
   FAULT_STATUS,
@@ -20,16 +20,16 @@ import {
   PTYPE,
   RPC_VERSION,
   RPC_VERSION_MINOR,
-} from '../kms/rpc/constants.js';
-import { fault as faultPdu } from '../kms/rpc/fault.js';
-import { RpcFramer } from '../kms/rpc/framer.js';
-import { header } from '../kms/rpc/header.js';
-import type { RpcHeader } from '../kms/rpc/header.js';
-import { requestStub, responseStub } from '../kms/rpc/ndr-stub.js';
-import { answerBindContexts, routeRequest } from '../kms/rpc/server.js';
-import type { NdrSyntax } from '../kms/rpc/ndr-stub.js';
-import { request as requestPdu } from '../kms/rpc/request.js';
-import { response as responsePdu } from '../kms/rpc/response.js';
+} from '../kms/rpc/index.js';
+import { fault as faultPdu } from '../kms/rpc/index.js';
+import { RpcFramer } from '../kms/rpc/index.js';
+import { header } from '../kms/rpc/index.js';
+import type { RpcHeader } from '../kms/rpc/index.js';
+import { requestStub, responseStub } from '../kms/rpc/index.js';
+import { answerBindContexts, routeRequest } from '../kms/rpc/index.js';
+import type { NdrSyntax } from '../kms/rpc/index.js';
+import { request as requestPdu } from '../kms/rpc/index.js';
+import { response as responsePdu } from '../kms/rpc/index.js';
 import {
   DEFAULT_DRIP_INTERVAL_MS,
   DEFAULT_FAULT_CODES,

@@ -7,7 +7,7 @@
  */
 import { guid } from '../../kms/guid.js';
 import { findProduct } from '../../kms/products/index.js';
-import { ACTIVATION_OBJECTS_RDNS } from '../../adba/schema.js';
+import { ACTIVATION_OBJECTS_RDNS } from '../../adba/index.js';
 
 export interface LabActivationObject {
   /** The RDN value (AD names objects after the CSVLK PID's middle part). */
