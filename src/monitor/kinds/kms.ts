@@ -7,6 +7,14 @@ import { noAddressResults, probeKms, type KmsProductResult } from '../../kms/cli
 import { hostHistoryEntry, type HostProbeKind } from './kind.js';
 import { addressOf, noAddressMessage } from './no-address.js';
 
+/** Failures that say the host was not reached, not what it answered. */
+const UNREACHED: ReadonlySet<string> = new Set([
+  'connect_refused',
+  'connect_timeout',
+  'network',
+  'no_address',
+]);
+
 export const kmsKind: HostProbeKind<KmsProductResult[]> = {
   name: 'kms',
   schedule: 'sweep',
@@ -30,7 +38,16 @@ export const kmsKind: HostProbeKind<KmsProductResult[]> = {
         signal,
       });
     },
-  pending: (host, plan) => plan.products.some((p) => !host.products.has(p.slug)),
+  // Also a host whose exchange failed because it could not be reached and which TCP reaches
+  // again this round: its clients are served now, and waiting for the next sweep would
+  // report the old failure for up to a kms_interval. The same CMID asks again, so the
+  // host's count does not grow.
+  pending: (host, plan) =>
+    plan.products.some((p) => {
+      const last = host.products.get(p.slug);
+      if (last === undefined) return true;
+      return host.tcp?.up === true && last.error !== null && UNREACHED.has(last.error.reason);
+    }),
   record(host, probed) {
     const results = probed.flatMap((p) => p.result);
     for (const result of results) host.products.set(result.product, result);
