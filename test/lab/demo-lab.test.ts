@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { lookupSrv } from '../../src/dns/index.js';
+import { lookupSrv, parseResolverAddress } from '../../src/dns/index.js';
 import type { SrvLookupResult } from '../../src/dns/index.js';
 import { probeKms, resolveIdentity } from '../../src/kms/client/index.js';
 import type { KmsProductSpec } from '../../src/kms/client/index.js';
@@ -80,7 +80,10 @@ describe('demo lab', { timeout: 180_000 }, () => {
       for (const r of labResolvers) assert.match(r, /^127\.0\.0\.1:\d+$/);
       assert.deepEqual(
         lab.config.domains,
-        EXPECTED_DEMO_SCENARIOS.map((s) => ({ name: s.domain, resolvers: labResolvers })),
+        EXPECTED_DEMO_SCENARIOS.map((s) => ({
+          name: s.domain,
+          resolvers: labResolvers.map((r) => parseResolverAddress(r)),
+        })),
       );
       assert.deepEqual(
         lab.config.products.map((p) => (typeof p === 'string' ? p : p.slug)),
