@@ -15,7 +15,7 @@ import { trustResult, type TrustCheckResult, type TrustVerdict } from './verdict
 
 export interface EpidAnswer {
   /** The product the request asked for and the host answered. */
-  product: ProductRef;
+  product: ProductRef & { builtIn: boolean };
   epid: string;
 }
 
@@ -55,7 +55,8 @@ export function epidProblems(answer: EpidAnswer, now: Date): Problem[] {
       verdict: 'failed',
       text: `${product.name} was answered with the ${key.name} host key, which serves another application`,
     });
-  } else if (csvlkCovers(key, product).status === 'not-covered') {
+  } else if (product.builtIn && csvlkCovers(key, product).status === 'not-covered') {
+    // A custom product is one the table does not know: which keys cover it is unknown.
     out.push({
       verdict: 'failed',
       text: `the ${key.name} host key does not cover ${product.name}`,

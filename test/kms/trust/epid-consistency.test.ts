@@ -38,6 +38,16 @@ describe('ePID consistency', () => {
     );
   });
 
+  it('a custom product is not held to the table: which keys cover it is unknown', () => {
+    const custom = { ...findProduct('windows-server-2022')!, slug: 'my-server', builtIn: false };
+    const server2022 = '03612-04573-012-345678-03-1033-20348.0000-0012025';
+    assert.deepEqual(epidProblems({ product: custom, epid: server2022 }, NOW), []);
+    // The built-in product the same key does not cover still fails.
+    assert.deepEqual(check(server2022, 'windows-server-2025'), [
+      ['failed', 'the Windows Server 2022 host key does not cover Windows Server 2025'],
+    ]);
+  });
+
   it('an Office answer carrying a Windows host key (py-kms) fails', () => {
     assert.deepEqual(check(SERVER_2019, 'office-2019'), [
       [
