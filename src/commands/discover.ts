@@ -5,11 +5,11 @@
  * wrapper over src/dns: every domain at every resolver, each failure by its name.
  */
 import type { Command } from '../cli/command.js';
-import { ExitCode } from '../cli/command.js';
 import { UsageError, parseFlags } from '../cli/parse.js';
 import { applyTargetFlags, readSystemFor, targetOptions } from '../cli/common-flags.js';
 import { escapeText } from '../cli/escape.js';
-import { ConfigError } from '../config/errors.js';
+import { oneShotCommand, processIo, reportResults } from '../cli/one-shot-command.js';
+import type { CommandIo } from '../cli/one-shot-command.js';
 import { defaultConfig, loadConfigFile } from '../config/load.js';
 import {
   DEFAULT_RESOLV_CONF,
@@ -68,18 +68,6 @@ const NOT_FOR_DISCOVER: Record<string, string> = {
     "discover sends no KMS request; ask a host about a product with 'kms-monitor probe HOST --product SLUG'",
 };
 
-export interface DiscoverIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** Default for --dns.resolv-conf (else the DNS layer's); tests point it at a temporary file. */
-  resolvConfPath?: string;
-}
-
-const defaultIo: DiscoverIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
-
 interface Plan {
   targets: DiscoverTarget[];
   timeoutMs: number;
@@ -100,7 +88,7 @@ function refuseOtherCommandsFlags(argv: readonly string[]): void {
  * Flags → the configuration → the monitor's plan, so discover asks exactly the domains
  * and resolvers `serve` and `check` would ask with the same flags and file.
  */
-async function plan(argv: string[], io: DiscoverIo): Promise<Plan | 'help'> {
+async function plan(argv: string[], io: CommandIo): Promise<Plan | 'help'> {
   refuseOtherCommandsFlags(argv);
   const { values, positionals } = parseFlags(argv, options, { positionals: true });
   if (values.help) return 'help';
@@ -223,39 +211,30 @@ export function formatResult(result: SrvLookupResult): string {
   return text;
 }
 
-export function createDiscoverCommand(io: DiscoverIo = defaultIo): Command {
-  return {
-    name: 'discover',
-    summary: 'resolve _vlmcs._tcp SRV records of domains, as a client would',
-    usage: USAGE,
-    options,
-    async run(argv) {
-      let settings: Plan | 'help';
-      try {
-        settings = await plan(argv, io);
-      } catch (error) {
-        if (!(error instanceof UsageError || error instanceof ConfigError)) throw error;
-        io.stderr(`kms-monitor discover: ${error.message}\n`);
-        return ExitCode.usage;
-      }
-      if (settings === 'help') {
-        io.stdout(`${USAGE}\n`);
-        return ExitCode.ok;
-      }
+export function createDiscoverCommand(io: CommandIo = processIo): Command {
+  return oneShotCommand(
+    {
+      name: 'discover',
+      summary: 'resolve _vlmcs._tcp SRV records of domains, as a client would',
+      usage: USAGE,
+      options,
+    },
+    io,
+    (argv) => plan(argv, io),
+    async (settings) => {
       const results = await discoverAll(settings.targets, {
         resolvers: [],
         timeoutMs: settings.timeoutMs,
         recordLimit: settings.recordLimit,
         mode: 'each',
       });
-      if (settings.json) {
-        io.stdout(`${JSON.stringify(results.map(resultToJson), null, 2)}\n`);
-      } else {
-        io.stdout(results.map(formatResult).join('\n'));
-      }
-      return results.every((r) => r.success) ? ExitCode.ok : ExitCode.failure;
+      return reportResults(io, results, {
+        json: settings.json,
+        toJson: resultToJson,
+        text: () => results.map(formatResult).join('\n'),
+      });
     },
-  };
+  );
 }
 
 export const discoverCommand: Command = createDiscoverCommand();

@@ -12,9 +12,10 @@
  * operating system's resolver, so the probe sees the address the monitor would.
  */
 import type { Command } from '../cli/command.js';
-import { ExitCode } from '../cli/command.js';
 import { UsageError, parseFlags } from '../cli/parse.js';
 import { targetOptions } from '../cli/common-flags.js';
+import { oneShotCommand, processIo, reportResults } from '../cli/one-shot-command.js';
+import type { CommandIo } from '../cli/one-shot-command.js';
 import { knownProductSlugs, normalizeSlugs, unknownProductError } from '../cli/products.js';
 import { parseHostPort } from '../config/address.js';
 import { parseDuration } from '../config/duration.js';
@@ -85,18 +86,6 @@ const options = {
   workstation: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
-
-export interface ProbeIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** Default for --dns.resolv-conf; tests point it at a loopback-only file. */
-  resolvConfPath?: string;
-}
-
-const defaultIo: ProbeIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
 
 interface Plan {
   target: { host: string; port: number };
@@ -199,7 +188,7 @@ function parseIdentity(cmid: string | undefined, workstation: string | undefined
   });
 }
 
-async function plan(argv: string[], io: ProbeIo): Promise<Plan | 'help'> {
+async function plan(argv: string[], io: CommandIo): Promise<Plan | 'help'> {
   const { values, positionals } = parseFlags(argv, options, { positionals: true });
   if (values.help) return 'help';
   if (positionals.length !== 1) {
@@ -322,25 +311,17 @@ export function probeResultToJson(r: KmsProductResult): Record<string, unknown> 
   };
 }
 
-export function createProbeCommand(io: ProbeIo = defaultIo): Command {
-  return {
-    name: 'probe',
-    summary: 'run a KMS exchange against one host and show its answer',
-    usage: USAGE,
-    options,
-    async run(argv) {
-      let settings: Plan | 'help';
-      try {
-        settings = await plan(argv, io);
-      } catch (error) {
-        if (!(error instanceof UsageError)) throw error;
-        io.stderr(`kms-monitor probe: ${error.message}\n`);
-        return ExitCode.usage;
-      }
-      if (settings === 'help') {
-        io.stdout(`${USAGE}\n`);
-        return ExitCode.ok;
-      }
+export function createProbeCommand(io: CommandIo = processIo): Command {
+  return oneShotCommand(
+    {
+      name: 'probe',
+      summary: 'run a KMS exchange against one host and show its answer',
+      usage: USAGE,
+      options,
+    },
+    io,
+    (argv) => plan(argv, io),
+    async (settings) => {
       // Ctrl-C ends the exchange cleanly (socket closed) and still prints what is known.
       const controller = new AbortController();
       const onSigint = (): void => controller.abort();
@@ -352,14 +333,13 @@ export function createProbeCommand(io: ProbeIo = defaultIo): Command {
         process.off('SIGINT', onSigint);
       }
       const { results, resolution } = outcome;
-      if (settings.json) {
-        io.stdout(`${JSON.stringify(results.map(probeResultToJson), null, 2)}\n`);
-      } else {
-        io.stdout(formatProbeReport(settings.target, results, settings.labels, resolution));
-      }
-      return results.every((r) => r.success) ? ExitCode.ok : ExitCode.failure;
+      return reportResults(io, results, {
+        json: settings.json,
+        toJson: probeResultToJson,
+        text: () => formatProbeReport(settings.target, results, settings.labels, resolution),
+      });
     },
-  };
+  );
 }
 
 export const probeCommand: Command = createProbeCommand();

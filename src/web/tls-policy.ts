@@ -10,36 +10,31 @@ export type TlsVersionName = keyof typeof TLS_VERSIONS;
 /** Names exporter-toolkit accepts that Node cannot honour here (see versionProblem). */
 const REFUSED_VERSIONS = ['TLS10', 'TLS11'];
 
-/** Go's names of the forward-secret TLS 1.2 suites → OpenSSL's, with the key they need. */
-export const TLS12_SUITES: Record<string, { openssl: string; key: 'ecdsa' | 'rsa' }> = {
-  TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: {
-    openssl: 'ECDHE-ECDSA-AES128-GCM-SHA256',
-    key: 'ecdsa',
-  },
-  TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: {
-    openssl: 'ECDHE-ECDSA-AES256-GCM-SHA384',
-    key: 'ecdsa',
-  },
-  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: {
-    openssl: 'ECDHE-ECDSA-CHACHA20-POLY1305',
-    key: 'ecdsa',
-  },
-  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305: {
-    openssl: 'ECDHE-ECDSA-CHACHA20-POLY1305',
-    key: 'ecdsa',
-  },
-  TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA: { openssl: 'ECDHE-ECDSA-AES128-SHA', key: 'ecdsa' },
-  TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA: { openssl: 'ECDHE-ECDSA-AES256-SHA', key: 'ecdsa' },
-  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: { openssl: 'ECDHE-RSA-AES128-GCM-SHA256', key: 'rsa' },
-  TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: { openssl: 'ECDHE-RSA-AES256-GCM-SHA384', key: 'rsa' },
-  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: {
-    openssl: 'ECDHE-RSA-CHACHA20-POLY1305',
-    key: 'rsa',
-  },
-  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305: { openssl: 'ECDHE-RSA-CHACHA20-POLY1305', key: 'rsa' },
-  TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA: { openssl: 'ECDHE-RSA-AES128-SHA', key: 'rsa' },
-  TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA: { openssl: 'ECDHE-RSA-AES256-SHA', key: 'rsa' },
+/** Go's names of the forward-secret TLS 1.2 suites → OpenSSL's. */
+const TLS12_SUITES: Readonly<Record<string, string>> = {
+  TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+  TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: 'ECDHE-ECDSA-AES256-GCM-SHA384',
+  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+  TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA: 'ECDHE-ECDSA-AES128-SHA',
+  TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA: 'ECDHE-ECDSA-AES256-SHA',
+  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: 'ECDHE-RSA-AES128-GCM-SHA256',
+  TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: 'ECDHE-RSA-AES256-GCM-SHA384',
+  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-RSA-CHACHA20-POLY1305',
+  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305: 'ECDHE-RSA-CHACHA20-POLY1305',
+  TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA: 'ECDHE-RSA-AES128-SHA',
+  TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA: 'ECDHE-RSA-AES256-SHA',
 };
+
+/**
+ * The key a TLS 1.2 suite's server certificate must hold: the suite name says how the
+ * server signs its key exchange (TLS_ECDHE_ECDSA_… with an ECDSA key, TLS_ECDHE_RSA_…
+ * with an RSA key), so it is read from the name rather than kept beside it.
+ */
+function keyOfSuite(name: string): 'ecdsa' | 'rsa' | undefined {
+  if (!(name in TLS12_SUITES)) return undefined;
+  return name.startsWith('TLS_ECDHE_ECDSA_') ? 'ecdsa' : 'rsa';
+}
 
 /** Without cipher_suites: the ECDHE suites with AEAD ciphers (no CBC), server order. */
 const DEFAULT_TLS12 = [
@@ -94,11 +89,14 @@ export function curveProblem(name: string): string | null {
   return `unknown curve ${JSON.stringify(name)}; accepted: ${Object.keys(CURVES).join(', ')}`;
 }
 
+/** The TLS 1.2 suites in use: the configured ones, else the defaults. */
+function tls12InUse(suites: readonly string[] | undefined): readonly string[] {
+  return suites && suites.length > 0 ? suites : DEFAULT_TLS12;
+}
+
 /** The OpenSSL cipher string: TLS 1.3 suites, then the TLS 1.2 ones in the given order. */
 export function cipherString(suites: readonly string[] | undefined): string {
-  const tls12 = (suites && suites.length > 0 ? suites : DEFAULT_TLS12).map(
-    (s) => TLS12_SUITES[s]!.openssl,
-  );
+  const tls12 = tls12InUse(suites).map((s) => TLS12_SUITES[s]!);
   return [...TLS13_SUITES, ...new Set(tls12)].join(':');
 }
 
@@ -107,9 +105,7 @@ export function suitesForKey(
   suites: readonly string[] | undefined,
   kind: 'ecdsa' | 'rsa',
 ): string[] {
-  return (suites && suites.length > 0 ? suites : DEFAULT_TLS12).filter(
-    (s) => TLS12_SUITES[s]?.key === kind,
-  );
+  return tls12InUse(suites).filter((s) => keyOfSuite(s) === kind);
 }
 
 export function ecdhCurveString(curves: readonly string[] | undefined): string | undefined {

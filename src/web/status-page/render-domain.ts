@@ -10,6 +10,7 @@ import type { RenderContext } from './context.js';
 import { FINDINGS } from '../../monitor/findings.js';
 import { anchorId, formatSeconds, formatTtl, hostHref, hostKey, plural } from './format.js';
 import { html, join, type SafeHtml } from './html.js';
+import { renderTable } from './render-table.js';
 
 type Resolver = ViewDomain['resolvers'][number];
 type SrvRecord = Resolver['records'][number];
@@ -66,33 +67,12 @@ function renderRecords(
 <td>${renderHostState(key, ctx)}</td>
 </tr>`;
   });
-  return html`<div class="scroll">
-    <table class="records">
-      ${
-        caption
-          ? html`<caption>
-              ${caption}
-            </caption>`
-          : ''
-      }
-      <thead>
-        <tr>
-          <th scope="col">Order</th>
-          <th scope="col">Priority</th>
-          <th scope="col">Weight</th>
-          <th scope="col">Share</th>
-          <th scope="col">Target</th>
-          <th scope="col">Port</th>
-          <th scope="col">TTL</th>
-          <th scope="col">Addresses</th>
-          <th scope="col">Host</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
-  </div>`;
+  return renderTable({
+    className: 'records',
+    caption,
+    columns: ['Order', 'Priority', 'Weight', 'Share', 'Target', 'Port', 'TTL', 'Addresses', 'Host'],
+    rows,
+  });
 }
 
 function resolverHead(r: Resolver): SafeHtml {

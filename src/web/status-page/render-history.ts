@@ -8,6 +8,7 @@ import { outcomeTag } from './badges.js';
 import type { RenderContext } from './context.js';
 import { formatAge, formatSeconds, formatTimestamp, hostHref } from './format.js';
 import { html, type SafeHtml } from './html.js';
+import { renderTable } from './render-table.js';
 
 function target(e: HistoryEntry, ctx: RenderContext): SafeHtml {
   // DNS entries name a domain; TCP and KMS entries a host key with a page of its own.
@@ -41,27 +42,20 @@ export function renderHistoryTable(
       <td>${formatSeconds(e.durationSeconds)}</td>
     </tr>`;
   });
-  return html`<div class="scroll">
-    <table class="history">
-      <caption>
-        ${caption}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Time</th>
-          <th scope="col">Kind</th>
-          ${showTarget ? html`<th scope="col">Target</th>` : ''}
-          <th scope="col">Product / resolver</th>
-          <th scope="col">Result</th>
-          <th scope="col">Message</th>
-          <th scope="col">Duration</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
-  </div>`;
+  return renderTable({
+    className: 'history',
+    caption,
+    columns: [
+      'Time',
+      'Kind',
+      ...(showTarget ? ['Target'] : []),
+      'Product / resolver',
+      'Result',
+      'Message',
+      'Duration',
+    ],
+    rows,
+  });
 }
 
 /** Failures first (kept longer), then everything recent. */

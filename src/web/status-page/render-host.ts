@@ -21,6 +21,7 @@ import {
   hostKey,
 } from './format.js';
 import { html, join, type SafeHtml } from './html.js';
+import { renderTable } from './render-table.js';
 import { isBelowThreshold, renderCount } from './render-count.js';
 import { renderEpid } from './render-epid.js';
 import { renderKmsError } from './render-error.js';
@@ -226,6 +227,8 @@ function renderDetails(h: ViewHost, ctx: RenderContext): SafeHtml {
   </dl>`;
 }
 
+const CLIENTS_COLUMN = html`Clients <span class="muted">(incl. this monitor)</span>`;
+
 /** `headingLevel` 3 in the list of cards on `/`, 2 on the host page. */
 export function renderHostCard(h: ViewHost, ctx: RenderContext, headingLevel: 2 | 3 = 3): SafeHtml {
   const key = hostKey(h);
@@ -244,22 +247,18 @@ export function renderHostCard(h: ViewHost, ctx: RenderContext, headingLevel: 2 
           No KMS exchange
           yet${h.tcp?.up === false ? ': the host is down' : ': the first sweep has not reached this host'}.
         </p>`
-      : html`<div class="scroll">
-            <table class="host-products">
-              <thead>
-                <tr>
-                  <th scope="col">Product</th>
-                  <th scope="col">Result</th>
-                  <th scope="col">Clients <span class="muted">(incl. this monitor)</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                ${h.products.map(renderProductRow)}
-              </tbody>
-            </table>
-          </div>
-          ${renderDetails(h, ctx)}
-          ${h.products.map((p) => renderProductProblem(h, p, headingLevel))}`;
+      : join(
+          [
+            renderTable({
+              className: 'host-products',
+              columns: ['Product', 'Result', CLIENTS_COLUMN],
+              rows: h.products.map(renderProductRow),
+            }),
+            renderDetails(h, ctx),
+            h.products.map((p) => renderProductProblem(h, p, headingLevel)),
+          ],
+          '\n',
+        );
   return html`<article class="card ${severity}" id="${anchorId('host', key)}">
     ${heading}
     <p class="muted">${join(where, ' · ')}</p>

@@ -15,6 +15,7 @@ import { renderDomain } from './render-domain.js';
 import { renderHistory, renderHistoryTable } from './render-history.js';
 import { renderHostCard } from './render-host.js';
 import { renderProblems, renderProducts, renderSummary } from './render-summary.js';
+import { renderTable } from './render-table.js';
 
 export interface PageOptions {
   /** Seconds between automatic refreshes; 0 turns them off. */
@@ -120,26 +121,11 @@ function renderPublished(view: StatusView, key: string): SafeHtml {
       No domain publishes this host: it is probed because the configuration lists it.
     </p>`;
   }
-  return html`<div class="scroll">
-    <table>
-      <caption>
-        Published in DNS
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Domain</th>
-          <th scope="col">Resolver</th>
-          <th scope="col">Priority</th>
-          <th scope="col">Weight</th>
-          <th scope="col">TTL</th>
-          <th scope="col">Addresses</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
-  </div>`;
+  return renderTable({
+    caption: 'Published in DNS',
+    columns: ['Domain', 'Resolver', 'Priority', 'Weight', 'TTL', 'Addresses'],
+    rows,
+  });
 }
 
 /** `view` comes from the source narrowed to the host (its hosts and history only). */

@@ -11,6 +11,7 @@ import { severityTag } from './badges.js';
 import type { RenderContext } from './context.js';
 import { anchorId } from './format.js';
 import { html, type SafeHtml } from './html.js';
+import { renderTable } from './render-table.js';
 
 /** A page with thousands of failing hosts lists this many problems and counts the rest. */
 const MAX_PROBLEMS = 200;
@@ -93,25 +94,12 @@ export function renderProducts(view: StatusView): SafeHtml {
       <td>${below}</td>
     </tr>`;
   });
-  return html`<div class="scroll">
-      <table class="products">
-        <caption>
-          Products probed on every host
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Product</th>
-            <th scope="col">Threshold N</th>
-            <th scope="col">Count cap 2N</th>
-            <th scope="col">Hosts activating</th>
-            <th scope="col">Hosts below N</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
-      </table>
-    </div>
+  return html`${renderTable({
+      className: 'products',
+      caption: 'Products probed on every host',
+      columns: ['Product', 'Threshold N', 'Count cap 2N', 'Hosts activating', 'Hosts below N'],
+      rows,
+    })}
     <p class="muted">
       N is the count a host needs before it activates clients of the product (25 Windows clients, 5
       servers, 5 Office). A host reports at most 2N, and the count includes this monitor's own
