@@ -5,25 +5,32 @@
  * readings and the coverage model picks one from the host keys the host revealed.
  */
 
-/** The Windows releases the coverage model reasons about (docs/coverage.md §2). */
-export type HostOsId =
-  | 'server-2003'
-  | 'vista'
-  | 'server-2008'
-  | 'windows-7'
-  | 'server-2008-r2'
-  | 'windows-8'
-  | 'server-2012'
-  | 'windows-8.1'
-  | 'server-2012-r2'
-  | 'windows-10'
-  | 'server-2016'
-  | 'server-2019'
-  | 'server-2022'
-  | 'windows-11'
-  | 'server-2025';
-
 export type HostOsKind = 'server' | 'client';
+
+/**
+ * The Windows releases the coverage model reasons about (docs/coverage.md §2), oldest first:
+ * each id once, with its name and kind. The order is the one fix texts list releases in
+ * ('Windows Server 2016 or later', coverage/wording.ts).
+ */
+const RELEASES = [
+  ['server-2003', 'Windows Server 2003', 'server'],
+  ['vista', 'Windows Vista', 'client'],
+  ['server-2008', 'Windows Server 2008', 'server'],
+  ['windows-7', 'Windows 7', 'client'],
+  ['server-2008-r2', 'Windows Server 2008 R2', 'server'],
+  ['windows-8', 'Windows 8', 'client'],
+  ['server-2012', 'Windows Server 2012', 'server'],
+  ['windows-8.1', 'Windows 8.1', 'client'],
+  ['server-2012-r2', 'Windows Server 2012 R2', 'server'],
+  ['windows-10', 'Windows 10', 'client'],
+  ['server-2016', 'Windows Server 2016', 'server'],
+  ['server-2019', 'Windows Server 2019', 'server'],
+  ['server-2022', 'Windows Server 2022', 'server'],
+  ['windows-11', 'Windows 11', 'client'],
+  ['server-2025', 'Windows Server 2025', 'server'],
+] as const satisfies readonly (readonly [id: string, name: string, kind: HostOsKind])[];
+
+export type HostOsId = (typeof RELEASES)[number][0];
 
 export interface HostOs {
   id: HostOsId;
@@ -49,27 +56,24 @@ export interface HostOsInfo {
   earliestRelease: Date | null;
 }
 
-const OS: Readonly<Record<HostOsId, HostOs>> = Object.freeze({
-  'server-2003': { id: 'server-2003', name: 'Windows Server 2003', kind: 'server' },
-  vista: { id: 'vista', name: 'Windows Vista', kind: 'client' },
-  'server-2008': { id: 'server-2008', name: 'Windows Server 2008', kind: 'server' },
-  'windows-7': { id: 'windows-7', name: 'Windows 7', kind: 'client' },
-  'server-2008-r2': { id: 'server-2008-r2', name: 'Windows Server 2008 R2', kind: 'server' },
-  'windows-8': { id: 'windows-8', name: 'Windows 8', kind: 'client' },
-  'server-2012': { id: 'server-2012', name: 'Windows Server 2012', kind: 'server' },
-  'windows-8.1': { id: 'windows-8.1', name: 'Windows 8.1', kind: 'client' },
-  'server-2012-r2': { id: 'server-2012-r2', name: 'Windows Server 2012 R2', kind: 'server' },
-  'windows-10': { id: 'windows-10', name: 'Windows 10', kind: 'client' },
-  'server-2016': { id: 'server-2016', name: 'Windows Server 2016', kind: 'server' },
-  'server-2019': { id: 'server-2019', name: 'Windows Server 2019', kind: 'server' },
-  'server-2022': { id: 'server-2022', name: 'Windows Server 2022', kind: 'server' },
-  'windows-11': { id: 'windows-11', name: 'Windows 11', kind: 'client' },
-  'server-2025': { id: 'server-2025', name: 'Windows Server 2025', kind: 'server' },
+// Built from RELEASES, which names every HostOsId: the cast adds no id.
+const OS = Object.freeze(
+  Object.fromEntries(RELEASES.map(([id, name, kind]) => [id, { id, name, kind }])),
+) as Readonly<Record<HostOsId, HostOs>>;
+
+const RELEASES_OF: Readonly<Record<HostOsKind, readonly HostOs[]>> = Object.freeze({
+  server: Object.values(OS).filter((os) => os.kind === 'server'),
+  client: Object.values(OS).filter((os) => os.kind === 'client'),
 });
 
 /** The release with this id. */
 export function hostOs(id: HostOsId): HostOs {
   return OS[id];
+}
+
+/** The releases of one kind, oldest first. */
+export function hostOsReleases(kind: HostOsKind): readonly HostOs[] {
+  return RELEASES_OF[kind];
 }
 
 const KNOWN_BUILDS: ReadonlyMap<number, string> = new Map([

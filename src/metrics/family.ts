@@ -6,7 +6,12 @@
  *
  * Names, labels and units are the contract of docs/design.md; HELP texts say what a
  * value means to a KMS admin.
+ *
+ * The builders below are the shapes most families share, so that a family states only
+ * its name, HELP and what it reads.
  */
+import { LabelNames } from './exposition.js';
+
 export type MetricType = 'gauge' | 'counter';
 
 /**
@@ -24,4 +29,116 @@ export interface MetricFamily<Input> {
   readonly labels: readonly string[];
   /** Emits the family's samples for `input`; reads only, never probes. */
   readonly samples: (input: Input, emit: Emit) => void;
+}
+
+/** A family of one unlabelled sample; absent while `value` is null (not known yet). */
+export function scalarFamily<Input>(
+  type: MetricType,
+  name: string,
+  help: string,
+  value: (input: Input) => number | null,
+): MetricFamily<Input> {
+  return {
+    name,
+    type,
+    help,
+    labels: [],
+    samples(input, emit) {
+      const v = value(input);
+      if (v !== null) emit('', v);
+    },
+  };
+}
+
+/**
+ * Writes one sample from its label values, one per label the family names (in order),
+ * after `prefix`: label text of the family's `prefix` names, already written ('' if none).
+ */
+export type EmitValues = (
+  values: ReadonlyArray<string | number>,
+  value: number,
+  prefix?: string,
+) => void;
+
+/**
+ * A gauge whose samples give their label values rather than label text: the label names
+ * are declared once here, and the family's label list and the text of every sample are
+ * both made from them, so the two cannot differ. `prefix` names the labels of the text
+ * the samples start with (see SeriesList.labelledGauge).
+ */
+export function labelledGauge<Input>(declaration: {
+  name: string;
+  help: string;
+  prefix?: readonly string[];
+  labels: readonly string[];
+  samples: (input: Input, emit: EmitValues) => void;
+}): MetricFamily<Input> {
+  const names = new LabelNames(declaration.labels);
+  return {
+    name: declaration.name,
+    type: 'gauge',
+    help: declaration.help,
+    labels: [...(declaration.prefix ?? []), ...declaration.labels],
+    samples(input, emit) {
+      declaration.samples(input, (values, value, prefix) =>
+        emit(names.text(values, prefix), value),
+      );
+    },
+  };
+}
+
+/** Something the input has many of, with its label text written once per scrape. */
+export interface Series {
+  /** The label text of the series list's label names (see Emit). */
+  readonly labels: string;
+}
+
+/**
+ * A list of the input that many families walk — the hosts, the hosts' results per
+ * product, the SRV lookups — each series already labelled by `labels`: the walk and the
+ * series' labels of these families, written once.
+ */
+export class SeriesList<Input, S extends Series> {
+  constructor(
+    readonly labels: readonly string[],
+    readonly list: (input: Input) => readonly S[],
+  ) {}
+
+  /** A gauge with one sample per series; a series for which `value` is null has none. */
+  gauge(name: string, help: string, value: (series: S) => number | null): MetricFamily<Input> {
+    const { labels, list } = this;
+    return {
+      name,
+      type: 'gauge',
+      help,
+      labels,
+      samples(input, emit) {
+        for (const series of list(input)) {
+          const v = value(series);
+          if (v !== null) emit(series.labels, v);
+        }
+      },
+    };
+  }
+
+  /** A gauge with samples of each series (its addresses, its records...), labelled by the series' labels then `labels`. */
+  labelledGauge(declaration: {
+    name: string;
+    help: string;
+    labels: readonly string[];
+    samples: (
+      series: S,
+      emit: (values: ReadonlyArray<string | number>, value: number) => void,
+    ) => void;
+  }): MetricFamily<Input> {
+    const { list } = this;
+    return labelledGauge({
+      ...declaration,
+      prefix: this.labels,
+      samples(input, emit) {
+        for (const series of list(input))
+          declaration.samples(series, (values, value) => emit(values, value, series.labels));
+      },
+    });
+  }
 }

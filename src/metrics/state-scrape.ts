@@ -11,7 +11,7 @@ import { evaluationOf } from '../monitor/evaluation-of.js';
 import type { PlannedProduct } from '../monitor/plan.js';
 import type { HostState, LabelledCounter, MonitorState } from '../monitor/state.js';
 import { LabelNames } from './exposition.js';
-import type { MetricFamily } from './family.js';
+import { SeriesList, type MetricFamily } from './family.js';
 
 /** The labels that name a KMS host in every host family. */
 export const HOST_LABELS = new LabelNames(['host', 'port']);
@@ -76,6 +76,13 @@ export class StateScrape {
 }
 
 export type StateFamily = MetricFamily<StateScrape>;
+
+/** Every host, for families with a sample per host (or per host's address). */
+export const HOSTS = new SeriesList(HOST_LABELS.names, (scrape: StateScrape) => scrape.hosts);
+/** Every host × product result. */
+export const RESULTS = new SeriesList(RESULT_LABELS.names, (scrape: StateScrape) => scrape.results);
+/** Every SRV lookup: a domain as one resolver answered it. */
+export const LOOKUPS = new SeriesList(LOOKUP_LABELS.names, (scrape: StateScrape) => scrape.lookups);
 
 /**
  * A counter family that shows one of the state's LabelledCounters under `labels` (a

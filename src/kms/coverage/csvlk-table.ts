@@ -3,7 +3,8 @@
  * ID blocks that identify each, the host releases it can be installed on, and the product
  * groups (docs/protocol.md §6.2 slugs) it activates. Every row names its sources.
  */
-import type { CoverageRule, Csvlk, HostingRule, KeyBlock } from './types.js';
+import { hostOs, hostOsReleases, type HostOsId } from '../host-os.js';
+import type { CoverageRule, Csvlk, HostingRule, HostSpec, KeyBlock } from './types.js';
 
 // Product groups by slug, shared by several rows.
 const SERVERS_2008_TO_2012_R2 = [
@@ -53,6 +54,13 @@ const AFTER_2008 = [
   'windows-server-2008-r2-b',
   'windows-server-2008-r2-c',
 ];
+
+// What each server key's list (WSD-PLAN) adds to the groups all of them list: the lists
+// nest, each newer key's being the one before plus its own release's groups.
+const SERVER_2016_LISTS = ['windows-server-2016'];
+const SERVER_2019_LISTS = [...SERVER_2016_LISTS, 'windows-server-2019', 'windows-10-ltsc-2019'];
+const SERVER_2022_LISTS = [...SERVER_2019_LISTS, 'windows-server-2022', 'windows-ltsc-2021'];
+const SERVER_2025_LISTS = [...SERVER_2022_LISTS, 'windows-server-2025', 'windows-ltsc-2024'];
 
 function serverKeyCoverage(extra: string[], unknown: string[] = []): CoverageRule {
   return {
@@ -129,16 +137,76 @@ function licenceCoverage(covers: string[]): CoverageRule {
   return { covers, otherwise: 'not-covered', sources: ['KMSRSOS-DB'] };
 }
 
-/** Office hosts: what each Office release's key can be installed on (ODO-HOST). */
-function officeHosting(...allowed: HostingRule['allowed']): HostingRule {
-  return { allowed, otherwise: 'no', sources: ['ODO-HOST'] };
+/** The facts a row of a family of keys states itself; the family's builder adds the rest. */
+type OwnFacts = Pick<Csvlk, 'id' | 'name' | 'keyBlocks' | 'sources'>;
+
+/**
+ * A Windows 10 client key of group 206 with its complete licence list. A customer key is
+ * hosted as Microsoft's client-key row says; a Microsoft lab key's hosting is unknown and
+ * its licence list also names LAB_EXTRA.
+ */
+function windows10Key(row: OwnFacts & { kind: 'customer' | 'lab'; licences: string[] }): Csvlk {
+  const lab = row.kind === 'lab';
+  return {
+    id: row.id,
+    name: row.name,
+    application: 'windows',
+    kind: row.kind,
+    groupId: 206,
+    keyBlocks: row.keyBlocks,
+    releasedOn: null,
+    hosting: lab ? UNKNOWN_HOSTING : WINDOWS_10_CLIENT_HOSTING,
+    coverage: licenceCoverage(lab ? [...row.licences, ...LAB_EXTRA] : row.licences),
+    sources: row.sources,
+  };
 }
 
+/**
+ * A customer key older than Microsoft's lists, known from its group: where it can be
+ * hosted is unknown, and it cannot cover `laterGroups`, released after it.
+ */
+function olderWindowsKey(row: OwnFacts & { groupId: number; laterGroups: string[] }): Csvlk {
+  return {
+    id: row.id,
+    name: row.name,
+    application: 'windows',
+    kind: 'customer',
+    groupId: row.groupId,
+    keyBlocks: row.keyBlocks,
+    releasedOn: null,
+    hosting: UNKNOWN_HOSTING,
+    coverage: olderKeyCoverage(row.laterGroups),
+    sources: row.sources,
+  };
+}
+
+/** Every release of `oldest`'s kind from `oldest` on, oldest first (it may carry a build floor). */
+function fromRelease(oldest: HostSpec): HostSpec[] {
+  const id = typeof oldest === 'string' ? oldest : oldest.os;
+  const ids = hostOsReleases(hostOs(id).kind).map((os) => os.id);
+  return [oldest, ...ids.slice(ids.indexOf(id) + 1)];
+}
+
+/**
+ * Office hosts (ODO-HOST): the page gives each Office release's key a minimum server and a
+ * minimum client release ("host OS at least", docs/coverage.md §3.2).
+ */
+function officeHosting(oldestServer: HostOsId, oldestClient: HostSpec): HostingRule {
+  return {
+    allowed: [...fromRelease(oldestServer), ...fromRelease(oldestClient)],
+    otherwise: 'no',
+    sources: ['ODO-HOST'],
+  };
+}
+
+/** The Office groups from 2016 on, each activated by its own release's key only. */
+const OFFICE_2016_ON = ['office-2016', 'office-2019', 'office-ltsc-2021', 'office-ltsc-2024'];
+
 /** Each Office release needs its own key (ODO-HOST); Office 2013 is outside that page. */
-function officeCoverage(own: string, notCovered: string[]): CoverageRule {
+function officeCoverage(own: string): CoverageRule {
   return {
     covers: [own],
-    notCovered,
+    notCovered: OFFICE_2016_ON.filter((group) => group !== own),
     unknown: ['office-2013'],
     otherwise: 'not-covered',
     sources: ['ODO-HOST'],
@@ -155,15 +223,7 @@ const windowsServer: Csvlk[] = [
     keyBlocks: [[0, 20_019_999]],
     releasedOn: '2024-11-01',
     hosting: hostedOnServers('server-2025', 'server-2022', 'server-2019'),
-    coverage: serverKeyCoverage([
-      'windows-server-2016',
-      'windows-server-2019',
-      'windows-10-ltsc-2019',
-      'windows-server-2022',
-      'windows-ltsc-2021',
-      'windows-server-2025',
-      'windows-ltsc-2024',
-    ]),
+    coverage: serverKeyCoverage(SERVER_2025_LISTS),
     sources: ['KMSRSOS'],
   },
   serverOnlyForMicrosoft(
@@ -195,13 +255,7 @@ const windowsServer: Csvlk[] = [
     ],
     releasedOn: '2021-08-18',
     hosting: hostedOnServers('server-2022', 'server-2019', 'server-2016'),
-    coverage: serverKeyCoverage([
-      'windows-server-2016',
-      'windows-server-2019',
-      'windows-10-ltsc-2019',
-      'windows-server-2022',
-      'windows-ltsc-2021',
-    ]),
+    coverage: serverKeyCoverage(SERVER_2022_LISTS),
     sources: ['KMSRSOS'],
   },
   serverOnlyForMicrosoft(
@@ -230,10 +284,7 @@ const windowsServer: Csvlk[] = [
     releasedOn: '2018-10-02',
     hosting: hostedOnServers('server-2019', 'server-2016', 'server-2012-r2'),
     // Its list names "Windows 10 Enterprise LTSC" without a year and predates LTSC 2021.
-    coverage: serverKeyCoverage(
-      ['windows-server-2016', 'windows-server-2019', 'windows-10-ltsc-2019'],
-      ['windows-ltsc-2021'],
-    ),
+    coverage: serverKeyCoverage(SERVER_2019_LISTS, ['windows-ltsc-2021']),
     sources: ['KMSRSOS'],
   },
   serverOnlyForMicrosoft(
@@ -261,131 +312,95 @@ const windowsServer: Csvlk[] = [
     keyBlocks: [[491_000_000, 530_999_999]],
     releasedOn: null,
     hosting: hostedOnServers('server-2016', 'server-2012-r2', 'server-2012'),
-    coverage: serverKeyCoverage(['windows-server-2016']),
+    coverage: serverKeyCoverage(SERVER_2016_LISTS),
     sources: ['KMSRSOS'],
   },
-  {
+  olderWindowsKey({
     id: 'windows-server-2012-r2',
     name: 'Windows Server 2012 R2',
-    application: 'windows',
-    kind: 'customer',
     groupId: 206,
     keyBlocks: [[271_000_000, 310_999_999]],
-    releasedOn: null,
-    hosting: UNKNOWN_HOSTING,
-    coverage: olderKeyCoverage(AFTER_2013),
+    laterGroups: AFTER_2013,
     sources: ['PYKMS'],
-  },
-  {
+  }),
+  olderWindowsKey({
     id: 'windows-server-2008-r2',
     name: 'Windows Server 2008 R2',
-    application: 'windows',
-    kind: 'customer',
     groupId: 168,
     keyBlocks: 'whole-group',
-    releasedOn: null,
-    hosting: UNKNOWN_HOSTING,
-    coverage: olderKeyCoverage(AFTER_2009),
+    laterGroups: AFTER_2009,
     sources: ['PYKMS'],
-  },
-  {
+  }),
+  olderWindowsKey({
     id: 'windows-server-2008',
     name: 'Windows Server 2008',
-    application: 'windows',
-    kind: 'customer',
     groupId: 152,
     keyBlocks: 'whole-group',
-    releasedOn: null,
-    hosting: UNKNOWN_HOSTING,
-    coverage: olderKeyCoverage(AFTER_2008),
+    laterGroups: AFTER_2008,
     sources: ['PYKMS'],
-  },
+  }),
 ];
 
 const windowsClient: Csvlk[] = [
-  {
+  windows10Key({
     id: 'windows-10-2019',
     name: 'Windows 10 LTSC 2019 (client)',
-    application: 'windows',
     kind: 'customer',
-    groupId: 206,
     keyBlocks: [
       [2_855_000, 2_859_999],
       [256_000_000, 265_999_999],
     ],
-    releasedOn: null,
-    hosting: WINDOWS_10_CLIENT_HOSTING,
-    coverage: licenceCoverage(WIN10_2019),
+    licences: WIN10_2019,
     sources: ['KMSRSOS'],
-  },
-  {
+  }),
+  windows10Key({
     id: 'windows-10-2016',
     name: 'Windows 10 2016 (client)',
-    application: 'windows',
     kind: 'customer',
-    groupId: 206,
     keyBlocks: [
       [2_010_000, 2_014_999],
       [2_115_000, 2_814_999],
       [531_000_000, 545_999_999],
     ],
-    releasedOn: null,
-    hosting: WINDOWS_10_CLIENT_HOSTING,
-    coverage: licenceCoverage(WIN10_2016),
+    licences: WIN10_2016,
     sources: ['KMSRSOS'],
-  },
-  {
+  }),
+  windows10Key({
     id: 'windows-10-2015',
     name: 'Windows 10 2015 (client)',
-    application: 'windows',
     kind: 'customer',
-    groupId: 206,
     keyBlocks: [
       [10_024_000, 10_028_999],
       [192_500_000, 193_199_999],
       [390_000_000, 404_999_999],
     ],
-    releasedOn: null,
-    hosting: WINDOWS_10_CLIENT_HOSTING,
-    coverage: licenceCoverage(WIN10_2015),
+    licences: WIN10_2015,
     sources: ['KMSRSOS'],
-  },
-  {
+  }),
+  windows10Key({
     id: 'windows-10-2019-lab',
     name: 'Windows 10 2019 (Microsoft lab)',
-    application: 'windows',
     kind: 'lab',
-    groupId: 206,
     keyBlocks: [[2_860_000, 2_864_999]],
-    releasedOn: null,
-    hosting: UNKNOWN_HOSTING,
-    coverage: licenceCoverage([...WIN10_2019, ...LAB_EXTRA]),
+    licences: WIN10_2019,
     sources: ['KMSRSOS-DB'],
-  },
-  {
+  }),
+  windows10Key({
     id: 'windows-10-2016-lab',
     name: 'Windows 10 2016 (Microsoft lab)',
-    application: 'windows',
     kind: 'lab',
-    groupId: 206,
     keyBlocks: [[2_015_000, 2_114_999]],
-    releasedOn: null,
-    hosting: UNKNOWN_HOSTING,
-    coverage: licenceCoverage([...WIN10_2016, ...LAB_EXTRA]),
+    licences: WIN10_2016,
     sources: ['KMSRSOS-DB'],
-  },
-  {
+  }),
+  windows10Key({
     id: 'windows-10-2015-lab',
     name: 'Windows 10 2015 (Microsoft lab)',
-    application: 'windows',
     kind: 'lab',
-    groupId: 206,
     keyBlocks: [[10_700_000, 10_799_999]],
-    releasedOn: null,
-    hosting: UNKNOWN_HOSTING,
-    coverage: licenceCoverage([...WIN10_2015, ...LAB_EXTRA]),
+    licences: WIN10_2015,
     sources: ['KMSRSOS-DB'],
-  },
+  }),
   {
     id: 'windows-10-china-government',
     name: 'Windows 10 China Government',
@@ -398,18 +413,14 @@ const windowsClient: Csvlk[] = [
     coverage: { covers: [], otherwise: 'unknown', sources: [] },
     sources: ['KMSRSOS'],
   },
-  {
+  olderWindowsKey({
     id: 'windows-7',
     name: 'Windows 7',
-    application: 'windows',
-    kind: 'customer',
     groupId: 172,
     keyBlocks: 'whole-group',
-    releasedOn: null,
-    hosting: UNKNOWN_HOSTING,
-    coverage: olderKeyCoverage(AFTER_2009),
+    laterGroups: AFTER_2009,
     sources: ['PYKMS'],
-  },
+  }),
 ];
 
 const office: Csvlk[] = [
@@ -421,7 +432,7 @@ const office: Csvlk[] = [
     groupId: 206,
     keyBlocks: [[591_000_000, 610_999_999]],
     releasedOn: '2024-09-16',
-    hosting: officeHosting('server-2022', 'server-2025', 'windows-10', 'windows-11'),
+    hosting: officeHosting('server-2022', 'windows-10'),
     // Its licence lists exactly one KMS counted ID, its own.
     coverage: { covers: ['office-ltsc-2024'], otherwise: 'not-covered', sources: ['KMSRSOS-DB'] },
     pack: {
@@ -438,19 +449,8 @@ const office: Csvlk[] = [
     groupId: 206,
     keyBlocks: [[571_000_000, 590_999_999]],
     releasedOn: '2021-09-16',
-    hosting: officeHosting(
-      'server-2016',
-      'server-2019',
-      'server-2022',
-      'server-2025',
-      'windows-10',
-      'windows-11',
-    ),
-    coverage: officeCoverage('office-ltsc-2021', [
-      'office-2016',
-      'office-2019',
-      'office-ltsc-2024',
-    ]),
+    hosting: officeHosting('server-2016', 'windows-10'),
+    coverage: officeCoverage('office-ltsc-2021'),
     pack: {
       name: 'Office LTSC 2021 Volume License Pack',
       url: 'https://www.microsoft.com/download/details.aspx?id=103446',
@@ -465,22 +465,8 @@ const office: Csvlk[] = [
     groupId: 206,
     keyBlocks: [[666_000_000, 685_999_999]],
     releasedOn: null,
-    hosting: officeHosting(
-      'server-2012',
-      'server-2012-r2',
-      'server-2016',
-      'server-2019',
-      'server-2022',
-      'server-2025',
-      'windows-8.1',
-      'windows-10',
-      'windows-11',
-    ),
-    coverage: officeCoverage('office-2019', [
-      'office-2016',
-      'office-ltsc-2021',
-      'office-ltsc-2024',
-    ]),
+    hosting: officeHosting('server-2012', 'windows-8.1'),
+    coverage: officeCoverage('office-2019'),
     pack: {
       name: 'Office 2019 Volume License Pack',
       url: 'https://www.microsoft.com/download/details.aspx?id=57342',
@@ -495,25 +481,8 @@ const office: Csvlk[] = [
     groupId: 206,
     keyBlocks: [[437_000_000, 458_999_999]],
     releasedOn: null,
-    hosting: officeHosting(
-      'server-2008-r2',
-      'server-2012',
-      'server-2012-r2',
-      'server-2016',
-      'server-2019',
-      'server-2022',
-      'server-2025',
-      { os: 'windows-7', minBuild: 7601 },
-      'windows-8',
-      'windows-8.1',
-      'windows-10',
-      'windows-11',
-    ),
-    coverage: officeCoverage('office-2016', [
-      'office-2019',
-      'office-ltsc-2021',
-      'office-ltsc-2024',
-    ]),
+    hosting: officeHosting('server-2008-r2', { os: 'windows-7', minBuild: 7601 }),
+    coverage: officeCoverage('office-2016'),
     pack: {
       name: 'Office 2016 Volume License Pack',
       url: 'https://www.microsoft.com/download/details.aspx?id=49164',
@@ -531,7 +500,7 @@ const office: Csvlk[] = [
     hosting: UNKNOWN_HOSTING,
     coverage: {
       covers: ['office-2013'],
-      notCovered: ['office-2016', 'office-2019', 'office-ltsc-2021', 'office-ltsc-2024'],
+      notCovered: OFFICE_2016_ON,
       otherwise: 'unknown',
       sources: ['INFERRED'],
     },

@@ -64,6 +64,12 @@ export function updateBefore(running: HostOs, product: ProductRef, key: Csvlk): 
   return (a.date ?? '') >= (b.date ?? '') ? a : b;
 }
 
+/** The fix that installs `key` on the host that runs `running`, after the update it needs. */
+function installOn(running: HostOs, product: ProductRef, key: Csvlk, why: string): Fix {
+  const update = updateBefore(running, product, key);
+  return fix(key, update, `${installClause(key, update)}; ${why}`);
+}
+
 /** The fix for a host that runs `running` (or an unknown release when null). */
 export function planFix(profile: HostProfile, product: ProductRef): Fix {
   const keys = coveringKeys(product);
@@ -85,21 +91,12 @@ export function planFix(profile: HostProfile, product: ProductRef): Fix {
   const host = describeHost(profile, running);
   const hostable = keys.find((k) => csvlkHostableOnOs(k, running, build).status === 'yes');
   if (hostable !== undefined) {
-    const update = updateBefore(running, product, hostable);
-    return fix(
-      hostable,
-      update,
-      `${installClause(hostable, update)}; this host runs ${host}, which can host it`,
-    );
+    return installOn(running, product, hostable, `this host runs ${host}, which can host it`);
   }
   const maybe = keys.find((k) => csvlkHostableOnOs(k, running, build).status === 'unknown');
   if (maybe !== undefined) {
-    const update = updateBefore(running, product, maybe);
-    return fix(
-      maybe,
-      update,
-      `${installClause(maybe, update)}; whether this host, which runs ${host}, can host it is not in the model`,
-    );
+    const why = `whether this host, which runs ${host}, can host it is not in the model`;
+    return installOn(running, product, maybe, why);
   }
   const needs: HostSpec[] = [];
   for (const k of keys) {

@@ -16,27 +16,29 @@ export type KeyBlock = readonly [low: number, high: number];
 /** A release the key can be installed on, optionally from a given build on (Windows 7 SP1). */
 export type HostSpec = HostOsId | { os: HostOsId; minBuild: number };
 
-export interface HostingRule {
-  allowed: readonly HostSpec[];
-  /** Releases a source names as unable to host it (for rules whose default is unknown). */
-  denied?: readonly HostOsId[];
-  /** Releases the source is silent or ambiguous about (for rules whose default is 'no'). */
-  unknown?: readonly HostOsId[];
-  /** Every other release: 'no' when the source's list is complete. */
-  otherwise: 'no' | 'unknown';
+/**
+ * A source's answer as lists, for a rule whose items (releases, product groups) it names:
+ * what it leaves open, and the answer for every item it does not name.
+ */
+interface ListedRule<Item, Otherwise> {
+  /** Items the source is silent or ambiguous about (for rules whose default is the negative one). */
+  unknown?: readonly Item[];
+  /** Every other item: the negative answer when the source's list is complete. */
+  otherwise: Otherwise;
   sources: readonly CoverageSourceId[];
 }
 
-export interface CoverageRule {
+export interface HostingRule extends ListedRule<HostOsId, 'no' | 'unknown'> {
+  allowed: readonly HostSpec[];
+  /** Releases a source names as unable to host it (for rules whose default is unknown). */
+  denied?: readonly HostOsId[];
+}
+
+export interface CoverageRule extends ListedRule<string, 'not-covered' | 'unknown'> {
   /** Product slugs (docs/protocol.md §6.2) this key activates. */
   covers: readonly string[];
   /** Product slugs it does not activate, for rules whose default is unknown. */
   notCovered?: readonly string[];
-  /** Product slugs the source is silent or ambiguous about, for rules whose default is 'not-covered'. */
-  unknown?: readonly string[];
-  /** Every other product of the key's application. */
-  otherwise: 'not-covered' | 'unknown';
-  sources: readonly CoverageSourceId[];
 }
 
 export interface OfficePack {

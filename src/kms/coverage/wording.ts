@@ -1,27 +1,13 @@
 /** How fix texts name releases, keys and lists (docs/coverage.md §6). */
-import { hostOs, type HostOs, type HostOsId } from '../host-os.js';
+import { hostOs, hostOsReleases, type HostOs, type HostOsId, type HostOsKind } from '../host-os.js';
 import type { HostProfile } from './host-profile.js';
 import type { HostSpec } from './types.js';
 
-const SERVER_ORDER: readonly HostOsId[] = [
-  'server-2003',
-  'server-2008',
-  'server-2008-r2',
-  'server-2012',
-  'server-2012-r2',
-  'server-2016',
-  'server-2019',
-  'server-2022',
-  'server-2025',
-];
-const CLIENT_ORDER: readonly HostOsId[] = [
-  'vista',
-  'windows-7',
-  'windows-8',
-  'windows-8.1',
-  'windows-10',
-  'windows-11',
-];
+/** Each kind's release ids, oldest first. */
+const ORDER: Readonly<Record<HostOsKind, readonly HostOsId[]>> = {
+  server: hostOsReleases('server').map((os) => os.id),
+  client: hostOsReleases('client').map((os) => os.id),
+};
 
 /** 'A', 'A or B', 'A, B or C'. */
 export function orList(items: readonly string[]): string {
@@ -43,7 +29,8 @@ function specName(spec: HostSpec): string {
     : `${hostOs(spec.os).name} (build ${spec.minBuild} or later)`;
 }
 
-function describeKind(specs: readonly HostSpec[], order: readonly HostOsId[]): string | null {
+function describeKind(specs: readonly HostSpec[], kind: HostOsKind): string | null {
+  const order = ORDER[kind];
   const of = (s: HostSpec): HostOsId => (typeof s === 'string' ? s : s.os);
   const sorted = specs
     .filter((s) => order.includes(of(s)))
@@ -58,7 +45,7 @@ function describeKind(specs: readonly HostSpec[], order: readonly HostOsId[]): s
 
 /** 'Windows Server 2022 or later, or Windows 10 or later'. */
 export function describeReleases(specs: readonly HostSpec[]): string {
-  const parts = [describeKind(specs, SERVER_ORDER), describeKind(specs, CLIENT_ORDER)];
+  const parts = [describeKind(specs, 'server'), describeKind(specs, 'client')];
   return parts.filter((p): p is string => p !== null).join(', or ');
 }
 

@@ -3,8 +3,13 @@
  * (count, intervals, identity), and the N each product needs.
  */
 import type { KmsProductResult } from '../../kms/client/index.js';
-import { LabelNames } from '../exposition.js';
-import { RESULT_LABELS, labelledCounterFamily, type StateFamily } from '../state-scrape.js';
+import { labelledGauge } from '../family.js';
+import {
+  RESULT_LABELS,
+  RESULTS,
+  labelledCounterFamily,
+  type StateFamily,
+} from '../state-scrape.js';
 
 /**
  * A gauge per host and product; a result for which `value` is null has no series.
@@ -16,19 +21,9 @@ function resultGauge(
   answeredOnly: boolean,
   value: (r: KmsProductResult) => number | null,
 ): StateFamily {
-  return {
-    name,
-    type: 'gauge',
-    help,
-    labels: RESULT_LABELS.names,
-    samples(scrape, emit) {
-      for (const { result, labels } of scrape.results) {
-        if (answeredOnly && !result.success) continue;
-        const v = value(result);
-        if (v !== null) emit(labels, v);
-      }
-    },
-  };
+  return RESULTS.gauge(name, help, ({ result }) =>
+    answeredOnly && !result.success ? null : value(result),
+  );
 }
 
 const minutesToSeconds = (minutes: number | null) => (minutes === null ? null : minutes * 60);
@@ -75,37 +70,25 @@ export const HOST_KEY_INSTALL_TIMESTAMP = resultGauge(
   (r) => (r.keyInstallDate ? Date.parse(r.keyInstallDate) / 1000 : null),
 );
 
-const INFO_LABELS = new LabelNames(['epid', 'hwid', 'host_build', 'protocol']);
-const PRODUCT_LABELS = new LabelNames(['product']);
-
-export const HOST_INFO: StateFamily = {
+export const HOST_INFO = RESULTS.labelledGauge({
   name: 'kms_host_info',
-  type: 'gauge',
   help: 'Always 1 for a host that answered: its ePID (the host key product ID), HWID (v6), host OS build from the ePID and the protocol version used. A change of ePID or HWID means a different machine or an emulator answers.',
-  labels: [...RESULT_LABELS.names, ...INFO_LABELS.names],
-  samples(scrape, emit) {
-    for (const { result: r, labels } of scrape.results) {
-      if (!r.success) continue;
-      const info = [
-        r.epid ?? '',
-        r.hwid ?? '',
-        r.hostBuild ?? '',
-        r.protocol === null ? '' : `${r.protocol}.0`,
-      ];
-      emit(INFO_LABELS.text(info, labels), 1);
-    }
+  labels: ['epid', 'hwid', 'host_build', 'protocol'],
+  samples({ result: r }, emit) {
+    if (!r.success) return;
+    const protocol = r.protocol === null ? '' : `${r.protocol}.0`;
+    emit([r.epid ?? '', r.hwid ?? '', r.hostBuild ?? '', protocol], 1);
   },
-};
+});
 
-export const ACTIVATION_THRESHOLD: StateFamily = {
+export const ACTIVATION_THRESHOLD: StateFamily = labelledGauge({
   name: 'kms_activation_threshold',
-  type: 'gauge',
   help: "N: how many clients a host must count before it activates this product's clients (25 Windows client, 5 Windows Server, 5 Office). Below it clients fail with 0xC004F038.",
-  labels: PRODUCT_LABELS.names,
+  labels: ['product'],
   samples(scrape, emit) {
-    for (const p of scrape.products) emit(PRODUCT_LABELS.text([p.slug]), p.nPolicy);
+    for (const p of scrape.products) emit([p.slug], p.nPolicy);
   },
-};
+});
 
 export const PROBE_FAILURES = labelledCounterFamily({
   name: 'kms_probe_failures_total',

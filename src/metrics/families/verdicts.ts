@@ -4,32 +4,29 @@
  */
 import { EXIT_CODES } from '../../monitor/evaluate.js';
 import { LabelNames } from '../exposition.js';
+import { labelledGauge } from '../family.js';
 import { DOMAIN_LABELS, type StateFamily } from '../state-scrape.js';
 
-const DOMAIN_PRODUCT_LABELS = new LabelNames([...DOMAIN_LABELS.names, 'product']);
 const FINDING_LABELS = new LabelNames(['code', 'severity']);
 
-export const DOMAIN_PRODUCT_WORKING_HOSTS: StateFamily = {
+export const DOMAIN_PRODUCT_WORKING_HOSTS: StateFamily = labelledGauge({
   name: 'kms_domain_product_working_hosts',
-  type: 'gauge',
   help: "KMS machines published in the domain that can activate the product now: reachable, answered the product in their latest exchange, and counting at least N. 0 (also for a domain with no record or failing lookups) means the domain's clients fail activation (0xC004F074 or 0xC004F038). Names of one machine count once.",
-  labels: DOMAIN_PRODUCT_LABELS.names,
+  labels: [...DOMAIN_LABELS.names, 'product'],
   samples(scrape, emit) {
-    for (const v of scrape.evaluation.verdicts)
-      emit(DOMAIN_PRODUCT_LABELS.text([v.domain, v.product]), v.workingHosts);
+    for (const v of scrape.evaluation.verdicts) emit([v.domain, v.product], v.workingHosts);
   },
-};
+});
 
-export const DOMAIN_STATUS: StateFamily = {
+export const DOMAIN_STATUS: StateFamily = labelledGauge({
   name: 'kms_domain_status',
-  type: 'gauge',
   help: 'The verdict for the domain, as check gives it: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (its own findings and those of the hosts it publishes).',
   labels: DOMAIN_LABELS.names,
   samples(scrape, emit) {
     for (const [domain, status] of scrape.evaluation.domainStatus)
-      emit(DOMAIN_LABELS.text([domain]), EXIT_CODES[status]);
+      emit([domain], EXIT_CODES[status]);
   },
-};
+});
 
 export const FINDINGS: StateFamily = {
   name: 'kms_findings',
