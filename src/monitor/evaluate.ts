@@ -112,6 +112,7 @@ function hostFindings(host: ViewHost, out: Finding[]): void {
       );
     }
   }
+  trustFindings(host, key, out);
   for (const r of host.products) {
     if (answered(r)) {
       if (r.activeClients < r.threshold && reachable(host)) {
@@ -136,6 +137,33 @@ function hostFindings(host: ViewHost, out: Finding[]): void {
         }),
       );
     }
+  }
+}
+
+/** The negative controls: answering one proves the host is not a genuine KMS host. */
+const CONTROLS: ReadonlySet<string> = new Set(['control_unknown_id', 'control_retail']);
+
+function trustFindings(host: ViewHost, key: string, out: Finding[]): void {
+  const checks = host.trust?.checks ?? [];
+  const proof = checks.filter((c) => CONTROLS.has(c.check) && c.verdict === 'failed');
+  if (proof.length > 0) {
+    out.push(
+      finding('host_not_genuine', {
+        host: key,
+        message: `${key} is not a genuine KMS host: ${proof.map((c) => `${c.check}: ${c.evidence}`).join('; ')}`,
+      }),
+    );
+  }
+  const signs = checks.filter(
+    (c) => !proof.includes(c) && (c.verdict === 'failed' || c.verdict === 'suspicious'),
+  );
+  if (signs.length > 0) {
+    out.push(
+      finding('host_suspicious', {
+        host: key,
+        message: `${key} fails ${signs.length === 1 ? 'an authenticity check' : `${signs.length} authenticity checks`}: ${signs.map((c) => `${c.check} (${c.verdict}): ${c.evidence}`).join('; ')}`,
+      }),
+    );
   }
 }
 

@@ -115,6 +115,28 @@ export const FINDINGS = {
       'use this host, or lower the margin if it is expected. (`check` raises this as WARNING or ' +
       'CRITICAL by its thresholds.)',
   },
+  host_not_genuine: {
+    severity: 'critical',
+    clientsSee: null,
+    meaning:
+      'the host answers requests every genuine KMS host refuses: clients are activated by ' +
+      'something that is not a genuine KMS host (an emulator)',
+    fix:
+      'Find the machine (the address, hardware ID and ePID in the evidence), remove its ' +
+      '_vlmcs._tcp record, and check who may register records in the zone (DNS permissions; ' +
+      'a router publishing its own). See docs/trust.md.',
+  },
+  host_suspicious: {
+    severity: 'warning',
+    clientsSee: null,
+    meaning:
+      'the host fails an authenticity check: a sign of an emulator, a rogue host or a ' +
+      'reinstalled one, not a proof',
+    fix:
+      'Read the evidence of each check (docs/trust.md says what a genuine host does and the ' +
+      "check's limits); compare with the host you run (`slmgr /dlv` shows its ePID), and " +
+      'remove the record of a host nobody owns.',
+  },
   single_host: {
     severity: 'warning',
     clientsSee: null,

@@ -6,6 +6,7 @@
  * metrics, the API and the status page only read it. Hosts and records that leave DNS
  * leave the state when the round that noticed it ends.
  */
+import type { HostTrust } from './trust.js';
 import type { SrvLookupResult } from '../dns/index.js';
 import { canonicalName } from '../dns/index.js';
 import { hostKey } from '../util/host-port.js';
@@ -42,6 +43,8 @@ export interface HostState {
   addresses: TcpProbeResult[];
   /** Latest KMS result per product slug. */
   products: Map<string, KmsProductResult>;
+  /** The latest authenticity verdict (the trust kind); null until judged. */
+  trust: HostTrust | null;
 }
 
 export interface PollStats {
@@ -201,7 +204,14 @@ export class MonitorState {
     for (const target of targets) {
       const existing = this.hosts.get(target.key);
       if (existing) existing.target = target;
-      else this.hosts.set(target.key, { target, tcp: null, addresses: [], products: new Map() });
+      else
+        this.hosts.set(target.key, {
+          target,
+          tcp: null,
+          addresses: [],
+          products: new Map(),
+          trust: null,
+        });
     }
     for (const counter of this.kindFailures.values()) {
       counter.retain((labels) => this.hosts.has(labels.host_key ?? ''));

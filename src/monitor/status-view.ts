@@ -3,6 +3,7 @@
  * and `check` read. Domains → resolvers → records; hosts → products → latest result;
  * then the recent history.
  */
+import type { HostTrust } from './trust.js';
 import type { DnsError, SrvRecord } from '../dns/index.js';
 import type { KmsProductResult, TcpProbeResult } from '../kms/client/index.js';
 import type { HistoryEntry } from './history.js';
@@ -42,6 +43,8 @@ export interface StatusView {
     /** TCP per address, in connection order (the host is up if any address is). */
     reachability: TcpProbeResult[];
     products: KmsProductResult[];
+    /** The authenticity checks of the latest sweep (docs/trust.md); null until judged. */
+    trust?: HostTrust | null;
   }>;
   hostsCut: number;
   history: HistoryEntry[];
@@ -65,6 +68,7 @@ export function buildStatusView(
     tcp: h.tcp,
     reachability: h.addresses,
     products: [...h.products.values()],
+    trust: h.trust,
   }));
   return {
     generatedAt: new Date().toISOString(),

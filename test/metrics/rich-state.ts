@@ -17,6 +17,7 @@
 import type { SrvLookupResult, SrvRecord } from '../../src/dns/index.js';
 import type { KmsProductResult, TcpProbeResult } from '../../src/kms/client/result.js';
 import type { PlannedProduct } from '../../src/monitor/plan.js';
+import { trustResult } from '../../src/kms/trust/index.js';
 import { MonitorState } from '../../src/monitor/state.js';
 import { mergeTargets } from '../../src/monitor/targets.js';
 
@@ -240,6 +241,21 @@ export function richState(): MonitorState {
     }
     state.recordRoundEnd(started, round === 0 ? started + 5_000 : T, true, true);
     if (round === 1) state.recordOverrun();
+  }
+  // The authenticity checks of the first host: one of each verdict, and one not run.
+  const [first] = state.hosts.values();
+  if (first) {
+    first.trust = {
+      timestamp: new Date(T).toISOString(),
+      verdict: 'failed',
+      checks: [
+        trustResult('control_unknown_id', 'failed', 'answered with count 50'),
+        trustResult('count_echo', 'suspicious', 'N=25 → 50, N=13 → 26'),
+        trustResult('epid_stable', 'pass', 'the same ePID in 2 answers'),
+        trustResult('clock_window', 'not_run', 'off'),
+      ],
+      epids: {},
+    };
   }
   return state;
 }

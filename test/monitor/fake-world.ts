@@ -10,6 +10,7 @@ import { createLogger } from '../../src/log/logger.js';
 import type { MonitorPlan, PlannedProduct } from '../../src/monitor/plan.js';
 import { Poller, type Probers } from '../../src/monitor/poller.js';
 import { MonitorState, type MonitorStateOptions } from '../../src/monitor/state.js';
+import type { TrustProbeResult } from '../../src/monitor/kinds/trust.js';
 import { FakeClock } from './fake-clock.js';
 
 export const WINDOWS: PlannedProduct = { slug: 'windows', nPolicy: 25 };
@@ -45,6 +46,8 @@ export class FakeWorld {
   readonly records = new Map<string, string[]>();
   /** Hosts whose connect is refused. */
   readonly down = new Set<string>();
+  /** Hosts that answer the trust kind's controls, as an emulator does. */
+  readonly emulators = new Set<string>();
   /** Active clients each host counts (default 50). */
   readonly counts = new Map<string, number>();
   /** How long each probe takes on the clock. */
@@ -134,7 +137,10 @@ export class FakeWorld {
       product: p.slug,
       success: !down,
       protocol: down ? null : 6,
-      epid: down ? null : `05426-00206-${host}`,
+      // A Windows Server 2022 host key on its own build, one key ID per host: a genuine-looking ePID.
+      epid: down
+        ? null
+        : `03612-04573-${this.address(host).split('.')[3]!.padStart(3, '0')}-000001-03-1033-20348.0000-0012025`,
       hwid: down ? null : `HW-${host}`,
       hostBuild: down ? null : 20348,
       keyInstallDate: null,
@@ -171,6 +177,44 @@ export class FakeWorld {
           this.kms(target.host, target.port, address, products),
         );
       },
+      trust: (target, { products, signal }) =>
+        this.busy(0, signal, () => this.trust(target.host, target.port, products)),
+    };
+  }
+
+  /**
+   * The trust kind's controls: refused with 0xC004F042 as a genuine host does, or answered
+   * with a count by a host in `emulators`.
+   */
+  private trust(host: string, port: number, products: readonly PlannedProduct[]): TrustProbeResult {
+    const control = (slug: string): KmsProductResult => {
+      const [result] = this.kms(host, port, this.address(host), [{ slug, nPolicy: 1 }]);
+      return this.emulators.has(host)
+        ? (result as KmsProductResult)
+        : {
+            ...(result as KmsProductResult),
+            success: false,
+            activeClients: null,
+            error: { reason: 'kms_error', code: '0xC004F042', message: 'refused' },
+          };
+    };
+    return {
+      unknownId: control('trust:unknown-id'),
+      retail: control('trust:retail'),
+      echo: [],
+      products: products.map((p) => ({
+        slug: p.slug,
+        name: p.slug,
+        counter: 'windows' as const,
+        builtIn: false,
+        nPolicy: p.nPolicy,
+        kmsActivatable: true,
+      })),
+      timestamp: new Date(this.clock.now()).toISOString(),
+      durationSeconds: 0,
+      error: this.down.has(host)
+        ? { reason: 'connect_refused', code: null, message: 'refused' }
+        : null,
     };
   }
 

@@ -64,7 +64,7 @@ describe('poller schedule', () => {
       [...m.state.probes.entries()].map((e) => [e.labels.kind, e.value]),
     );
     assert.deepEqual(Object.keys(byKind), ['dns', ...PROBE_KIND_NAMES]);
-    assert.deepEqual(byKind, { dns: 1, tcp: 2, kms: 4 });
+    assert.deepEqual(byKind, { dns: 1, tcp: 2, kms: 4, trust: 2 });
   });
 });
 

@@ -69,7 +69,7 @@ describe('history bounds', () => {
     const recent = m.state.history.recent(1000);
     assert.equal(recent.filter((e) => e.success).length, 10);
     assert.equal(recent.filter((e) => !e.success).length, 5);
-    assert.ok(recent.every((e) => ['dns', 'tcp', 'kms'].includes(e.kind)));
+    assert.ok(recent.every((e) => ['dns', 'tcp', 'kms', 'trust'].includes(e.kind)));
   });
 });
 

@@ -8,7 +8,7 @@ import { trustResult, type TrustCheckResult } from './verdict.js';
 export interface EpidSighting {
   /** The counter the ePID belongs to (Windows, Office 2010, Office 2013+): one CSVLK each. */
   application: string;
-  /** The ePIDs answered for that application this sweep, on one connection, in order. */
+  /** The ePIDs answered for that application this sweep (its exchanges and controls), in order. */
   thisSweep: readonly string[];
   /** The ePID of the previous sweep, or null on the first. */
   previous: string | null;
@@ -23,7 +23,7 @@ export function epidStable(sightings: readonly EpidSighting[]): TrustCheckResult
       return trustResult(
         'epid_stable',
         'failed',
-        `${s.application}: two requests on one connection got different ePIDs (${distinct.join(' then ')}): a genuine host has one per host key`,
+        `${s.application}: two requests of one sweep got different ePIDs (${distinct.join(' then ')}): a genuine host has one per host key`,
       );
     }
   }

@@ -48,7 +48,7 @@ export const TRUST_CHECKS = {
       'on one connection and across sweeps',
     limits:
       'Reinstalling the host key (`slmgr /ipk`) or the host changes it once: one change ' +
-      'across sweeps is suspicious, two different ePIDs on one connection fail.',
+      'across sweeps is suspicious, two different ePIDs in one sweep fail.',
   },
   epid_consistency: {
     genuine:

@@ -41,6 +41,7 @@ import {
   SRV_RECORDS_TRUNCATED,
   SRV_RESOLVERS_DISAGREE,
 } from './srv.js';
+import { HOST_TRUST_CHECK } from './trust.js';
 import { DOMAIN_PRODUCT_WORKING_HOSTS, DOMAIN_STATUS, FINDINGS } from './verdicts.js';
 
 /** The families read from the monitor state: rendered again only when it changes. */
@@ -55,6 +56,7 @@ export const STATE_FAMILIES: readonly StateFamily[] = [
   HOST_RENEWAL_INTERVAL,
   HOST_KEY_INSTALL_TIMESTAMP,
   HOST_INFO,
+  HOST_TRUST_CHECK,
   ACTIVATION_THRESHOLD,
   PROBE_FAILURES,
   HOST_CONNECT_FAILURES,

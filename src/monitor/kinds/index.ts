@@ -10,8 +10,9 @@ import type { PlannedProduct } from '../plan.js';
 import type { HostProbeKind, ProbeDeps, ProbeFn } from './kind.js';
 import { kmsKind } from './kms.js';
 import { tcpKind } from './tcp.js';
+import { trustKind } from './trust.js';
 
-export const PROBE_KINDS = { tcp: tcpKind, kms: kmsKind };
+export const PROBE_KINDS = { tcp: tcpKind, kms: kmsKind, trust: trustKind };
 
 export type ProbeKindName = keyof typeof PROBE_KINDS;
 

@@ -24,6 +24,7 @@ import { html, join, type SafeHtml } from './html.js';
 import { renderTable } from './render-table.js';
 import { isBelowThreshold, renderCount } from './render-count.js';
 import { renderEpid } from './render-epid.js';
+import { renderTrust } from './render-trust.js';
 import { renderKmsError } from './render-error.js';
 
 function ago(ctx: RenderContext, iso: string): SafeHtml {
@@ -262,6 +263,6 @@ export function renderHostCard(h: ViewHost, ctx: RenderContext, headingLevel: 2 
   return html`<article class="card ${severity}" id="${anchorId('host', key)}">
     ${heading}
     <p class="muted">${join(where, ' · ')}</p>
-    ${renderReachability(h, ctx)} ${products}
+    ${renderReachability(h, ctx)} ${products} ${renderTrust(h.trust)}
   </article>`;
 }

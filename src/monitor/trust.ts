@@ -1,0 +1,149 @@
+/**
+ * What the authenticity checks (src/kms/trust/, docs/trust.md) say about one KMS host in one
+ * sweep: its product exchanges and the trust kind's controls, judged together, with the
+ * ePIDs kept for the next sweep's stability check.
+ */
+import type { KmsProductResult } from '../kms/client/index.js';
+import type { CounterName, Product } from '../kms/products/index.js';
+import {
+  associationGroup,
+  countEcho,
+  epidConsistency,
+  epidStable,
+  impossibleCount,
+  keepsAssociation,
+  knownEmulatorIdentity,
+  refusalCheck,
+  worstVerdict,
+  type CountSample,
+  type TrustCheckResult,
+  type TrustVerdict,
+} from '../kms/trust/index.js';
+
+/** The product fields the checks read. */
+export type TrustProduct = Pick<
+  Product,
+  'slug' | 'name' | 'counter' | 'builtIn' | 'nPolicy' | 'kmsActivatable'
+>;
+
+/** What the trust kind's own requests got, on one connection. */
+export interface TrustControls {
+  unknownId: KmsProductResult | null;
+  retail: KmsProductResult | null;
+  /** A product asked again with a lower N policy (`nPolicy`). */
+  echo: Array<{ product: string; nPolicy: number; result: KmsProductResult }>;
+  /** The planned products when the probe ran. */
+  products: readonly TrustProduct[];
+}
+
+export interface HostTrust {
+  timestamp: string;
+  /** The worst verdict of the checks that ran. */
+  verdict: TrustVerdict;
+  checks: TrustCheckResult[];
+  /** The ePID per application this sweep, for the next sweep's stability check. */
+  epids: Partial<Record<CounterName, string>>;
+}
+
+const answered = (r: KmsProductResult) => r.success && r.activeClients !== null;
+
+/** The worse of two results of one check. */
+function worse(a: TrustCheckResult, b: TrustCheckResult): TrustCheckResult {
+  return worstVerdict([a, b]) === b.verdict && b.verdict !== a.verdict ? b : a;
+}
+
+function association(results: readonly KmsProductResult[]): TrustCheckResult {
+  const seen = results.flatMap((r) => (r.association ? [r.association] : []));
+  const first = seen.filter((a) => a.connection === 1);
+  return keepsAssociation({
+    answeredOnFirst: Math.max(0, ...first.map((a) => a.answered)),
+    closedAfterAnswer: seen.some((a) => a.reopened),
+  });
+}
+
+export function assessTrust(
+  exchanges: readonly KmsProductResult[],
+  controls: TrustControls,
+  previous: HostTrust | null,
+  now: Date,
+): HostTrust {
+  const bySlug = new Map(controls.products.map((p) => [p.slug, p]));
+  const echoResults = controls.echo.map((e) => e.result);
+  const allAnswers = [...exchanges, ...echoResults].filter(answered);
+
+  const samples: CountSample[] = allAnswers.map((r) => ({
+    product: r.product,
+    count: r.activeClients as number,
+    nPolicy: r.threshold,
+  }));
+  const largestN = Math.max(0, ...controls.products.map((p) => p.nPolicy));
+
+  let echo = countEcho(undefined, undefined);
+  for (const e of controls.echo) {
+    const genuine = exchanges.find((r) => r.product === e.product && answered(r));
+    const check = countEcho(
+      genuine && {
+        product: e.product,
+        count: genuine.activeClients as number,
+        nPolicy: genuine.threshold,
+      },
+      answered(e.result)
+        ? { product: e.product, count: e.result.activeClients as number, nPolicy: e.nPolicy }
+        : undefined,
+    );
+    echo = echo.verdict === 'not_run' ? check : worse(echo, check);
+  }
+
+  // ePIDs per application: this sweep's answers (exchanges, then the echo requests).
+  const epids: Partial<Record<CounterName, string[]>> = {};
+  for (const r of allAnswers) {
+    const counter = bySlug.get(r.product)?.counter;
+    if (!counter || r.epid === null) continue;
+    (epids[counter] ??= []).push(r.epid);
+  }
+  const sightings = (Object.entries(epids) as [CounterName, string[]][]).map(
+    ([application, thisSweep]) => ({
+      application,
+      thisSweep,
+      previous: previous?.epids[application] ?? null,
+    }),
+  );
+
+  const consistency = epidConsistency(
+    exchanges
+      .filter((r) => answered(r) && r.epid !== null)
+      .flatMap((r) => {
+        const product = bySlug.get(r.product);
+        return product ? [{ product, epid: r.epid as string }] : [];
+      }),
+    now,
+  );
+  const group =
+    [...exchanges, ...echoResults].find((r) => r.association)?.association?.group ?? null;
+  const trustResults = [controls.unknownId, controls.retail, ...echoResults].filter(
+    (r): r is KmsProductResult => r !== null,
+  );
+
+  const checks: TrustCheckResult[] = [
+    refusalCheck('control_unknown_id', controls.unknownId ?? undefined),
+    refusalCheck('control_retail', controls.retail ?? undefined),
+    impossibleCount(samples, largestN),
+    echo,
+    epidStable(sightings),
+    consistency,
+    knownEmulatorIdentity(
+      allAnswers.find((r) => r.hwid !== null)?.hwid ?? null,
+      allAnswers.flatMap((r) => (r.epid === null ? [] : [r.epid])),
+    ),
+    associationGroup(group),
+    worse(association(exchanges), association(trustResults)),
+  ];
+  return {
+    timestamp: now.toISOString(),
+    verdict: worstVerdict(checks),
+    checks,
+    epids: Object.fromEntries(
+      (Object.entries(epids) as [CounterName, string[]][]).map(([k, v]) => [k, v[0]]),
+    ),
+  };
+}
