@@ -14,7 +14,7 @@ import type { DnsZoneServer, ZoneRecord } from './dns-zone-server.js';
 import { DEMO_PRODUCTS, DEMO_SCENARIOS } from './demo-scenarios.js';
 import type { DemoCount, DemoHostSpec, DemoResolver, DemoScenario } from './demo-scenarios.js';
 import { freePort } from './free-port.js';
-import { DEFAULT_LAB_EPIDS } from './host-config.js';
+import { DEFAULT_LAB_EPIDS, withEpidSerial } from './host-config.js';
 import { startLabKmsHost } from './kms-host.js';
 import type { LabKmsHost } from './kms-host.js';
 import { labProductConfigs } from './lab-products.js';
@@ -34,11 +34,9 @@ export const DEMO_DRIFT_EVERY_MS = 30_000;
  * sharing one identity would look like one machine under several names.
  */
 function demoHostIdentity(index: number): { epid: Record<CounterName, string>; hwid: string } {
+  // Only the key serial changes, so every demo host's key stays inside its real block.
   const serial = (base: string) =>
-    base.replace(
-      /-999-(\d)\d{5}-/,
-      (_, lead: string) => `-999-${lead}${String(index + 1).padStart(5, '0')}-`,
-    );
+    withEpidSerial(base, (old) => `${old[0] ?? '0'}${String(index + 1).padStart(5, '0')}`);
   return {
     epid: {
       windows: serial(DEFAULT_LAB_EPIDS.windows),

@@ -26,7 +26,7 @@ export type PerApplication<T> = Readonly<Record<string, T>>;
 
 /** What can change at run time. */
 export interface LabKmsHostSettings {
-  /** ePID per application; defaults are lab ePIDs (key ID 999…, build 20348). */
+  /** ePID per application; the defaults look genuine (DEFAULT_LAB_EPIDS). */
   epid?: PerApplication<string>;
   /** 16 hex digits, sent in v6 answers. */
   hwid?: string;
@@ -56,6 +56,23 @@ export interface LabKmsHostSettings {
   btfn?: boolean;
   /** Refuse requests whose client time is further than this from the host's (0xC004F06C). */
   maxClockSkewMinutes?: number | null;
+  /**
+   * Emulator behaviours (docs/trust.md; presets in personalities.ts). Each reproduces what
+   * a public emulator does and a genuine host never does; all off by default.
+   *
+   * Answer a KMS counted ID that is not a lab product, as vlmcsd `-K0` and py-kms do,
+   * counting it in the table of the request's application (Windows when unknown). A real
+   * Microsoft product is still refused with 0xC004F042 (docs/design.md principle 4).
+   */
+  acceptUnknownIds?: boolean;
+  /** Report 2 × the request's N policy as the count (vlmcsd `-M0`, py-kms). */
+  echoCount?: boolean;
+  /** A new random key-ID serial in the ePID of every answer (py-kms, vlmcsd `-r2`). */
+  epidPerRequest?: boolean;
+  /** This association group in every bind_ack (py-kms: 0x1063BF3F); null picks one per association. */
+  associationGroup?: number | null;
+  /** Close the connection after each response (py-kms). */
+  closeAfterAnswer?: boolean;
 }
 
 /** Fixed for the host's life. */
@@ -87,17 +104,26 @@ export interface LabHostConfig {
   ndr64: boolean;
   btfn: boolean;
   maxClockSkewMinutes: number | null;
+  acceptUnknownIds: boolean;
+  echoCount: boolean;
+  epidPerRequest: boolean;
+  associationGroup: number | null;
+  closeAfterAnswer: boolean;
 }
 
 /**
- * Lab ePIDs in the Microsoft form (so clients parse them): host platform 03612 and build
- * 20348 (Server 2022), key IDs 999-xxxxxx that no real CSVLK range uses, installed on day 1
- * of 2025.
+ * Lab ePIDs that look genuine, so the lab passes the ePID consistency check
+ * (docs/trust.md): one host on build 20348 (Server 2022, platform 03612), channel 03, each
+ * application's key inside a real key block (docs/coverage.md §3) — a Windows Server 2022
+ * key (group 04573), an Office 2010 key (group 00096, 199–217 million), an Office LTSC 2021
+ * key (group 00206, 571–590 million) — installed on day 45 of 2024, after every release.
+ * Any 6-digit serial (part 4) keeps each key inside its block, so demo hosts and the
+ * per-answer ePIDs of an emulator personality vary it freely.
  */
 export const DEFAULT_LAB_EPIDS: Readonly<Record<CounterName, string>> = Object.freeze({
-  windows: '03612-00206-999-100001-03-1033-20348.0000-0012025',
-  'office-2010': '03612-00096-999-200002-03-1033-20348.0000-0012025',
-  'office-2013+': '03612-00206-999-300003-03-1033-20348.0000-0012025',
+  windows: '03612-04573-012-100001-03-1033-20348.0000-0452024',
+  'office-2010': '03612-00096-205-200001-03-1033-20348.0000-0452024',
+  'office-2013+': '03612-00206-580-300001-03-1033-20348.0000-0452024',
 });
 /** A lab HWID (vlmcsd's default 3A1C049600B60076 would make the lab look like vlmcsd). */
 export const DEFAULT_LAB_HWID = '1AB0C0FFEE000001';
@@ -146,6 +172,11 @@ export function defaultLabHostConfig(): LabHostConfig {
     ndr64: true,
     btfn: true,
     maxClockSkewMinutes: null,
+    acceptUnknownIds: false,
+    echoCount: false,
+    epidPerRequest: false,
+    associationGroup: null,
+    closeAfterAnswer: false,
   };
 }
 
@@ -224,7 +255,54 @@ export function applyLabSettings(base: LabHostConfig, settings: LabKmsHostSettin
       fail('maxClockSkewMinutes must be ≥ 0 or null');
     next.maxClockSkewMinutes = skew;
   }
+  applyEmulation(next, settings);
   return next;
+}
+
+function flag(value: unknown, what: string): boolean {
+  if (typeof value !== 'boolean') fail(`${what} must be true or false`);
+  return value;
+}
+
+/** The emulator switches, in place on `next`; checks they fit the ePIDs in force. */
+function applyEmulation(next: LabHostConfig, settings: LabKmsHostSettings): void {
+  if (settings.acceptUnknownIds !== undefined)
+    next.acceptUnknownIds = flag(settings.acceptUnknownIds, 'acceptUnknownIds');
+  if (settings.echoCount !== undefined) next.echoCount = flag(settings.echoCount, 'echoCount');
+  if (settings.epidPerRequest !== undefined)
+    next.epidPerRequest = flag(settings.epidPerRequest, 'epidPerRequest');
+  if (settings.closeAfterAnswer !== undefined)
+    next.closeAfterAnswer = flag(settings.closeAfterAnswer, 'closeAfterAnswer');
+  if (settings.associationGroup !== undefined) {
+    const group = settings.associationGroup;
+    // 0 in a bind means "make me a new group", so a host never hands it out.
+    if (group !== null && (!Number.isInteger(group) || group < 1 || group > 0xffffffff))
+      fail('associationGroup must be 1..0xFFFFFFFF or null');
+    next.associationGroup = group;
+  }
+  if (next.epidPerRequest) {
+    for (const [application, epid] of Object.entries(next.epid)) {
+      if (!hasEpidSerial(epid))
+        fail(
+          `epidPerRequest needs ePIDs with a 6-digit key serial (part 4); ${application}'s is ${JSON.stringify(epid)}`,
+        );
+    }
+  }
+}
+
+/** Parts 1-3 of an ePID, then part 4 (the 6-digit key serial), then the rest. */
+const EPID_SERIAL = /^(\d{5}-\d{5}-\d{3}-)(\d{6})(-.*)$/;
+
+function hasEpidSerial(epid: string): boolean {
+  return EPID_SERIAL.test(epid);
+}
+
+/** `epid` with its 6-digit key serial replaced by `serial(old)`; unchanged without one. */
+export function withEpidSerial(epid: string, serial: (old: string) => string): string {
+  return epid.replace(
+    EPID_SERIAL,
+    (_, head: string, old: string, tail: string) => `${head}${serial(old)}${tail}`,
+  );
 }
 
 /** Validated counts, keyed by application. */

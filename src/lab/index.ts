@@ -27,6 +27,8 @@ export {
   labProductByKmsCountedId,
   resolveLabApplication,
 } from './lab-products.js';
+export { LAB_PERSONALITIES } from './personalities.js';
+export type { LabPersonalityName } from './personalities.js';
 export { LAB_FAULT_MODES, isLabFaultMode } from './faults.js';
 export type { LabFault, LabFaultMode, LabFaultSpec } from './faults.js';
 export { CmidTable, CMID_LIFETIME_MS, CMID_TABLE_HARD_LIMIT } from './cmid-table.js';

@@ -2,7 +2,8 @@
  * What the lab host answers to one KMS request payload (the bytes inside the RPC stub),
  * deciding like a KMS host: the protocol version first (0x8007000D if not served), then
  * the KMS counted ID — only the lab's own products are ever answered (docs/design.md
- * principle 4); every real product gets 0xC004F042 — then the clock, then the count.
+ * principle 4), and with `acceptUnknownIds` made-up IDs too; every real product gets
+ * 0xC004F042 — then the clock, then the count.
  *
  * Split in two so a fault can refuse a request after the product is known and before the
  * client is counted: decideKmsRequest (no side effects) and answerKmsRequest (counts and
@@ -20,8 +21,9 @@ import type { KmsVersion } from '../kms/messages/index.js';
 import type { CmidTable } from './cmid-table.js';
 import type { LabHostConfig } from './host-config.js';
 import { HRESULT } from '../kms/hresult.js';
-import type { Product } from '../kms/products/index.js';
+import type { CounterName, Product } from '../kms/products/index.js';
 import { labCounterOf, labProductByKmsCountedId } from './lab-products.js';
+import { answeredEpid, emulatedCounter, isRealKmsCountedId, reportedCount } from './emulation.js';
 
 /**
  * vlmcsd's "overcharge" limit (docs/protocol.md §5.1): a client claiming N ≥ 376 would
@@ -37,7 +39,14 @@ export type KmsDecision =
       product: Product | null;
       why: string;
     }
-  | { kind: 'accept'; product: Product; decoded: DecodedRequest };
+  | {
+      kind: 'accept';
+      /** The lab product; null for an unknown ID an emulator personality answers. */
+      product: Product | null;
+      /** The table the client is counted in and whose ePID answers. */
+      counter: CounterName;
+      decoded: DecodedRequest;
+    };
 
 function refuse(hresult: number, why: string, product: Product | null = null): KmsDecision {
   return { kind: 'refuse', hresult, product, why };
@@ -69,22 +78,31 @@ export function decideKmsRequest(
     return refuse(HRESULT.INVALID_DATA, `unreadable request: ${(error as Error).message}`);
   }
   const request = decoded.request;
-  const product = labProductByKmsCountedId(request.kmsCountedId);
-  if (product === undefined) {
+  const product = labProductByKmsCountedId(request.kmsCountedId) ?? null;
+  let counter: CounterName;
+  if (product !== null) {
+    if (request.applicationId !== product.applicationId) {
+      return refuse(
+        HRESULT.KEY_NOT_COVERED,
+        `application ${request.applicationId} does not match ${product.slug}`,
+        product,
+      );
+    }
+    if (config.refuse.has(product.slug)) {
+      return refuse(
+        HRESULT.KEY_NOT_COVERED,
+        `${product.slug} is refused by configuration`,
+        product,
+      );
+    }
+    counter = labCounterOf(product);
+  } else if (config.acceptUnknownIds && !isRealKmsCountedId(request.kmsCountedId)) {
+    counter = emulatedCounter(request.applicationId);
+  } else {
     return refuse(
       HRESULT.KEY_NOT_COVERED,
       `KMS counted ID ${request.kmsCountedId} is not a lab product`,
     );
-  }
-  if (request.applicationId !== product.applicationId) {
-    return refuse(
-      HRESULT.KEY_NOT_COVERED,
-      `application ${request.applicationId} does not match ${product.slug}`,
-      product,
-    );
-  }
-  if (config.refuse.has(product.slug)) {
-    return refuse(HRESULT.KEY_NOT_COVERED, `${product.slug} is refused by configuration`, product);
   }
   if (config.maxClockSkewMinutes !== null) {
     const skewMs = Math.abs(filetimeToDate(request.clientTime).getTime() - nowMs);
@@ -99,7 +117,7 @@ export function decideKmsRequest(
       product,
     );
   }
-  return { kind: 'accept', product, decoded };
+  return { kind: 'accept', product, counter, decoded };
 }
 
 /** Counts the client in its application's table and encodes the response payload. */
@@ -109,9 +127,13 @@ export function answerKmsRequest(
   config: LabHostConfig,
 ): { payload: Buffer; activeClients: number } {
   const { request, context } = decision.decoded;
-  const activeClients = table.touch(request.cmid, request.nPolicy);
+  const activeClients = reportedCount(
+    config,
+    table.touch(request.cmid, request.nPolicy),
+    request.nPolicy,
+  );
   const payload = encodeServerResponse(context, {
-    epid: config.epid[labCounterOf(decision.product)],
+    epid: answeredEpid(config, decision.counter),
     hwid: config.hwid,
     activeClients,
     activationIntervalMinutes: config.activationIntervalMinutes,

@@ -18,12 +18,7 @@ import type { LabHostConfig, LabKmsHostOptions, LabKmsHostSettings } from './hos
 import { answerKmsRequest, decideKmsRequest } from './kms-answer.js';
 import type { KmsDecision } from './kms-answer.js';
 import type { CounterName } from '../kms/products/index.js';
-import {
-  LAB_COUNTERS,
-  labCounterOf,
-  largestLabNPolicy,
-  resolveLabApplication,
-} from './lab-products.js';
+import { LAB_COUNTERS, largestLabNPolicy, resolveLabApplication } from './lab-products.js';
 import { loopbackListenAddress } from './loopback.js';
 import { Serial } from './serial.js';
 import { closeTcp, listenTcp } from './sockets.js';
@@ -90,8 +85,7 @@ export async function startLabKmsHost(options: LabKmsHostOptions = {}): Promise<
     stats,
     config: () => config,
     decide: (payload: Uint8Array): KmsDecision => decideKmsRequest(payload, config, now()),
-    answer: (decision) =>
-      answerKmsRequest(decision, table(labCounterOf(decision.product)), config).payload,
+    answer: (decision) => answerKmsRequest(decision, table(decision.counter), config).payload,
   };
 
   const server = net.createServer({ noDelay: true }, (socket) => {

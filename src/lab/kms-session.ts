@@ -74,6 +74,8 @@ export class LabKmsSession {
   private assocGroupId = 0;
   private busy = false;
   private closed = false;
+  /** Ending after an answer (closeAfterAnswer): the FIN is on its way, nothing more is read. */
+  private ending = false;
 
   constructor(
     private readonly socket: net.Socket,
@@ -149,7 +151,7 @@ export class LabKmsSession {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.closed) return;
+    if (this.closed || this.ending) return;
     // A silent host reads and discards: the client sees an open, mute connection.
     if (this.host.config().fault?.mode === 'silent') return;
     let pdus: Buffer[];
@@ -173,7 +175,7 @@ export class LabKmsSession {
     try {
       for (
         let pdu = this.queue.shift();
-        pdu !== undefined && !this.closed;
+        pdu !== undefined && !this.closed && !this.ending;
         pdu = this.queue.shift()
       ) {
         await this.handle(pdu);
@@ -235,7 +237,8 @@ export class LabKmsSession {
       pfcFlags: PFC_FIRST_LAST | (isBind ? offer.pfcFlags & PFC.concurrentMultiplex : 0),
       maxXmitFrag: offer.maxXmitFrag,
       maxRecvFrag: offer.maxRecvFrag,
-      assocGroupId: this.assocGroupId,
+      // A configured group (py-kms's constant) overrides both the client's and our own.
+      assocGroupId: config.associationGroup ?? this.assocGroupId,
       // The bind_ack names the port; vlmcsd's alter_context_resp leaves sec_addr empty.
       secAddr: isBind ? String(this.host.port) : '',
       results,
@@ -332,7 +335,20 @@ export class LabKmsSession {
       this.write(badBytes(fault, answer, PTYPE.response, h.callId));
     } else {
       this.write(answer);
+      if (config.closeAfterAnswer) this.endAfterWrite();
     }
+  }
+
+  /**
+   * Closes once the answer is flushed, as an emulator that serves one request per
+   * connection does: end() sends the answer and a FIN; the socket's close event (or the
+   * idle timer, or host.close()) then cleans up.
+   */
+  private endAfterWrite(): void {
+    if (this.closed || this.ending) return;
+    this.ending = true;
+    this.queue.length = 0;
+    this.socket.end();
   }
 
   /** Sends `bytes` one at a time, `intervalMs` apart; stops when the connection closes. */

@@ -245,7 +245,7 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
       );
       if (count < expected.threshold) assert.match(text, /0xC004F038/);
     }
-    assert.match(text, /Windows Server 2022 \(build 20348\) · key installed 2025-01-01/);
+    assert.match(text, /Windows Server 2022 \(build 20348\) · key installed 2024-02-14/);
     // Each demo host is its own machine, with its own lab hardware ID.
     assert.match(text, /HWID\s+1AB0C0FFEE[0-9A-F]{6}/);
     assert.match(text, /Intervals\s+activation 2 h, renewal 7 d/);

@@ -159,7 +159,7 @@ describe('status page routes', () => {
     assert.match(healthy, /incl\. this monitor/);
     assert.match(
       healthy,
-      /ePID 03612-00206-999-100001-03-1033-20348\.0000-0012025 Windows Server 2022 \(build 20348\) · key installed 2025-01-01 \(for lab-windows, lab-windows-server\)/,
+      /ePID 03612-04573-012-100001-03-1033-20348\.0000-0452024 Windows Server 2022 \(build 20348\) · key installed 2024-02-14 · CSVLK Windows Server 2022 \(for lab-windows, lab-windows-server\)/,
     );
     assert.match(healthy, /HWID 1AB0C0FFEE000001/);
     assert.match(healthy, /Intervals activation 2 h, renewal 7 d/);

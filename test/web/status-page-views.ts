@@ -14,8 +14,8 @@ type SrvRecord = ViewResolver['records'][number];
 
 export const GENERATED_AT = '2025-06-02T10:00:00.000Z';
 const AT = '2025-06-02T09:59:50.000Z';
-export const WINDOWS_EPID = '03612-00206-999-100001-03-1033-20348.0000-0012025';
-export const OFFICE_EPID = '03612-00206-999-300003-03-1033-20348.0000-0012025';
+export const WINDOWS_EPID = '03612-04573-012-100001-03-1033-20348.0000-0452024';
+export const OFFICE_EPID = '03612-00206-580-300001-03-1033-20348.0000-0452024';
 export const HWID = '1AB0C0FFEE000001';
 
 export const PRODUCTS = [
@@ -98,7 +98,7 @@ export function product(
     epid: slug === 'lab-office' ? OFFICE_EPID : WINDOWS_EPID,
     hwid: hwidOf(host),
     hostBuild: 20348,
-    keyInstallDate: '2025-01-01T00:00:00.000Z',
+    keyInstallDate: '2024-02-14T00:00:00.000Z',
     activeClients: threshold * 2,
     threshold,
     activationIntervalMinutes: 120,
