@@ -4,6 +4,7 @@
  * than every round, except for hosts that have no answer yet for a configured product.
  */
 import { noAddressResults, probeKms, type KmsProductResult } from '../../kms/client/index.js';
+import { exchangeTimeouts } from './exchange-timeouts.js';
 import { hostHistoryEntry, type HostProbeKind } from './kind.js';
 import { addressOf, noAddressMessage } from './no-address.js';
 
@@ -28,13 +29,7 @@ export const kmsKind: HostProbeKind<KmsProductResult[]> = {
       if (address === null) return noAddressResults(target, products, noAddressMessage(target));
       return probeKms({ host: target.host, port: target.port, address }, products, {
         identity: deps.identity(),
-        timeouts: {
-          connectMs: timeoutMs,
-          bindMs: timeoutMs,
-          requestMs: timeoutMs,
-          // Every phase may take its full timeout once, plus one fallback per product.
-          overallMs: timeoutMs * (2 + 2 * products.length),
-        },
+        timeouts: exchangeTimeouts(timeoutMs, products.length),
         signal,
       });
     },

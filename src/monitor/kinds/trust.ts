@@ -11,6 +11,7 @@ import { probeKms, type KmsProductResult, type KmsProductSpec } from '../../kms/
 import { APPLICATION_IDS, counterForApplicationId, findProduct } from '../../kms/products/index.js';
 import { echoPolicy } from '../../kms/trust/index.js';
 import { assessTrust, type TrustControls, type TrustProduct } from '../trust.js';
+import { exchangeTimeouts } from './exchange-timeouts.js';
 import { hostHistoryEntry, type HostProbeKind } from './kind.js';
 import { addressOf } from './no-address.js';
 
@@ -96,12 +97,7 @@ export const trustKind: HostProbeKind<TrustProbeResult> = {
           ? []
           : await probeKms({ host: target.host, port: target.port, address }, specs, {
               identity: deps.identity(),
-              timeouts: {
-                connectMs: timeoutMs,
-                bindMs: timeoutMs,
-                requestMs: timeoutMs,
-                overallMs: timeoutMs * (2 + 2 * specs.length),
-              },
+              timeouts: exchangeTimeouts(timeoutMs, specs.length),
               signal,
             });
       const bySlug = new Map(results.map((r) => [r.product, r]));
