@@ -19,6 +19,7 @@ import {
 import { LOOPBACK_RESOLV_CONF, runCli, startServer, type RunningServer } from '../helpers/cli.js';
 import { eventually, scrape, valueOf } from '../helpers/metrics.js';
 import { pageVerdicts } from '../helpers/page-verdicts.js';
+import { hostKey } from '../../src/util/host-port.js';
 import { labProducts, writeConfig } from './lab-setup.js';
 
 const PRODUCT = 'lab-windows';
@@ -63,9 +64,6 @@ interface CheckJson {
   problems: Finding[];
   hosts: ApiStatus['hosts'];
 }
-
-const hostKey = (h: { host: string; port: number }) =>
-  h.host.includes(':') ? `[${h.host}]:${h.port}` : `${h.host}:${h.port}`;
 
 /** The codes of the findings naming `domain` or a host it publishes, sorted, once each. */
 function codesOf(

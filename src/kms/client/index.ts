@@ -27,7 +27,7 @@ export type {
 } from './options.js';
 export type { KmsProductSpec } from './product-spec.js';
 export { HRESULT_PROTOCOL_NOT_SUPPORTED, protocolsToTry } from './fallback.js';
-export { KMS_FAILURE_REASONS } from './result.js';
+export { CONNECT_FAILURE_REASONS, KMS_FAILURE_REASONS } from './result.js';
 export type {
   KmsError,
   KmsFailureReason,

@@ -40,6 +40,13 @@ export const KMS_FAILURE_REASONS = [
 ] as const;
 export type KmsFailureReason = (typeof KMS_FAILURE_REASONS)[number];
 
+/** The reasons that say the host's port could not be reached at all (nothing was answered). */
+export const CONNECT_FAILURE_REASONS: ReadonlySet<KmsFailureReason> = new Set([
+  'connect_refused',
+  'connect_timeout',
+  'network',
+]);
+
 export interface KmsError {
   reason: KmsFailureReason;
   /** HRESULT or fault status as `0xC004F042` where there is one, else null. */

@@ -3,18 +3,18 @@
  * client sends it. Each one is counted by the host, so it runs every kms_interval rather
  * than every round, except for hosts that have no answer yet for a configured product.
  */
-import { noAddressResults, probeKms, type KmsProductResult } from '../../kms/client/index.js';
+import {
+  CONNECT_FAILURE_REASONS,
+  noAddressResults,
+  probeKms,
+  type KmsProductResult,
+} from '../../kms/client/index.js';
 import { exchangeTimeouts } from './exchange-timeouts.js';
 import { hostHistoryEntry, type HostProbeKind } from './kind.js';
 import { addressOf, noAddressMessage } from './no-address.js';
 
 /** Failures that say the host was not reached, not what it answered. */
-const UNREACHED: ReadonlySet<string> = new Set([
-  'connect_refused',
-  'connect_timeout',
-  'network',
-  'no_address',
-]);
+const UNREACHED: ReadonlySet<string> = new Set([...CONNECT_FAILURE_REASONS, 'no_address']);
 
 export const kmsKind: HostProbeKind<KmsProductResult[]> = {
   name: 'kms',

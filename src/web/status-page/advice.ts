@@ -4,6 +4,7 @@
  * Microsoft's table (src/kms/hresult.ts), and a failure that carries none by the findings
  * catalogue (src/monitor/findings.ts), which names the code its clients see.
  */
+import { CONNECT_FAILURE_REASONS } from '../../kms/client/index.js';
 import { describeHresult, type HresultInfo } from '../../kms/hresult.js';
 import { FINDINGS, type FindingCode } from '../../monitor/findings.js';
 
@@ -19,16 +20,9 @@ export function hresultInfo(code: string | null | undefined): HresultInfo | unde
   return infoOf(code);
 }
 
-/** Failure reasons that mean the host cannot be reached: the host_down finding. */
-const UNREACHABLE_REASONS: ReadonlySet<string> = new Set([
-  'connect_refused',
-  'connect_timeout',
-  'network',
-]);
-
 /** For a failure without an HRESULT of its own: what a Windows client reports instead. */
 export function clientSideInfo(reason: string | null | undefined): HresultInfo | undefined {
-  return reason && UNREACHABLE_REASONS.has(reason)
+  return reason && (CONNECT_FAILURE_REASONS as ReadonlySet<string>).has(reason)
     ? infoOf(FINDINGS.host_down.clientsSee)
     : undefined;
 }
