@@ -179,21 +179,3 @@ export function validateAdbaForest(input: unknown, where = 'adba'): AdbaForestCo
     timeoutMs: timeout as number,
   };
 }
-
-/** Validates the whole `adba` list; forest names must be unique. */
-export function validateAdbaForests(input: unknown): AdbaForestConfig[] {
-  if (input === undefined || input === null) return [];
-  if (!Array.isArray(input)) throw new AdbaConfigError('adba', ['must be a list of forests']);
-  const forests = input.map((entry, i) => validateAdbaForest(entry, `adba[${i}]`));
-  const seen = new Set<string>();
-  forests.forEach((forest, i) => {
-    const key = forest.name.toLowerCase();
-    if (seen.has(key)) {
-      throw new AdbaConfigError(`adba[${i}]`, [
-        `forest name ${JSON.stringify(forest.name)} is used twice`,
-      ]);
-    }
-    seen.add(key);
-  });
-  return forests;
-}

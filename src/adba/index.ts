@@ -6,7 +6,6 @@ export {
   AdbaConfigError,
   DEFAULT_ADBA_TIMEOUT_MS,
   validateAdbaForest,
-  validateAdbaForests,
 } from './config.js';
 export type { AdbaForestConfig, AdbaForestInput, PasswordSource } from './config.js';
 export { decodeActivationObject, parseGeneralizedTime } from './decode.js';

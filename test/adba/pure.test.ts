@@ -14,7 +14,6 @@ import {
   forgerySigns,
   parseGeneralizedTime,
   validateAdbaForest,
-  validateAdbaForests,
 } from '../../src/adba/index.js';
 import { fetchPassword } from '../../src/adba/password.js';
 import { guid } from '../../src/kms/guid.js';
@@ -101,13 +100,6 @@ describe('validateAdbaForest', () => {
     assert.match(problems('corp'), /must be a mapping/);
   });
 
-  it('refuses the same forest name twice', () => {
-    assert.throws(
-      () => validateAdbaForests([base, { ...base, name: 'CORP' }]),
-      /adba\[1\]: forest name "CORP" is used twice/,
-    );
-    assert.deepEqual(validateAdbaForests(undefined), []);
-  });
 });
 
 describe('decodeActivationObject', () => {
