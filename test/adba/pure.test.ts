@@ -16,7 +16,7 @@ import {
   validateAdbaForest,
 } from '../../src/adba/index.js';
 import { fetchPassword } from '../../src/adba/password.js';
-import { guid } from '../../src/kms/guid.js';
+import { labEntry } from '../helpers/adba-objects.js';
 import {
   FORGED_LOOKING_OBJECT,
   GENUINE_LOOKING_OBJECT,
@@ -40,23 +40,7 @@ function problems(input: unknown): string {
   assert.fail('accepted');
 }
 
-function entry(
-  o: LabActivationObject,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    dn: `CN=${o.cn},CN=Activation Objects,CN=Microsoft SPP,CN=Services,CN=Configuration,DC=corp`,
-    cn: o.cn,
-    displayName: o.displayName,
-    'msSPP-CSVLKPid': o.pid,
-    'msSPP-CSVLKSkuId': guid.encode(o.skuId),
-    'msSPP-CSVLKPartialProductKey': o.partialProductKey,
-    'msSPP-KMSIds': o.kmsIds.map((id) => guid.encode(id)),
-    whenCreated: '20240115103000.0Z',
-    whenChanged: '20240116080000.0Z',
-    ...extra,
-  };
-}
+const entry = labEntry;
 
 describe('validateAdbaForest', () => {
   it('accepts a minimal LDAPS forest with defaults', () => {
@@ -99,7 +83,6 @@ describe('validateAdbaForest', () => {
     );
     assert.match(problems('corp'), /must be a mapping/);
   });
-
 });
 
 describe('decodeActivationObject', () => {
