@@ -2,11 +2,7 @@
  * Active Directory-Based Activation: an optional, read-only LDAP collector of a forest's
  * activation objects (docs/adba.md), and the pure functions that judge them.
  */
-export {
-  AdbaConfigError,
-  DEFAULT_ADBA_TIMEOUT_MS,
-  validateAdbaForest,
-} from './config.js';
+export { AdbaConfigError, DEFAULT_ADBA_TIMEOUT_MS, validateAdbaForest } from './config.js';
 export type { AdbaForestConfig, AdbaForestInput, PasswordSource } from './config.js';
 export { decodeActivationObject, parseGeneralizedTime } from './decode.js';
 export type { AdbaObject, CsvlkPid } from './decode.js';
@@ -26,6 +22,4 @@ export type {
   AdbaReadSuccess,
   ReadForestOptions,
 } from './collector.js';
-export { ADBA_FINDINGS } from './findings.js';
-export type { AdbaFindingCode, AdbaFindingDefinition } from './findings.js';
 export { ACTIVATION_OBJECTS_RDNS, ACTIVATION_OBJECT_CLASS, ATTR } from './schema.js';

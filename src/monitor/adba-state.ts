@@ -21,6 +21,8 @@ export interface AdbaForestState {
   last: AdbaReadResult | null;
   /** The objects of the latest successful read; null until one succeeds. */
   objects: AdbaObject[] | null;
+  /** ISO time the latest read ended. */
+  lastReadAt: string | null;
   /** ISO time of the latest successful read. */
   lastSuccessAt: string | null;
   /**
@@ -56,6 +58,7 @@ export class AdbaState {
           forest: name,
           url,
           last: null,
+          lastReadAt: null,
           objects: null,
           lastSuccessAt: null,
           changes: NO_CHANGES,
@@ -70,6 +73,7 @@ export class AdbaState {
     const forest = this.forests.get(result.forest);
     if (forest === undefined) return null;
     forest.last = result;
+    forest.lastReadAt = at;
     forest.reads += 1;
     if (result.ok) {
       forest.changes =
