@@ -134,7 +134,9 @@ describe('ADBA evaluation', () => {
       truncatedRecords: 0,
       records: [],
       error: null,
-    } as SrvLookupResult;
+      transport: 'udp',
+      failedResolvers: [],
+    };
     state.applyDiscovery([lookup], [], new Map(), 0);
     const e = evaluate(buildStatusView(state, products));
     const verdict = e.verdicts.find((v) => v.product === 'windows-10-11')!;
