@@ -63,6 +63,16 @@ export class AdbaScheduler {
     }
   }
 
+  /**
+   * One read of every forest at once, recorded, with no loop left behind (`check`, which
+   * runs one round and exits).
+   */
+  async readAllOnce(forests: readonly AdbaForestConfig[]): Promise<void> {
+    this.state.configure(forests);
+    const controller = new AbortController();
+    await Promise.all(forests.map((f) => this.readOnce(f, controller.signal)));
+  }
+
   /** Aborts every read in flight and waits for the loops to end. */
   async stop(): Promise<void> {
     this.stopped = true;
