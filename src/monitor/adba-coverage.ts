@@ -1,5 +1,5 @@
 /**
- * Combined coverage (docs/adba.md §5): per ADBA forest and product group, whether an
+ * Combined coverage (docs/adba.md §8): per ADBA forest and product group, whether an
  * activation object serves its domain members, and which clients still depend on KMS
  * whatever the objects say. ADBA serves only Windows 8.1+ / Server 2012+ and Office 2013+
  * domain members; older releases and machines outside the domain activate from KMS alone.
@@ -11,7 +11,7 @@ import { forgerySigns } from '../adba/index.js';
 import { findProduct } from '../kms/products/index.js';
 
 /**
- * Product groups ADBA cannot serve (docs/adba.md §1: Windows before 8.1, Server before 2012,
+ * Product groups ADBA cannot serve (docs/adba.md §1, §8: Windows before 8.1, Server before 2012,
  * Office before 2013): an object may still list their KMS counted IDs (a Server 2019 CSVLK's
  * does, for Windows 7), but their clients never read it.
  */
