@@ -2,7 +2,12 @@
  * Active Directory-Based Activation: an optional, read-only LDAP collector of a forest's
  * activation objects (docs/adba.md), and the pure functions that judge them.
  */
-export { AdbaConfigError, DEFAULT_ADBA_TIMEOUT_MS, validateAdbaForest } from './config.js';
+export {
+  ADBA_FOREST_KEYS,
+  AdbaConfigError,
+  DEFAULT_ADBA_TIMEOUT_MS,
+  validateAdbaForest,
+} from './config.js';
 export type { AdbaForestConfig, AdbaForestInput, PasswordSource } from './config.js';
 export { decodeActivationObject, parseGeneralizedTime } from './decode.js';
 export type { AdbaObject, CsvlkPid } from './decode.js';

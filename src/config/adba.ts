@@ -6,27 +6,21 @@
  * becomes an issue at the key it names, so the error points at the line.
  */
 import { z } from 'zod';
-import { AdbaConfigError, validateAdbaForest, type AdbaForestConfig } from '../adba/index.js';
+import {
+  ADBA_FOREST_KEYS,
+  AdbaConfigError,
+  validateAdbaForest,
+  type AdbaForestConfig,
+} from '../adba/index.js';
 import { parseDuration } from './duration.js';
-
-/** The keys of an entry, to point an issue at the one its message starts with. */
-const ENTRY_KEYS = [
-  'name',
-  'url',
-  'bind_dn',
-  'password_file',
-  'password_env',
-  'base',
-  'ca_file',
-  'start_tls',
-  'timeout',
-];
 
 function keyOf(problem: string): string | null {
   if (problem.startsWith('a password is never written')) return 'password';
   const unknown = /^unknown key "([^"]+)"/.exec(problem);
   if (unknown) return unknown[1] ?? null;
-  return ENTRY_KEYS.find((k) => problem.startsWith(`${k} `) || problem.startsWith(`${k}:`)) ?? null;
+  return (
+    ADBA_FOREST_KEYS.find((k) => problem.startsWith(`${k} `) || problem.startsWith(`${k}:`)) ?? null
+  );
 }
 
 function withTimeoutInMs(entry: unknown): unknown {

@@ -21,36 +21,42 @@ function forests(scrape: StateScrape): AdbaForestView[] {
   return view;
 }
 
-export const ADBA_UP: StateFamily = labelledGauge({
-  name: 'kms_adba_up',
-  help: "Whether the latest read of the forest's activation objects succeeded (1) or failed (0; kms_adba_read_failures_total and the adba_unreadable finding give the reason: connect, tls, bind, timeout, not_found, protocol). No sample before the first read ends.",
-  labels: ['forest'],
-  samples(scrape, emit) {
-    for (const f of forests(scrape))
-      if (f.status !== 'pending') emit([f.forest], f.status === 'ok' ? 1 : 0);
-  },
-});
+/** A gauge with at most one sample per forest; none where `value` is null. */
+function perForest(
+  name: string,
+  help: string,
+  value: (forest: AdbaForestView) => number | null,
+): StateFamily {
+  return labelledGauge({
+    name,
+    help,
+    labels: ['forest'],
+    samples(scrape, emit) {
+      for (const f of forests(scrape)) {
+        const v = value(f);
+        if (v !== null) emit([f.forest], v);
+      }
+    },
+  });
+}
 
-export const ADBA_READ_DURATION: StateFamily = labelledGauge({
-  name: 'kms_adba_read_duration_seconds',
-  help: 'Seconds the latest read of the forest took (connect, TLS, bind, search), also when it failed.',
-  labels: ['forest'],
-  samples(scrape, emit) {
-    for (const f of forests(scrape))
-      if (f.durationSeconds !== null) emit([f.forest], f.durationSeconds);
-  },
-});
+export const ADBA_UP = perForest(
+  'kms_adba_up',
+  "Whether the latest read of the forest's activation objects succeeded (1) or failed (0; kms_adba_read_failures_total and the adba_unreadable finding give the reason: connect, tls, bind, timeout, not_found, protocol). No sample before the first read ends.",
+  (f) => (f.status === 'pending' ? null : f.status === 'ok' ? 1 : 0),
+);
 
-export const ADBA_LAST_SUCCESS: StateFamily = labelledGauge({
-  name: 'kms_adba_last_success_timestamp_seconds',
-  help: "Unix time of the latest successful read of the forest's activation objects.",
-  labels: ['forest'],
-  samples(scrape, emit) {
-    for (const f of forests(scrape)) {
-      if (f.lastSuccessAt !== null) emit([f.forest], Date.parse(f.lastSuccessAt) / 1000);
-    }
-  },
-});
+export const ADBA_READ_DURATION = perForest(
+  'kms_adba_read_duration_seconds',
+  'Seconds the latest read of the forest took (connect, TLS, bind, search), also when it failed.',
+  (f) => f.durationSeconds,
+);
+
+export const ADBA_LAST_SUCCESS = perForest(
+  'kms_adba_last_success_timestamp_seconds',
+  "Unix time of the latest successful read of the forest's activation objects.",
+  (f) => (f.lastSuccessAt === null ? null : Date.parse(f.lastSuccessAt) / 1000),
+);
 
 export const ADBA_READ_FAILURES: StateFamily = labelledCounterFamily({
   name: 'kms_adba_read_failures_total',
@@ -59,15 +65,11 @@ export const ADBA_READ_FAILURES: StateFamily = labelledCounterFamily({
   counter: (state) => state.adba.failures,
 });
 
-export const ADBA_OBJECTS: StateFamily = labelledGauge({
-  name: 'kms_adba_objects',
-  help: 'Activation objects (msSPP-ActivationObject) the latest successful read found in the forest; kept while the forest is unreadable.',
-  labels: ['forest'],
-  samples(scrape, emit) {
-    for (const f of forests(scrape))
-      if (f.lastSuccessAt !== null) emit([f.forest], f.objects.length);
-  },
-});
+export const ADBA_OBJECTS = perForest(
+  'kms_adba_objects',
+  'Activation objects (msSPP-ActivationObject) the latest successful read found in the forest; kept while the forest is unreadable.',
+  (f) => (f.lastSuccessAt === null ? null : f.objects.length),
+);
 
 export const ADBA_OBJECT_INFO: StateFamily = labelledGauge({
   name: 'kms_adba_object_info',
