@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { activationRow } from '../rows/activation.js';
+import { adbaRow } from '../rows/adba.js';
 import { clientCountsRow } from '../rows/client-counts.js';
 import { dnsRow } from '../rows/dns.js';
 import { hostIdentityRow } from '../rows/host-identity.js';
@@ -29,6 +30,7 @@ const ROWS: readonly Row[] = [
   dnsRow,
   kmsHostsRow,
   hostIdentityRow,
+  adbaRow,
   monitorRow,
 ];
 

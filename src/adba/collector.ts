@@ -67,6 +67,8 @@ export interface ReadForestOptions {
   logger?: AdbaLogger;
   /** Entries per search page (tests make it small to prove paging). */
   pageSize?: number;
+  /** Aborting it ends the read at once and destroys its sockets (shutdown, reload). */
+  signal?: AbortSignal;
 }
 
 function hostOf(url: string): string {
@@ -112,6 +114,8 @@ export async function readForest(
     for (const socket of sockets) socket.destroy();
   };
   const watchdog = new Watchdog(config.timeoutMs, destroyAll);
+  const cancel = (): void => watchdog.cancel();
+  options.signal?.addEventListener('abort', cancel, { once: true });
   let password: string | null = null;
   let client: Client | null = null;
 
@@ -124,6 +128,7 @@ export async function readForest(
   };
 
   try {
+    if (options.signal?.aborted === true) watchdog.cancel();
     const secure = await tlsOptions(config);
     const ldaps = new URL(config.url).protocol === 'ldaps:';
     client = new Client({
@@ -229,6 +234,7 @@ export async function readForest(
     );
     return result;
   } finally {
+    options.signal?.removeEventListener('abort', cancel);
     watchdog.stop();
     if (client !== null && client.isConnected) {
       // A polite unbind when the connection still works; bounded, since a hostile server

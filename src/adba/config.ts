@@ -41,7 +41,8 @@ export const DEFAULT_ADBA_TIMEOUT_MS = 5_000;
 export const MIN_ADBA_TIMEOUT_MS = 100;
 export const MAX_ADBA_TIMEOUT_MS = 120_000;
 
-const KEYS = new Set([
+/** The keys of one `adba` entry. */
+export const ADBA_FOREST_KEYS: readonly string[] = [
   'name',
   'url',
   'bind_dn',
@@ -51,7 +52,8 @@ const KEYS = new Set([
   'ca_file',
   'start_tls',
   'timeout',
-]);
+];
+const KEYS = new Set(ADBA_FOREST_KEYS);
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // eslint-disable-next-line no-control-regex -- the point is to refuse control characters
@@ -178,22 +180,4 @@ export function validateAdbaForest(input: unknown, where = 'adba'): AdbaForestCo
     startTls: startTls as boolean,
     timeoutMs: timeout as number,
   };
-}
-
-/** Validates the whole `adba` list; forest names must be unique. */
-export function validateAdbaForests(input: unknown): AdbaForestConfig[] {
-  if (input === undefined || input === null) return [];
-  if (!Array.isArray(input)) throw new AdbaConfigError('adba', ['must be a list of forests']);
-  const forests = input.map((entry, i) => validateAdbaForest(entry, `adba[${i}]`));
-  const seen = new Set<string>();
-  forests.forEach((forest, i) => {
-    const key = forest.name.toLowerCase();
-    if (seen.has(key)) {
-      throw new AdbaConfigError(`adba[${i}]`, [
-        `forest name ${JSON.stringify(forest.name)} is used twice`,
-      ]);
-    }
-    seen.add(key);
-  });
-  return forests;
 }

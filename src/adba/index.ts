@@ -3,10 +3,10 @@
  * activation objects (docs/adba.md), and the pure functions that judge them.
  */
 export {
+  ADBA_FOREST_KEYS,
   AdbaConfigError,
   DEFAULT_ADBA_TIMEOUT_MS,
   validateAdbaForest,
-  validateAdbaForests,
 } from './config.js';
 export type { AdbaForestConfig, AdbaForestInput, PasswordSource } from './config.js';
 export { decodeActivationObject, parseGeneralizedTime } from './decode.js';
@@ -27,6 +27,4 @@ export type {
   AdbaReadSuccess,
   ReadForestOptions,
 } from './collector.js';
-export { ADBA_FINDINGS } from './findings.js';
-export type { AdbaFindingCode, AdbaFindingDefinition } from './findings.js';
 export { ACTIVATION_OBJECTS_RDNS, ACTIVATION_OBJECT_CLASS, ATTR } from './schema.js';

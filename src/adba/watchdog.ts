@@ -43,6 +43,16 @@ export class Watchdog {
     return Promise.race([pending, this.expiry]);
   }
 
+  /**
+   * Abandons the read at once (the monitor stops or reloads): the sockets go, the pending
+   * step fails. Nobody records this result, so its reason is only what fits best.
+   */
+  cancel(): void {
+    clearTimeout(this.timer);
+    this.onExpire();
+    this.rejectExpiry(new AdbaReadError('timeout', `the read was stopped (${this.phase})`));
+  }
+
   stop(): void {
     clearTimeout(this.timer);
   }

@@ -15,6 +15,8 @@ import { processMetricsRegistry } from '../metrics/process-metrics.js';
 import type { MonitorPlan } from '../monitor/plan.js';
 import { planFromConfig } from '../monitor/plan-from-config.js';
 import { Poller, type Probers } from '../monitor/poller.js';
+import { readForest } from '../adba/index.js';
+import { AdbaScheduler } from '../monitor/adba-scheduler.js';
 import { realProbers } from '../monitor/probers.js';
 import { MonitorState } from '../monitor/state.js';
 import { buildStatusView } from '../monitor/status-view.js';
@@ -111,6 +113,12 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
     options.probers ?? realProbers(() => current.identity),
     log,
   );
+  // The ADBA forests, each on its own adba_interval, apart from the KMS rounds.
+  const adba = new AdbaScheduler(
+    state.adba,
+    (forest, o) => readForest(forest, { ...o, logger: log }),
+    log,
+  );
 
   let reloading: Promise<ReloadResult> | null = null;
   const reload = (): Promise<ReloadResult> => {
@@ -124,6 +132,7 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
         current = next;
         webConfig = nextWeb;
         poller.updatePlan(current.plan);
+        adba.configure(current.config.adba, current.config.adba_interval);
         applyConnectionBudget();
         warnAbout(current, webConfig);
         exporterMetrics.configReloaded(true);
@@ -204,6 +213,7 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
     'listening',
   );
   poller.start();
+  adba.configure(current.config.adba, current.config.adba_interval);
 
   return {
     url,
@@ -212,7 +222,7 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
     reload,
     stop: async (graceMs = SHUTDOWN_GRACE_MS) => {
       // The abort reaches every probe in flight at once; the server drains meanwhile.
-      const pollerStopped = poller.stop();
+      const pollerStopped = Promise.all([poller.stop(), adba.stop()]);
       const forced = await web.close(graceMs);
       if (forced > 0) {
         log.warn(

@@ -19,6 +19,7 @@ import type { CheckEvaluation, CheckProblem, CountSample } from '../cli/check-th
 import type { GroupedProblem } from '../cli/group-problems.js';
 import type { Severity } from '../monitor/evaluate.js';
 import type { StatusView } from '../monitor/status-view.js';
+import { adbaInventory } from './check-adba.js';
 
 const LABEL: Record<Severity, string> = {
   ok: 'OK',
@@ -107,6 +108,7 @@ function inventory(view: StatusView): string[] {
     const key = h.host.includes(':') ? `[${h.host}]:${h.port}` : `${h.host}:${h.port}`;
     lines.push(`host ${key} ${h.tcp?.up ? 'up' : 'down'}${products ? `: ${products}` : ''}`);
   }
+  lines.push(...adbaInventory(view));
   return lines;
 }
 

@@ -28,6 +28,8 @@ import { Poller } from '../monitor/poller.js';
 import { realProbers } from '../monitor/probers.js';
 import { MonitorState } from '../monitor/state.js';
 import { buildStatusView } from '../monitor/status-view.js';
+import { readForest } from '../adba/index.js';
+import { AdbaScheduler } from '../monitor/adba-scheduler.js';
 import { checkText, formatCheck, perfdataItems, summaryLine } from './check-format.js';
 
 const options = {
@@ -119,7 +121,8 @@ async function runCheck(argv: string[]): Promise<number> {
     realProbers(() => identity),
     log,
   );
-  await poller.runRound({ forceKms: true });
+  const adba = new AdbaScheduler(state.adba, (f, o) => readForest(f, { ...o, logger: log }), log);
+  await Promise.all([poller.runRound({ forceKms: true }), adba.readAllOnce(config.adba)]);
   const view = buildStatusView(state, plan.products);
   const { evaluation, samples } = applyCountThresholds(view, evaluate(view), thresholds);
   const problems = groupProblems(evaluation.problems);
@@ -141,6 +144,7 @@ async function runCheck(argv: string[]): Promise<number> {
       },
       domains: view.domains,
       hosts: view.hosts,
+      adba: view.adba ?? [],
     };
     process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
   } else {

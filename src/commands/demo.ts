@@ -15,6 +15,8 @@ import { DEMO_DRIFT_EVERY_MS, DEMO_LISTEN_ADDRESS, startDemoLab } from '../lab/i
 import { DEMO_PRODUCTS } from '../lab/index.js';
 import type { DemoLab } from '../lab/index.js';
 import { createLogger } from '../log/logger.js';
+import { parseConfig } from '../config/load.js';
+import { demoAdbaBanner, demoAdbaYaml, startDemoAdba } from '../lab/adba/demo-adba.js';
 import { NO_WEB_CONFIG } from '../web/web-config.js';
 import { runUntilSignalled } from './serve.js';
 
@@ -111,30 +113,38 @@ ${LOG_USAGE}
       process.stderr.write(`kms-monitor demo: the lab did not start: ${(err as Error).message}\n`);
       return ExitCode.failure;
     }
+    // The ADBA forest, on a lab slapd when one is installed (docs/adba.md).
+    const adba = await startDemoAdba();
+    const closeAll = async () => {
+      await lab.close();
+      if (adba.enabled) await adba.close();
+    };
+    const configYaml = adba.enabled ? lab.configYaml + demoAdbaYaml(adba.forest) : lab.configYaml;
+    const config = adba.enabled ? parseConfig(configYaml, '<demo lab>') : lab.config;
     const configFile = flags['write-config'];
     if (configFile) {
       try {
-        await writeFile(configFile, lab.configYaml);
+        await writeFile(configFile, configYaml);
       } catch (err) {
-        await lab.close();
+        await closeAll();
         process.stderr.write(`kms-monitor demo: ${(err as Error).message}\n`);
         return ExitCode.usage;
       }
     }
-    process.stdout.write(demoBanner(lab, listenAddress, configFile));
-    log.debug({ config: lab.configYaml }, 'demo lab configuration');
+    process.stdout.write(demoBanner(lab, listenAddress, configFile) + demoAdbaBanner(adba));
+    log.debug({ config: configYaml }, 'demo lab configuration');
 
     return runUntilSignalled(
       log,
       {
         log,
-        readConfig: async () => lab.config,
+        readConfig: async () => config,
         webConfig: NO_WEB_CONFIG,
         listenAddress,
         // The lab configures every resolver and domain itself: the system's stay out of it.
         readSystem: async () => ({ nameservers: [], search: [] }),
       },
-      () => lab.close(),
+      closeAll,
     );
   },
 };

@@ -15,6 +15,7 @@ import { checkDnsName, normalizeDomain } from '../dns/index.js';
 import { parseResolverAddress, resolverLabel } from '../dns/index.js';
 import { hostKey } from '../util/host-port.js';
 import { uniqueBy } from './unique.js';
+import { adbaForestList } from './adba.js';
 
 /** The port of a KMS host when `hosts` gives none (the port `_vlmcs._tcp` records use). */
 export const KMS_PORT = 1688;
@@ -125,6 +126,13 @@ export const configSchema = z.strictObject({
       hosts_total: z.number().int().min(1).max(100_000).default(1_000),
     })
     .default({ records_per_domain: 100, hosts_total: 1_000 }),
+  /**
+   * Forests whose Active Directory-Based Activation objects are read over LDAP (read-only,
+   * docs/adba.md); empty: no ADBA collector.
+   */
+  adba: adbaForestList.default([]),
+  /** How often each forest's activation objects are listed: they change rarely. */
+  adba_interval: duration(10_000, MAX_TIMER_MS).default(3_600_000),
   web: z
     .strictObject({
       /** `[host]:port` to serve /metrics, the status page and the API on. */

@@ -14,6 +14,7 @@ import { FINDINGS, finding, type Finding, type FindingCode, type Severity } from
 import { groupMachines } from './machines.js';
 import { hostKey } from '../util/host-port.js';
 import type { StatusView } from './status-view.js';
+import { adbaFindings } from './adba-findings.js';
 
 export type { Severity } from './findings.js';
 /** A finding, as check and the page call it. */
@@ -202,6 +203,8 @@ function noWorkingHost(
 export function evaluate(view: StatusView): Evaluation {
   const problems: Finding[] = [];
   const verdicts: DomainProductVerdict[] = [];
+  // ADBA findings stand beside the KMS ones and change no KMS verdict (docs/adba.md §5).
+  problems.push(...adbaFindings(view.adba ?? []));
   if (view.domains.length === 0 && view.hosts.length === 0) {
     problems.push(finding('nothing_to_watch', { message: 'no domains and no hosts to check' }));
     return { status: 'unknown', problems, verdicts, domainStatus: new Map() };

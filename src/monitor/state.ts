@@ -21,6 +21,7 @@ import {
 } from './kinds/index.js';
 import type { MonitorPlan } from './plan.js';
 import type { KmsTarget } from './targets.js';
+import { AdbaState } from './adba-state.js';
 
 export interface DomainState {
   domain: string;
@@ -125,6 +126,8 @@ export class MonitorState {
    * state stays the same: scrapes between two results cost nothing.
    */
   generation = 0;
+  /** The ADBA forests (./adba-state.ts); written by the ADBA scheduler, not by rounds. */
+  readonly adba = new AdbaState(() => this.generation++);
 
   constructor(options: MonitorStateOptions = {}) {
     this.history = new ProbeHistory(options.history);

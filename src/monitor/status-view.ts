@@ -9,6 +9,7 @@ import type { KmsProductResult, TcpProbeResult } from '../kms/client/index.js';
 import type { HistoryEntry } from './history.js';
 import type { PlannedProduct } from './plan.js';
 import type { MonitorState, PollStats } from './state.js';
+import { buildAdbaView, type AdbaForestView } from './adba-view.js';
 
 export interface StatusView {
   generatedAt: string;
@@ -47,6 +48,8 @@ export interface StatusView {
     trust?: HostTrust | null;
   }>;
   hostsCut: number;
+  /** The ADBA forests (docs/adba.md); absent in views made without a state (tests). */
+  adba?: AdbaForestView[];
   history: HistoryEntry[];
 }
 
@@ -93,6 +96,10 @@ export function buildStatusView(
     })),
     hosts,
     hostsCut: state.hostsCut,
+    adba: buildAdbaView(
+      state.adba,
+      products.map((p) => p.slug),
+    ),
     history:
       host === undefined
         ? state.history.recent(historyLimit)

@@ -5,7 +5,7 @@
  * answers, a missing base; and a failing forest does not slow down or break another.
  */
 import assert from 'node:assert/strict';
-import net from 'node:net';
+import type net from 'node:net';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
@@ -15,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { readForest, validateAdbaForest, type AdbaReadResult } from '../../src/adba/index.js';
 import { freePort } from '../../src/lab/free-port.js';
+import { silentServer } from '../helpers/silent-server.js';
 import {
   slapdAvailable,
   slapdFixtureForSuite,
@@ -24,29 +25,6 @@ import {
 
 const skip = slapdAvailable() ? false : 'slapd is not installed (apt-get install slapd ldap-utils)';
 const TIMEOUT = 800;
-
-/**
- * A TCP server on loopback that accepts connections, reads what comes and never sends a
- * byte. (It must read: a paused socket never sees the peer's FIN behind unread data.)
- */
-async function silentServer(): Promise<{ port: number; open(): number; stop(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    socket.resume();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    open: () => sockets.size,
-    stop: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 async function timed(read: Promise<AdbaReadResult>): Promise<AdbaReadResult & { ok: false }> {
   const result = await read;

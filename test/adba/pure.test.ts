@@ -14,10 +14,9 @@ import {
   forgerySigns,
   parseGeneralizedTime,
   validateAdbaForest,
-  validateAdbaForests,
 } from '../../src/adba/index.js';
 import { fetchPassword } from '../../src/adba/password.js';
-import { guid } from '../../src/kms/guid.js';
+import { labEntry } from '../helpers/adba-objects.js';
 import {
   FORGED_LOOKING_OBJECT,
   GENUINE_LOOKING_OBJECT,
@@ -41,23 +40,7 @@ function problems(input: unknown): string {
   assert.fail('accepted');
 }
 
-function entry(
-  o: LabActivationObject,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    dn: `CN=${o.cn},CN=Activation Objects,CN=Microsoft SPP,CN=Services,CN=Configuration,DC=corp`,
-    cn: o.cn,
-    displayName: o.displayName,
-    'msSPP-CSVLKPid': o.pid,
-    'msSPP-CSVLKSkuId': guid.encode(o.skuId),
-    'msSPP-CSVLKPartialProductKey': o.partialProductKey,
-    'msSPP-KMSIds': o.kmsIds.map((id) => guid.encode(id)),
-    whenCreated: '20240115103000.0Z',
-    whenChanged: '20240116080000.0Z',
-    ...extra,
-  };
-}
+const entry = labEntry;
 
 describe('validateAdbaForest', () => {
   it('accepts a minimal LDAPS forest with defaults', () => {
@@ -99,14 +82,6 @@ describe('validateAdbaForest', () => {
       /^adba\[0\]: .*name is required.*bind_dn is required/,
     );
     assert.match(problems('corp'), /must be a mapping/);
-  });
-
-  it('refuses the same forest name twice', () => {
-    assert.throws(
-      () => validateAdbaForests([base, { ...base, name: 'CORP' }]),
-      /adba\[1\]: forest name "CORP" is used twice/,
-    );
-    assert.deepEqual(validateAdbaForests(undefined), []);
   });
 });
 

@@ -20,6 +20,11 @@ import type { PlannedProduct } from '../../src/monitor/plan.js';
 import { trustResult } from '../../src/kms/trust/index.js';
 import { MonitorState } from '../../src/monitor/state.js';
 import { mergeTargets } from '../../src/monitor/targets.js';
+import {
+  FORGED_LOOKING_OBJECT,
+  GENUINE_LOOKING_OBJECT,
+} from '../../src/lab/adba/sample-objects.js';
+import { labObject } from '../helpers/adba-objects.js';
 
 export const RICH_PRODUCTS: PlannedProduct[] = [
   { slug: 'windows-client', nPolicy: 25 },
@@ -257,5 +262,24 @@ export function richState(): MonitorState {
       epids: {},
     };
   }
+  addAdbaForests(state);
   return state;
+}
+
+/** Two ADBA forests: one read (a genuine-looking and a forged-looking object), one failing. */
+function addAdbaForests(state: MonitorState): void {
+  state.adba.configure([
+    { name: 'corp', url: 'ldaps://dc1.corp.example.test' },
+    { name: 'lab', url: 'ldaps://dc.lab.example.test' },
+  ]);
+  const at = new Date(T).toISOString();
+  const objects = [labObject(GENUINE_LOOKING_OBJECT), labObject(FORGED_LOOKING_OBJECT)];
+  const container = 'CN=Activation Objects,CN=Microsoft SPP,CN=Services,CN=Configuration,DC=corp';
+  state.adba.record(
+    { forest: 'corp', ok: true, container, objects, truncated: false, pages: 1, durationMs: 42 },
+    at,
+  );
+  const failure = { forest: 'lab', ok: false, phase: 'bind', durationMs: 7 } as const;
+  state.adba.record({ ...failure, reason: 'bind', message: 'invalid credentials (49)' }, at);
+  state.adba.record({ ...failure, reason: 'bind', message: 'invalid credentials (49)' }, at);
 }

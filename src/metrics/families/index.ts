@@ -42,6 +42,7 @@ import {
   SRV_RESOLVERS_DISAGREE,
 } from './srv.js';
 import { HOST_TRUST_CHECK } from './trust.js';
+import { ADBA_FAMILIES } from './adba.js';
 import { DOMAIN_PRODUCT_WORKING_HOSTS, DOMAIN_STATUS, FINDINGS } from './verdicts.js';
 
 /** The families read from the monitor state: rendered again only when it changes. */
@@ -78,6 +79,7 @@ export const STATE_FAMILIES: readonly StateFamily[] = [
   SRV_RECORDS,
   SRV_RECORDS_TRUNCATED,
   SRV_RECORD_INFO,
+  ...ADBA_FAMILIES,
 ];
 
 /** The families about kms-monitor itself: rendered on every scrape, after the process's. */

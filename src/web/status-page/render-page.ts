@@ -16,6 +16,7 @@ import { renderHistory, renderHistoryTable } from './render-history.js';
 import { renderHostCard } from './render-host.js';
 import { renderProblems, renderProducts, renderSummary } from './render-summary.js';
 import { renderTable } from './render-table.js';
+import { renderAdbaSection } from './render-adba.js';
 
 export interface PageOptions {
   /** Seconds between automatic refreshes; 0 turns them off. */
@@ -79,6 +80,7 @@ export function renderStatusPage(view: StatusView, options: PageOptions): string
       ${view.hostsCut > 0 ? html`<p class="notice warning">${plural(view.hostsCut, 'host')} left out by limits.hosts_total: not probed, not shown.</p>` : ''}
       ${view.hosts.length === 0 ? html`<p class="muted">No KMS host found yet.</p>` : html`<div class="cards">${view.hosts.map((h) => renderHostCard(h, ctx))}</div>`}
     </section>
+    ${renderAdbaSection(view.adba)}
     <section aria-labelledby="history-h">
       <h2 id="history-h">Recent probes</h2>
       <p class="muted">
