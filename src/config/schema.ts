@@ -125,6 +125,15 @@ export const configSchema = z.strictObject({
       hosts_total: z.number().int().min(1).max(100_000).default(1_000),
     })
     .default({ records_per_domain: 100, hosts_total: 1_000 }),
+  history: z
+    .strictObject({
+      /**
+       * How long the status page and API keep each host's history (README, "History");
+       * its memory grows with retention / kms_interval.
+       */
+      retention: duration(3_600_000, 31 * 86_400_000).default(7 * 86_400_000),
+    })
+    .default({ retention: 7 * 86_400_000 }),
   web: z
     .strictObject({
       /** `[host]:port` to serve /metrics, the status page and the API on. */
