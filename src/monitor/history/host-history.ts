@@ -41,19 +41,22 @@ class ProductHistory {
 
   view(from: number, iso: (ms: number) => string): ProductHistoryView {
     const ring = this.ring;
-    const at: number[] = [];
-    const count: Array<number | null> = [];
-    const latencySeconds: number[] = [];
-    const reason: Array<string | null> = [];
+    const first = ring.firstAtOrAfter(from);
+    const n = ring.length - first;
+    const at = new Array<number>(n);
+    const count = new Array<number | null>(n);
+    const latencySeconds = new Array<number>(n);
+    const reason = new Array<string | null>(n);
     let answered = 0;
-    for (let i = ring.firstAtOrAfter(from); i < ring.length; i++) {
+    for (let k = 0; k < n; k++) {
+      const i = first + k;
       const outcome = ring.outcomeAt(i);
       if (outcome === 0) answered++;
-      at.push(ring.timeAt(i) / 1000);
-      count.push(ring.countAt(i));
+      at[k] = ring.timeAt(i) / 1000;
+      count[k] = ring.countAt(i);
       // Float32 in the ring: microseconds are all it holds that is true.
-      latencySeconds.push(Math.round(ring.latencyAt(i) * 1e6) / 1e6);
-      reason.push(outcomeReason(outcome));
+      latencySeconds[k] = Math.round(ring.latencyAt(i) * 1e6) / 1e6;
+      reason[k] = outcomeReason(outcome);
     }
     return {
       product: this.latest?.product ?? '',

@@ -60,9 +60,10 @@ const fixed = (n: number) => (Math.round(n * 10) / 10).toString();
 /** The usual time between samples: the median of the gaps. */
 function usualSpacing(at: readonly number[]): number {
   if (at.length < 2) return Infinity;
-  const gaps: number[] = [];
-  for (let i = 1; i < at.length; i++) gaps.push(at[i]! - at[i - 1]!);
-  gaps.sort((a, b) => a - b);
+  // A typed array sorts numerically and fast: this runs for every sparkline drawn.
+  const gaps = new Float64Array(at.length - 1);
+  for (let i = 1; i < at.length; i++) gaps[i - 1] = at[i]! - at[i - 1]!;
+  gaps.sort();
   return gaps[gaps.length >> 1]! * 1000;
 }
 
