@@ -11,7 +11,6 @@ import { severityTag } from './badges.js';
 import type { RenderContext } from './context.js';
 import { formatAge, formatSeconds, formatTimestamp } from './format.js';
 import { html, type SafeHtml } from './html.js';
-import { renderTable } from './render-table.js';
 import { renderSparkline } from './sparkline.js';
 
 /** A window as people say it: '7 d', '36 h', '90 min'. */
@@ -105,14 +104,23 @@ function renderProduct(p: ProductHistoryView, from: number, to: number, ctx: Ren
       kind: 'spark-latency',
     },
   );
-  return html`<tr>
-    <th scope="row"><code>${p.product}</code></th>
-    <td>${count}<span class="muted">N = ${p.threshold}</span></td>
-    <td>${latency}<span class="muted">max ${formatSeconds(slowest)}</span></td>
-    <td>
-      ${phaseLine(p, ctx)}${answered === '' ? '' : html`<br /><span class="muted">${answered} answered</span>`}
-    </td>
-  </tr>`;
+  // Stacked, not a table: on a phone the two sparklines wrap under each other.
+  return html`<li>
+    <p>
+      <code>${p.product}</code>
+      ${phaseLine(p, ctx)}${answered === '' ? '' : html` · <span class="muted">${answered} answered</span>`}
+    </p>
+    <div class="spark-pair">
+      <figure>
+        ${count}
+        <figcaption class="muted">clients against N = ${p.threshold}</figcaption>
+      </figure>
+      <figure>
+        ${latency}
+        <figcaption class="muted">exchange time, max ${formatSeconds(slowest)}</figcaption>
+      </figure>
+    </div>
+  </li>`;
 }
 
 /** Nothing when the view carries no history for the host (it was not asked for). */
@@ -129,10 +137,9 @@ export function renderHostHistory(h: ViewHost, ctx: RenderContext, headingLevel:
     ${
       history.products.length === 0
         ? html`<p class="muted">No KMS exchange recorded yet.</p>`
-        : renderTable({
-            columns: ['Product', 'Clients against N', 'Exchange time', 'State'],
-            rows: history.products.map((p) => renderProduct(p, from, to, ctx)),
-          })
+        : html`<ul class="spark-products" aria-label="Products over time">
+            ${history.products.map((p) => renderProduct(p, from, to, ctx))}
+          </ul>`
     }
   </section>`;
 }

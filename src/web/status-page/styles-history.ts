@@ -5,8 +5,12 @@
  */
 export const HISTORY_STYLESHEET = `
 /* history: sparklines */
-.host-history table { width: 100%; }
-.host-history td { vertical-align: middle; }
+.spark-products { list-style: none; padding: 0; margin: 0; }
+.spark-products > li { border-top: 1px solid var(--border); padding: .25rem 0; }
+.spark-products p { margin: .25rem 0; }
+.spark-pair { display: flex; flex-wrap: wrap; gap: .25rem 1.5rem; }
+.spark-pair figure { margin: 0; }
+.spark-pair figcaption { font-size: .85em; }
 svg.spark { display: block; max-width: 100%; height: auto; overflow: visible; }
 svg.spark .spark-line { fill: none; stroke: var(--link); stroke-width: 1.5; stroke-linejoin: round; stroke-linecap: round; }
 svg.spark.spark-latency .spark-line { stroke: var(--muted); }
