@@ -124,6 +124,7 @@ export class HostHistory {
       reachability: {
         up: log.up,
         since: since === null ? null : iso(since),
+        firstSeen: log.firstSeen === null ? null : iso(log.firstSeen),
         downSince: since !== null && log.up === false ? iso(since) : null,
         uptime: log.uptime(from, now),
         knownSince: knownSince === null ? null : iso(knownSince),

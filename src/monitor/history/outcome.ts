@@ -36,7 +36,10 @@ export function outcomeReason(code: number): KmsFailureReason | 'unknown' | null
  */
 export type ProductPhase = 'ok' | 'below' | 'refused' | 'unreached' | 'failed';
 
-/** The host refused the product: it answered, with an HRESULT (as evaluate.ts judges it). */
+/**
+ * The host refused the product: it answered, with an HRESULT. The one definition: the
+ * finding product_refused (../evaluate.ts) and the history's `refused` phase use it.
+ */
 export function isRefusal(error: Pick<KmsError, 'reason' | 'code'> | null): boolean {
   return error !== null && error.reason === 'kms_error' && error.code !== null;
 }

@@ -16,6 +16,8 @@ export class ReachabilityLog {
   private size = 0;
   /** The latest observation (ms), or null before the first. */
   lastSeen: number | null = null;
+  /** The first observation (ms): a state in force since then may be older still. */
+  firstSeen: number | null = null;
 
   get length(): number {
     return this.size;
@@ -32,6 +34,7 @@ export class ReachabilityLog {
       this.push(Math.max(at, this.lastSeen ?? at), up);
     }
     this.lastSeen = Math.max(at, this.lastSeen ?? at);
+    this.firstSeen ??= at;
   }
 
   /** The current state: null before the first observation. */

@@ -35,6 +35,8 @@ export interface ReachabilityHistoryView {
   up: boolean | null;
   /** When the current state (up or down) began, as far as the history reaches. */
   since: string | null;
+  /** The first TCP round the history saw: a state `since` then may be older. */
+  firstSeen: string | null;
   /** `since` when the host is down now, else null. */
   downSince: string | null;
   /** The fraction of the window the host was reachable (of the part the history knows). */

@@ -35,12 +35,14 @@ function since(iso: string, ctx: RenderContext): SafeHtml {
 function renderReachability(h: HostHistoryView, ctx: RenderContext): SafeHtml {
   const r = h.reachability;
   const window = formatWindow(h.windowSeconds);
+  // Up (or down) since the first round the monitor ran: it may have been so for longer.
+  const atLeast = r.since === r.firstSeen ? 'at least since' : 'since';
   const state =
     r.up === null || r.since === null
       ? html`${severityTag('unknown', 'not probed yet')}`
       : r.up
-        ? html`${severityTag('ok', 'up')} since ${since(r.since, ctx)}`
-        : html`${severityTag('critical', 'down')} since ${since(r.since, ctx)}`;
+        ? html`${severityTag('ok', 'up')} ${atLeast} ${since(r.since, ctx)}`
+        : html`${severityTag('critical', 'down')} ${atLeast} ${since(r.since, ctx)}`;
   const uptime =
     r.uptime === null
       ? ''

@@ -92,6 +92,8 @@ describe('history over a week of sweeps (fake clock)', () => {
     const a = hostOf('a').history!.reachability;
     assert.equal(a.uptime, 1);
     assert.equal(a.since, iso(t0));
+    assert.equal(a.firstSeen, iso(t0), 'up at least since the first round');
+    assert.equal(e.firstSeen, iso(t0));
   });
 
   it('"refused since" and "below N since" are the first sweep that saw them', () => {
@@ -183,7 +185,13 @@ describe('history over a week of sweeps (fake clock)', () => {
       d,
       /refused<\/span\s*> since <time class="since" datetime="2026-01-07T10:00:00.000Z"/,
     );
-    assert.match(pageOf('b'), /uptime <strong>96\.4 %<\/strong>/);
+    const b = pageOf('b');
+    assert.match(b, /uptime <strong>96\.4 %<\/strong>/);
+    assert.match(b, /up<\/span\s*> since <time class="since" datetime="2026-01-03T18:00:00.000Z"/);
+    assert.match(
+      pageOf('a'),
+      /up<\/span\s*> at least since <time class="since" datetime="2026-01-01T00:00:00.000Z"/,
+    );
     const svgs = e.match(/<svg[\s\S]*?<\/svg\s*>/g) ?? [];
     assert.equal(svgs.length, 4, 'count and latency for two products');
     for (const svg of svgs) {
