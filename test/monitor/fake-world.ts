@@ -132,36 +132,35 @@ export class FakeWorld {
     products: readonly PlannedProduct[],
   ): KmsProductResult[] {
     const down = this.down.has(host);
-    return products.map((p) =>
-      this.refusedOrNot(host, p, {
-        host,
-        port,
-        address,
-        product: p.slug,
-        success: !down,
-        protocol: down ? null : 6,
-        // A Windows Server 2022 host key on its own build, one key ID per host: a genuine-looking ePID.
-        epid: down
-          ? null
-          : `03612-04573-${this.address(host).split('.')[3]!.padStart(3, '0')}-000001-03-1033-20348.0000-0012025`,
-        hwid: down ? null : `HW-${host}`,
-        hostBuild: down ? null : 20348,
-        keyInstallDate: null,
-        activeClients: down ? null : (this.counts.get(host) ?? 50),
-        threshold: p.nPolicy,
-        activationIntervalMinutes: down ? null : 120,
-        renewalIntervalMinutes: down ? null : 10080,
-        durationSeconds: this.delays.kms / 1000,
-        phases: {},
-        timestamp: new Date(this.clock.now()).toISOString(),
-        error: down ? { reason: 'connect_refused', code: null, message: 'refused' } : null,
-      }),
-    );
+    const answers = products.map((p): KmsProductResult => ({
+      host,
+      port,
+      address,
+      product: p.slug,
+      success: !down,
+      protocol: down ? null : 6,
+      // A Windows Server 2022 host key on its own build, one key ID per host: a genuine-looking ePID.
+      epid: down
+        ? null
+        : `03612-04573-${this.address(host).split('.')[3]!.padStart(3, '0')}-000001-03-1033-20348.0000-0012025`,
+      hwid: down ? null : `HW-${host}`,
+      hostBuild: down ? null : 20348,
+      keyInstallDate: null,
+      activeClients: down ? null : (this.counts.get(host) ?? 50),
+      threshold: p.nPolicy,
+      activationIntervalMinutes: down ? null : 120,
+      renewalIntervalMinutes: down ? null : 10080,
+      durationSeconds: this.delays.kms / 1000,
+      phases: {},
+      timestamp: new Date(this.clock.now()).toISOString(),
+      error: down ? { reason: 'connect_refused', code: null, message: 'refused' } : null,
+    }));
+    return answers.map((r) => this.refusedOrNot(host, r));
   }
 
   /** The answer as scripted, or the host's refusal of the product (see `refusals`). */
-  private refusedOrNot(host: string, p: PlannedProduct, r: KmsProductResult): KmsProductResult {
-    if (r.error !== null || !this.refusals.get(host)?.has(p.slug)) return r;
+  private refusedOrNot(host: string, r: KmsProductResult): KmsProductResult {
+    if (r.error !== null || !this.refusals.get(host)?.has(r.product)) return r;
     return {
       ...r,
       success: false,
