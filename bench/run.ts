@@ -2,7 +2,7 @@
  * `npm run bench [-- NAME...]`: runs the benchmarks (docs/performance.md), each in a fresh Node
  * process (so one's RSS, handles and JIT state never colour another's), prints one table
  * and merges the figures into bench/results.json with the machine, date and load of the
- * run. NAME is one or more of: kms-probe dns tcp round metrics auth-attack soak fuzz (default: all).
+ * run. NAME is one or more of: kms-probe dns tcp round metrics auth-attack soak history fuzz (default: all).
  * Extra `--key value` arguments after the names go to every benchmark selected.
  *
  * Every figure carries its baseline measured in the same run, the ratio and the command
@@ -35,6 +35,7 @@ const BENCHES = [
   'metrics',
   'auth-attack',
   'soak',
+  'history',
   'fuzz',
 ] as const;
 type BenchName = (typeof BENCHES)[number];
@@ -67,8 +68,8 @@ interface StoredResults {
 function runScript(name: Exclude<BenchName, 'fuzz'>, extra: string[]): BenchReport {
   const dir = mkdtempSync(join(tmpdir(), 'kms-bench-'));
   const report = join(dir, 'report.json');
-  // The soak samples the heap after a collection, which needs --expose-gc.
-  const flags = name === 'soak' ? ['--expose-gc'] : [];
+  // The soak and the history measure the heap after a collection, which needs --expose-gc.
+  const flags = name === 'soak' || name === 'history' ? ['--expose-gc'] : [];
   const result = spawnSync(
     process.execPath,
     [...flags, '--import', 'tsx', join(HERE, `${name}.ts`), '--report', report, ...extra],

@@ -21,7 +21,7 @@ import { realProbers } from '../monitor/probers.js';
 import { MonitorState } from '../monitor/state.js';
 import { buildStatusView } from '../monitor/status-view.js';
 import { listen } from '../web/listen.js';
-import { statusApiRoutes } from '../web/routes/status-api.js';
+import { statusApiRoutes, type StatusSource } from '../web/routes/status-api.js';
 import { statusPageRoutes } from '../web/status-page/routes.js';
 import { connectionBudget, openFilesLimit } from '../web/fd-limit.js';
 import { createWebServer } from '../web/server.js';
@@ -157,8 +157,7 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
   };
 
   // The API and the page read the same view of the state; neither ever probes.
-  const statusSource = (view: { historyLimit: number; host?: string }) =>
-    buildStatusView(state, current.plan.products, view);
+  const statusSource: StatusSource = (view) => buildStatusView(state, current.plan.products, view);
   const web = await createWebServer({
     logger: log,
     webConfig,
@@ -167,7 +166,7 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
     metrics,
     lifecycle: { isReady: () => state.ready, reload },
     plugins: [
-      statusApiRoutes(statusSource),
+      statusApiRoutes(statusSource, { retentionMs: () => state.series.retentionMs }),
       statusPageRoutes(statusSource),
       ...(options.plugins ?? []),
     ],

@@ -133,6 +133,15 @@ export const configSchema = z.strictObject({
   adba: adbaForestList.default([]),
   /** How often each forest's activation objects are listed: they change rarely. */
   adba_interval: duration(10_000, MAX_TIMER_MS).default(3_600_000),
+  history: z
+    .strictObject({
+      /**
+       * How long the status page and API keep each host's history (README, "History");
+       * its memory grows with retention / kms_interval.
+       */
+      retention: duration(3_600_000, 31 * 86_400_000).default(7 * 86_400_000),
+    })
+    .default({ retention: 7 * 86_400_000 }),
   web: z
     .strictObject({
       /** `[host]:port` to serve /metrics, the status page and the API on. */

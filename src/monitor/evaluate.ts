@@ -12,6 +12,7 @@
 import { formatHresult, HRESULT } from '../kms/hresult.js';
 import { FINDINGS, finding, type Finding, type FindingCode, type Severity } from './findings.js';
 import { groupMachines } from './machines.js';
+import { isRefusal } from './history/index.js';
 import { hostKey } from '../util/host-port.js';
 import type { StatusView } from './status-view.js';
 import { adbaFindings } from './adba-findings.js';
@@ -126,7 +127,7 @@ function hostFindings(host: ViewHost, out: Finding[]): void {
         );
       }
     } else if (!r.success && host.tcp?.up !== false) {
-      const refused = r.error?.reason === 'kms_error' && r.error.code !== null;
+      const refused = isRefusal(r.error);
       const code: FindingCode = refused ? 'product_refused' : 'host_exchange_failing';
       out.push(
         finding(code, {

@@ -73,5 +73,6 @@ export async function planFromConfig(
     concurrency: config.concurrency,
     recordsPerDomain: config.limits.records_per_domain,
     hostsTotal: config.limits.hosts_total,
+    historyRetentionMs: config.history.retention,
   };
 }

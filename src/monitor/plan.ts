@@ -34,4 +34,6 @@ export interface MonitorPlan<P extends PlannedProduct = PlannedProduct> {
   concurrency: number;
   recordsPerDomain: number;
   hostsTotal: number;
+  /** How long the history keeps each host's samples (default 7 days, ./history/). */
+  historyRetentionMs?: number;
 }

@@ -12,6 +12,7 @@ import { canonicalName } from '../dns/index.js';
 import { hostKey } from '../util/host-port.js';
 import type { KmsProductResult, TcpProbeResult } from '../kms/client/index.js';
 import { ProbeHistory } from './history.js';
+import { DEFAULT_RETENTION_MS, EstateHistory } from './history/index.js';
 import type { HostProbeKind, Probed } from './kinds/kind.js';
 import {
   PROBE_KIND_NAMES,
@@ -101,6 +102,8 @@ export class MonitorState {
   readonly domains = new Map<string, DomainState>();
   readonly hosts = new Map<string, HostState>();
   readonly history: ProbeHistory;
+  /** Counts, latency and reachability over the retention (./history/), for sparklines. */
+  readonly series = new EstateHistory();
   readonly poll: PollStats = {
     rounds: 0,
     kmsSweeps: 0,
@@ -204,6 +207,7 @@ export class MonitorState {
     }
     const keep = new Set(targets.map((t) => t.key));
     for (const key of this.hosts.keys()) if (!keep.has(key)) this.hosts.delete(key);
+    this.series.retainHosts((key) => keep.has(key));
     for (const target of targets) {
       const existing = this.hosts.get(target.key);
       if (existing) existing.target = target;
@@ -232,6 +236,12 @@ export class MonitorState {
       const keeps = kind.keepsFailure;
       if (keeps) this.failuresOf(name).retain((labels) => keeps(labels, plan));
     }
+    this.series.configure({
+      retentionMs: plan.historyRetentionMs ?? DEFAULT_RETENTION_MS,
+      kmsIntervalMs: plan.kmsIntervalMs,
+    });
+    const slugs = new Set(plan.products.map((p) => p.slug));
+    this.series.retainProducts((slug) => slugs.has(slug));
     this.generation++;
   }
 
@@ -269,6 +279,7 @@ export class MonitorState {
     const host = this.hosts.get(key);
     if (!host || probed.length === 0) return; // the host left while its probe ran
     const recorded = probeKind(name).record(host, probed);
+    this.series.observe(key, host);
     this.generation++;
     const failures = this.failuresOf(name);
     for (const failure of recorded.probes) {

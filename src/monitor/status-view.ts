@@ -7,6 +7,7 @@ import type { HostTrust } from './trust.js';
 import type { DnsError, SrvRecord } from '../dns/index.js';
 import type { KmsProductResult, TcpProbeResult } from '../kms/client/index.js';
 import type { HistoryEntry } from './history.js';
+import type { HostHistoryView } from './history/index.js';
 import type { PlannedProduct } from './plan.js';
 import type { MonitorState, PollStats } from './state.js';
 import { buildAdbaView, type AdbaForestView } from './adba-view.js';
@@ -46,6 +47,11 @@ export interface StatusView {
     products: KmsProductResult[];
     /** The authenticity checks of the latest sweep (docs/trust.md); null until judged. */
     trust?: HostTrust | null;
+    /**
+     * Counts, latency and reachability over the window asked for (./history/); present
+     * only when one was (`?history=<duration>`, the host page), null for a host not seen yet.
+     */
+    history?: HostHistoryView | null;
   }>;
   hostsCut: number;
   /** The ADBA forests (docs/adba.md); absent in views made without a state (tests). */
@@ -53,10 +59,21 @@ export interface StatusView {
   history: HistoryEntry[];
 }
 
+export interface StatusViewOptions {
+  /** Newest entries of the recent probe log. */
+  historyLimit?: number;
+  /** Only this host (`host` or `host:port`). */
+  host?: string;
+  /** Adds each host's history over this window (ms, at most the retention). */
+  historyWindowMs?: number;
+  /** The view's time (ms); the system clock's by default. */
+  now?: number;
+}
+
 export function buildStatusView(
   state: MonitorState,
   products: readonly PlannedProduct[],
-  { historyLimit = 200, host }: { historyLimit?: number; host?: string } = {},
+  { historyLimit = 200, host, historyWindowMs, now = Date.now() }: StatusViewOptions = {},
 ): StatusView {
   const selected = [...state.hosts.values()].filter(
     (h) => host === undefined || h.target.key === host || h.target.host === host,
@@ -72,9 +89,12 @@ export function buildStatusView(
     reachability: h.addresses,
     products: [...h.products.values()],
     trust: h.trust,
+    ...(historyWindowMs === undefined
+      ? {}
+      : { history: state.series.view(h.target.key, now, historyWindowMs) }),
   }));
   return {
-    generatedAt: new Date().toISOString(),
+    generatedAt: new Date(now).toISOString(),
     ready: state.ready,
     poll: { ...state.poll },
     products: products.map((p) => ({ product: p.slug, threshold: p.nPolicy })),

@@ -9,7 +9,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export type QueryParam =
   | { kind: 'integer'; min: number; max: number }
-  | { kind: 'string'; minLength?: number; maxLength: number; pattern?: RegExp };
+  | { kind: 'string'; minLength?: number; maxLength: number; pattern?: RegExp }
+  /** A value only `parse` understands; it throws an Error saying what is wrong. */
+  | { kind: 'parsed'; expects: string; parse: (text: string) => unknown };
 
 export type QuerySpec = Record<string, QueryParam>;
 
@@ -33,6 +35,7 @@ export class QueryError extends Error {
 const DECIMAL = /^[0-9]{1,15}$/;
 
 function describe(name: string, param: QueryParam): string {
+  if (param.kind === 'parsed') return `query parameter ${name} must be ${param.expects}`;
   if (param.kind === 'integer') {
     return `query parameter ${name} must be a decimal integer from ${param.min} to ${param.max}`;
   }
@@ -43,8 +46,8 @@ function describe(name: string, param: QueryParam): string {
 export function parseQuery(
   query: Record<string, string | string[] | undefined>,
   spec: QuerySpec,
-): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   const names = Object.keys(spec);
   for (const [name, value] of Object.entries(query)) {
     const param = Object.hasOwn(spec, name) ? spec[name] : undefined;
@@ -55,7 +58,15 @@ export function parseQuery(
     if (Array.isArray(value))
       throw new QueryError(`query parameter ${name} is given more than once`);
     const text = value ?? '';
-    if (param.kind === 'integer') {
+    if (param.kind === 'parsed') {
+      try {
+        out[name] = param.parse(text);
+      } catch (err) {
+        throw new QueryError(
+          `query parameter ${name} must be ${param.expects}, got ${JSON.stringify(text.slice(0, 64))}: ${(err as Error).message}`,
+        );
+      }
+    } else if (param.kind === 'integer') {
       const n = DECIMAL.test(text) ? Number(text) : NaN;
       if (!(n >= param.min && n <= param.max)) {
         throw new QueryError(`${describe(name, param)}, got ${JSON.stringify(text)}`);

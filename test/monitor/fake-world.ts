@@ -48,6 +48,8 @@ export class FakeWorld {
   readonly down = new Set<string>();
   /** Hosts that answer the trust kind's controls, as an emulator does. */
   readonly emulators = new Set<string>();
+  /** Products each host refuses with 0xC004F042 (answers, but not this product). */
+  readonly refusals = new Map<string, Set<string>>();
   /** Active clients each host counts (default 50). */
   readonly counts = new Map<string, number>();
   /** How long each probe takes on the clock. */
@@ -130,7 +132,7 @@ export class FakeWorld {
     products: readonly PlannedProduct[],
   ): KmsProductResult[] {
     const down = this.down.has(host);
-    return products.map((p) => ({
+    const answers = products.map((p): KmsProductResult => ({
       host,
       port,
       address,
@@ -153,6 +155,18 @@ export class FakeWorld {
       timestamp: new Date(this.clock.now()).toISOString(),
       error: down ? { reason: 'connect_refused', code: null, message: 'refused' } : null,
     }));
+    return answers.map((r) => this.refusedOrNot(host, r));
+  }
+
+  /** The answer as scripted, or the host's refusal of the product (see `refusals`). */
+  private refusedOrNot(host: string, r: KmsProductResult): KmsProductResult {
+    if (r.error !== null || !this.refusals.get(host)?.has(r.product)) return r;
+    return {
+      ...r,
+      success: false,
+      activeClients: null,
+      error: { reason: 'kms_error', code: '0xC004F042', message: 'refused' },
+    };
   }
 
   probers(): Probers<PlannedProduct> {

@@ -68,6 +68,11 @@ describe('every route of serve', () => {
     }
     assert.equal((await get('/api/v1/status?history=1&history=2')).status, 400);
     assert.equal((await get('/api/v1/status?history=5')).status, 200);
+    // A duration asks for the history series, up to history.retention (7d by default).
+    assert.equal((await get('/api/v1/status?history=1h')).status, 200);
+    const long = await get('/api/v1/status?history=8d');
+    assert.equal(long.status, 400);
+    assert.match(long.body, /longer than the history is kept \(history\.retention: 1w\)/);
     assert.equal((await get('/api/v1/status')).status, 200);
     assert.equal((await get('/api/v1/status?host=nowhere.test')).status, 404);
   });

@@ -19,7 +19,7 @@ const CSP =
   "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The source as the monitor app builds it: narrowed by host like buildStatusView. */
-function sourceOf(make: () => StatusView, calls: Array<{ historyLimit: number; host?: string }>) {
+function sourceOf(make: () => StatusView, calls: Array<Parameters<StatusPageSource>[0]>) {
   const source: StatusPageSource = (options) => {
     calls.push(options);
     const v = make();
@@ -63,7 +63,7 @@ function block(page: string, id: string): string {
 
 describe('status page routes', () => {
   let app: FastifyInstance;
-  const calls: Array<{ historyLimit: number; host?: string }> = [];
+  const calls: Array<Parameters<StatusPageSource>[0]> = [];
   let current: () => StatusView = scenariosView;
 
   before(async () => {
@@ -300,7 +300,11 @@ describe('status page routes', () => {
     }
     assert.deepEqual(calls, [
       { historyLimit: 1000 },
-      { historyLimit: 200, host: 'kms.single.lab.test:1688' },
+      {
+        historyLimit: 200,
+        host: 'kms.single.lab.test:1688',
+        historyWindowMs: Number.POSITIVE_INFINITY,
+      },
     ]);
   });
 

@@ -6,26 +6,50 @@
 import type { FastifyInstance } from 'fastify';
 import { evaluate } from '../../monitor/evaluate.js';
 import { describeFinding } from '../../monitor/findings.js';
+import { DEFAULT_RETENTION_MS } from '../../monitor/history/index.js';
 import type { StatusView } from '../../monitor/status-view.js';
-import { integerParam, strictQuery, type QuerySpec } from '../query.js';
+import { strictQuery, type QuerySpec } from '../query.js';
+import { formatDuration } from '../../config/duration.js';
+import { HISTORY_PARAM, type HistoryParam } from './history-param.js';
 
-export type StatusSource = (options: { historyLimit: number; host?: string }) => StatusView;
+export type StatusSource = (options: {
+  historyLimit: number;
+  host?: string;
+  /** Adds hosts[].history over this window (ms). */
+  historyWindowMs?: number;
+}) => StatusView;
+
+export interface StatusApiOptions {
+  /** The history's retention now (a reload may change it): the longest `?history=` window. */
+  retentionMs?: () => number;
+}
 
 const DEFAULT_HISTORY = 200;
 
 export const STATUS_API_QUERY: QuerySpec = {
-  history: integerParam(0, 1000),
+  history: HISTORY_PARAM,
   host: { kind: 'string', minLength: 1, maxLength: 260 },
 };
 
-export function statusApiRoutes(source: StatusSource) {
+export function statusApiRoutes(source: StatusSource, options: StatusApiOptions = {}) {
+  const retentionMs = options.retentionMs ?? (() => DEFAULT_RETENTION_MS);
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.get<{ Querystring: { history?: number; host?: string } }>(
+    app.get<{ Querystring: { history?: HistoryParam; host?: string } }>(
       '/api/v1/status',
       strictQuery(STATUS_API_QUERY),
       async (request, reply) => {
-        const { history = DEFAULT_HISTORY, host } = request.query;
-        const view = source({ historyLimit: history, ...(host === undefined ? {} : { host }) });
+        const { history = { recent: DEFAULT_HISTORY }, host } = request.query;
+        const retention = retentionMs();
+        if ('windowMs' in history && history.windowMs > retention) {
+          return reply.code(400).send({
+            error: `query parameter history: ${formatDuration(history.windowMs)} is longer than the history is kept (history.retention: ${formatDuration(retention)})`,
+          });
+        }
+        const view = source({
+          historyLimit: 'recent' in history ? history.recent : DEFAULT_HISTORY,
+          ...(host === undefined ? {} : { host }),
+          ...('windowMs' in history ? { historyWindowMs: history.windowMs } : {}),
+        });
         if (host !== undefined && view.hosts.length === 0) {
           return reply
             .code(404)

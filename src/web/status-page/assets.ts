@@ -6,6 +6,10 @@
 import { createHash } from 'node:crypto';
 import { REFRESH_SCRIPT } from './refresh-script.js';
 import { STYLESHEET } from './styles.js';
+import { HISTORY_STYLESHEET } from './styles-history.js';
+
+/** The page's stylesheet and the history block's (kept in a file of its own). */
+const PAGE_STYLESHEET = STYLESHEET + HISTORY_STYLESHEET;
 
 export interface StaticAsset {
   /** Route path without the version query. */
@@ -21,7 +25,7 @@ function version(body: string): string {
 export const STYLESHEET_ASSET: StaticAsset = {
   route: '/static/status.css',
   contentType: 'text/css; charset=utf-8',
-  body: STYLESHEET,
+  body: PAGE_STYLESHEET,
 };
 
 export const SCRIPT_ASSET: StaticAsset = {
@@ -31,5 +35,5 @@ export const SCRIPT_ASSET: StaticAsset = {
 };
 
 /** Relative to a page's base ('' or '../'). */
-export const STYLESHEET_PATH = `static/status.css?v=${version(STYLESHEET)}`;
+export const STYLESHEET_PATH = `static/status.css?v=${version(PAGE_STYLESHEET)}`;
 export const SCRIPT_PATH = `static/refresh.js?v=${version(REFRESH_SCRIPT)}`;

@@ -26,6 +26,7 @@ import { isBelowThreshold, renderCount } from './render-count.js';
 import { renderEpid } from './render-epid.js';
 import { renderTrust } from './render-trust.js';
 import { renderKmsError } from './render-error.js';
+import { renderHostHistory } from './render-host-history.js';
 
 function ago(ctx: RenderContext, iso: string): SafeHtml {
   const at = Date.parse(iso);
@@ -264,5 +265,6 @@ export function renderHostCard(h: ViewHost, ctx: RenderContext, headingLevel: 2 
     ${heading}
     <p class="muted">${join(where, ' · ')}</p>
     ${renderReachability(h, ctx)} ${products} ${renderTrust(h.trust)}
+    ${renderHostHistory(h, ctx, headingLevel)}
   </article>`;
 }

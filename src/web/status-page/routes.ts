@@ -14,7 +14,11 @@ import { SCRIPT_ASSET, STYLESHEET_ASSET, type StaticAsset } from './assets.js';
 import { renderHostNotFound, renderHostPage, renderStatusPage } from './render-page.js';
 
 /** The same signature as the status API's source, so one closure can feed both. */
-export type StatusPageSource = (options: { historyLimit: number; host?: string }) => StatusView;
+export type StatusPageSource = (options: {
+  historyLimit: number;
+  host?: string;
+  historyWindowMs?: number;
+}) => StatusView;
 
 export interface StatusPageOptions {
   /** Seconds between automatic refreshes of an open page (default 15; `?refresh=N` overrides). */
@@ -28,6 +32,8 @@ export const CONTENT_SECURITY_POLICY =
 /** The history the page reads: enough to reach the older failures (the state keeps 1,000). */
 const PAGE_HISTORY = 1000;
 const HOST_HISTORY = 200;
+/** The host page draws its sparklines over the whole retention (the view clamps to it). */
+const HOST_HISTORY_WINDOW = Number.POSITIVE_INFINITY;
 
 // Checked strictly by src/web/query.ts (unknown names, `0x10` and `1e3` are 400s).
 const pageQuery: QuerySpec = { refresh: integerParam(0, 3600) };
@@ -114,7 +120,10 @@ export function statusPageRoutes(source: StatusPageSource, options: StatusPageOp
       { schema: { params: hostParams }, ...strictQuery(pageQuery) },
       async (request, reply) => {
         const host = request.params['*'];
-        const view = host === '' ? null : source({ historyLimit: HOST_HISTORY, host });
+        const view =
+          host === ''
+            ? null
+            : source({ historyLimit: HOST_HISTORY, host, historyWindowMs: HOST_HISTORY_WINDOW });
         if (view === null || view.hosts.length === 0) {
           return sendPage(request, reply, 404, renderHostNotFound(host));
         }
