@@ -129,6 +129,58 @@ ${barWidths()}
 body.stale .refresh-state { position: fixed; right: 0.5rem; bottom: 0.5rem; width: auto; max-width: 30rem; z-index: 3;
   padding: 0.4rem 0.7rem; border: 1px solid var(--critical); border-radius: 0.3rem;
   color: var(--critical); background: var(--critical-bg); font-weight: 600; }
+/* The matrix on \`/\`: one row per domain, one cell per product. */
+.matrix-section h2 { margin-top: 1rem; }
+.answer { font-size: 1.05rem; margin: 0.25rem 0 0.5rem; }
+nav.filters { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.25rem 1.25rem; font-size: 0.86rem; margin: 0 0 0.5rem; }
+nav.filters p { margin: 0; }
+nav.filters .label, .pager .label { color: var(--muted); margin-right: 0.3rem; }
+nav.filters a { margin-right: 0.35rem; white-space: nowrap; }
+nav.filters a.current { font-weight: 700; color: var(--fg); text-decoration: none; border-bottom: 2px solid var(--link); }
+nav.filters form { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.35rem; }
+nav.filters input[type=search] { width: 12rem; max-width: 100%; font: inherit; padding: 0.1rem 0.3rem; }
+table.matrix { width: auto; min-width: min(100%, 40rem); }
+table.matrix caption { font-weight: normal; font-size: 0.8rem; }
+table.matrix tbody th { white-space: normal; }
+table.matrix tbody tr > th { border-left: 0.3rem solid var(--border); }
+table.matrix tbody tr.critical > th { border-left-color: var(--critical); }
+table.matrix tbody tr.warning > th { border-left-color: var(--warning); }
+table.matrix tbody tr.ok > th { border-left-color: var(--ok); }
+table.matrix td.v { text-align: center; font-weight: 700; padding: 0; min-width: 4.5rem; }
+table.matrix td.v a { display: block; padding: 0.25rem 0.5rem; text-decoration: none; }
+table.matrix td.v.ok { background: var(--ok-bg); } table.matrix td.v.ok a { color: var(--ok); }
+table.matrix td.v.critical { background: var(--critical-bg); } table.matrix td.v.critical a { color: var(--critical); }
+table.matrix td.v.warning { background: var(--warning-bg); } table.matrix td.v.warning a { color: var(--warning); }
+table.matrix td.v.unknown { background: var(--unknown-bg); color: var(--unknown); }
+table.matrix tr.more td { font-size: 0.86rem; overflow-wrap: anywhere; }
+table.events .time { white-space: nowrap; }
+table.events td.message, table.verdicts td.message { overflow-wrap: anywhere; }
+
+/* Phones: every table becomes stacked rows, each value after its column's name
+   (data-label, render-table.ts), so nothing is cut off at 360 px. The matrix keeps
+   its cells side by side under the domain's name. */
+@media (max-width: 40rem) {
+  body { padding: 0 0.6rem 1.5rem; }
+  h2 { margin-top: 1.25rem; }
+  .scroll { overflow-x: visible; }
+  table, thead, tbody, tr, th, td, caption { display: block; width: auto; min-width: 0; }
+  thead { position: absolute; left: -999rem; }
+  tbody tr { border-bottom: 1px solid var(--border); padding: 0.3rem 0; }
+  tbody th, tbody td { border: 0; padding: 0.1rem 0.25rem; white-space: normal; overflow-wrap: anywhere; }
+  tbody [data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-weight: normal; }
+  table.history .time, table.events .time, table.products td { white-space: normal; }
+  table.matrix tbody tr { display: flex; flex-wrap: wrap; align-items: stretch; gap: 0.2rem; padding: 0.25rem 0; }
+  table.matrix tbody tr > th { flex: 1 1 100%; }
+  table.matrix tbody th[data-label]::before { content: none; }
+  table.matrix td.v { flex: 1 1 0; min-width: 0; text-align: left; }
+  table.matrix td.v[data-label]::before { display: block; padding: 0.1rem 0.4rem 0; font-size: 0.72rem; overflow-wrap: anywhere; }
+  table.matrix td.v a { padding: 0 0.4rem 0.15rem; }
+  table.matrix tr.more td { flex: 1 1 100%; }
+  .summary li { flex-basis: 7rem; padding: 0.3rem 0.6rem; }
+  .summary .figure { font-size: 1.1rem; }
+  .card { padding: 0.6rem 0.7rem; }
+  .bar { width: 6rem; }
+}
 footer { margin-top: 2rem; font-size: 0.85rem; color: var(--muted); }
 @media print { .refresh-state, .skip { display: none; } }
 `;
