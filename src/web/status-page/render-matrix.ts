@@ -80,10 +80,20 @@ function cell(row: MatrixRow, product: string, ctx: RenderContext): SafeHtml {
   </td>`;
 }
 
+const SYMBOL: Record<Severity, string> = { ok: '✓', warning: '⚠', critical: '✖', unknown: '?' };
+
+/** The row's status tag; on a phone only its symbol shows (the word stays for screen readers). */
+function rowTag(severity: Severity): SafeHtml {
+  return html`<span class="tag ${severity}"
+    ><span aria-hidden="true">${SYMBOL[severity]}</span
+    ><span class="word"> ${severityText(severity)}</span></span
+  >`;
+}
+
 function row(r: MatrixRow, products: readonly string[], ctx: RenderContext): SafeHtml {
   return html`<tr class="${r.severity}">
     <th scope="row">
-      <a href="${domainHref(ctx.base, r.domain)}">${r.domain}</a> ${severityTag(r.severity)}
+      <a href="${domainHref(ctx.base, r.domain)}">${r.domain}</a> ${rowTag(r.severity)}
     </th>
     ${products.map((p) => cell(r, p, ctx))}
   </tr>`;
@@ -238,15 +248,14 @@ export function renderMatrix(view: StatusView, ctx: RenderContext, f: MatrixFilt
         ? html`<p class="muted">
             No domains are watched: only the hosts listed in the configuration.
           </p>`
-        : html`${renderFilters(rows, all, f, ctx)}
-          ${renderTable({
+        : html`${renderTable({
             className: 'matrix',
             caption: html`Working KMS machines per domain and product
               <span class="muted">(✓ can activate, ✖ cannot; a click opens the domain)</span>`,
             columns: ['Domain', ...products.map((p) => html`<code>${p}</code>`)],
             rows: body,
           })}
-          ${footer}`
+          ${footer} ${renderFilters(rows, all, f, ctx)}`
     }
   </section>`;
 }

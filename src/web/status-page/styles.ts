@@ -169,13 +169,24 @@ table.events td.message, table.verdicts td.message { overflow-wrap: anywhere; }
   tbody th, tbody td { border: 0; padding: 0.1rem 0.25rem; white-space: normal; overflow-wrap: anywhere; }
   tbody [data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-weight: normal; }
   table.history .time, table.events .time, table.products td { white-space: normal; }
-  table.matrix tbody tr { display: flex; flex-wrap: wrap; align-items: stretch; gap: 0.2rem; padding: 0.25rem 0; }
-  table.matrix tbody tr > th { flex: 1 1 100%; }
-  table.matrix tbody th[data-label]::before { content: none; }
-  table.matrix td.v { flex: 1 1 0; min-width: 0; text-align: left; }
-  table.matrix td.v[data-label]::before { display: block; padding: 0.1rem 0.4rem 0; font-size: 0.72rem; overflow-wrap: anywhere; }
-  table.matrix td.v a { padding: 0 0.4rem 0.15rem; }
+  /* The matrix: a flex line per row, the name taking what the cells leave; the header
+     row is built the same way, so its product headings stay above their cells (and
+     wrap the same way when many products leave no room for the name). */
+  table.matrix thead { position: static; }
+  table.matrix tr { display: flex; flex-wrap: wrap; gap: 0 0.15rem; }
+  table.matrix thead th:first-child, table.matrix tbody tr > th { flex: 1 1 9rem; min-width: 0; }
+  table.matrix thead th { flex: 0 0 3.6rem; font-size: 0.68rem; padding: 0 0.15rem; white-space: normal; overflow-wrap: anywhere; }
+  table.matrix thead th code { white-space: normal; overflow-wrap: anywhere; font-size: 1em; }
+  table.matrix tbody tr { padding: 0.1rem 0; }
+  table.matrix tbody [data-label]::before { content: none; }
+  table.matrix .tag .word { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  table.matrix td.v { flex: 0 0 3.6rem; min-width: 0; display: flex; align-items: center; justify-content: center; }
+  table.matrix td.v a { padding: 0.1rem 0.2rem; }
   table.matrix tr.more td { flex: 1 1 100%; }
+  header.top { padding-top: 0.5rem; }
+  header.top .muted, .refresh-state { font-size: 0.78rem; }
+  h2 { font-size: 1.1rem; }
+  .answer { font-size: 0.95rem; }
   .summary li { flex-basis: 7rem; padding: 0.3rem 0.6rem; }
   .summary .figure { font-size: 1.1rem; }
   .card { padding: 0.6rem 0.7rem; }
