@@ -243,10 +243,7 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
       }
       const name = 'kms1.nooffice.kms-lab.test';
       const key = `${name}:${portOf(name)}`;
-      await page
-        .locator('table.matrix th a', { hasText: 'nooffice.kms-lab.test' })
-        .first()
-        .click();
+      await page.locator('table.matrix th a', { hasText: 'nooffice.kms-lab.test' }).first().click();
       await page.waitForURL(`${server.url}/domain/nooffice.kms-lab.test`);
       await byId(page, `host-${key}`).locator('h3 a').click();
       await page.waitForURL(`${server.url}/host/${encodeURIComponent(key)}`);

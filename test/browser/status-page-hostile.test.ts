@@ -138,7 +138,10 @@ describe('hostile strings on the status page, in Chromium', { timeout: 240_000 }
       assert.equal(res?.status(), 200);
       await assertNothingRan(page, incidents);
       // A host outside every domain is linked from `/`; its card is on its own page.
-      await page.locator(`a[href="host/${encodeURIComponent(key)}"]`).first().click();
+      await page
+        .locator(`a[href="host/${encodeURIComponent(key)}"]`)
+        .first()
+        .click();
       await page.waitForURL(/\/host\//);
       await assertNothingRan(page, incidents);
       const card = await page.locator('article.card').innerText();

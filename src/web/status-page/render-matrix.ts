@@ -193,10 +193,16 @@ function renderFilters(
 
 function pager(total: number, f: MatrixFilter, ctx: RenderContext): SafeHtml {
   const pages = Math.max(1, Math.ceil(total / PAGE_ROWS));
-  const from = Math.min(total, (f.page - 1) * PAGE_ROWS + 1);
+  const from = (f.page - 1) * PAGE_ROWS + 1;
   const to = Math.min(total, f.page * PAGE_ROWS);
+  const where =
+    total === 0
+      ? 'No domain matches.'
+      : from > total
+        ? `Page ${f.page} is past the last (${pages}) of ${plural(total, 'domain')}.`
+        : `Domains ${from}–${to} of ${total}`;
   return html`<p class="pager">
-    ${total === 0 ? 'No domain matches.' : `Domains ${from}–${to} of ${total}`}
+    ${where}
     ${f.page > 1 ? html` · <a href="${filterHref(ctx.base, f, { page: Math.min(f.page - 1, pages) })}" rel="prev">← previous</a>` : ''}
     ${f.page < pages ? html` · <a href="${filterHref(ctx.base, f, { page: f.page + 1 })}" rel="next">next →</a>` : ''}
   </p>`;
