@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { evaluate, type Severity } from '../../src/monitor/evaluate.js';
+import { evaluate } from '../../src/monitor/evaluate.js';
 import type { HistoryEntry } from '../../src/monitor/history.js';
 import type { StatusView } from '../../src/monitor/status-view.js';
 import { foldHistory } from '../../src/web/status-page/events.js';
