@@ -16,7 +16,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { request } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -27,6 +26,7 @@ import { launchBrowser } from '../test/browser/browser.js';
 import { benchMain } from './lib/main.js';
 import { commandFor, figure, median, type BenchReport, type Figure } from './lib/figures.js';
 import { syntheticView } from './status-page-view.js';
+import { get } from './lib/http-get.js';
 
 const BENCH = 'status-page-estate';
 const REPO = fileURLToPath(new URL('../', import.meta.url));
@@ -56,21 +56,6 @@ interface Served {
   serverMs: number;
   url: string;
   close: () => Promise<void>;
-}
-
-/** GET `url` to the last byte: the bytes received. */
-function get(url: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      let bytes = 0;
-      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      res.on('end', () =>
-        res.statusCode === 200 ? resolve(bytes) : reject(new Error(`HTTP ${res.statusCode}`)),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 async function serve(routes: Routes, view: StatusView, runs: number): Promise<Served> {

@@ -2,11 +2,10 @@
 // status page must show every scenario of src/lab/demo-scenarios.ts with the status and
 // numbers the scenario data promises (the summary on `/`, the records and host cards on
 // each /domain/<name> page); the matrix links to a domain, a card to its host and back.
-// Screenshots go to test-output/ (light, dark, host page); UPDATE_DOCS_SCREENSHOT=1 also
-// writes docs/status-page.png for the README.
+// Screenshots go to test-output/ (light, dark, host page); the README's are made by
+// status-page-layout.test.ts.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { DEMO_PRODUCTS, type DemoHostSpec } from '../../src/lab/demo-scenarios.js';
@@ -17,7 +16,7 @@ import {
   expectedProbe,
 } from '../helpers/demo-expectations.js';
 import type { StatusView } from '../../src/monitor/status-view.js';
-import { REPO, startServer, type RunningServer } from '../helpers/cli.js';
+import { startServer, type RunningServer } from '../helpers/cli.js';
 import { OUTPUT_DIR, cspViolations, launchBrowser, openPage } from './browser.js';
 import { settledView } from './demo-server.js';
 
@@ -233,14 +232,6 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
     try {
       await page.goto(`${server.url}/`);
       await page.screenshot({ path: join(OUTPUT_DIR, 'status-page-demo.png'), fullPage: true });
-      if (process.env['UPDATE_DOCS_SCREENSHOT'] === '1') {
-        mkdirSync(join(REPO, 'docs'), { recursive: true });
-        await page.screenshot({
-          path: join(REPO, 'docs', 'status-page.png'),
-          clip: { x: 0, y: 0, width: 1280, height: 1400 },
-          fullPage: true,
-        });
-      }
       const name = 'kms1.nooffice.kms-lab.test';
       const key = `${name}:${portOf(name)}`;
       await page.locator('table.matrix th a', { hasText: 'nooffice.kms-lab.test' }).first().click();

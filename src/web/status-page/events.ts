@@ -23,14 +23,11 @@ export type EventChange =
   /** Successes with nothing before them in the log (not an event on `/`). */
   | 'ok';
 
-export interface ProbeEvent {
-  kind: string;
-  target: string;
-  detail: string | null;
-  success: boolean;
-  reason: string | null;
-  /** The newest probe's message (messages of one reason may differ in a duration). */
-  message: string | null;
+/** A run of probes: the fields of its newest entry, and how many, since when, what changed. */
+export interface ProbeEvent extends Pick<
+  HistoryEntry,
+  'kind' | 'target' | 'detail' | 'success' | 'reason' | 'message'
+> {
   change: EventChange;
   count: number;
   /** ISO times of the run's oldest and newest probe. */

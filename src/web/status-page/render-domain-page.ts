@@ -14,7 +14,7 @@ import { renderLayout } from './layout.js';
 import { renderDomain } from './render-domain.js';
 import { renderEvents } from './render-events.js';
 import { renderHostCard } from './render-host.js';
-import { context, notReady, pollLine, type PageOptions } from './render-page.js';
+import { context, notReady, pollLine, renderNotFound, type PageOptions } from './render-page.js';
 import { renderTable } from './render-table.js';
 
 /** The view of one domain: it, the hosts it publishes and their history; null if unknown. */
@@ -97,18 +97,12 @@ export function renderDomainPage(view: StatusView, options: PageOptions): string
 }
 
 export function renderDomainNotFound(requested: string): string {
-  return renderLayout({
-    title: 'Unknown domain · KMS monitor',
-    status: 'unknown',
-    base: '../',
-    refreshSeconds: 0,
-    header: html`<nav class="crumbs" aria-label="Breadcrumb">
-        <a href="../">← All domains and hosts</a>
-      </nav>
-      <h1>No such domain</h1>`,
-    main: html`<p>
+  return renderNotFound(
+    'domain',
+    'No such domain',
+    html`<p>
       The monitor watches no domain <code>${requested}</code>. The
       <a href="../">status page</a> lists every domain it watches, with a search box.
     </p>`,
-  });
+  );
 }

@@ -220,20 +220,29 @@ function severityOrder(s: string): number {
   return ['ok', 'warning', 'unknown', 'critical'].indexOf(s);
 }
 
-export function renderHostNotFound(requested: string): string {
+/** A 404 one level below `/`: what was not found, and the way back. */
+export function renderNotFound(what: string, heading: string, main: SafeHtml): string {
   return renderLayout({
-    title: 'Unknown host · KMS monitor',
+    title: `Unknown ${what} · KMS monitor`,
     status: 'unknown',
     base: '../',
     refreshSeconds: 0,
     header: html`<nav class="crumbs" aria-label="Breadcrumb">
         <a href="../">← All domains and hosts</a>
       </nav>
-      <h1>No such KMS host</h1>`,
-    main: html`<p>
+      <h1>${heading}</h1>`,
+    main,
+  });
+}
+
+export function renderHostNotFound(requested: string): string {
+  return renderNotFound(
+    'host',
+    'No such KMS host',
+    html`<p>
       The monitor knows no host <code>${requested}</code> right now. It may have left DNS, or the
       name is misspelt: use <code>host</code> or <code>host:port</code> as the cards on the
       <a href="../">status page</a> link to.
     </p>`,
-  });
+  );
 }

@@ -175,12 +175,12 @@ table.events td.message, table.verdicts td.message { overflow-wrap: anywhere; }
   table.matrix thead { position: static; }
   table.matrix tr { display: flex; flex-wrap: wrap; gap: 0 0.15rem; }
   table.matrix thead th:first-child, table.matrix tbody tr > th { flex: 1 1 9rem; min-width: 0; }
-  table.matrix thead th { flex: 0 0 3.6rem; font-size: 0.68rem; padding: 0 0.15rem; white-space: normal; overflow-wrap: anywhere; }
+  table.matrix thead th { flex: 0 0 3.1rem; font-size: 0.68rem; padding: 0 0.15rem; white-space: normal; overflow-wrap: anywhere; }
   table.matrix thead th code { white-space: normal; overflow-wrap: anywhere; font-size: 1em; }
   table.matrix tbody tr { padding: 0.1rem 0; }
   table.matrix tbody [data-label]::before { content: none; }
   table.matrix .tag .word { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-  table.matrix td.v { flex: 0 0 3.6rem; min-width: 0; display: flex; align-items: center; justify-content: center; }
+  table.matrix td.v { flex: 0 0 3.1rem; min-width: 0; display: flex; align-items: center; justify-content: center; }
   table.matrix td.v a { padding: 0.1rem 0.2rem; }
   table.matrix tr.more td { flex: 1 1 100%; }
   header.top { padding-top: 0.5rem; }
