@@ -1,5 +1,5 @@
-// A synthetic StatusView of a large estate for bench/status-page.ts: `hostCount` hosts ×
-// 3 products, 10 hosts per domain, two resolvers per domain, and a mix of failures (hosts
+// A synthetic StatusView of a large estate for bench/status-page.ts and
+// bench/status-page-estate.ts: `hostCount` hosts × 3 products, `perDomain` (10) hosts per domain, two resolvers per domain, and a mix of failures (hosts
 // down, a refused product, counts below threshold, a disagreeing resolver, failed lookups)
 // with a full history (200 successes, 1,000 failures, as the state keeps).
 import type { KmsProductResult } from '../src/kms/client/result.js';
@@ -46,15 +46,15 @@ function productResult(host: string, i: number, slug: string, threshold: number)
   };
 }
 
-export function syntheticView(hostCount: number): StatusView {
+export function syntheticView(hostCount: number, perDomain = 10): StatusView {
   const hosts: StatusView['hosts'] = [];
   const domains: StatusView['domains'] = [];
   const history: HistoryEntry[] = [];
-  for (let d = 0; d * 10 < hostCount; d++) {
+  for (let d = 0; d * perDomain < hostCount; d++) {
     const domain = `site${d}.corp.example`;
     const records: StatusView['domains'][number]['resolvers'][number]['records'] = [];
-    for (let k = 0; k < 10 && d * 10 + k < hostCount; k++) {
-      const i = d * 10 + k;
+    for (let k = 0; k < perDomain && d * perDomain + k < hostCount; k++) {
+      const i = d * perDomain + k;
       const name = `kms${k}.${domain}`;
       const down = i % 20 === 11;
       records.push({

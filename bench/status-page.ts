@@ -5,12 +5,12 @@
 // Prints the median of several runs of the render alone (and its CPU time) and of a whole
 // GET / over loopback HTTP, plain and gzipped, to the last byte. Run: npx tsx bench/status-page.ts
 // Optional: BENCH_RUNS=<runs per size> (default 15).
-import { request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import Fastify from 'fastify';
 import { renderHostPage, renderStatusPage } from '../src/web/status-page/render-page.js';
 import { statusPageRoutes } from '../src/web/status-page/routes.js';
 import { PRODUCTS, syntheticView } from './status-page-view.js';
+import { get } from './lib/http-get.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
 
@@ -29,21 +29,6 @@ async function timeIt(runs: number, fn: () => unknown | Promise<unknown>): Promi
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   return times;
-}
-
-/** GET `path` over real loopback HTTP; resolves at the last byte with the bytes received. */
-function get(url: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      let bytes = 0;
-      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      res.on('end', () =>
-        res.statusCode === 200 ? resolve(bytes) : reject(new Error(`HTTP ${res.statusCode}`)),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 async function bench(hostCount: number, runs: number): Promise<void> {

@@ -1,9 +1,7 @@
 /**
  * Data links to the status page of the monitor chosen in `$status_url`. A host has its
- * page, `/host/<host>:<port>` (src/web/status-page/routes.ts); host names and ports need
- * no escaping there. A domain has no page of its own yet (a `/domain/<name>` page is
- * planned): its links open the status page root at the domain's section, whose id is
- * `domain-<name>` (anchorId in src/web/status-page/format.ts).
+ * page, `/host/<host>:<port>`, and a domain too, `/domain/<name>`
+ * (src/web/status-page/routes.ts); host and domain names and ports need no escaping there.
  */
 import { byName } from './field-config.js';
 import type { Json } from './json.js';
@@ -23,7 +21,7 @@ export const link = (title: string, url: string): Json => ({ targetBlank: true, 
 const hostLink = (from: string): Json =>
   link(STATUS_LINK_TITLES.host, `\${status_url}/host/\${${from}.host}:\${${from}.port}`);
 const domainLink = (from: string): Json =>
-  link(STATUS_LINK_TITLES.domain, `\${status_url}/#domain-\${${from}.domain}`);
+  link(STATUS_LINK_TITLES.domain, `\${status_url}/domain/\${${from}.domain}`);
 
 export const hostRowLink = hostLink('__data.fields');
 export const domainRowLink = domainLink('__data.fields');

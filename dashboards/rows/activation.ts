@@ -36,7 +36,7 @@ export const activationRow: Row = {
             // After groupingToMatrix the domain is this column's value.
             {
               id: 'links',
-              value: [link(STATUS_LINK_TITLES.domain, '${status_url}/#domain-${__value.raw}')],
+              value: [link(STATUS_LINK_TITLES.domain, '${status_url}/domain/${__value.raw}')],
             },
           ]),
         ],

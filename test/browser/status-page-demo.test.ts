@@ -1,11 +1,11 @@
 // `kms-monitor demo` in Chromium: the built CLI runs the lab and the monitor, and the
 // status page must show every scenario of src/lab/demo-scenarios.ts with the status and
-// numbers the scenario data promises; a card's link leads to the host page and back.
-// Screenshots go to test-output/ (light, dark, host page); UPDATE_DOCS_SCREENSHOT=1 also
-// writes docs/status-page.png for the README.
+// numbers the scenario data promises (the summary on `/`, the records and host cards on
+// each /domain/<name> page); the matrix links to a domain, a card to its host and back.
+// Screenshots go to test-output/ (light, dark, host page); the README's are made by
+// status-page-layout.test.ts.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { DEMO_PRODUCTS, type DemoHostSpec } from '../../src/lab/demo-scenarios.js';
@@ -16,40 +16,15 @@ import {
   expectedProbe,
 } from '../helpers/demo-expectations.js';
 import type { StatusView } from '../../src/monitor/status-view.js';
-import { REPO, startServer, type RunningServer } from '../helpers/cli.js';
+import { startServer, type RunningServer } from '../helpers/cli.js';
 import { OUTPUT_DIR, cspViolations, launchBrowser, openPage } from './browser.js';
+import { settledView } from './demo-server.js';
 
 const THRESHOLDS: Record<string, number> = {
   'lab-windows': 25,
   'lab-windows-server': 5,
   'lab-office': 5,
 };
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  ms = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** The view once every host has its TCP result and every product its first exchange. */
-async function settledView(url: string): Promise<StatusView> {
-  return waitFor('the first KMS sweep', async () => {
-    if ((await fetch(`${url}/-/ready`)).status !== 200) return undefined;
-    const view = (await (await fetch(`${url}/api/v1/status`)).json()) as StatusView;
-    const complete =
-      view.hosts.length === demoHosts().length &&
-      view.hosts.every((h) => h.tcp !== null && h.products.length === DEMO_PRODUCTS.length);
-    return complete ? view : undefined;
-  });
-}
 
 const byId = (page: Page, id: string): Locator => page.locator(`[id="${id}"]`);
 
@@ -124,8 +99,8 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
   it('each domain shows its status, records per resolver and rcode', async () => {
     const { context, page } = await openPage(browser);
     try {
-      await page.goto(`${server.url}/`);
       for (const s of EXPECTED_DEMO_SCENARIOS) {
+        assert.equal((await page.goto(`${server.url}/domain/${s.domain}`))?.status(), 200);
         const section = byId(page, `domain-${s.domain}`);
         const heading = await section.locator('h3').innerText();
         assert.match(
@@ -185,8 +160,8 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
   it('each host card shows reachability, counts against N, the decoded ePID and the failures explained', async () => {
     const { context, page } = await openPage(browser);
     try {
-      await page.goto(`${server.url}/`);
       for (const s of EXPECTED_DEMO_SCENARIOS) {
+        await page.goto(`${server.url}/domain/${s.domain}`);
         for (const spec of s.hosts)
           await checkCard(
             page,
@@ -252,21 +227,15 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
     assert.match(text, /incl\. this monitor/);
   }
 
-  it('a card links to the host page, which links back; screenshots for the docs', async () => {
+  it('the matrix links to a domain, its card to the host page, which links back', async () => {
     const { context, page, incidents } = await openPage(browser);
     try {
       await page.goto(`${server.url}/`);
       await page.screenshot({ path: join(OUTPUT_DIR, 'status-page-demo.png'), fullPage: true });
-      if (process.env['UPDATE_DOCS_SCREENSHOT'] === '1') {
-        mkdirSync(join(REPO, 'docs'), { recursive: true });
-        await page.screenshot({
-          path: join(REPO, 'docs', 'status-page.png'),
-          clip: { x: 0, y: 0, width: 1280, height: 1400 },
-          fullPage: true,
-        });
-      }
       const name = 'kms1.nooffice.kms-lab.test';
       const key = `${name}:${portOf(name)}`;
+      await page.locator('table.matrix th a', { hasText: 'nooffice.kms-lab.test' }).first().click();
+      await page.waitForURL(`${server.url}/domain/nooffice.kms-lab.test`);
       await byId(page, `host-${key}`).locator('h3 a').click();
       await page.waitForURL(`${server.url}/host/${encodeURIComponent(key)}`);
       assert.match(
@@ -280,7 +249,7 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
         await page.locator('table:has(caption:text-is("Published in DNS")) tbody tr').count(),
         2,
       );
-      assert.match(main, /Failures[\s\S]*lab-office[\s\S]*kms_error/);
+      assert.match(main, /Probe log[\s\S]*kms_error[\s\S]*lab-office/);
       await page.screenshot({ path: join(OUTPUT_DIR, 'status-page-host.png'), fullPage: true });
       await page.getByRole('link', { name: '← All domains and hosts' }).click();
       await page.waitForURL(`${server.url}/`);

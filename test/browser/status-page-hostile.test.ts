@@ -67,13 +67,19 @@ describe('hostile strings on the status page, in Chromium', { timeout: 240_000 }
       const res = await page.goto(`${url}/`);
       assert.equal(res?.status(), 200);
       await assertNothingRan(page, incidents);
-      const text = await page.locator('main').innerText();
+      let text = await page.locator('main').innerText();
+      assert.equal(await page.title(), 'CRITICAL · KMS monitor');
+      await page.screenshot({ path: join(OUTPUT_DIR, 'status-page-hostile.png'), fullPage: true });
+
+      // The matrix links to the domain's page, where its records and host cards are.
+      await page.locator('table.matrix tbody th a').first().click();
+      await page.waitForURL(/\/domain\//);
+      await assertNothingRan(page, incidents);
+      text += await page.locator('main').innerText();
       for (const s of [HOSTILE.script, HOSTILE.img, HOSTILE.attr, HOSTILE.style]) {
         assert.ok(text.includes(s), `shown as text: ${s}`);
       }
       assert.ok(text.includes('kms\\u{202E}evil'), 'a bidi override is shown, not obeyed');
-      assert.equal(await page.title(), 'CRITICAL · KMS monitor');
-      await page.screenshot({ path: join(OUTPUT_DIR, 'status-page-hostile.png'), fullPage: true });
 
       // The card's link leads to the host page, which is just as inert.
       await page.locator('article.card h3 a').first().click();
@@ -131,14 +137,19 @@ describe('hostile strings on the status page, in Chromium', { timeout: 240_000 }
       const res = await page.goto(`${app.url}/`);
       assert.equal(res?.status(), 200);
       await assertNothingRan(page, incidents);
+      // A host outside every domain is linked from `/`; its card is on its own page.
+      await page
+        .locator(`a[href="host/${encodeURIComponent(key)}"]`)
+        .first()
+        .click();
+      await page.waitForURL(/\/host\//);
+      await assertNothingRan(page, incidents);
       const card = await page.locator('article.card').innerText();
       assert.ok(card.includes(SCRIPT_EPID), 'the <script> ePID is text');
       assert.ok(card.includes(IMG_EPID), 'the <img onerror> ePID is text');
       assert.match(card, /not a valid ePID/);
       assert.match(card, /kms_error 0xC004F042/);
 
-      await page.goto(`${app.url}/host/${encodeURIComponent(key)}`);
-      await assertNothingRan(page, incidents);
       assert.ok((await page.locator('main').innerText()).includes(SCRIPT_EPID));
     } finally {
       await context.close();

@@ -286,7 +286,7 @@ describe('Grafana dashboard', () => {
         } else if (l.title === STATUS_LINK_TITLES.domain) {
           assert.match(
             rest,
-            /^#domain-\$\{(__data\.fields\.domain|__field\.labels\.domain|__value\.raw)\}$/,
+            /^domain\/\$\{(__data\.fields\.domain|__field\.labels\.domain|__value\.raw)\}$/,
             `${panel}: ${l.url}`,
           );
           kinds.add('domain');

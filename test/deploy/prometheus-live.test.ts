@@ -318,12 +318,12 @@ describe(
       const hostHtml = await hostPage.text();
       assert.equal(hostPage.status, 200, fill(linkOf('host')));
       assert.ok(hostHtml.includes(row.host!), 'the host page names the host');
-      // The domain link opens the root page at the domain's section.
+      // The domain link opens the domain's own page.
       const domainUrl = new URL(fill(linkOf('domain')));
-      assert.equal(domainUrl.hash, '#domain-good.test');
-      const root = await fetch(domainUrl);
-      assert.equal(root.status, 200);
-      assert.ok((await root.text()).includes('id="domain-good.test"'), 'the section exists');
+      assert.equal(domainUrl.pathname, '/domain/good.test');
+      const domainPage = await fetch(domainUrl);
+      assert.equal(domainPage.status, 200);
+      assert.ok((await domainPage.text()).includes('id="domain-good.test"'), 'the section exists');
     });
 
     test('the recording rule counts working hosts for every configured domain and product', async () => {

@@ -80,7 +80,10 @@ describe('every route of serve', () => {
   it('the status page and its assets', async () => {
     const page = await get('/?x=1');
     assert.equal(page.status, 400);
-    assert.equal(page.body, 'unknown query parameter "x"; it takes refresh\n');
+    assert.equal(
+      page.body,
+      'unknown query parameter "x"; it takes refresh, status, product, domain, page\n',
+    );
     assert.equal((await get('/?refresh=0x1')).status, 400);
     assert.equal((await get('/?refresh=30')).status, 200);
     assert.equal((await get('/host/kms.test?refresh=1e1')).status, 400);

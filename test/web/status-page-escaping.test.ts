@@ -8,6 +8,11 @@ import {
   renderHostPage,
   renderStatusPage,
 } from '../../src/web/status-page/render-page.js';
+import {
+  narrowToDomain,
+  renderDomainNotFound,
+  renderDomainPage,
+} from '../../src/web/status-page/render-domain-page.js';
 import type { StatusView } from '../../src/monitor/status-view.js';
 import { HOSTILE, hostileView, scenariosView } from './status-page-views.js';
 
@@ -15,13 +20,15 @@ import { HOSTILE, hostileView, scenariosView } from './status-page-views.js';
 const TAGS = new Set(
   (
     'html head meta title link script noscript body a p header main footer section h1 h2 h3 h4 ' +
-    'nav ul li span strong code div table caption thead tbody tr th td dl dt dd time br article'
+    'nav ul li span strong code div table caption thead tbody tr th td dl dt dd time br article ' +
+    'form label input button'
   ).split(' '),
 );
 const ATTRIBUTES = new Set(
   (
     'lang charset name content rel href src defer http-equiv class id aria-labelledby ' +
-    'aria-label aria-hidden scope datetime title data-refresh-seconds'
+    'aria-label aria-hidden scope datetime title data-refresh-seconds data-label colspan ' +
+    'aria-current rel role method action type value maxlength pattern placeholder'
   ).split(' '),
 );
 
@@ -116,6 +123,12 @@ describe('every field from DNS or a KMS host is escaped', () => {
     const host = renderHostPage(view, view.hosts[0]!.host, { refreshSeconds: 15 });
     assertOnlyOwnMarkup(host);
     assertOnlyOwnMarkup(renderHostNotFound(HOSTILE.img + HOSTILE.script));
+    for (const d of view.domains) {
+      assertOnlyOwnMarkup(
+        renderDomainPage(narrowToDomain(view, d.domain)!, { refreshSeconds: 15 }),
+      );
+    }
+    assertOnlyOwnMarkup(renderDomainNotFound(HOSTILE.img + HOSTILE.script));
   });
 
   it('every string field, replaced with markup, is shown as text or not at all', () => {
@@ -131,6 +144,9 @@ describe('every field from DNS or a KMS host is escaped', () => {
       renderStatusPage(hostile, { refreshSeconds: 15 }),
       ...hostile.hosts.map((h) =>
         renderHostPage({ ...hostile, hosts: [h] }, h.host, { refreshSeconds: 15 }),
+      ),
+      ...hostile.domains.map((d) =>
+        renderDomainPage(narrowToDomain(hostile, d.domain)!, { refreshSeconds: 15 }),
       ),
     ];
     for (const page of pages) assertOnlyOwnMarkup(page);

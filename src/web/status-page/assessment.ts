@@ -3,7 +3,12 @@
  * so that the page and `kms-monitor check` never disagree: the badge is evaluate's
  * status, and a domain or host is only as good as the worst problem naming it.
  */
-import { evaluate, type Problem, type Severity } from '../../monitor/evaluate.js';
+import {
+  evaluate,
+  type DomainProductVerdict,
+  type Problem,
+  type Severity,
+} from '../../monitor/evaluate.js';
 import type { StatusView } from '../../monitor/status-view.js';
 import { hostKey } from './format.js';
 
@@ -28,6 +33,8 @@ export interface Summary {
 export interface Assessment {
   status: Severity;
   problems: Problem[];
+  /** evaluate()'s verdict per domain and product: the cells of the matrix on `/`. */
+  verdicts: DomainProductVerdict[];
   summary: Summary;
   /** Worst severity per domain: its own problems and those of the hosts it publishes. */
   domainSeverity: Map<string, Severity>;
@@ -43,12 +50,17 @@ export interface Assessment {
 
 const RANK: Record<Severity, number> = { ok: 0, warning: 1, unknown: 2, critical: 3 };
 
+/** How bad a severity is, for sorting: critical first, then unknown, warning, ok. */
+export function severityRank(s: Severity): number {
+  return RANK[s];
+}
+
 export function worse(a: Severity, b: Severity): Severity {
   return RANK[b] > RANK[a] ? b : a;
 }
 
 export function assess(view: StatusView): Assessment {
-  const { status, problems, domainStatus } = evaluate(view);
+  const { status, problems, verdicts, domainStatus } = evaluate(view);
   const hostsByKey = new Map(view.hosts.map((h) => [hostKey(h), h]));
   const hostSeverity = new Map<string, Severity>();
   const hostProblems = new Map<string, Problem[]>();
@@ -94,6 +106,7 @@ export function assess(view: StatusView): Assessment {
   return {
     status,
     problems,
+    verdicts,
     summary,
     domainSeverity,
     hostSeverity,

@@ -11,6 +11,11 @@ export function hostHref(base: string, key: string): string {
   return `${base}host/${encodeURIComponent(key)}`;
 }
 
+/** Relative link to a domain's page (`/domain/<name>`). */
+export function domainHref(base: string, domain: string): string {
+  return `${base}domain/${encodeURIComponent(domain)}`;
+}
+
 /**
  * A fragment id for a host card or domain section, stable across refreshes (the scroll
  * restore and bookmarks rely on that). Host names and `host:port` keys are valid ids as

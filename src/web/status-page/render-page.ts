@@ -1,6 +1,7 @@
 /**
- * The pages: `/` (summary, domains, host cards, history), `/host/:host` (one host in
- * detail) and the 404 for a host the monitor does not know. Each is a pure function of a
+ * The pages: `/` (the domain × product matrix, the summary, problems and recent events:
+ * small whatever the estate), `/host/:host` (one host in detail) and the 404 for a host
+ * the monitor does not know; `/domain/<name>` is render-domain-page.ts. Each is a pure function of a
  * StatusView: rendering reads plain data and never probes anything (docs/design.md
  * principle 1), so a page reload costs a few milliseconds and no activation request.
  */
@@ -8,12 +9,21 @@ import type { StatusView } from '../../monitor/status-view.js';
 import { assess } from './assessment.js';
 import { severityTag, severityText } from './badges.js';
 import type { RenderContext } from './context.js';
-import { formatSeconds, formatTimestamp, formatTtl, hostKey, plural } from './format.js';
-import { html, type SafeHtml } from './html.js';
+import { NO_FILTER, type MatrixFilter } from './filters.js';
+import {
+  domainHref,
+  formatSeconds,
+  formatTimestamp,
+  formatTtl,
+  hostHref,
+  hostKey,
+  plural,
+} from './format.js';
+import { html, join, type SafeHtml } from './html.js';
 import { renderLayout } from './layout.js';
-import { renderDomain } from './render-domain.js';
-import { renderHistory, renderHistoryTable } from './render-history.js';
+import { renderEvents } from './render-events.js';
 import { renderHostCard } from './render-host.js';
+import { renderMatrix } from './render-matrix.js';
 import { renderProblems, renderProducts, renderSummary } from './render-summary.js';
 import { renderTable } from './render-table.js';
 import { renderAdbaSection } from './render-adba.js';
@@ -21,9 +31,18 @@ import { renderAdbaSection } from './render-adba.js';
 export interface PageOptions {
   /** Seconds between automatic refreshes; 0 turns them off. */
   refreshSeconds: number;
+  /** The matrix filters of `/` (query parameters); none by default. */
+  filter?: MatrixFilter;
 }
 
-function context(view: StatusView, base: string): RenderContext {
+/** Problems `/` lists; the rest are on the domains' and hosts' pages. */
+const PAGE_PROBLEMS = 20;
+/** Lines of recent events on `/`. */
+const PAGE_EVENTS = 20;
+/** Hosts outside every domain that `/` links by name. */
+const PAGE_STANDALONE = 50;
+
+export function context(view: StatusView, base: string): RenderContext {
   const now = Date.parse(view.generatedAt);
   return {
     base,
@@ -33,7 +52,7 @@ function context(view: StatusView, base: string): RenderContext {
   };
 }
 
-function pollLine(view: StatusView): SafeHtml {
+export function pollLine(view: StatusView): SafeHtml {
   // The poll timestamps are Unix seconds, as the kms_last_*_timestamp_seconds metrics.
   const { poll } = view;
   const last =
@@ -50,12 +69,42 @@ function pollLine(view: StatusView): SafeHtml {
   </p>`;
 }
 
-function notReady(view: StatusView): SafeHtml {
+export function notReady(view: StatusView): SafeHtml {
   return view.ready
     ? html``
     : html`<p class="notice warning">
         The first round of probes is still running: what follows is incomplete.
       </p>`;
+}
+
+/** Hosts no domain publishes (only the configuration lists them), linked by name. */
+function renderStandalone(view: StatusView, ctx: RenderContext): SafeHtml {
+  const standalone = view.hosts.filter((h) => h.domains.length === 0);
+  const shown = standalone.slice(0, PAGE_STANDALONE);
+  return html`<section aria-labelledby="hosts-h">
+    <h2 id="hosts-h">KMS hosts (${view.hosts.length})</h2>
+    <p class="muted">
+      Every host has a page of its own: the domains' pages list the hosts they publish.
+    </p>
+    ${view.hostsCut > 0 ? html`<p class="notice warning">${plural(view.hostsCut, 'host')} left out by limits.hosts_total: not probed, not shown.</p>` : ''}
+    ${view.hosts.length === 0 ? html`<p class="muted">No KMS host found yet.</p>` : ''}
+    ${
+      shown.length > 0
+        ? html`<p>
+            Listed in the configuration, outside every domain:
+            ${join(
+              shown.map((h) => {
+                const key = hostKey(h);
+                const severity = ctx.assessment.hostSeverity.get(key) ?? 'ok';
+                return html`<a href="${hostHref(ctx.base, key)}">${key}</a>
+                  ${severityTag(severity)}`;
+              }),
+              ', ',
+            )}${standalone.length > shown.length ? ` and ${standalone.length - shown.length} more` : ''}
+          </p>`
+        : ''
+    }
+  </section>`;
 }
 
 export function renderStatusPage(view: StatusView, options: PageOptions): string {
@@ -64,29 +113,17 @@ export function renderStatusPage(view: StatusView, options: PageOptions): string
   const header = html`<h1>KMS activation status</h1>
     <p class="status">${severityTag(assessment.status)}</p>
     ${pollLine(view)}`;
-  const main = html`${notReady(view)}
+  const main = html`${notReady(view)} ${renderMatrix(view, ctx, options.filter ?? NO_FILTER)}
     <section aria-labelledby="summary-h">
       <h2 id="summary-h">Summary</h2>
       ${renderSummary(assessment)}
       <h3>Problems</h3>
-      ${renderProblems(assessment.problems, ctx)} ${renderProducts(view)}
+      ${renderProblems(assessment.problems, ctx, PAGE_PROBLEMS)} ${renderProducts(view)}
     </section>
-    <section aria-labelledby="domains-h">
-      <h2 id="domains-h">Domains (${view.domains.length})</h2>
-      ${view.domains.length === 0 ? html`<p class="muted">No domains are watched: only the hosts listed in the configuration.</p>` : view.domains.map((d) => renderDomain(d, ctx))}
-    </section>
-    <section aria-labelledby="hosts-h">
-      <h2 id="hosts-h">KMS hosts (${view.hosts.length})</h2>
-      ${view.hostsCut > 0 ? html`<p class="notice warning">${plural(view.hostsCut, 'host')} left out by limits.hosts_total: not probed, not shown.</p>` : ''}
-      ${view.hosts.length === 0 ? html`<p class="muted">No KMS host found yet.</p>` : html`<div class="cards">${view.hosts.map((h) => renderHostCard(h, ctx))}</div>`}
-    </section>
-    ${renderAdbaSection(view.adba)}
+    ${renderAdbaSection(view.adba)} ${renderStandalone(view, ctx)}
     <section aria-labelledby="history-h">
-      <h2 id="history-h">Recent probes</h2>
-      <p class="muted">
-        Failures are kept longer than successes, so the failures table reaches further back.
-      </p>
-      ${renderHistory(view.history, ctx)}
+      <h2 id="history-h">Recent events</h2>
+      ${renderEvents(view.history, ctx, { caption: 'What changed', limit: PAGE_EVENTS })}
     </section>`;
   return renderLayout({
     title: `${severityText(assessment.status)} · KMS monitor`,
@@ -107,7 +144,7 @@ function renderPublished(view: StatusView, key: string): SafeHtml {
         if (hostKey(rec) !== key) continue;
         rows.push(
           html`<tr>
-            <th scope="row">${d.domain}</th>
+            <th scope="row"><a href="${domainHref('../', d.domain)}">${d.domain}</a></th>
             <td><code>${r.resolver}</code></td>
             <td>${rec.priority}</td>
             <td>${rec.weight}</td>
@@ -149,6 +186,7 @@ export function renderHostPage(view: StatusView, requested: string, options: Pag
     const key = hostKey(h);
     const problems = ctx.assessment.hostProblems.get(key) ?? [];
     const history = view.history.filter((e) => e.target === key);
+    // Newest first, repeats folded: a host down for an hour is one line, not fifty.
     return html`${renderHostCard(h, ctx, 2)}
       <section aria-label="Problems of ${key}">
         <h2>Problems</h2>
@@ -160,14 +198,13 @@ export function renderHostPage(view: StatusView, requested: string, options: Pag
       </section>
       <section aria-label="History of ${key}">
         <h2>History</h2>
-        <p class="muted">Newest first; failures are kept longer than successes.</p>
-        ${renderHistoryTable(
-          history.filter((e) => !e.success),
-          ctx,
-          'Failures',
-          { showTarget: false },
-        )}
-        ${renderHistoryTable(history, ctx, 'All recent probes', { showTarget: false })}
+        <p class="muted">Failures are kept longer than successes.</p>
+        ${renderEvents(history, ctx, {
+          caption: 'Probe log',
+          limit: 100,
+          includeOk: true,
+          showTarget: false,
+        })}
       </section>`;
   });
   return renderLayout({
@@ -184,20 +221,29 @@ function severityOrder(s: string): number {
   return ['ok', 'warning', 'unknown', 'critical'].indexOf(s);
 }
 
-export function renderHostNotFound(requested: string): string {
+/** A 404 one level below `/`: what was not found, and the way back. */
+export function renderNotFound(what: string, heading: string, main: SafeHtml): string {
   return renderLayout({
-    title: 'Unknown host · KMS monitor',
+    title: `Unknown ${what} · KMS monitor`,
     status: 'unknown',
     base: '../',
     refreshSeconds: 0,
     header: html`<nav class="crumbs" aria-label="Breadcrumb">
         <a href="../">← All domains and hosts</a>
       </nav>
-      <h1>No such KMS host</h1>`,
-    main: html`<p>
+      <h1>${heading}</h1>`,
+    main,
+  });
+}
+
+export function renderHostNotFound(requested: string): string {
+  return renderNotFound(
+    'host',
+    'No such KMS host',
+    html`<p>
       The monitor knows no host <code>${requested}</code> right now. It may have left DNS, or the
       name is misspelt: use <code>host</code> or <code>host:port</code> as the cards on the
       <a href="../">status page</a> link to.
     </p>`,
-  });
+  );
 }

@@ -9,7 +9,7 @@ import { findProduct } from '../../kms/products/index.js';
 import type { Assessment } from './assessment.js';
 import { severityTag } from './badges.js';
 import type { RenderContext } from './context.js';
-import { anchorId } from './format.js';
+import { domainHref, hostHref } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { renderTable } from './render-table.js';
 
@@ -47,13 +47,19 @@ function worstDomainSeverity(a: Assessment): Severity {
 
 function problemLink(p: Problem, ctx: RenderContext): SafeHtml {
   if (p.host !== undefined && ctx.assessment.hostsByKey.has(p.host)) {
-    return html` <a href="#${anchorId('host', p.host)}">host</a>`;
+    return html` <a href="${hostHref(ctx.base, p.host)}">host</a>`;
   }
-  if (p.domain !== undefined) return html` <a href="#${anchorId('domain', p.domain)}">domain</a>`;
+  if (p.domain !== undefined) {
+    return html` <a href="${domainHref(ctx.base, p.domain)}">domain</a>`;
+  }
   return html``;
 }
 
-export function renderProblems(problems: readonly Problem[], ctx: RenderContext): SafeHtml {
+export function renderProblems(
+  problems: readonly Problem[],
+  ctx: RenderContext,
+  limit = MAX_PROBLEMS,
+): SafeHtml {
   if (problems.length === 0) {
     return html`<p>${severityTag('ok')} No problems: every domain can activate every product.</p>`;
   }
@@ -63,11 +69,11 @@ export function renderProblems(problems: readonly Problem[], ctx: RenderContext)
     ...problems.filter((p) => p.severity === 'unknown'),
     ...problems.filter((p) => p.severity === 'warning'),
   ];
-  const shown = ordered.slice(0, MAX_PROBLEMS);
+  const shown = ordered.slice(0, limit);
   return html`<ul class="problems">
       ${shown.map((p) => html`<li>${severityTag(p.severity)} ${p.message}${problemLink(p, ctx)}</li>`)}
     </ul>
-    ${ordered.length > shown.length ? html`<p class="muted">${ordered.length - shown.length} more problems are not listed here; the cards below show them.</p>` : ''}`;
+    ${ordered.length > shown.length ? html`<p class="muted">${ordered.length - shown.length} more problems are not listed here; the pages of the domains and hosts show them.</p>` : ''}`;
 }
 
 export function renderProducts(view: StatusView): SafeHtml {

@@ -1,6 +1,7 @@
 /**
- * The status page as a fastify plugin, in the style of statusApiRoutes: GET / (every
- * domain and host), GET /host/:host (one host: `host` or `host:port`, URL-encoded), and
+ * The status page as a fastify plugin, in the style of statusApiRoutes: GET / (the domain ×
+ * product matrix, filtered by ?status, ?product, ?domain, ?page), GET /domain/<name> (one
+ * domain), GET /host/:host (one host: `host` or `host:port`, URL-encoded), and
  * the stylesheet and script under /static/. Pages are rendered from the StatusView the
  * source returns — reading the state only, never probing — and carry a strict
  * Content-Security-Policy: no inline script or style, nothing from another origin.
@@ -9,8 +10,10 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StatusView } from '../../monitor/status-view.js';
-import { integerParam, strictQuery, type QuerySpec } from '../query.js';
+import { integerParam, QueryError, strictQuery, type QuerySpec } from '../query.js';
 import { SCRIPT_ASSET, STYLESHEET_ASSET, type StaticAsset } from './assets.js';
+import { FILTER_QUERY, filterOf } from './filters.js';
+import { narrowToDomain, renderDomainNotFound, renderDomainPage } from './render-domain-page.js';
 import { renderHostNotFound, renderHostPage, renderStatusPage } from './render-page.js';
 
 /** The same signature as the status API's source, so one closure can feed both. */
@@ -27,7 +30,8 @@ export interface StatusPageOptions {
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; " +
-  "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  // form-action 'self': the domain search box is a GET form to `/` (works without script).
+  "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** The history the page reads: enough to reach the older failures (the state keeps 1,000). */
 const PAGE_HISTORY = 1000;
@@ -37,6 +41,7 @@ const HOST_HISTORY_WINDOW = Number.POSITIVE_INFINITY;
 
 // Checked strictly by src/web/query.ts (unknown names, `0x10` and `1e3` are 400s).
 const pageQuery: QuerySpec = { refresh: integerParam(0, 3600) };
+const indexQuery: QuerySpec = { ...pageQuery, ...FILTER_QUERY };
 /** The content hash the page puts on its asset links (assets.ts). */
 const assetQuery: QuerySpec = {
   v: { kind: 'string', minLength: 1, maxLength: 64, pattern: /^[0-9a-f]+$/ },
@@ -105,13 +110,40 @@ export function statusPageRoutes(source: StatusPageSource, options: StatusPageOp
     serveAsset(app, STYLESHEET_ASSET);
     serveAsset(app, SCRIPT_ASSET);
 
-    app.get<{ Querystring: { refresh?: number } }>(
-      '/',
-      strictQuery(pageQuery),
+    app.get<{
+      Querystring: {
+        refresh?: number;
+        status?: string;
+        product?: string;
+        domain?: string;
+        page?: number;
+      };
+    }>('/', strictQuery(indexQuery), async (request, reply) => {
+      const view = source({ historyLimit: PAGE_HISTORY });
+      let filter;
+      try {
+        filter = filterOf(
+          request.query,
+          view.products.map((p) => p.product),
+        );
+      } catch (err) {
+        if (!(err instanceof QueryError)) throw err;
+        return reply.code(400).type('text/plain; charset=utf-8').send(`${err.message}\n`);
+      }
+      const refreshSeconds = request.query.refresh ?? defaultRefresh;
+      return sendPage(request, reply, 200, renderStatusPage(view, { refreshSeconds, filter }));
+    });
+
+    app.get<{ Params: { '*': string }; Querystring: { refresh?: number } }>(
+      '/domain/*',
+      { schema: { params: hostParams }, ...strictQuery(pageQuery) },
       async (request, reply) => {
-        const view = source({ historyLimit: PAGE_HISTORY });
+        const name = request.params['*'];
+        const view =
+          name === '' ? null : narrowToDomain(source({ historyLimit: PAGE_HISTORY }), name);
+        if (view === null) return sendPage(request, reply, 404, renderDomainNotFound(name));
         const refreshSeconds = request.query.refresh ?? defaultRefresh;
-        return sendPage(request, reply, 200, renderStatusPage(view, { refreshSeconds }));
+        return sendPage(request, reply, 200, renderDomainPage(view, { refreshSeconds }));
       },
     );
 

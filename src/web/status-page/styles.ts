@@ -129,6 +129,69 @@ ${barWidths()}
 body.stale .refresh-state { position: fixed; right: 0.5rem; bottom: 0.5rem; width: auto; max-width: 30rem; z-index: 3;
   padding: 0.4rem 0.7rem; border: 1px solid var(--critical); border-radius: 0.3rem;
   color: var(--critical); background: var(--critical-bg); font-weight: 600; }
+/* The matrix on \`/\`: one row per domain, one cell per product. */
+.matrix-section h2 { margin-top: 1rem; }
+.answer { font-size: 1.05rem; margin: 0.25rem 0 0.5rem; }
+nav.filters { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.25rem 1.25rem; font-size: 0.86rem; margin: 0 0 0.5rem; }
+nav.filters p { margin: 0; }
+nav.filters .label, .pager .label { color: var(--muted); margin-right: 0.3rem; }
+nav.filters a { margin-right: 0.35rem; white-space: nowrap; }
+nav.filters a.current { font-weight: 700; color: var(--fg); text-decoration: none; border-bottom: 2px solid var(--link); }
+nav.filters form { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.35rem; }
+nav.filters input[type=search] { width: 12rem; max-width: 100%; font: inherit; padding: 0.1rem 0.3rem; }
+table.matrix { width: auto; min-width: min(100%, 40rem); }
+table.matrix caption { font-weight: normal; font-size: 0.8rem; }
+table.matrix tbody th { white-space: normal; }
+table.matrix tbody tr > th { border-left: 0.3rem solid var(--border); }
+table.matrix tbody tr.critical > th { border-left-color: var(--critical); }
+table.matrix tbody tr.warning > th { border-left-color: var(--warning); }
+table.matrix tbody tr.ok > th { border-left-color: var(--ok); }
+table.matrix td.v { text-align: center; font-weight: 700; padding: 0; min-width: 4.5rem; }
+table.matrix td.v a { display: block; padding: 0.25rem 0.5rem; text-decoration: none; }
+table.matrix td.v.ok { background: var(--ok-bg); } table.matrix td.v.ok a { color: var(--ok); }
+table.matrix td.v.critical { background: var(--critical-bg); } table.matrix td.v.critical a { color: var(--critical); }
+table.matrix td.v.warning { background: var(--warning-bg); } table.matrix td.v.warning a { color: var(--warning); }
+table.matrix td.v.unknown { background: var(--unknown-bg); color: var(--unknown); }
+table.matrix tr.more td { font-size: 0.86rem; overflow-wrap: anywhere; }
+table.events .time { white-space: nowrap; }
+table.events td.message, table.verdicts td.message { overflow-wrap: anywhere; }
+
+/* Phones: every table becomes stacked rows, each value after its column's name
+   (data-label, render-table.ts), so nothing is cut off at 360 px. The matrix keeps
+   its cells side by side under the domain's name. */
+@media (max-width: 40rem) {
+  body { padding: 0 0.6rem 1.5rem; }
+  h2 { margin-top: 1.25rem; }
+  .scroll { overflow-x: visible; }
+  table, thead, tbody, tr, th, td, caption { display: block; width: auto; min-width: 0; }
+  thead { position: absolute; left: -999rem; }
+  tbody tr { border-bottom: 1px solid var(--border); padding: 0.3rem 0; }
+  tbody th, tbody td { border: 0; padding: 0.1rem 0.25rem; white-space: normal; overflow-wrap: anywhere; }
+  tbody [data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-weight: normal; }
+  table.history .time, table.events .time, table.products td { white-space: normal; }
+  /* The matrix: a flex line per row, the name taking what the cells leave; the header
+     row is built the same way, so its product headings stay above their cells (and
+     wrap the same way when many products leave no room for the name). */
+  table.matrix thead { position: static; }
+  table.matrix tr { display: flex; flex-wrap: wrap; gap: 0 0.15rem; }
+  table.matrix thead th:first-child, table.matrix tbody tr > th { flex: 1 1 9rem; min-width: 0; }
+  table.matrix thead th { flex: 0 0 3.1rem; font-size: 0.68rem; padding: 0 0.15rem; white-space: normal; overflow-wrap: anywhere; }
+  table.matrix thead th code { white-space: normal; overflow-wrap: anywhere; font-size: 1em; }
+  table.matrix tbody tr { padding: 0.1rem 0; }
+  table.matrix tbody [data-label]::before { content: none; }
+  table.matrix .tag .word { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  table.matrix td.v { flex: 0 0 3.1rem; min-width: 0; display: flex; align-items: center; justify-content: center; }
+  table.matrix td.v a { padding: 0.1rem 0.2rem; }
+  table.matrix tr.more td { flex: 1 1 100%; }
+  header.top { padding-top: 0.5rem; }
+  header.top .muted, .refresh-state { font-size: 0.78rem; }
+  h2 { font-size: 1.1rem; }
+  .answer { font-size: 0.95rem; }
+  .summary li { flex-basis: 7rem; padding: 0.3rem 0.6rem; }
+  .summary .figure { font-size: 1.1rem; }
+  .card { padding: 0.6rem 0.7rem; }
+  .bar { width: 6rem; }
+}
 footer { margin-top: 2rem; font-size: 0.85rem; color: var(--muted); }
 @media print { .refresh-state, .skip { display: none; } }
 `;

@@ -1,0 +1,34 @@
+/**
+ * `kms-monitor demo` for the browser tests: wait until its monitor has finished the first
+ * sweep (every host with its TCP result and every product its first exchange), so what
+ * the page shows is settled.
+ */
+import { DEMO_PRODUCTS } from '../../src/lab/demo-scenarios.js';
+import type { StatusView } from '../../src/monitor/status-view.js';
+import { demoHosts } from '../helpers/demo-expectations.js';
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  ms = 90_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The view once every host has its TCP result and every product its first exchange. */
+export async function settledView(url: string): Promise<StatusView> {
+  return waitFor('the first KMS sweep', async () => {
+    if ((await fetch(`${url}/-/ready`)).status !== 200) return undefined;
+    const view = (await (await fetch(`${url}/api/v1/status`)).json()) as StatusView;
+    const complete =
+      view.hosts.length === demoHosts().length &&
+      view.hosts.every((h) => h.tcp !== null && h.products.length === DEMO_PRODUCTS.length);
+    return complete ? view : undefined;
+  });
+}
