@@ -11,6 +11,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { DEMO_PRODUCTS, type DemoHostSpec } from '../../src/lab/demo-scenarios.js';
 import {
   DEMO_EXPECTED_STATUS,
+  EXPECTED_DEMO_ESTATE_PROBLEMS,
   EXPECTED_DEMO_SCENARIOS,
   demoHosts,
   expectedProbe,
@@ -82,7 +83,14 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
         .locator('section[aria-labelledby="summary-h"] ul.problems > li')
         .allInnerTexts();
       const expected = EXPECTED_DEMO_SCENARIOS.flatMap((s) => s.expectedProblems);
-      assert.equal(problems.length, expected.length, problems.join('\n'));
+      const estate = EXPECTED_DEMO_ESTATE_PROBLEMS;
+      assert.equal(problems.length, expected.length + estate.length, problems.join('\n'));
+      for (const p of estate) {
+        assert.ok(
+          problems.some((text) => text.includes(p.severity.toUpperCase()) && text.includes(p.text)),
+          p.text,
+        );
+      }
       for (const p of expected) {
         const matching = problems.filter(
           (text) => text.includes(p.severity.toUpperCase()) && (!p.host || text.includes(p.host)),

@@ -12,6 +12,9 @@ import type {
   DemoStatus,
 } from '../../src/lab/demo-scenarios.js';
 import { labCounterOf, labProduct } from '../../src/lab/index.js';
+import { DEMO_ADBA_FOREST } from '../../src/lab/adba/demo-adba.js';
+import { SLAPD_BINARY } from '../../src/lab/adba/slapd.js';
+import { existsSync } from 'node:fs';
 
 /** A problem `check` (src/monitor/evaluate.ts) should report, matched by its fields. */
 export interface DemoProblem {
@@ -120,6 +123,23 @@ export const EXPECTED_DEMO_SCENARIOS: readonly ExpectedDemoScenario[] = DEMO_SCE
   ...s,
   ...EXPECTATIONS[s.key],
 }));
+
+/**
+ * Problems of the demo that belong to no scenario's domain: with slapd installed the demo
+ * reads a lab ADBA forest (src/lab/adba/demo-adba.ts) whose forged-looking object is one.
+ */
+export const EXPECTED_DEMO_ESTATE_PROBLEMS: readonly {
+  severity: Exclude<DemoStatus, 'ok'>;
+  text: string;
+}[] = existsSync(SLAPD_BINARY)
+  ? [
+      { severity: 'critical', text: `forest ${DEMO_ADBA_FOREST} looks forged` },
+      {
+        severity: 'warning',
+        text: `forest ${DEMO_ADBA_FOREST} enables KMS counted IDs kms-monitor does not know`,
+      },
+    ]
+  : [];
 
 /** The status `check` should report for the whole demo: the worst scenario's. */
 export const DEMO_EXPECTED_STATUS: DemoStatus = 'critical';
