@@ -63,8 +63,9 @@ function plainGauges(text: string): Registry {
   return registry;
 }
 
+/** Median time of `fn`; it returns the body, its buffers or its byte count. */
 async function time(
-  fn: () => Promise<string | Buffer[]> | string,
+  fn: () => Promise<string | Buffer[] | number> | string,
   repeat: number,
 ): Promise<{ ms: number; bytes: number }> {
   const times: number[] = [];
@@ -74,7 +75,11 @@ async function time(
     const text = await fn();
     times.push(performance.now() - t0);
     bytes =
-      typeof text === 'string' ? Buffer.byteLength(text) : text.reduce((n, b) => n + b.length, 0);
+      typeof text === 'number'
+        ? text
+        : typeof text === 'string'
+          ? Buffer.byteLength(text)
+          : text.reduce((n, b) => n + b.length, 0);
   }
   return { ms: median(times), bytes };
 }
@@ -91,20 +96,6 @@ function scrape(port: number, path: string, gzip: boolean): Promise<number> {
     req.on('error', reject);
     req.end();
   });
-}
-
-async function timeScrapes(
-  fn: () => Promise<number>,
-  repeat: number,
-): Promise<{ ms: number; bytes: number }> {
-  const times: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < repeat; i++) {
-    const t0 = performance.now();
-    bytes = await fn();
-    times.push(performance.now() - t0);
-  }
-  return { ms: median(times), bytes };
 }
 
 /**
@@ -147,18 +138,18 @@ async function overHttp(
     await scrape(port, '/metrics', true);
     await scrape(barePort, '/', false);
     const out = {
-      floor: (await timeScrapes(() => scrape(barePort, '/', false), repeat)).ms,
-      stringBody: (await timeScrapes(() => scrape(barePort, '/string', false), repeat)).ms,
-      unchanged: (await timeScrapes(() => scrape(port, '/metrics', false), repeat)).ms,
+      floor: (await time(() => scrape(barePort, '/', false), repeat)).ms,
+      stringBody: (await time(() => scrape(barePort, '/string', false), repeat)).ms,
+      unchanged: (await time(() => scrape(port, '/metrics', false), repeat)).ms,
       changed: (
-        await timeScrapes(() => {
+        await time(() => {
           state.generation++;
           return scrape(port, '/metrics', false);
         }, repeat)
       ).ms,
-      gzip: (await timeScrapes(() => scrape(port, '/metrics', true), repeat)).ms,
+      gzip: (await time(() => scrape(port, '/metrics', true), repeat)).ms,
       head: (
-        await timeScrapes(
+        await time(
           () =>
             new Promise<number>((resolve, reject) => {
               const req = request(
