@@ -27,6 +27,11 @@ const BENCH = 'kms-probe';
 /** Bytes of the client's NDR32 bind and of a v6 request PDU (the echo floor sends these). */
 const BIND_BYTES = 72;
 const REQUEST_BYTES = 284;
+/** Exchanges sent over one connection for the per-exchange CPU figure on one connection. */
+const EXCHANGES_PER_CONNECTION = 20;
+/** Goals of issue 18 (docs/performance.md): client CPU per exchange. */
+const CPU_GOAL_FRESH_MS = 0.25;
+const CPU_GOAL_ONE_CONNECTION_MS = 0.08;
 
 /** The floor: TCP connect, then close, waiting for the socket to be fully closed. */
 function connectClose(port: number): Promise<boolean> {
@@ -102,6 +107,17 @@ export async function run(options: { seconds: number; rounds: number }): Promise
   };
   const floor = (): Promise<boolean> => connectClose(port);
   const echo = (): Promise<boolean> => echoExchange(echoPort, [BIND_BYTES, REQUEST_BYTES]);
+  // One connection, many exchanges: what a host with several products costs per exchange
+  // once the connection and bind are paid (the goal's "on one connection" figure).
+  const manyProducts = Array.from({ length: EXCHANGES_PER_CONNECTION }, () => product);
+  const oneConnection = async (): Promise<boolean> => {
+    const results = await probeKms(
+      { host: '127.0.0.1', port, address: '127.0.0.1' },
+      manyProducts,
+      { identity, timeouts },
+    );
+    return results.length === EXCHANGES_PER_CONNECTION && results.every((r) => r.success);
+  };
 
   const figures: Figure[] = [];
   try {
@@ -192,6 +208,28 @@ export async function run(options: { seconds: number; rounds: number }): Promise
           baseline: { name: 'client CPU per bare connect+close', value: f.cpuMsPerOp, unit: 'ms' },
           command,
         }),
+        figure({
+          id: `${BENCH}.${c}.cpu-echo`,
+          bench: BENCH,
+          name: `client CPU per KMS exchange on a fresh connection, concurrency ${concurrency}`,
+          value: p.cpuMsPerOp,
+          unit: 'ms',
+          better: 'lower',
+          baseline: {
+            name: 'client CPU per 3-round-trip echo exchange (bare socket)',
+            value: e.cpuMsPerOp,
+            unit: 'ms',
+          },
+          ...(concurrency === 1
+            ? {
+                goal: {
+                  text: `≤ ${CPU_GOAL_FRESH_MS} ms warmed up`,
+                  met: p.cpuMsPerOp <= CPU_GOAL_FRESH_MS,
+                },
+              }
+            : {}),
+          command,
+        }),
       );
       notes.push(
         `concurrency ${concurrency}: probe phase p50 connect ${median(phases.connect).toFixed(3)} ms, ` +
@@ -200,6 +238,37 @@ export async function run(options: { seconds: number; rounds: number }): Promise
       );
       phases = null;
     }
+    const one: Sample[] = [];
+    const echoOne: Sample[] = [];
+    for (let round = 0; round < rounds; round++) {
+      echoOne.push(await load(echo, { concurrency: 1, ms: (seconds * 1000) / 2 }));
+      one.push(await load(oneConnection, { concurrency: 1, ms: seconds * 1000 }));
+    }
+    const o = summarize(one);
+    const eo = summarize(echoOne);
+    probeCount += o.count * EXCHANGES_PER_CONNECTION;
+    if (o.failures > 0) failures.push(`one connection: ${o.failures} of ${o.count} runs failed`);
+    const perExchange = o.cpuMsPerOp / EXCHANGES_PER_CONNECTION;
+    figures.push(
+      figure({
+        id: `${BENCH}.one-connection.cpu`,
+        bench: BENCH,
+        name: `client CPU per KMS exchange on one connection (${EXCHANGES_PER_CONNECTION} per connection)`,
+        value: perExchange,
+        unit: 'ms',
+        better: 'lower',
+        baseline: {
+          name: 'client CPU per 3-round-trip echo exchange (bare socket)',
+          value: eo.cpuMsPerOp,
+          unit: 'ms',
+        },
+        goal: {
+          text: `≤ ${CPU_GOAL_ONE_CONNECTION_MS} ms`,
+          met: perExchange <= CPU_GOAL_ONE_CONNECTION_MS,
+        },
+        command: commandFor(BENCH),
+      }),
+    );
     const labCpu = (await lab.cpuSeconds()) - labCpu0;
     notes.push(
       `lab host CPU per exchange (host side, includes the floors' accepts): ${((labCpu * 1000) / probeCount).toFixed(3)} ms`,

@@ -10,13 +10,19 @@
  *
  *   npm run bench -- metrics      node --import tsx bench/metrics.ts [--hosts 1000,10000]
  */
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { Gauge, Registry } from 'prom-client';
 import { cachedMetrics } from '../src/metrics/cached-render.js';
 import { ExporterStatus } from '../src/metrics/exporter-status.js';
 import { processMetricsRegistry } from '../src/metrics/process-metrics.js';
 import { renderExporterMetrics, renderStateMetrics } from '../src/metrics/render.js';
+import type { MetricsSource } from '../src/metrics/source.js';
+import { createWebServer } from '../src/web/server.js';
+import { NO_WEB_CONFIG } from '../src/web/web-config.js';
 import {
   commandFor,
   figure,
@@ -57,8 +63,9 @@ function plainGauges(text: string): Registry {
   return registry;
 }
 
+/** Median time of `fn`; it returns the body, its buffers or its byte count. */
 async function time(
-  fn: () => Promise<string> | string,
+  fn: () => Promise<string | Buffer[] | number> | string,
   repeat: number,
 ): Promise<{ ms: number; bytes: number }> {
   const times: number[] = [];
@@ -67,9 +74,103 @@ async function time(
     const t0 = performance.now();
     const text = await fn();
     times.push(performance.now() - t0);
-    bytes = Buffer.byteLength(text);
+    bytes =
+      typeof text === 'number'
+        ? text
+        : typeof text === 'string'
+          ? Buffer.byteLength(text)
+          : text.reduce((n, b) => n + b.length, 0);
   }
   return { ms: median(times), bytes };
+}
+
+/** One GET over a fresh keep-alive-less connection; resolves with the body's byte count. */
+function scrape(port: number, path: string, gzip: boolean): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const headers = gzip ? { 'accept-encoding': 'gzip' } : {};
+    const req = request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
+      let bytes = 0;
+      res.on('data', (c: Buffer) => (bytes += c.length));
+      res.on('end', () => resolve(bytes));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * /metrics over real HTTP, as Prometheus scrapes it: the kms-monitor web server (fastify,
+ * every hook of serve) with the cached source, next to the floor: a bare node:http server
+ * sending the same bytes from one prebuilt Buffer. Also the body the route sent before this
+ * work (the state's text and the tail joined into a new string per scrape), served by the
+ * same bare server, for the before/after.
+ */
+async function overHttp(
+  metrics: MetricsSource,
+  state: { generation: number },
+  repeat: number,
+): Promise<Record<'floor' | 'stringBody' | 'unchanged' | 'changed' | 'gzip' | 'head', number>> {
+  const web = await createWebServer({
+    logger: pino({ level: 'silent' }),
+    webConfig: NO_WEB_CONFIG,
+    metrics,
+    lifecycle: { isReady: () => true, reload: async () => ({ ok: true }) },
+    maxConnections: 64,
+  });
+  await web.app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (web.app.server.address() as AddressInfo).port;
+  const prebuilt = Buffer.concat(await metrics.body('identity'));
+  const stateText = (await metrics.render()).slice(0, prebuilt.length - 4096);
+  const bare: Server = createServer((req, res) => {
+    res.setHeader('content-type', metrics.contentType);
+    if (req.url === '/string') {
+      // The old route: a new string per scrape that Node must flatten and encode.
+      res.end(`${stateText}\n${'#'.repeat(4094)}\n`);
+      return;
+    }
+    res.setHeader('content-length', prebuilt.length);
+    res.end(prebuilt);
+  });
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const barePort = (bare.address() as AddressInfo).port;
+  try {
+    await scrape(port, '/metrics', false); // warm-up
+    await scrape(port, '/metrics', true);
+    await scrape(barePort, '/', false);
+    const out = {
+      floor: (await time(() => scrape(barePort, '/', false), repeat)).ms,
+      stringBody: (await time(() => scrape(barePort, '/string', false), repeat)).ms,
+      unchanged: (await time(() => scrape(port, '/metrics', false), repeat)).ms,
+      changed: (
+        await time(() => {
+          state.generation++;
+          return scrape(port, '/metrics', false);
+        }, repeat)
+      ).ms,
+      gzip: (await time(() => scrape(port, '/metrics', true), repeat)).ms,
+      head: (
+        await time(
+          () =>
+            new Promise<number>((resolve, reject) => {
+              const req = request(
+                { host: '127.0.0.1', port, path: '/metrics', method: 'HEAD', agent: false },
+                (res) => {
+                  res.resume();
+                  res.on('end', () => resolve(0));
+                },
+              );
+              req.on('error', reject);
+              req.end();
+            }),
+          repeat,
+        )
+      ).ms,
+    };
+    return out;
+  } finally {
+    await web.close(1000);
+    await new Promise((resolve) => bare.close(resolve));
+  }
 }
 
 export async function run(options: { hosts: number[] }): Promise<BenchReport> {
@@ -103,7 +204,76 @@ export async function run(options: { hosts: number[] }): Promise<BenchReport> {
       state.generation++;
       return metrics.render();
     }, repeat);
-    const cached = await time(() => metrics.render(), repeat);
+    // The body GET /metrics sends for an unchanged state: the prebuilt buffer and a fresh tail.
+    const cached = await time(() => metrics.body('identity'), repeat);
+    const http = await overHttp(metrics, state, n >= 10_000 ? 7 : 15);
+    const floor = {
+      name: 'the same bytes from one prebuilt Buffer, bare node:http',
+      value: http.floor,
+      unit: 'ms',
+    };
+    const big = n >= 10_000;
+    figures.push(
+      figure({
+        id: `${BENCH}.${n}.http.unchanged`,
+        bench: BENCH,
+        name: `GET /metrics over HTTP, unchanged state, ${n.toLocaleString('en-US')} hosts`,
+        value: http.unchanged,
+        unit: 'ms',
+        better: 'lower',
+        baseline: floor,
+        ...(big
+          ? {
+              goal: {
+                text: '≤ 2× the prebuilt-Buffer floor',
+                met: http.unchanged <= 2 * http.floor,
+              },
+            }
+          : {}),
+        command,
+      }),
+      figure({
+        id: `${BENCH}.${n}.http.string`,
+        bench: BENCH,
+        name: `the previous route's body (a new string per scrape) over bare HTTP, ${n.toLocaleString('en-US')} hosts`,
+        value: http.stringBody,
+        unit: 'ms',
+        better: 'lower',
+        baseline: floor,
+        command,
+      }),
+      figure({
+        id: `${BENCH}.${n}.http.changed`,
+        bench: BENCH,
+        name: `GET /metrics over HTTP after a state change, ${n.toLocaleString('en-US')} hosts`,
+        value: http.changed,
+        unit: 'ms',
+        better: 'lower',
+        baseline: floor,
+        ...(big ? { goal: { text: '≤ 100 ms', met: http.changed <= 100 } } : {}),
+        command,
+      }),
+      figure({
+        id: `${BENCH}.${n}.http.gzip`,
+        bench: BENCH,
+        name: `GET /metrics over HTTP with gzip, unchanged state (compressed once per state), ${n.toLocaleString('en-US')} hosts`,
+        value: http.gzip,
+        unit: 'ms',
+        better: 'lower',
+        baseline: floor,
+        command,
+      }),
+      figure({
+        id: `${BENCH}.${n}.http.head`,
+        bench: BENCH,
+        name: `HEAD /metrics, ${n.toLocaleString('en-US')} hosts (no body built)`,
+        value: http.head,
+        unit: 'ms',
+        better: 'lower',
+        baseline: floor,
+        command,
+      }),
+    );
     const h = n.toLocaleString('en-US');
     const baseline = {
       name: `prom-client, same series as plain gauges (${series.toLocaleString('en-US')} series)`,
@@ -148,7 +318,7 @@ export async function run(options: { hosts: number[] }): Promise<BenchReport> {
       figure({
         id: `${BENCH}.${n}.cached`,
         bench: BENCH,
-        name: `/metrics scrape of an unchanged state, ${h} hosts (the cached text, what GET /metrics does)`,
+        name: `/metrics body of an unchanged state, ${h} hosts (the prebuilt buffer and the fresh tail, what GET /metrics sends)`,
         value: cached.ms,
         unit: 'ms',
         better: 'lower',

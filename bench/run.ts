@@ -2,8 +2,8 @@
  * `npm run bench [-- NAME...]`: runs the benchmarks (docs/performance.md), each in a fresh Node
  * process (so one's RSS, handles and JIT state never colour another's), prints one table
  * and merges the figures into bench/results.json with the machine, date and load of the
- * run. NAME is one or more of: kms-probe dns tcp round metrics auth-attack soak history
- * status-page-estate fuzz (default: all).
+ * run. NAME is one or more of: startup kms-probe dns tcp round metrics auth-attack soak
+ * history status-page-estate fuzz (default: all).
  * Extra `--key value` arguments after the names go to every benchmark selected.
  *
  * Every figure carries its baseline measured in the same run, the ratio and the command
@@ -29,6 +29,7 @@ const RESULTS = join(HERE, 'results.json');
 
 /** Benchmarks in run order, each a script in bench/ (fuzz is the test files, see below). */
 const BENCHES = [
+  'startup',
   'kms-probe',
   'dns',
   'tcp',

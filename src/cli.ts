@@ -10,23 +10,51 @@ import { UsageError } from './cli/parse.js';
 import { didYouMean } from './cli/suggest.js';
 import { ConfigError } from './config/errors.js';
 import { VERSION } from './version.js';
-import { serveCommand } from './commands/serve.js';
-import { checkCommand } from './commands/check.js';
-import { demoCommand } from './commands/demo.js';
-import { discoverCommand } from './commands/discover.js';
-import { probeCommand } from './commands/probe.js';
 
-const commands: Command[] = [
-  serveCommand,
-  discoverCommand,
-  probeCommand,
-  checkCommand,
-  demoCommand,
+/**
+ * The commands, each loaded only when it runs: a command's module pulls in what it needs
+ * (the schema and YAML libraries, the metrics library, the web server), and `--version`,
+ * `--help` or a one-shot probe must not pay for the others' (docs/performance.md, start-up).
+ * The summary is here so the top-level help loads no command; a test checks it against
+ * each command's own.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'serve',
+    summary: 'watch the configured domains and hosts and serve /metrics',
+    load: () => import('./commands/serve.js').then((m) => m.serveCommand),
+  },
+  {
+    name: 'discover',
+    summary: 'resolve _vlmcs._tcp SRV records of domains, as a client would',
+    load: () => import('./commands/discover.js').then((m) => m.discoverCommand),
+  },
+  {
+    name: 'probe',
+    summary: 'run a KMS exchange against one host and show its answer',
+    load: () => import('./commands/probe.js').then((m) => m.probeCommand),
+  },
+  {
+    name: 'check',
+    summary: 'one round over the configured targets, Nagios/Icinga plugin output',
+    load: () => import('./commands/check.js').then((m) => m.checkCommand),
+  },
+  {
+    name: 'demo',
+    summary: 'start the built-in lab and watch it: every feature, nothing else installed',
+    load: () => import('./commands/demo.js').then((m) => m.demoCommand),
+  },
 ];
 
 function topUsage(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return `Usage: kms-monitor COMMAND [flags]
 
 Watches Microsoft KMS volume-activation hosts: finds them through _vlmcs._tcp SRV
@@ -51,17 +79,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`kms-monitor ${VERSION} (node ${process.versions.node})\n`);
     return ExitCode.ok;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     const hint = didYouMean(
       name,
-      commands.map((c) => c.name),
+      COMMANDS.map((c) => c.name),
     );
     process.stderr.write(
       `kms-monitor: unknown command ${JSON.stringify(name)}${hint}\n\n${topUsage()}`,
     );
     return ExitCode.usage;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.usage}\n`);
     return ExitCode.ok;

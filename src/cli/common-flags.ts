@@ -14,41 +14,10 @@ import { reportedIssue } from '../config/yaml-schema.js';
 import { DEFAULT_RESOLV_CONF, readResolvConf } from '../dns/index.js';
 import type { ResolvConf } from '../dns/index.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/logger.js';
-import { oneOf, type OptionSpec } from './parse.js';
-import { productsFor } from './products.js';
+import { oneOf } from './parse.js';
+import { productsFor } from './product-flags.js';
 
-export const targetOptions = {
-  'config.file': { type: 'string' },
-  domain: { type: 'string', multiple: true },
-  host: { type: 'string', multiple: true },
-  resolver: { type: 'string', multiple: true },
-  product: { type: 'string', multiple: true },
-  'dns.resolv-conf': { type: 'string' },
-  timeout: { type: 'string' },
-} as const satisfies OptionSpec;
-
-export const logOptions = {
-  'log.level': { type: 'string' },
-  'log.format': { type: 'string' },
-} as const satisfies OptionSpec;
-
-export const TARGET_USAGE = `  --config.file=FILE        YAML configuration file (see deploy/kms-monitor.example.yml)
-  --domain=DOMAIN           domain whose _vlmcs._tcp SRV records to watch (repeatable;
-                            replaces the file's domains)
-  --host=HOST[:PORT]        KMS host to probe whether or not DNS publishes it (repeatable;
-                            replaces the file's hosts; default port 1688)
-  --resolver=IP[:PORT]      DNS resolver to ask (repeatable; IPv6 as [::1]:5353; replaces
-                            the file's resolvers; default port 53)
-  --product=SLUG            product to ask every host about (repeatable; replaces the
-                            file's products): built-in, the file's custom ones, lab-*
-  --dns.resolv-conf=FILE    system resolver configuration: nameservers used when no
-                            resolvers are configured, search domains when no domains
-                            are (default /etc/resolv.conf)
-  --timeout=DURATION        timeout of one SRV lookup, one TCP connect and each KMS
-                            phase, e.g. 2s (replaces the file's timeout; default 5s)`;
-
-export const LOG_USAGE = `  --log.level=LEVEL         debug, info, warn or error (default info)
-  --log.format=FORMAT       logfmt or json (default logfmt)`;
+export { LOG_USAGE, TARGET_USAGE, logOptions, targetOptions } from './flag-specs.js';
 
 export interface TargetFlags {
   'config.file'?: string;

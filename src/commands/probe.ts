@@ -13,13 +13,13 @@
  */
 import type { Command } from '../cli/command.js';
 import { UsageError, parseFlags } from '../cli/parse.js';
-import { targetOptions } from '../cli/common-flags.js';
+import { targetOptions } from '../cli/flag-specs.js';
 import { oneShotCommand, processIo, reportResults } from '../cli/one-shot-command.js';
 import type { CommandIo } from '../cli/one-shot-command.js';
 import { knownProductSlugs, normalizeSlugs, unknownProductError } from '../cli/products.js';
 import { parseHostPort } from '../config/address.js';
 import { parseDuration } from '../config/duration.js';
-import { KMS_PORT as KMS_DEFAULT_PORT, MAX_TIMEOUT_MS } from '../config/schema.js';
+import { KMS_PORT as KMS_DEFAULT_PORT, MAX_TIMEOUT_MS } from '../config/limits.js';
 import {
   DEFAULT_RESOLV_CONF,
   parseResolverAddress,
@@ -45,7 +45,7 @@ import type {
 } from '../kms/client/index.js';
 import { defaultProductSlugs, findProduct } from '../kms/products/index.js';
 import { isKmsProtocolVersion, type KmsProtocolVersion } from '../kms/protocol-version.js';
-import { LAB_PRODUCTS, findLabProduct } from '../lab/index.js';
+import { LAB_PRODUCTS, findLabProduct } from '../lab/lab-products.js';
 import { formatProbeReport } from './probe-format.js';
 import type { ProductLabel, Resolution } from './probe-format.js';
 

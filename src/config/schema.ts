@@ -16,17 +16,15 @@ import { parseResolverAddress, resolverLabel } from '../dns/index.js';
 import { hostKey } from '../util/host-port.js';
 import { uniqueBy } from './unique.js';
 import { adbaForestList } from './adba.js';
+import { KMS_PORT, MAX_TIMEOUT_MS } from './limits.js';
 
-/** The port of a KMS host when `hosts` gives none (the port `_vlmcs._tcp` records use). */
-export const KMS_PORT = 1688;
+export { KMS_PORT, MAX_TIMEOUT_MS };
 
 /**
  * The longest delay setTimeout holds (2^31 − 1 ms, about 24.8 days): Node runs a longer
  * one after 1 ms instead, which would turn `interval: 30d` into a busy loop.
  */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
-/** The longest `timeout`; as `discover --timeout` allows. */
-export const MAX_TIMEOUT_MS = 300_000;
 
 /** A string turned into a value by `parse`, whose Error message is the issue. */
 const parsed = <T>(parse: (text: string) => T) =>

@@ -10,26 +10,37 @@ export function isGuid(text: string): boolean {
   return GUID_TEXT.test(text);
 }
 
+/**
+ * Wire bytes of the GUIDs encoded so far, by text. A probe encodes the same few constants
+ * (interface and transfer syntax UUIDs, application, SKU and counted IDs, the CMID) in
+ * every request: checking and converting the text once per process instead of per
+ * request (docs/performance.md, KMS client CPU). Bounded, for a lab serving many clients.
+ */
+const ENCODED = new Map<string, Buffer>();
+const ENCODED_MAX = 4096;
+
+function encodeOnce(text: string): Buffer {
+  if (!isGuid(text)) throw new TypeError(`not a GUID: ${JSON.stringify(text)}`);
+  const raw = Buffer.from(text.replace(/-/g, ''), 'hex');
+  const out = Buffer.alloc(16);
+  // Groups 1-3 are integers stored little-endian; the rest is a byte array.
+  raw.subarray(0, 4).reverse().copy(out, 0);
+  raw.subarray(4, 6).reverse().copy(out, 4);
+  raw.subarray(6, 8).reverse().copy(out, 6);
+  raw.copy(out, 8, 8, 16);
+  if (ENCODED.size >= ENCODED_MAX) ENCODED.clear();
+  ENCODED.set(text, out);
+  return out;
+}
+
 export const guid = {
   encodingLength(): number {
     return 16;
   },
 
   encode(text: string, buf: Buffer = Buffer.alloc(16), offset = 0): Buffer {
-    if (!isGuid(text)) throw new TypeError(`not a GUID: ${JSON.stringify(text)}`);
-    const hex = text.replace(/-/g, '');
-    const raw = Buffer.from(hex, 'hex');
-    // Groups 1-3 are integers stored little-endian; the rest is a byte array.
-    raw.subarray(0, 4).reverse().copy(buf, offset);
-    raw
-      .subarray(4, 6)
-      .reverse()
-      .copy(buf, offset + 4);
-    raw
-      .subarray(6, 8)
-      .reverse()
-      .copy(buf, offset + 6);
-    raw.copy(buf, offset + 8, 8, 16);
+    const bytes = ENCODED.get(text) ?? encodeOnce(text);
+    bytes.copy(buf, offset);
     return buf;
   },
 

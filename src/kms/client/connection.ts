@@ -115,7 +115,11 @@ export class RpcConnection {
 
   /** The IP address connected to, or null before the connection is up. */
   get address(): string | null {
-    return this.connected ? (this.socket.remoteAddress ?? null) : null;
+    if (!this.connected) return null;
+    // An IP target is the peer's address: no getpeername() system call per exchange.
+    const given = this.target.address;
+    if (given && net.isIP(given) !== 0) return given;
+    return this.socket.remoteAddress ?? null;
   }
 
   /** The failure that ended this connection, or null while it is usable. */

@@ -1,11 +1,40 @@
-/** GET /metrics: the exposition text; the source reads the latest state, never probes. */
-import type { FastifyInstance } from 'fastify';
+/**
+ * GET /metrics: the exposition text; the source reads the latest state, never probes.
+ * The body goes out as the source's prebuilt buffers, gzipped when the client accepts it
+ * (Prometheus does). HEAD answers the headers without building a body.
+ */
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MetricsSource } from '../../metrics/source.js';
+
+/** Whether Accept-Encoding allows gzip (RFC 9110 §12.5.3: a q of 0 refuses it). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  for (const part of text.split(',')) {
+    const [coding = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== '*') continue;
+    const q = params.find((p) => p.startsWith('q='));
+    if (q === undefined || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
+}
 
 export function metricsRoutes(source: MetricsSource) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.get('/metrics', async (_request, reply) =>
-      reply.type(source.contentType).send(await source.render()),
+    // Declared before GET, so fastify does not add its own HEAD (which runs the GET handler).
+    app.head('/metrics', async (_request, reply) =>
+      reply.type(source.contentType).header('Vary', 'Accept-Encoding').send(),
     );
+    app.get('/metrics', async (request: FastifyRequest, reply: FastifyReply) => {
+      const gzip = acceptsGzip(request.headers['accept-encoding']);
+      const chunks = await source.body(gzip ? 'gzip' : 'identity');
+      reply.type(source.contentType).header('Vary', 'Accept-Encoding');
+      if (gzip) reply.header('Content-Encoding', 'gzip');
+      reply.header(
+        'Content-Length',
+        chunks.reduce((n, c) => n + c.length, 0),
+      );
+      return reply.send(Readable.from(chunks, { objectMode: false }));
+    });
   };
 }
