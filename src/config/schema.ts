@@ -15,6 +15,7 @@ import { checkDnsName, normalizeDomain } from '../dns/index.js';
 import { parseResolverAddress, resolverLabel } from '../dns/index.js';
 import { hostKey } from '../util/host-port.js';
 import { uniqueBy } from './unique.js';
+import { allowedHosts, checkPinsAllowed, pinnedIdentities } from './authorization.js';
 
 /** The port of a KMS host when `hosts` gives none (the port `_vlmcs._tcp` records use). */
 export const KMS_PORT = 1688;
@@ -69,16 +70,22 @@ const kmsHost = parsed((text) => {
 const domainName = parsed(normalizeDomain);
 const hostName = parsed((text) => checkDnsName(text, 'host name'));
 
-const domainObject = z.strictObject({
-  name: domainName,
-  /** Resolvers asked for this domain instead of the global ones (split-horizon DNS). */
-  resolvers: resolverList.min(1).optional(),
-  /** Host names that must be published in this domain's SRV set; a missing one is reported. */
-  expected_hosts: z
-    .array(hostName)
-    .superRefine(uniqueBy((h) => h, 'expected host'))
-    .optional(),
-});
+const domainObject = z
+  .strictObject({
+    name: domainName,
+    /** Resolvers asked for this domain instead of the global ones (split-horizon DNS). */
+    resolvers: resolverList.min(1).optional(),
+    /** Host names that must be published in this domain's SRV set; a missing one is reported. */
+    expected_hosts: z
+      .array(hostName)
+      .superRefine(uniqueBy((h) => h, 'expected host'))
+      .optional(),
+    /** Host names or addresses that may be published here; any other is `host_not_allowed`. */
+    allowed_hosts: allowedHosts.optional(),
+    /** Host → the ePIDs / HWIDs it must answer with; another is `host_identity_changed`. */
+    pinned_hosts: pinnedIdentities.optional(),
+  })
+  .superRefine(checkPinsAllowed);
 
 /** A domain alone or with its settings; held as the object either way. */
 const domainEntry = z.union([

@@ -12,6 +12,7 @@
 import { formatHresult, HRESULT } from '../kms/hresult.js';
 import { FINDINGS, finding, type Finding, type FindingCode, type Severity } from './findings.js';
 import { groupMachines } from './machines.js';
+import { authorizationFindings } from './authorization.js';
 import { hostKey } from '../util/host-port.js';
 import type { StatusView } from './status-view.js';
 
@@ -261,6 +262,7 @@ export function evaluate(view: StatusView): Evaluation {
         }),
       );
     }
+    own.push(...authorizationFindings(domain, byKey));
     for (const { product } of view.products) {
       const working = machines.filter((m) => m.some((h) => isWorking(h, product))).length;
       if (working === 0 && published.length > 0) {

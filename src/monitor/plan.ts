@@ -5,6 +5,7 @@
  */
 import type { HostPort } from '../util/host-port.js';
 import type { ResolverAddress } from '../dns/index.js';
+import type { DomainAuthorization } from './authorization.js';
 
 /** What the poller needs to know of a product; the KMS product table provides the rest. */
 export interface PlannedProduct {
@@ -17,6 +18,8 @@ export interface PlannedDomain {
   domain: string;
   resolvers: ResolverAddress[];
   expectedHosts: string[];
+  /** allowed_hosts and pinned identities (docs/trust.md); absent or null: none. */
+  authorization?: DomainAuthorization | null;
 }
 
 export interface MonitorPlan<P extends PlannedProduct = PlannedProduct> {

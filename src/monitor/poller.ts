@@ -184,7 +184,8 @@ export class Poller<P extends PlannedProduct> {
       );
     }
     const expected = new Map(plan.domains.map((d) => [d.domain, d.expectedHosts]));
-    this.state.applyDiscovery(lookups, targets, expected, cut);
+    const authorization = new Map(plan.domains.map((d) => [d.domain, d.authorization ?? null]));
+    this.state.applyDiscovery(lookups, targets, expected, cut, authorization);
     this.state.retainPlan(plan);
 
     await this.resolveStaticHosts(targets, plan, signal);
