@@ -100,6 +100,18 @@ export const pinnedIdentities = z
     return out;
   });
 
+/**
+ * `trust`: the optional requests of the authenticity checks. `count_echo` (on by default)
+ * sends each application's first product again with a lower N; `clock_window_check` (off by
+ * default: a host whose own clock is hours wrong fails it) sends one dated 5 hours off.
+ */
+export const trustSettings = z
+  .strictObject({
+    count_echo: z.boolean().default(true),
+    clock_window_check: z.boolean().default(false),
+  })
+  .default({ count_echo: true, clock_window_check: false });
+
 /** A pinned host must be allowed when the domain lists its allowed hosts. */
 export function checkPinsAllowed(
   domain: { allowed_hosts?: string[]; pinned_hosts?: Record<string, HostPinConfig> },

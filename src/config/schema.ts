@@ -15,7 +15,12 @@ import { checkDnsName, normalizeDomain } from '../dns/index.js';
 import { parseResolverAddress, resolverLabel } from '../dns/index.js';
 import { hostKey } from '../util/host-port.js';
 import { uniqueBy } from './unique.js';
-import { allowedHosts, checkPinsAllowed, pinnedIdentities } from './authorization.js';
+import {
+  allowedHosts,
+  checkPinsAllowed,
+  pinnedIdentities,
+  trustSettings,
+} from './authorization.js';
 
 /** The port of a KMS host when `hosts` gives none (the port `_vlmcs._tcp` records use). */
 export const KMS_PORT = 1688;
@@ -124,6 +129,8 @@ export const configSchema = z.strictObject({
       workstation: z.string().min(1).max(63).optional(),
     })
     .default({}),
+  /** The authenticity checks' optional requests (docs/trust.md). */
+  trust: trustSettings,
   limits: z
     .strictObject({
       /** SRV records kept per domain and resolver; the rest is counted, not probed. */

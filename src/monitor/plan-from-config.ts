@@ -80,5 +80,6 @@ export async function planFromConfig(
     concurrency: config.concurrency,
     recordsPerDomain: config.limits.records_per_domain,
     hostsTotal: config.limits.hosts_total,
+    trust: { countEcho: config.trust.count_echo, clockWindow: config.trust.clock_window_check },
   };
 }

@@ -6,6 +6,7 @@
 import type { HostPort } from '../util/host-port.js';
 import type { ResolverAddress } from '../dns/index.js';
 import type { DomainAuthorization } from './authorization.js';
+import type { TrustSettings } from './trust.js';
 
 /** What the poller needs to know of a product; the KMS product table provides the rest. */
 export interface PlannedProduct {
@@ -37,4 +38,6 @@ export interface MonitorPlan<P extends PlannedProduct = PlannedProduct> {
   concurrency: number;
   recordsPerDomain: number;
   hostsTotal: number;
+  /** The authenticity checks' optional requests; absent: the defaults (DEFAULT_TRUST_SETTINGS). */
+  trust?: TrustSettings;
 }

@@ -258,7 +258,12 @@ export class Poller<P extends PlannedProduct> {
       const host = this.state.hosts.get(target.key);
       return host !== undefined && kind.pending?.(host, plan) === true;
     });
-    const options = { products: plan.products, timeoutMs: plan.timeoutMs, signal };
+    const options = {
+      products: plan.products,
+      timeoutMs: plan.timeoutMs,
+      signal,
+      ...(plan.trust ? { trust: plan.trust } : {}),
+    };
     await mapLimit(selected, plan.concurrency, async (target) => {
       if (signal.aborted) return;
       const probed = await Promise.all(
