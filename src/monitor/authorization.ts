@@ -63,8 +63,8 @@ function publishedTargets(domain: ViewDomain, hosts: ReadonlyMap<string, ViewHos
 
 /**
  * Allowed when its name is listed, or when it has addresses and every one is listed: an
- * address entry allows whatever name points at it, but a listed name's address does not
- * allow a second, unlisted address behind the same target (clients may connect to either).
+ * address entry allows whatever name points at it, but a target with one listed and one
+ * unlisted address is not allowed (clients may connect to either).
  */
 function notAllowed(domain: string, target: Published, allowed: ReadonlySet<string>): Finding[] {
   if (allowed.has(target.name)) return [];
