@@ -1,4 +1,4 @@
-/** Trust (docs/trust.md): which hosts fail an authenticity check, and which check. */
+/** Trust (docs/trust.md): each host's authenticity checks, the failing ones first. */
 import { H, JI } from '../lib/filters.js';
 import { byName, colorBackground, organize } from '../lib/field-config.js';
 import type { Row } from '../lib/layout.js';
@@ -9,10 +9,10 @@ export const trustRow: Row = {
   title: 'Trust',
   panels: [
     table({
-      title: 'Authenticity checks failing per host',
+      title: 'Authenticity checks per host, failing first',
       description:
-        'Each authenticity check of the latest sweep that is not a pass (kms_host_trust_check, docs/trust.md): suspicious (a sign, not a proof) or failed (no genuine KMS host answers so). A failed control_* check is an emulator answering clients (alert KmsHostNotGenuine). The evidence of each check is on the host’s status page card. An empty table: every host passed every check that ran.',
-      queries: [{ expr: `kms_host_trust_check{${JI}, ${H}} > 0` }],
+        'Each authenticity check of the latest sweep per host (kms_host_trust_check, docs/trust.md), the failing ones first: failed (no genuine KMS host answers so), suspicious (a sign, not a proof), pass. A failed control_* check is an emulator answering clients (alert KmsHostNotGenuine). The evidence of each check is on the host’s status page card; a check that could not run has no row.',
+      queries: [{ expr: `kms_host_trust_check{${JI}, ${H}}` }],
       size: { w: 24, h: 8 },
       fieldConfig: {
         defaults: {},
@@ -25,8 +25,9 @@ export const trustRow: Row = {
                 {
                   type: 'value',
                   options: {
-                    '1': { color: 'orange', index: 0, text: 'suspicious' },
-                    '2': { color: 'red', index: 1, text: 'failed' },
+                    '0': { color: 'green', index: 0, text: 'pass' },
+                    '1': { color: 'orange', index: 1, text: 'suspicious' },
+                    '2': { color: 'red', index: 2, text: 'failed' },
                   },
                 },
               ],
@@ -35,7 +36,10 @@ export const trustRow: Row = {
           columnLinks('host', [hostRowLink]),
         ],
       },
-      transformations: [organize({ Value: 'verdict' })],
+      transformations: [
+        organize({ Value: 'verdict' }),
+        { id: 'sortBy', options: { fields: {}, sort: [{ field: 'verdict', desc: true }] } },
+      ],
     }),
   ],
 };

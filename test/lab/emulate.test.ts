@@ -347,6 +347,25 @@ describe('the trust checks on what the client saw', () => {
     });
   });
 
+  /** The check each emulator switch must flip, and to what (docs/trust.md). */
+  const FLIPS: Record<keyof Behaviours, [TrustCheckName, TrustVerdict]> = {
+    acceptUnknownIds: ['control_unknown_id', 'failed'],
+    echoCount: ['count_echo', 'suspicious'],
+    epidPerRequest: ['epid_stable', 'failed'],
+    associationGroup: ['rpc_association_group', 'suspicious'],
+    closeAfterAnswer: ['rpc_keeps_association', 'suspicious'],
+    acceptsAnyTime: ['clock_window', 'failed'],
+  };
+  for (const name of SWITCHES) {
+    it(`${name} alone flips exactly ${FLIPS[name][0]}`, async () => {
+      const genuine = judge(await sweep(await start()));
+      const flipped = judge(await sweep(await start(ON[name])));
+      const [check, verdict] = FLIPS[name];
+      assert.deepEqual(flipped, { ...genuine, [check]: verdict });
+      assert.equal(genuine[check], 'pass');
+    });
+  }
+
   it('the lab’s default ePIDs agree with every lab product (build, key block, date)', () => {
     for (const product of LAB_PRODUCTS) {
       const epid = DEFAULT_LAB_EPIDS[product.counter ?? 'windows'];
