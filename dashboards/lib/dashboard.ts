@@ -17,6 +17,7 @@ import { dnsRow } from '../rows/dns.js';
 import { hostIdentityRow } from '../rows/host-identity.js';
 import { kmsHostsRow } from '../rows/kms-hosts.js';
 import { monitorRow } from '../rows/monitor.js';
+import { trustRow } from '../rows/trust.js';
 import type { JsonObject } from './json.js';
 import { layout, type Row } from './layout.js';
 import { variables } from './variables.js';
@@ -31,6 +32,7 @@ const ROWS: readonly Row[] = [
   kmsHostsRow,
   hostIdentityRow,
   adbaRow,
+  trustRow,
   monitorRow,
 ];
 

@@ -17,6 +17,12 @@ import { hostKey } from '../util/host-port.js';
 import { uniqueBy } from './unique.js';
 import { adbaForestList } from './adba.js';
 import { KMS_PORT, MAX_TIMEOUT_MS } from './limits.js';
+import {
+  allowedHosts,
+  checkPinsAllowed,
+  pinnedIdentities,
+  trustSettings,
+} from './authorization.js';
 
 export { KMS_PORT, MAX_TIMEOUT_MS };
 
@@ -68,16 +74,22 @@ const kmsHost = parsed((text) => {
 const domainName = parsed(normalizeDomain);
 const hostName = parsed((text) => checkDnsName(text, 'host name'));
 
-const domainObject = z.strictObject({
-  name: domainName,
-  /** Resolvers asked for this domain instead of the global ones (split-horizon DNS). */
-  resolvers: resolverList.min(1).optional(),
-  /** Host names that must be published in this domain's SRV set; a missing one is reported. */
-  expected_hosts: z
-    .array(hostName)
-    .superRefine(uniqueBy((h) => h, 'expected host'))
-    .optional(),
-});
+const domainObject = z
+  .strictObject({
+    name: domainName,
+    /** Resolvers asked for this domain instead of the global ones (split-horizon DNS). */
+    resolvers: resolverList.min(1).optional(),
+    /** Host names that must be published in this domain's SRV set; a missing one is reported. */
+    expected_hosts: z
+      .array(hostName)
+      .superRefine(uniqueBy((h) => h, 'expected host'))
+      .optional(),
+    /** Host names or addresses that may be published here; any other is `host_not_allowed`. */
+    allowed_hosts: allowedHosts.optional(),
+    /** Host → the ePIDs / HWIDs it must answer with; another is `host_identity_changed`. */
+    pinned_hosts: pinnedIdentities.optional(),
+  })
+  .superRefine(checkPinsAllowed);
 
 /** A domain alone or with its settings; held as the object either way. */
 const domainEntry = z.union([
@@ -116,6 +128,8 @@ export const configSchema = z.strictObject({
       workstation: z.string().min(1).max(63).optional(),
     })
     .default({}),
+  /** The authenticity checks' optional requests (docs/trust.md). */
+  trust: trustSettings,
   limits: z
     .strictObject({
       /** SRV records kept per domain and resolver; the rest is counted, not probed. */

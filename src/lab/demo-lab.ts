@@ -19,6 +19,7 @@ import { startLabKmsHost } from './kms-host.js';
 import type { LabKmsHost } from './kms-host.js';
 import { labProductConfigs } from './lab-products.js';
 import { loopbackListenAddress } from './loopback.js';
+import { GENUINE_CLOCK_WINDOW_MINUTES, LAB_PERSONALITIES } from './personalities.js';
 import { Serial } from './serial.js';
 
 /** The monitor's identity in the demo: one fixed CMID, a workstation name hosts can log. */
@@ -144,7 +145,13 @@ function configFor(
     kms_interval: options.kmsInterval ?? '15s',
     timeout: options.timeout ?? '2s',
     concurrency: 16,
-    domains: DEMO_SCENARIOS.map((s) => ({ name: s.domain, resolvers: [...resolvers] })),
+    domains: DEMO_SCENARIOS.map((s) => ({
+      name: s.domain,
+      resolvers: [...resolvers],
+      ...(s.allowed ? { allowed_hosts: s.allowed.map((label) => `${label}.${s.domain}`) } : {}),
+    })),
+    // The demo shows every authenticity check, the optional one too.
+    trust: { clock_window_check: true },
     products,
     identity: { cmid: DEMO_CMID, workstation: DEMO_WORKSTATION },
     web: { listen_address: options.listenAddress ?? DEMO_LISTEN_ADDRESS },
@@ -186,6 +193,10 @@ export async function startDemoLab(options: DemoLabOptions = {}): Promise<DemoLa
           counts,
           ...demoHostIdentity(started.length),
           ...(spec.refuse ? { refuse: spec.refuse } : {}),
+          // An emulator brings its own identity; a genuine host keeps its clock window.
+          ...(spec.personality
+            ? LAB_PERSONALITIES[spec.personality]
+            : { maxClockSkewMinutes: GENUINE_CLOCK_WINDOW_MINUTES }),
         });
         started.push(kms);
         ports.set(spec.id, kms.port);

@@ -11,6 +11,8 @@
  * tick() moves each count within [min, max], chosen so that no scenario changes status.
  */
 
+import type { LabPersonalityName } from './personalities.js';
+
 /** Parent of every lab domain; `.test` is reserved (RFC 2606), so no real zone is shadowed. */
 export const DEMO_PARENT_DOMAIN = 'kms-lab.test';
 
@@ -47,10 +49,12 @@ export interface DemoHostSpec {
   publishedBy: readonly DemoResolver[];
   priority?: number;
   weight?: number;
+  /** An emulator this host plays (src/lab/personalities.ts); absent: a genuine-like host. */
+  personality?: Exclude<LabPersonalityName, 'genuine'>;
 }
 
 export interface DemoScenario {
-  key: 'healthy' | 'lowcount' | 'nooffice' | 'stale' | 'single' | 'norecord' | 'split';
+  key: 'healthy' | 'lowcount' | 'nooffice' | 'stale' | 'single' | 'norecord' | 'split' | 'rogue';
   /** The lab domain: `<key>.kms-lab.test`. */
   domain: string;
   title: string;
@@ -59,6 +63,8 @@ export interface DemoScenario {
   /** The `check` status of this domain alone. */
   expectedStatus: DemoStatus;
   hosts: readonly DemoHostSpec[];
+  /** Host labels the domain's `allowed_hosts` lists (docs/trust.md); absent: any host. */
+  allowed?: readonly string[];
 }
 
 const BOTH: readonly DemoResolver[] = ['a', 'b'];
@@ -195,6 +201,27 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = [
         role: 'published by resolver B only',
         counts: { windows: count(27, 26, 33), 'office-2013+': count(6, 5, 8) },
         publishedBy: ['b'],
+      },
+    },
+  }),
+  scenario('rogue', {
+    title: 'Rogue KMS host',
+    shows:
+      'a branch router publishes _vlmcs._tcp for a KMS emulator (vlmcsd with its defaults) next ' +
+      'to the genuine kms1: it answers a KMS counted ID nobody issued and a request dated 5 ' +
+      'hours off, echoes 2 × N as its count, sends vlmcsd’s default HWID and ePID, and is not ' +
+      'in allowed_hosts; clients that pick it are activated by something nobody controls',
+    expectedStatus: 'critical',
+    allowed: ['kms1'],
+    hosts: {
+      kms1: {
+        role: 'the genuine KMS host, the only one allowed',
+        counts: { windows: count(33, 28, 40), 'office-2013+': count(8, 6, 9) },
+      },
+      router: {
+        role: 'a router running vlmcsd (-K0 -M0 -c0, default HWID and ePID)',
+        counts: {},
+        personality: 'vlmcsd',
       },
     },
   }),

@@ -27,7 +27,7 @@ export {
   labProductByKmsCountedId,
   resolveLabApplication,
 } from './lab-products.js';
-export { LAB_PERSONALITIES } from './personalities.js';
+export { GENUINE_CLOCK_WINDOW_MINUTES, LAB_PERSONALITIES } from './personalities.js';
 export type { LabPersonalityName } from './personalities.js';
 export { LAB_FAULT_MODES, isLabFaultMode } from './faults.js';
 export type { LabFault, LabFaultMode, LabFaultSpec } from './faults.js';

@@ -11,6 +11,9 @@ import type { LabKmsHostSettings } from './host-config.js';
 /** vlmcsd's built-in default ePID (docs/trust.md: a Server 2019 key on build 6002). */
 const VLMCSD_DEFAULT_EPID = '55041-00206-567-333897-03-1102-6002.0000-3342021';
 
+/** The client-time window of a genuine host: 4 hours either way (docs/trust.md). */
+export const GENUINE_CLOCK_WINDOW_MINUTES = 240;
+
 export type LabPersonalityName = 'genuine' | 'vlmcsd' | 'py-kms';
 
 export const LAB_PERSONALITIES: Readonly<Record<LabPersonalityName, LabKmsHostSettings>> =
@@ -24,12 +27,15 @@ export const LAB_PERSONALITIES: Readonly<Record<LabPersonalityName, LabKmsHostSe
       epidPerRequest: false,
       associationGroup: null,
       closeAfterAnswer: false,
+      // A genuine host refuses a client clock more than 4 hours from its own (0xC004F06C).
+      maxClockSkewMinutes: GENUINE_CLOCK_WINDOW_MINUTES,
     }),
     /**
      * vlmcsd with its defaults (its documentation and source): `-K0` answers every KMS
      * counted ID, `-M0` reports 2 × the request's N, the built-in HWID and ePID. Its one
      * documented default ePID is sent for every application. A random association group
      * per start, incremented per connection, is what the lab does anyway (it passes).
+     * `-c0`, its default, accepts any client time.
      */
     vlmcsd: Object.freeze({
       epid: Object.freeze({
@@ -43,6 +49,7 @@ export const LAB_PERSONALITIES: Readonly<Record<LabPersonalityName, LabKmsHostSe
       epidPerRequest: false,
       associationGroup: null,
       closeAfterAnswer: false,
+      maxClockSkewMinutes: null,
     }),
     /**
      * py-kms upstream (its source; the kmsrsos emulator audit): answers every ID, 2 × N,
@@ -63,5 +70,7 @@ export const LAB_PERSONALITIES: Readonly<Record<LabPersonalityName, LabKmsHostSe
       epidPerRequest: true,
       associationGroup: 0x1063bf3f,
       closeAfterAnswer: true,
+      // py-kms checks no client time.
+      maxClockSkewMinutes: null,
     }),
   });

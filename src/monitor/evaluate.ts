@@ -13,6 +13,7 @@ import { formatHresult, HRESULT } from '../kms/hresult.js';
 import { FINDINGS, finding, type Finding, type FindingCode, type Severity } from './findings.js';
 import { groupMachines } from './machines.js';
 import { isRefusal } from './history/index.js';
+import { authorizationFindings } from './authorization.js';
 import { hostKey } from '../util/host-port.js';
 import type { StatusView } from './status-view.js';
 import { adbaFindings } from './adba-findings.js';
@@ -265,6 +266,7 @@ export function evaluate(view: StatusView): Evaluation {
         }),
       );
     }
+    own.push(...authorizationFindings(domain, byKey));
     for (const { product } of view.products) {
       const working = machines.filter((m) => m.some((h) => isWorking(h, product))).length;
       if (working === 0 && published.length > 0) {

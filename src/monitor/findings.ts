@@ -137,6 +137,25 @@ export const FINDINGS = {
       "check's limits); compare with the host you run (`slmgr /dlv` shows its ePID), and " +
       'remove the record of a host nobody owns.',
   },
+  host_not_allowed: {
+    severity: 'warning',
+    clientsSee: null,
+    meaning: "a published host is not in the domain's allowed_hosts: a KMS host nobody planned",
+    fix:
+      'Find the machine (its name and address are in the message): someone may have typed a KMS ' +
+      'host key instead of a client key (`slmgr /ckms` and a client key fix it), or a router ' +
+      'publishes its own record. Remove its _vlmcs._tcp record and check who may register ' +
+      'records in the zone; if the host is yours, add it to allowed_hosts. See docs/trust.md.',
+  },
+  host_identity_changed: {
+    severity: 'warning',
+    clientsSee: null,
+    meaning: 'a pinned host answers with another ePID or hardware ID than pinned_hosts expects',
+    fix:
+      'Compare `slmgr /dlv` on the host with the ePID and hardware ID in the message. A ' +
+      'reinstalled host key or a rebuilt host changes them: update the pin. Otherwise another ' +
+      'machine answers under this name (a DNS or address change, an emulator): find it first.',
+  },
   single_host: {
     severity: 'warning',
     clientsSee: null,

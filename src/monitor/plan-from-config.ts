@@ -15,6 +15,7 @@ import {
 } from '../dns/index.js';
 import type { Product } from '../kms/products/index.js';
 import type { MonitorPlan, PlannedDomain } from './plan.js';
+import { authorizationOf } from './authorization.js';
 
 /** Domains once each: the search list may name one twice; the first entry wins. */
 function mergeDomains(domains: PlannedDomain[]): PlannedDomain[] {
@@ -60,7 +61,13 @@ export async function planFromConfig(
   const domains = domainEntries.map((d): PlannedDomain => {
     const resolvers = d.resolvers ?? globalResolvers;
     if (resolvers.length === 0) throw noResolvers(system);
-    return { domain: d.name, resolvers, expectedHosts: d.expected_hosts ?? [] };
+    const authorization = authorizationOf(d);
+    return {
+      domain: d.name,
+      resolvers,
+      expectedHosts: d.expected_hosts ?? [],
+      ...(authorization ? { authorization } : {}),
+    };
   });
   return {
     domains: mergeDomains(domains),
@@ -74,5 +81,6 @@ export async function planFromConfig(
     recordsPerDomain: config.limits.records_per_domain,
     hostsTotal: config.limits.hosts_total,
     historyRetentionMs: config.history.retention,
+    trust: { countEcho: config.trust.count_echo, clockWindow: config.trust.clock_window_check },
   };
 }

@@ -5,6 +5,8 @@
  */
 import type { HostPort } from '../util/host-port.js';
 import type { ResolverAddress } from '../dns/index.js';
+import type { DomainAuthorization } from './authorization.js';
+import type { TrustSettings } from './trust.js';
 
 /** What the poller needs to know of a product; the KMS product table provides the rest. */
 export interface PlannedProduct {
@@ -17,6 +19,8 @@ export interface PlannedDomain {
   domain: string;
   resolvers: ResolverAddress[];
   expectedHosts: string[];
+  /** allowed_hosts and pinned identities (docs/trust.md); absent or null: none. */
+  authorization?: DomainAuthorization | null;
 }
 
 export interface MonitorPlan<P extends PlannedProduct = PlannedProduct> {
@@ -36,4 +40,6 @@ export interface MonitorPlan<P extends PlannedProduct = PlannedProduct> {
   hostsTotal: number;
   /** How long the history keeps each host's samples (default 7 days, ./history/). */
   historyRetentionMs?: number;
+  /** The authenticity checks' optional requests; absent: the defaults (DEFAULT_TRUST_SETTINGS). */
+  trust?: TrustSettings;
 }

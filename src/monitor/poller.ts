@@ -184,7 +184,8 @@ export class Poller<P extends PlannedProduct> {
       );
     }
     const expected = new Map(plan.domains.map((d) => [d.domain, d.expectedHosts]));
-    this.state.applyDiscovery(lookups, targets, expected, cut);
+    const authorization = new Map(plan.domains.map((d) => [d.domain, d.authorization ?? null]));
+    this.state.applyDiscovery(lookups, targets, expected, cut, authorization);
     this.state.retainPlan(plan);
 
     await this.resolveStaticHosts(targets, plan, signal);
@@ -257,7 +258,12 @@ export class Poller<P extends PlannedProduct> {
       const host = this.state.hosts.get(target.key);
       return host !== undefined && kind.pending?.(host, plan) === true;
     });
-    const options = { products: plan.products, timeoutMs: plan.timeoutMs, signal };
+    const options = {
+      products: plan.products,
+      timeoutMs: plan.timeoutMs,
+      signal,
+      ...(plan.trust ? { trust: plan.trust } : {}),
+    };
     await mapLimit(selected, plan.concurrency, async (target) => {
       if (signal.aborted) return;
       const probed = await Promise.all(

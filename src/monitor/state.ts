@@ -7,6 +7,7 @@
  * leave the state when the round that noticed it ends.
  */
 import type { HostTrust } from './trust.js';
+import type { DomainAuthorization } from './authorization.js';
 import type { SrvLookupResult } from '../dns/index.js';
 import { canonicalName } from '../dns/index.js';
 import { hostKey } from '../util/host-port.js';
@@ -32,6 +33,8 @@ export interface DomainState {
   resolversDisagree: boolean;
   /** Configured expected hosts that no resolver published. */
   missingExpectedHosts: string[];
+  /** The domain's allowed_hosts and pinned identities; null when it configures none. */
+  authorization: DomainAuthorization | null;
 }
 
 export interface HostState {
@@ -186,6 +189,7 @@ export class MonitorState {
     targets: KmsTarget[],
     expectedHosts: ReadonlyMap<string, readonly string[]>,
     hostsCut: number,
+    authorization: ReadonlyMap<string, DomainAuthorization | null> = new Map(),
   ): void {
     const byDomain = new Map<string, SrvLookupResult[]>();
     for (const lookup of lookups) {
@@ -203,6 +207,7 @@ export class MonitorState {
         lookups: list,
         resolversDisagree: new Set(answered.map(recordSetKey)).size > 1,
         missingExpectedHosts: expected.filter((h) => !published.has(canonicalName(h))),
+        authorization: authorization.get(domain) ?? null,
       });
     }
     const keep = new Set(targets.map((t) => t.key));

@@ -4,6 +4,7 @@
  * then the recent history.
  */
 import type { HostTrust } from './trust.js';
+import type { DomainAuthorization } from './authorization.js';
 import type { DnsError, SrvRecord } from '../dns/index.js';
 import type { KmsProductResult, TcpProbeResult } from '../kms/client/index.js';
 import type { HistoryEntry } from './history.js';
@@ -21,6 +22,8 @@ export interface StatusView {
     domain: string;
     resolversDisagree: boolean;
     missingExpectedHosts: string[];
+    /** allowed_hosts and pinned identities (docs/trust.md); null or absent: none. */
+    authorization?: DomainAuthorization | null;
     resolvers: Array<{
       resolver: string;
       success: boolean;
@@ -102,6 +105,7 @@ export function buildStatusView(
       domain: d.domain,
       resolversDisagree: d.resolversDisagree,
       missingExpectedHosts: d.missingExpectedHosts,
+      authorization: d.authorization,
       resolvers: d.lookups.map((l) => ({
         resolver: l.resolver,
         success: l.success,

@@ -14,6 +14,7 @@ import {
   keepsAssociation,
   knownEmulatorIdentity,
   refusalCheck,
+  trustResult,
   worstVerdict,
   type CountSample,
   type TrustCheckResult,
@@ -26,10 +27,27 @@ export type TrustProduct = Pick<
   'slug' | 'name' | 'counter' | 'builtIn' | 'nPolicy' | 'kmsActivatable'
 >;
 
+/** The optional requests of the trust kind (config `trust`, docs/trust.md). */
+export interface TrustSettings {
+  /** Ask each application's first product again with a lower N (count_echo). */
+  countEcho: boolean;
+  /** Ask one product dated 5 hours off, which a genuine host refuses (clock_window). */
+  clockWindow: boolean;
+}
+
+export const DEFAULT_TRUST_SETTINGS: Readonly<TrustSettings> = Object.freeze({
+  countEcho: true,
+  clockWindow: false,
+});
+
 /** What the trust kind's own requests got, on one connection. */
 export interface TrustControls {
   unknownId: KmsProductResult | null;
   retail: KmsProductResult | null;
+  /** The request dated 5 hours off; null when not answered, absent when not configured. */
+  clock?: KmsProductResult | null;
+  /** The settings the requests were sent with; absent: the defaults. */
+  settings?: TrustSettings;
   /** A product asked again with a lower N policy (`nPolicy`). */
   echo: Array<{ product: string; nPolicy: number; result: KmsProductResult }>;
   /** The planned products when the probe ran. */
@@ -78,7 +96,10 @@ export function assessTrust(
   }));
   const largestN = Math.max(0, ...controls.products.map((p) => p.nPolicy));
 
-  let echo = countEcho(undefined, undefined);
+  const settings = controls.settings ?? DEFAULT_TRUST_SETTINGS;
+  let echo = settings.countEcho
+    ? countEcho(undefined, undefined)
+    : trustResult('count_echo', 'not_run', 'off in the configuration (trust.count_echo)');
   for (const e of controls.echo) {
     const genuine = exchanges.find((r) => r.product === e.product && answered(r));
     const check = countEcho(
@@ -120,13 +141,23 @@ export function assessTrust(
   );
   const group =
     [...exchanges, ...echoResults].find((r) => r.association)?.association?.group ?? null;
-  const trustResults = [controls.unknownId, controls.retail, ...echoResults].filter(
-    (r): r is KmsProductResult => r !== null,
-  );
+  const trustResults = [
+    controls.unknownId,
+    controls.retail,
+    ...echoResults,
+    controls.clock ?? null,
+  ].filter((r): r is KmsProductResult => r !== null);
 
   const checks: TrustCheckResult[] = [
     refusalCheck('control_unknown_id', controls.unknownId ?? undefined),
     refusalCheck('control_retail', controls.retail ?? undefined),
+    settings.clockWindow
+      ? refusalCheck('clock_window', controls.clock ?? undefined)
+      : trustResult(
+          'clock_window',
+          'not_run',
+          'off in the configuration (trust.clock_window_check)',
+        ),
     impossibleCount(samples, largestN),
     echo,
     epidStable(sightings),

@@ -170,22 +170,43 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
     try {
       for (const s of EXPECTED_DEMO_SCENARIOS) {
         await page.goto(`${server.url}/domain/${s.domain}`);
-        for (const spec of s.hosts)
-          await checkCard(
-            page,
-            spec,
-            s.expectedProblems.some((p) => p.host === spec.name),
-          );
+        for (const spec of s.hosts) {
+          const mine = s.expectedProblems.filter((p) => p.host === spec.name);
+          const worst = mine.some((p) => p.severity === 'critical')
+            ? 'critical'
+            : mine.length > 0
+              ? 'warning'
+              : 'ok';
+          await checkCard(page, spec, worst);
+        }
       }
     } finally {
       await context.close();
     }
   });
 
-  async function checkCard(page: Page, spec: DemoHostSpec, hasProblem: boolean): Promise<void> {
+  async function checkCard(
+    page: Page,
+    spec: DemoHostSpec,
+    severity: 'ok' | 'warning' | 'critical',
+  ): Promise<void> {
     const card = byId(page, `host-${spec.name}:${portOf(spec.name)}`);
     const text = await card.innerText();
-    assert.match(await card.locator('h3').innerText(), hasProblem ? /WARNING/ : /OK/, spec.id);
+    assert.match(await card.locator('h3').innerText(), new RegExp(severity.toUpperCase()), spec.id);
+    if (spec.personality !== undefined) {
+      await checkRogueTrust(card, spec);
+      return;
+    }
+    if (!spec.down) {
+      // A genuine-like lab host passes every authenticity check that ran (docs/trust.md).
+      const trust = await card.locator('.trust').innerText();
+      assert.match(
+        trust,
+        /Trust:.*genuine-like \d+ of \d+ checks passed\./s,
+        `${spec.id}: ${trust}`,
+      );
+      assert.doesNotMatch(trust, /suspicious|not genuine/, spec.id);
+    }
     if (spec.down) {
       assert.match(text, /unreachable TCP connect( to \S+)? failed/, spec.id);
       assert.match(text, /connect_refused/);
@@ -233,6 +254,25 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
     assert.match(text, /HWID\s+1AB0C0FFEE[0-9A-F]{6}/);
     assert.match(text, /Intervals\s+activation 2 h, renewal 7 d/);
     assert.match(text, /incl\. this monitor/);
+  }
+
+  /** The emulator's card: the trust line names each failing check with its evidence. */
+  async function checkRogueTrust(card: Locator, spec: DemoHostSpec): Promise<void> {
+    const trust = (await card.locator('.trust').innerText()).replace(/\s+/g, ' ');
+    assert.match(trust, /Trust: .*not genuine/, `${spec.id}: ${trust}`);
+    const checks = await card.locator('.trust li').allInnerTexts();
+    const line = (check: string) => checks.find((c) => c.includes(check)) ?? '';
+    assert.match(
+      line('control_unknown_id'),
+      /not genuine control_unknown_id: a KMS counted ID no host key covers was answered with count \d+ and ePID 55041-00206-567-333897-03-1102-6002\.0000-3342021: a genuine host refuses it with 0xC004F042/,
+    );
+    assert.match(
+      line('clock_window'),
+      /not genuine clock_window: a request dated 5 hours off was answered .*: a genuine host refuses it with 0xC004F06C/,
+    );
+    assert.match(line('known_emulator_identity'), /hardware ID 3A1C049600B60076 is the/);
+    assert.match(line('count_echo'), /suspicious count_echo: the count follows the request's N/);
+    assert.match(line('epid_consistency'), /not genuine epid_consistency: /);
   }
 
   it('the matrix links to a domain, its card to the host page, which links back', async () => {

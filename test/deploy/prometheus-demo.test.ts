@@ -40,6 +40,13 @@ function alertFor(domain: string, problem: DemoProblem): [string, Record<string,
       return ['KmsSrvRecordMissing', { domain }];
     case 'resolvers_disagree':
       return ['KmsSrvResolversDisagree', { domain }];
+    case 'host_not_genuine':
+      return ['KmsHostNotGenuine', host];
+    case 'host_suspicious':
+      // for: 30m, so pending while the test runs (ALERTS holds pending alerts too).
+      return ['KmsHostSuspicious', host];
+    case 'host_not_allowed':
+      return ['KmsHostNotAllowed', {}];
   }
 }
 

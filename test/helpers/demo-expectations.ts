@@ -25,7 +25,10 @@ export interface DemoProblem {
     | 'host_down'
     | 'single_host'
     | 'no_record'
-    | 'resolvers_disagree';
+    | 'resolvers_disagree'
+    | 'host_not_genuine'
+    | 'host_suspicious'
+    | 'host_not_allowed';
   /** The host's name (the reported key adds `:port`). */
   host?: string;
   product?: DemoProduct;
@@ -116,6 +119,30 @@ const EXPECTATIONS: Readonly<Record<DemoScenario['key'], ScenarioExpectation>> =
     expectedRecords: { a: 1, b: 2 },
     expectedRcode: 'NOERROR',
   },
+  rogue: {
+    expectedProblems: [
+      {
+        severity: 'critical',
+        kind: 'host_not_genuine',
+        host: 'router.rogue.kms-lab.test',
+        summary: 'router answers a KMS counted ID nobody issued: not a genuine KMS host',
+      },
+      {
+        severity: 'warning',
+        kind: 'host_suspicious',
+        host: 'router.rogue.kms-lab.test',
+        summary: 'router echoes 2 × N, has vlmcsd’s HWID and ePID, accepts any client time',
+      },
+      {
+        severity: 'warning',
+        kind: 'host_not_allowed',
+        host: 'router.rogue.kms-lab.test',
+        summary: 'router is published but not in allowed_hosts',
+      },
+    ],
+    expectedRecords: { a: 2, b: 2 },
+    expectedRcode: 'NOERROR',
+  },
 };
 
 /** The demo's scenarios with what the tests expect of each. */
@@ -176,6 +203,15 @@ export function expectedProbe(
   if (spec.down) return { success: false, reason: 'connect_refused', code: null };
   if (spec.refuse?.includes(product)) {
     return { success: false, reason: 'kms_error', code: '0xC004F042' };
+  }
+  const { nPolicy } = labProduct(product);
+  // An emulator echoing the count reports 2 × the request's N, whatever its table holds.
+  if (spec.personality !== undefined) {
+    return {
+      success: true,
+      activeClients: { min: 2 * nPolicy, max: 2 * nPolicy },
+      threshold: nPolicy,
+    };
   }
   const counter = labCounterOf(labProduct(product));
   const range = spec.counts[counter as 'windows' | 'office-2013+'] ?? { start: 0, min: 0, max: 0 };

@@ -18,6 +18,7 @@ import type { ObservedAnswer, TrustCheckName, TrustVerdict } from '../../src/kms
 import {
   DEFAULT_LAB_EPIDS,
   DEFAULT_LAB_HWID,
+  GENUINE_CLOCK_WINDOW_MINUTES,
   LAB_PERSONALITIES,
   LAB_PRODUCTS,
   LabConfigError,
@@ -26,6 +27,7 @@ import {
 import type { LabKmsHost, LabKmsHostOptions } from '../../src/lab/index.js';
 import type { KmsProductResult } from '../../src/kms/client/index.js';
 import {
+  CLOCK,
   ECHO,
   NO_EMULATION,
   OFFICE,
@@ -43,8 +45,13 @@ import type { Behaviours, Sweep } from './emulator-sweep.js';
 
 const hosts: LabKmsHost[] = [];
 async function start(options: LabKmsHostOptions = {}): Promise<LabKmsHost> {
-  // A prefilled Windows count (7 + the test's CMID), so a genuine count is never 2 × N.
-  const host = await startLabKmsHost({ counts: { windows: 7 }, ...options });
+  // A prefilled Windows count (7 + the test's CMID), so a genuine count is never 2 × N; a
+  // genuine host's clock window, so every switch off is a genuine host.
+  const host = await startLabKmsHost({
+    counts: { windows: 7 },
+    maxClockSkewMinutes: GENUINE_CLOCK_WINDOW_MINUTES,
+    ...options,
+  });
   hosts.push(host);
   return host;
 }
@@ -58,6 +65,7 @@ const SWITCHES: readonly (keyof Behaviours)[] = [
   'epidPerRequest',
   'associationGroup',
   'closeAfterAnswer',
+  'acceptsAnyTime',
 ];
 const ON: Record<keyof Behaviours, LabKmsHostOptions> = {
   acceptUnknownIds: { acceptUnknownIds: true },
@@ -65,6 +73,8 @@ const ON: Record<keyof Behaviours, LabKmsHostOptions> = {
   epidPerRequest: { epidPerRequest: true },
   associationGroup: { associationGroup: PYKMS_GROUP },
   closeAfterAnswer: { closeAfterAnswer: true },
+  // vlmcsd -c0 and py-kms: no clock window at all.
+  acceptsAnyTime: { maxClockSkewMinutes: null },
 };
 
 describe('emulator switches, one at a time', () => {
@@ -76,6 +86,7 @@ describe('emulator switches, one at a time', () => {
     assert.equal(result(s, WINDOWS).activeClients, 8);
     assert.equal(result(s, ECHO).activeClients, 8, 'the cached count, whatever the N');
     assert.equal(result(s, UNKNOWN).error?.code, '0xC004F042');
+    assert.equal(result(s, CLOCK).error?.code, '0xC004F06C');
   });
 
   for (const name of SWITCHES) {
@@ -194,7 +205,12 @@ describe('personalities', () => {
 
   it('vlmcsd: every ID, 2 × N, its default HWID and ePID', async () => {
     const s = await sweep(await start(LAB_PERSONALITIES.vlmcsd));
-    assert.deepEqual(behaviours(s), { ...NO_EMULATION, acceptUnknownIds: true, echoCount: true });
+    assert.deepEqual(behaviours(s), {
+      ...NO_EMULATION,
+      acceptUnknownIds: true,
+      echoCount: true,
+      acceptsAnyTime: true,
+    });
     assert.equal(result(s, WINDOWS).hwid, '3A1C049600B60076');
     assert.equal(result(s, WINDOWS).epid, '55041-00206-567-333897-03-1102-6002.0000-3342021');
   });
@@ -207,6 +223,7 @@ describe('personalities', () => {
       epidPerRequest: true,
       associationGroup: true,
       closeAfterAnswer: true,
+      acceptsAnyTime: true,
     });
     for (const p of [WINDOWS, SERVER, OFFICE, UNKNOWN]) {
       const r = result(s, p);
@@ -258,6 +275,7 @@ function judge(s: Sweep): Partial<Record<TrustCheckName, TrustVerdict>> {
   const checks = [
     refusalCheck('control_unknown_id', observed(result(s, UNKNOWN))),
     refusalCheck('control_retail', observed(result(s, RETAIL))),
+    refusalCheck('clock_window', observed(result(s, CLOCK))),
     countEcho(sample(result(s, WINDOWS), WINDOWS.nPolicy), sample(result(s, ECHO), ECHO.nPolicy)),
     epidStable(
       [...byApplication].map(([application, thisSweep]) => ({
@@ -288,6 +306,7 @@ describe('the trust checks on what the client saw', () => {
     assert.deepEqual(judge(await sweep(await start(LAB_PERSONALITIES.genuine))), {
       control_unknown_id: 'pass',
       control_retail: 'pass',
+      clock_window: 'pass',
       count_echo: 'pass',
       epid_stable: 'pass',
       known_emulator_identity: 'pass',
@@ -302,6 +321,7 @@ describe('the trust checks on what the client saw', () => {
       control_unknown_id: 'failed',
       // The lab refuses every real product, retail included (principle 4).
       control_retail: 'pass',
+      clock_window: 'failed',
       count_echo: 'suspicious',
       epid_stable: 'pass',
       known_emulator_identity: 'failed',
@@ -315,6 +335,7 @@ describe('the trust checks on what the client saw', () => {
     assert.deepEqual(judge(await sweep(await start(LAB_PERSONALITIES['py-kms']))), {
       control_unknown_id: 'failed',
       control_retail: 'pass',
+      clock_window: 'failed',
       count_echo: 'suspicious',
       epid_stable: 'failed',
       known_emulator_identity: 'failed',
@@ -325,6 +346,25 @@ describe('the trust checks on what the client saw', () => {
       epid_consistency: 'pass',
     });
   });
+
+  /** The check each emulator switch must flip, and to what (docs/trust.md). */
+  const FLIPS: Record<keyof Behaviours, [TrustCheckName, TrustVerdict]> = {
+    acceptUnknownIds: ['control_unknown_id', 'failed'],
+    echoCount: ['count_echo', 'suspicious'],
+    epidPerRequest: ['epid_stable', 'failed'],
+    associationGroup: ['rpc_association_group', 'suspicious'],
+    closeAfterAnswer: ['rpc_keeps_association', 'suspicious'],
+    acceptsAnyTime: ['clock_window', 'failed'],
+  };
+  for (const name of SWITCHES) {
+    it(`${name} alone flips exactly ${FLIPS[name][0]}`, async () => {
+      const genuine = judge(await sweep(await start()));
+      const flipped = judge(await sweep(await start(ON[name])));
+      const [check, verdict] = FLIPS[name];
+      assert.deepEqual(flipped, { ...genuine, [check]: verdict });
+      assert.equal(genuine[check], 'pass');
+    });
+  }
 
   it('the lab’s default ePIDs agree with every lab product (build, key block, date)', () => {
     for (const product of LAB_PRODUCTS) {

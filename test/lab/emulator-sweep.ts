@@ -10,6 +10,7 @@ import { APPLICATION_IDS, findProduct } from '../../src/kms/products/index.js';
 import type { Product } from '../../src/kms/products/index.js';
 import { echoPolicy } from '../../src/kms/trust/index.js';
 import { labProduct } from '../../src/lab/index.js';
+import { CLOCK_WINDOW_OFFSET_MS } from '../../src/monitor/kinds/trust.js';
 import type { LabKmsHost } from '../../src/lab/index.js';
 
 export const IDENTITY = resolveIdentity({ hostname: 'lab-emulate-test' });
@@ -48,8 +49,23 @@ export const ECHO: KmsProductSpec = {
   nPolicy: echoPolicy(WINDOWS.nPolicy) ?? 0,
 };
 
+/** The Windows product at the lower N, dated as the monitor's clock-window request is. */
+export const CLOCK: KmsProductSpec = {
+  ...ECHO,
+  slug: 'lab-windows-clock',
+  clientTimeOffsetMs: CLOCK_WINDOW_OFFSET_MS,
+};
+
 /** Order matters only in that the genuine requests come before the controls. */
-export const SWEEP: readonly KmsProductSpec[] = [WINDOWS, ECHO, SERVER, OFFICE, UNKNOWN, RETAIL];
+export const SWEEP: readonly KmsProductSpec[] = [
+  WINDOWS,
+  ECHO,
+  SERVER,
+  OFFICE,
+  UNKNOWN,
+  RETAIL,
+  CLOCK,
+];
 
 export type Sweep = Record<string, KmsProductResult>;
 
@@ -81,6 +97,8 @@ export interface Behaviours {
   epidPerRequest: boolean;
   associationGroup: boolean;
   closeAfterAnswer: boolean;
+  /** Answers a request dated 5 hours off (a genuine host refuses it with 0xC004F06C). */
+  acceptsAnyTime: boolean;
 }
 
 export function behaviours(s: Sweep): Behaviours {
@@ -96,6 +114,7 @@ export function behaviours(s: Sweep): Behaviours {
     associationGroup:
       answered.length > 0 && answered.every((r) => r.association?.group === PYKMS_GROUP),
     closeAfterAnswer: answered.some((r) => r.association?.reopened === true),
+    acceptsAnyTime: s[CLOCK.slug]?.success === true,
   };
 }
 
@@ -105,4 +124,5 @@ export const NO_EMULATION: Behaviours = Object.freeze({
   epidPerRequest: false,
   associationGroup: false,
   closeAfterAnswer: false,
+  acceptsAnyTime: false,
 });

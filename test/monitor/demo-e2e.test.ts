@@ -10,6 +10,7 @@ import {
   type ExpectedDemoScenario,
 } from '../helpers/demo-expectations.js';
 import type { Problem } from '../../src/monitor/evaluate.js';
+import { FINDINGS } from '../../src/monitor/findings.js';
 import { runCli, startServer } from '../helpers/cli.js';
 import { eventually, parseMetrics, select, valueOf, type Sample } from '../helpers/metrics.js';
 import { promtoolCheckMetrics } from '../helpers/promtool.js';
@@ -77,6 +78,8 @@ function checkScenarioProblems(problems: Problem[], scenario: ExpectedDemoScenar
     const found = mine.find(
       (p) =>
         p.severity === expected.severity &&
+        // A kind that is a finding code must be that finding.
+        (!(expected.kind in FINDINGS) || p.code === expected.kind) &&
         (expected.host === undefined || p.host?.startsWith(`${expected.host}:`)) &&
         (expected.product === undefined || p.product === expected.product),
     );

@@ -41,7 +41,9 @@ function buildRequest(input: ExchangeInput) {
         cmid: input.identity.cmid,
         nPolicy: input.product.nPolicy,
         workstation: input.identity.workstation,
-        clientTime: filetimeFromDate(input.now()),
+        clientTime: filetimeFromDate(
+          new Date(input.now().getTime() + (input.product.clientTimeOffsetMs ?? 0)),
+        ),
       }),
     );
   } catch (error) {

@@ -17,4 +17,9 @@ export interface KmsProductSpec {
   readonly nPolicy: number;
   /** The protocol version real clients of the group send; the first one tried. */
   readonly protocol: KmsProtocolVersion;
+  /**
+   * How far the request's client time is from now, in ms (default 0). A genuine host refuses
+   * a client time more than 4 hours from its own clock with 0xC004F06C (docs/trust.md).
+   */
+  readonly clientTimeOffsetMs?: number;
 }

@@ -9,6 +9,7 @@ import type { KmsIdentity, KmsProductSpec } from '../../kms/client/index.js';
 import type { HistoryEntry } from '../history.js';
 import type { MonitorPlan, PlannedProduct } from '../plan.js';
 import type { HostState } from '../state.js';
+import type { TrustSettings } from '../trust.js';
 import type { KmsTarget } from '../targets.js';
 
 export interface ProbeOptions<P extends PlannedProduct> {
@@ -16,6 +17,8 @@ export interface ProbeOptions<P extends PlannedProduct> {
   products: readonly P[];
   timeoutMs: number;
   signal: AbortSignal;
+  /** The trust kind's optional requests (config `trust`); absent: the defaults. */
+  trust?: TrustSettings;
 }
 
 /**

@@ -10,7 +10,13 @@ import { createHash } from 'node:crypto';
 import { probeKms, type KmsProductResult, type KmsProductSpec } from '../../kms/client/index.js';
 import { APPLICATION_IDS, counterForApplicationId, findProduct } from '../../kms/products/index.js';
 import { echoPolicy } from '../../kms/trust/index.js';
-import { assessTrust, type TrustControls, type TrustProduct } from '../trust.js';
+import {
+  assessTrust,
+  DEFAULT_TRUST_SETTINGS,
+  type TrustControls,
+  type TrustProduct,
+  type TrustSettings,
+} from '../trust.js';
 import { exchangeTimeouts } from './exchange-timeouts.js';
 import { hostHistoryEntry, type HostProbeKind } from './kind.js';
 import { addressOf } from './no-address.js';
@@ -18,6 +24,13 @@ import { addressOf } from './no-address.js';
 const UNKNOWN_ID = 'trust:unknown-id';
 const RETAIL = 'trust:retail';
 const ECHO = 'trust:echo:';
+const CLOCK = 'trust:clock:';
+
+/**
+ * How far the clock-window request is dated from now: 5 hours back, past the 4 hours a
+ * genuine host accepts (docs/trust.md) by an hour, so a host clock a little off still refuses it.
+ */
+export const CLOCK_WINDOW_OFFSET_MS = -5 * 3600_000;
 
 /** A GUID from a hash: the same for one monitor (its CMID) and never a Microsoft ID. */
 function derivedGuid(seed: string): string {
@@ -31,7 +44,12 @@ function derivedGuid(seed: string): string {
 export function trustSpecs(
   cmid: string,
   products: readonly (KmsProductSpec & Partial<TrustProduct>)[],
-): { specs: KmsProductSpec[]; echo: Map<string, { product: string; nPolicy: number }> } {
+  settings: TrustSettings = DEFAULT_TRUST_SETTINGS,
+): {
+  specs: KmsProductSpec[];
+  echo: Map<string, { product: string; nPolicy: number }>;
+  clock: string | null;
+} {
   const specs: KmsProductSpec[] = [
     {
       slug: UNKNOWN_ID,
@@ -46,16 +64,25 @@ export function trustSpecs(
   if (retail) specs.push({ ...retail, slug: RETAIL });
   const echo = new Map<string, { product: string; nPolicy: number }>();
   const seen = new Set<string>();
+  let clock: string | null = null;
   for (const p of products) {
     const key = p.counter ?? counterForApplicationId(p.applicationId) ?? p.applicationId;
     const lower = echoPolicy(p.nPolicy);
     if (seen.has(key) || lower === null || p.kmsActivatable === false) continue;
     seen.add(key);
-    const slug = `${ECHO}${p.slug}`;
-    specs.push({ ...p, slug, nPolicy: lower });
-    echo.set(slug, { product: p.slug, nPolicy: lower });
+    if (settings.countEcho) {
+      const slug = `${ECHO}${p.slug}`;
+      specs.push({ ...p, slug, nPolicy: lower });
+      echo.set(slug, { product: p.slug, nPolicy: lower });
+    }
+    // A product the host answers, so only its clock can make it refuse; the lower N too,
+    // so an emulator answering it never enlarges anything.
+    if (settings.clockWindow && clock === null) {
+      clock = `${CLOCK}${p.slug}`;
+      specs.push({ ...p, slug: clock, nPolicy: lower, clientTimeOffsetMs: CLOCK_WINDOW_OFFSET_MS });
+    }
   }
-  return { specs, echo };
+  return { specs, echo, clock };
 }
 
 /**
@@ -88,9 +115,9 @@ export const trustKind: HostProbeKind<TrustProbeResult> = {
   perProduct: true,
   realProbe:
     (deps) =>
-    async (target, { products, timeoutMs, signal }) => {
+    async (target, { products, timeoutMs, signal, trust = DEFAULT_TRUST_SETTINGS }) => {
       const started = performance.now();
-      const { specs, echo } = trustSpecs(deps.identity().cmid, products);
+      const { specs, echo, clock } = trustSpecs(deps.identity().cmid, products, trust);
       const address = addressOf(target);
       const results =
         address === null
@@ -105,6 +132,8 @@ export const trustKind: HostProbeKind<TrustProbeResult> = {
       return {
         unknownId: bySlug.get(UNKNOWN_ID) ?? null,
         retail: bySlug.get(RETAIL) ?? null,
+        ...(clock === null ? {} : { clock: bySlug.get(clock) ?? null }),
+        settings: trust,
         echo: [...echo].flatMap(([slug, e]) => {
           const result = bySlug.get(slug);
           return result ? [{ ...e, result: { ...result, product: e.product } }] : [];
