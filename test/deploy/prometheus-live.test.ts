@@ -17,6 +17,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { startDemoAdba, type DemoAdba } from '../../src/lab/adba/demo-adba.js';
 import { labProductConfigs, startLabKmsHost, type LabKmsHost } from '../../src/lab/index.js';
 import { startDnsmasq, type Dnsmasq, type DnsmasqData } from '../fixtures/dns-dnsmasq.js';
 import { startServer, type RunningServer } from '../helpers/cli.js';
@@ -63,6 +64,8 @@ describe(
     let configFile = '';
     let staticPort = 0;
     let identityHost: LabKmsHost | undefined;
+    /** A lab ADBA forest on slapd, so the dashboard's ADBA row has data too. */
+    let adba: DemoAdba | undefined;
     /** The monitor's scrape address: its `instance` label. */
     let target = '';
 
@@ -142,6 +145,8 @@ describe(
       // The second DNS server of split.test publishes another host: resolvers disagree.
       dns.push(await startDnsmasq({ ...common, srv: [srv('split.test', 'kms2.good.test')] }));
       const [dns1, dns2] = dns.map((d) => `127.0.0.1:${d.port}`);
+      adba = await startDemoAdba();
+      if (!adba.enabled) throw new Error(`the ADBA row needs a lab forest: ${adba.why}`);
 
       const config = {
         interval: '1s',
@@ -158,6 +163,8 @@ describe(
           { name: 'broken.test', resolvers: [`127.0.0.1:${deadResolverPort}`] },
         ],
         hosts: [`127.0.0.1:${staticPort}`],
+        adba: [adba.forest],
+        adba_interval: '10s',
         products: labProductConfigs().filter((p) => PRODUCTS.includes(p.slug)),
         identity: {
           cmid: '0d2d5c0e-6a57-4f0e-9e55-5b1d8e9a7c01',
@@ -185,6 +192,7 @@ describe(
       await monitor?.stop();
       for (const d of dns) await d.stop();
       for (const h of hosts) await h.close();
+      if (adba?.enabled) await adba.close();
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
@@ -219,10 +227,11 @@ describe(
       // One job and one instance chosen, as Grafana would put them in: a series without
       // job/instance (a merged recording) would come back empty here.
       const chosen = { job: regexValue('kms-monitor'), instance: regexValue(target) };
+      let missing: string[] = [];
       const empty = await waitFor(
         'data for every panel',
         async () => {
-          const missing: string[] = [];
+          missing = [];
           for (const q of queries) {
             const answer = await query(substituteVariables(q.expr, '1m', chosen));
             if (answer.status !== 'success' || answer.data.result.length === 0)
@@ -231,6 +240,7 @@ describe(
           return missing.length === 0 ? missing : undefined;
         },
         60_000,
+        () => `no data:\n${missing.join('\n')}`,
       );
       assert.deepEqual(empty, []);
     });
