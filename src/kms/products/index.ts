@@ -14,6 +14,7 @@ export {
   PRODUCT_SLUG,
   ProductConfigError,
   buildProductTable,
+  coverageGroupOf,
   customProduct,
 } from './custom.js';
 export type { CustomProductFields, ProductTable, ProductTableIssue } from './custom.js';
