@@ -11,6 +11,10 @@ export interface PlannedProduct {
   slug: string;
   /** N: the count this product's clients need. */
   nPolicy: number;
+  /** Planned (docs/coverage.md §7): probed, but only for readiness, never today's verdict. */
+  planned?: true;
+  /** A custom product's built-in group, for the coverage model. */
+  group?: string;
 }
 
 export interface PlannedDomain {

@@ -14,7 +14,14 @@ export interface StatusView {
   generatedAt: string;
   ready: boolean;
   poll: PollStats;
-  products: Array<{ product: string; threshold: number }>;
+  products: Array<{
+    product: string;
+    threshold: number;
+    /** Planned (docs/coverage.md §7): readiness only. */
+    planned?: true;
+    /** A custom product's built-in group, for the coverage model. */
+    group?: string;
+  }>;
   domains: Array<{
     domain: string;
     resolversDisagree: boolean;
@@ -74,7 +81,12 @@ export function buildStatusView(
     generatedAt: new Date().toISOString(),
     ready: state.ready,
     poll: { ...state.poll },
-    products: products.map((p) => ({ product: p.slug, threshold: p.nPolicy })),
+    products: products.map((p) => ({
+      product: p.slug,
+      threshold: p.nPolicy,
+      ...(p.planned ? { planned: true as const } : {}),
+      ...(p.group === undefined ? {} : { group: p.group }),
+    })),
     domains: [...state.domains.values()].map((d) => ({
       domain: d.domain,
       resolversDisagree: d.resolversDisagree,

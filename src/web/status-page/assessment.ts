@@ -3,7 +3,7 @@
  * so that the page and `kms-monitor check` never disagree: the badge is evaluate's
  * status, and a domain or host is only as good as the worst problem naming it.
  */
-import { evaluate, type Problem, type Severity } from '../../monitor/evaluate.js';
+import { evaluate, type Evaluation, type Problem, type Severity } from '../../monitor/evaluate.js';
 import type { StatusView } from '../../monitor/status-view.js';
 import { hostKey } from './format.js';
 
@@ -39,6 +39,9 @@ export interface Assessment {
   domainProblems: Map<string, Problem[]>;
   /** Host key → host, to mark SRV targets up or down in the domain tables. */
   hostsByKey: Map<string, ViewHost>;
+  /** Planned products per domain, and the coverage model per host (docs/coverage.md). */
+  readiness: Evaluation['readiness'];
+  coverage: Evaluation['coverage'];
 }
 
 const RANK: Record<Severity, number> = { ok: 0, warning: 1, unknown: 2, critical: 3 };
@@ -48,7 +51,7 @@ export function worse(a: Severity, b: Severity): Severity {
 }
 
 export function assess(view: StatusView): Assessment {
-  const { status, problems, domainStatus } = evaluate(view);
+  const { status, problems, domainStatus, readiness, coverage } = evaluate(view);
   const hostsByKey = new Map(view.hosts.map((h) => [hostKey(h), h]));
   const hostSeverity = new Map<string, Severity>();
   const hostProblems = new Map<string, Problem[]>();
@@ -100,5 +103,7 @@ export function assess(view: StatusView): Assessment {
     hostProblems,
     domainProblems,
     hostsByKey,
+    readiness,
+    coverage,
   };
 }

@@ -11,6 +11,7 @@ import { FINDINGS } from '../../monitor/findings.js';
 import { anchorId, formatSeconds, formatTtl, hostHref, hostKey, plural } from './format.js';
 import { html, join, type SafeHtml } from './html.js';
 import { renderTable } from './render-table.js';
+import { renderDomainCoverage } from './render-coverage.js';
 
 type Resolver = ViewDomain['resolvers'][number];
 type SrvRecord = Resolver['records'][number];
@@ -194,6 +195,7 @@ export function renderDomain(d: ViewDomain, ctx: RenderContext): SafeHtml {
           </ul>`
         : ''
     }
+    ${renderDomainCoverage(d, ctx)}
     ${
       agreeing(d)
         ? renderAgreeing(d, ctx)
