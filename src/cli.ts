@@ -15,11 +15,13 @@ import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { discoverCommand } from './commands/discover.js';
 import { probeCommand } from './commands/probe.js';
+import { coverageCommand } from './commands/coverage.js';
 
 const commands: Command[] = [
   serveCommand,
   discoverCommand,
   probeCommand,
+  coverageCommand,
   checkCommand,
   demoCommand,
 ];

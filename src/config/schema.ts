@@ -78,6 +78,11 @@ const domainObject = z.strictObject({
     .array(hostName)
     .superRefine(uniqueBy((h) => h, 'expected host'))
     .optional(),
+  /**
+   * Migrations: `{new host: old host}`, the old one replaced by the new (docs/coverage.md
+   * §8). Once the new host works, the old one still published (or answering) is reported.
+   */
+  replaces: z.record(hostName, hostName).optional(),
 });
 
 /** A domain alone or with its settings; held as the object either way. */

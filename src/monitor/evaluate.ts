@@ -14,6 +14,8 @@ import { FINDINGS, finding, type Finding, type FindingCode, type Severity } from
 import { groupMachines } from './machines.js';
 import { hostCoverage, type HostCoverage } from './host-coverage.js';
 import { domainReadiness, type DomainReadiness } from './readiness.js';
+import { migrationFindings } from './migration.js';
+import { domainCounts, type DomainCount } from './domain-counts.js';
 import { hostKey } from '../util/host-port.js';
 import type { StatusView } from './status-view.js';
 
@@ -43,6 +45,8 @@ export interface Evaluation {
   readiness: DomainReadiness[];
   /** Per host: the coverage model's verdict for every configured product. */
   coverage: HostCoverage[];
+  /** Per domain and product: each machine's count and their sum against N. */
+  counts: DomainCount[];
 }
 
 type ViewHost = StatusView['hosts'][number];
@@ -212,7 +216,7 @@ export function evaluate(view: StatusView): Evaluation {
   const verdicts: DomainProductVerdict[] = [];
   if (view.domains.length === 0 && view.hosts.length === 0) {
     problems.push(finding('nothing_to_watch', { message: 'no domains and no hosts to check' }));
-    const none = { readiness: [], coverage: [] };
+    const none = { readiness: [], coverage: [], counts: [] };
     return { status: 'unknown', problems, verdicts, domainStatus: new Map(), ...none };
   }
   const byKey = new Map(view.hosts.map((h) => [hostKey(h), h]));
@@ -221,6 +225,7 @@ export function evaluate(view: StatusView): Evaluation {
   const coverage = view.hosts.map((h) => hostCoverage(h, view.products));
   const coverageOf = new Map(coverage.map((c) => [c.host, c]));
   const readiness: DomainReadiness[] = [];
+  const counts: DomainCount[] = [];
 
   for (const domain of view.domains) {
     const own: Finding[] = [];
@@ -278,6 +283,11 @@ export function evaluate(view: StatusView): Evaluation {
     const ready = domainReadiness(domain.domain, machines, planned, coverageOf, isWorking);
     readiness.push(...ready.readiness);
     own.push(...ready.findings);
+    const counted = domainCounts(domain.domain, machines, view.products);
+    counts.push(...counted.counts);
+    own.push(...counted.findings);
+    const cutOver = (h: ViewHost) => today.some((p) => isWorking(h, p.product));
+    own.push(...migrationFindings(domain, view.hosts, coverageOf, cutOver));
     for (const { product } of today) {
       const working = machines.filter((m) => m.some((h) => isWorking(h, product))).length;
       if (working === 0 && published.length > 0) {
@@ -315,7 +325,7 @@ export function evaluate(view: StatusView): Evaluation {
   for (const host of view.hosts) hostFindings(host, problems, plannedSlugs);
   const status = problems.reduce<Severity>((s, p) => worst(s, p.severity), 'ok');
   const domainStatus = statusByDomain(view, problems, verdicts);
-  return { status, problems, verdicts, domainStatus, readiness, coverage };
+  return { status, problems, verdicts, domainStatus, readiness, coverage, counts };
 }
 
 /**

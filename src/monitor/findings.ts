@@ -197,7 +197,7 @@ export const FINDINGS = {
     severity: 'warning',
     clientsSee: null,
     meaning:
-      "the domain's hosts together count enough clients, but some host is below N: the count " +
+      "the domain's hosts together count enough clients, but every one is below N: the count " +
       'is distributed over all of them',
     fix:
       'Fewer KMS hosts, or clients pinned to one (`slmgr /skms`): Microsoft warns that with ' +

@@ -60,7 +60,13 @@ export async function planFromConfig(
   const domains = domainEntries.map((d): PlannedDomain => {
     const resolvers = d.resolvers ?? globalResolvers;
     if (resolvers.length === 0) throw noResolvers(system);
-    return { domain: d.name, resolvers, expectedHosts: d.expected_hosts ?? [] };
+    const replaces = Object.entries(d.replaces ?? {}).map(([next, old]) => ({ new: next, old }));
+    return {
+      domain: d.name,
+      resolvers,
+      expectedHosts: d.expected_hosts ?? [],
+      ...(replaces.length > 0 ? { replaces } : {}),
+    };
   });
   return {
     domains: mergeDomains(domains),

@@ -21,6 +21,14 @@ export interface PlannedDomain {
   domain: string;
   resolvers: ResolverAddress[];
   expectedHosts: string[];
+  /** Migrations of the domain (docs/coverage.md §8); absent or empty: none. */
+  replaces?: Replacement[];
+}
+
+/** A host the configuration says replaces another (`replaces: {new: old}`). */
+export interface Replacement {
+  new: string;
+  old: string;
 }
 
 export interface MonitorPlan<P extends PlannedProduct = PlannedProduct> {

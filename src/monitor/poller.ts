@@ -184,7 +184,8 @@ export class Poller<P extends PlannedProduct> {
       );
     }
     const expected = new Map(plan.domains.map((d) => [d.domain, d.expectedHosts]));
-    this.state.applyDiscovery(lookups, targets, expected, cut);
+    const replaces = new Map(plan.domains.map((d) => [d.domain, d.replaces ?? []]));
+    this.state.applyDiscovery(lookups, targets, expected, cut, replaces);
     this.state.retainPlan(plan);
 
     await this.resolveStaticHosts(targets, plan, signal);

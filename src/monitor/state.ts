@@ -19,7 +19,7 @@ import {
   type ProbeKindName,
   type ProbeResults,
 } from './kinds/index.js';
-import type { MonitorPlan } from './plan.js';
+import type { MonitorPlan, Replacement } from './plan.js';
 import type { KmsTarget } from './targets.js';
 
 export interface DomainState {
@@ -30,6 +30,8 @@ export interface DomainState {
   resolversDisagree: boolean;
   /** Configured expected hosts that no resolver published. */
   missingExpectedHosts: string[];
+  /** The domain's configured migrations (docs/coverage.md §8). */
+  replaces?: readonly Replacement[];
 }
 
 export interface HostState {
@@ -180,6 +182,7 @@ export class MonitorState {
     targets: KmsTarget[],
     expectedHosts: ReadonlyMap<string, readonly string[]>,
     hostsCut: number,
+    replaces: ReadonlyMap<string, readonly Replacement[]> = new Map(),
   ): void {
     const byDomain = new Map<string, SrvLookupResult[]>();
     for (const lookup of lookups) {
@@ -197,6 +200,7 @@ export class MonitorState {
         lookups: list,
         resolversDisagree: new Set(answered.map(recordSetKey)).size > 1,
         missingExpectedHosts: expected.filter((h) => !published.has(canonicalName(h))),
+        ...(replaces.get(domain)?.length ? { replaces: replaces.get(domain) } : {}),
       });
     }
     const keep = new Set(targets.map((t) => t.key));

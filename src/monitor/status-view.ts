@@ -7,7 +7,7 @@ import type { HostTrust } from './trust.js';
 import type { DnsError, SrvRecord } from '../dns/index.js';
 import type { KmsProductResult, TcpProbeResult } from '../kms/client/index.js';
 import type { HistoryEntry } from './history.js';
-import type { PlannedProduct } from './plan.js';
+import type { PlannedProduct, Replacement } from './plan.js';
 import type { MonitorState, PollStats } from './state.js';
 
 export interface StatusView {
@@ -26,6 +26,8 @@ export interface StatusView {
     domain: string;
     resolversDisagree: boolean;
     missingExpectedHosts: string[];
+    /** Migrations (docs/coverage.md §8); absent: none. */
+    replaces?: readonly Replacement[];
     resolvers: Array<{
       resolver: string;
       success: boolean;
@@ -91,6 +93,7 @@ export function buildStatusView(
       domain: d.domain,
       resolversDisagree: d.resolversDisagree,
       missingExpectedHosts: d.missingExpectedHosts,
+      ...(d.replaces ? { replaces: d.replaces } : {}),
       resolvers: d.lookups.map((l) => ({
         resolver: l.resolver,
         success: l.success,

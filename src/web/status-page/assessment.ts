@@ -42,6 +42,7 @@ export interface Assessment {
   /** Planned products per domain, and the coverage model per host (docs/coverage.md). */
   readiness: Evaluation['readiness'];
   coverage: Evaluation['coverage'];
+  counts: Evaluation['counts'];
 }
 
 const RANK: Record<Severity, number> = { ok: 0, warning: 1, unknown: 2, critical: 3 };
@@ -51,7 +52,7 @@ export function worse(a: Severity, b: Severity): Severity {
 }
 
 export function assess(view: StatusView): Assessment {
-  const { status, problems, domainStatus, readiness, coverage } = evaluate(view);
+  const { status, problems, domainStatus, readiness, coverage, counts } = evaluate(view);
   const hostsByKey = new Map(view.hosts.map((h) => [hostKey(h), h]));
   const hostSeverity = new Map<string, Severity>();
   const hostProblems = new Map<string, Problem[]>();
@@ -105,5 +106,6 @@ export function assess(view: StatusView): Assessment {
     hostsByKey,
     readiness,
     coverage,
+    counts,
   };
 }

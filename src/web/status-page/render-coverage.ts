@@ -73,6 +73,30 @@ function renderMatrix(d: ViewDomain, ctx: RenderContext): SafeHtml | '' {
   </div>`;
 }
 
+/** Each machine's count and their sum against N (docs/coverage.md §9). */
+function renderCounts(domain: string, ctx: RenderContext): SafeHtml | '' {
+  const rows = ctx.assessment.counts.filter((c) => c.domain === domain && c.hosts.length > 1);
+  if (rows.length === 0) return '';
+  return html`<ul class="counts">
+    ${rows.map(
+      (c) =>
+        html`<li>
+          <strong>${c.product}</strong>: ${c.total} in total against N = ${c.threshold}
+          (${join(
+            c.hosts.map((h) => `${h.host} ${h.count}`),
+            ', ',
+          )})${c.hosts.some((h) => h.count < c.threshold) ? html` — ${severityTag('warning', 'split')} a host below N activates nobody, whatever the sum` : ''}
+        </li>`,
+    )}
+  </ul>`;
+}
+
+/** Said under every record table: why priority and weight do not move most clients. */
+export const HOST_CACHING_NOTE =
+  'Clients with host caching (the default) keep using the host they last activated with: ' +
+  'priority and weight only decide when they look the host up again (slmgr /ckhc turns ' +
+  'caching off; docs/coverage.md §9).';
+
 export function renderDomainCoverage(d: ViewDomain, ctx: RenderContext): SafeHtml {
-  return html`${renderReadiness(d.domain, ctx)}${renderMatrix(d, ctx)}`;
+  return html`${renderReadiness(d.domain, ctx)}${renderCounts(d.domain, ctx)}${renderMatrix(d, ctx)}`;
 }
