@@ -23,7 +23,7 @@ import {
 } from './prometheus-server.js';
 
 /** The alert each kind of problem of `check` corresponds to, with the labels to match. */
-function alertFor(domain: string, problem: DemoProblem): [string, Record<string, string>] {
+function alertFor(domain: string, problem: DemoProblem): [string, Record<string, string>] | null {
   const host: Record<string, string> = problem.host ? { host: problem.host } : {};
   const product: Record<string, string> = problem.product ? { product: problem.product } : {};
   switch (problem.kind) {
@@ -40,6 +40,11 @@ function alertFor(domain: string, problem: DemoProblem): [string, Record<string,
       return ['KmsSrvRecordMissing', { domain }];
     case 'resolvers_disagree':
       return ['KmsSrvResolversDisagree', { domain }];
+    // Coverage findings (docs/coverage.md) have no alert rule yet: kms_domain_product_ready
+    // and kms_findings carry them.
+    case 'planned_not_ready':
+    case 'replaced_host_published':
+      return null;
   }
 }
 
@@ -101,7 +106,10 @@ describe(
 
     test("each scenario's problems raise their alerts; the healthy domain raises none", async () => {
       const expected = EXPECTED_DEMO_SCENARIOS.flatMap((s) =>
-        s.expectedProblems.map((p) => alertFor(s.domain, p)),
+        s.expectedProblems.flatMap((p) => {
+          const alert = alertFor(s.domain, p);
+          return alert === null ? [] : [alert];
+        }),
       );
       assert.ok(expected.length >= 6);
       let all: Sample[] = [];

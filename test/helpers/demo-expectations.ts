@@ -6,6 +6,7 @@
 import { DEMO_SCENARIOS } from '../../src/lab/demo-scenarios.js';
 import type {
   DemoHostSpec,
+  DemoPlannedProduct,
   DemoProduct,
   DemoResolver,
   DemoScenario,
@@ -22,10 +23,12 @@ export interface DemoProblem {
     | 'host_down'
     | 'single_host'
     | 'no_record'
-    | 'resolvers_disagree';
+    | 'resolvers_disagree'
+    | 'planned_not_ready'
+    | 'replaced_host_published';
   /** The host's name (the reported key adds `:port`). */
   host?: string;
-  product?: DemoProduct;
+  product?: DemoProduct | DemoPlannedProduct;
   summary: string;
 }
 
@@ -111,6 +114,48 @@ const EXPECTATIONS: Readonly<Record<DemoScenario['key'], ScenarioExpectation>> =
       },
     ],
     expectedRecords: { a: 1, b: 2 },
+    expectedRcode: 'NOERROR',
+  },
+  oldos: {
+    expectedProblems: [
+      {
+        severity: 'warning',
+        kind: 'planned_not_ready',
+        product: 'lab-office-ltsc-2024',
+        summary: 'Office LTSC 2024 cannot be hosted on Windows Server 2016 (14393)',
+      },
+      {
+        severity: 'warning',
+        kind: 'planned_not_ready',
+        product: 'lab-windows-server-2025',
+        summary: 'Windows Server 2025 cannot be hosted on Windows Server 2016 (14393)',
+      },
+    ],
+    expectedRecords: { a: 2, b: 2 },
+    expectedRcode: 'NOERROR',
+  },
+  noupdate: {
+    expectedProblems: [
+      {
+        severity: 'warning',
+        kind: 'planned_not_ready',
+        product: 'lab-windows-server-2025',
+        summary: 'install KB5034765',
+      },
+    ],
+    expectedRecords: { a: 2, b: 2 },
+    expectedRcode: 'NOERROR',
+  },
+  migrate: {
+    expectedProblems: [
+      {
+        severity: 'warning',
+        kind: 'replaced_host_published',
+        host: 'kms-old.migrate.kms-lab.test',
+        summary: 'kms-old is replaced by kms-new but still published',
+      },
+    ],
+    expectedRecords: { a: 2, b: 2 },
     expectedRcode: 'NOERROR',
   },
 };
