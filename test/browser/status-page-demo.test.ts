@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { DEMO_PRODUCTS, type DemoHostSpec } from '../../src/lab/demo-scenarios.js';
+import {
+  DEMO_PLANNED_PRODUCTS,
+  DEMO_PRODUCTS,
+  type DemoHostSpec,
+} from '../../src/lab/demo-scenarios.js';
+
+/** Every product the demo monitor probes: today's and the planned ones. */
+const PROBED = [...DEMO_PRODUCTS, ...DEMO_PLANNED_PRODUCTS];
 import {
   DEMO_EXPECTED_STATUS,
   EXPECTED_DEMO_SCENARIOS,
@@ -46,7 +53,7 @@ async function settledView(url: string): Promise<StatusView> {
     const view = (await (await fetch(`${url}/api/v1/status`)).json()) as StatusView;
     const complete =
       view.hosts.length === demoHosts().length &&
-      view.hosts.every((h) => h.tcp !== null && h.products.length === DEMO_PRODUCTS.length);
+      view.hosts.every((h) => h.tcp !== null && h.products.length === PROBED.length);
     return complete ? view : undefined;
   });
 }
@@ -76,14 +83,14 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
       const hosts = demoHosts();
       const down = hosts.filter((h) => h.down).length;
       const below = hosts.flatMap((h) =>
-        DEMO_PRODUCTS.filter((p) => {
+        PROBED.filter((p) => {
           const e = expectedProbe(h, p);
           return e.success && e.activeClients.max < e.threshold;
         }),
       ).length;
       // A refused product fails, and so does every exchange with a host that is down.
       const failing = hosts.reduce(
-        (n, h) => n + (h.down ? DEMO_PRODUCTS.length : (h.refuse?.length ?? 0)),
+        (n, h) => n + (h.down ? PROBED.length : (h.refuse?.length ?? 0)),
         0,
       );
       const summary = await page.locator('ul.summary').innerText();
@@ -97,7 +104,7 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
       );
       assert.match(
         flat,
-        new RegExp(`Products below threshold ${below} of ${hosts.length * DEMO_PRODUCTS.length}`),
+        new RegExp(`Products below threshold ${below} of ${hosts.length * PROBED.length}`),
       );
       assert.match(flat, new RegExp(`Exchanges failing ${failing} of`));
       assert.equal(await page.title(), `${DEMO_EXPECTED_STATUS.toUpperCase()} · KMS monitor`);

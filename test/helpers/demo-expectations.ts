@@ -195,7 +195,7 @@ export type DemoProbeExpectation =
  */
 export function expectedProbe(
   spec: DemoHostSpec,
-  product: DemoProduct,
+  product: DemoProduct | DemoPlannedProduct,
   extraClients = 1,
 ): DemoProbeExpectation {
   if (spec.down) return { success: false, reason: 'connect_refused', code: null };
