@@ -156,10 +156,14 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
             );
           }
         }
-        assert.equal(await section.locator('tbody tr').count(), shared ? a : a + b, s.key);
+        assert.equal(
+          await section.locator('table.records tbody tr').count(),
+          shared ? a : a + b,
+          s.key,
+        );
         if (shared) {
           assert.match(
-            await section.locator('caption').innerText(),
+            await section.locator('table.records caption').innerText(),
             new RegExp(`The same ${a} records? at every resolver`),
           );
         }
@@ -252,7 +256,8 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
       );
       if (count < expected.threshold) assert.match(text, /0xC004F038/);
     }
-    assert.match(text, /Windows Server 2022 \(build 20348\) · key installed 2024-02-14/);
+    if (!spec.epid)
+      assert.match(text, /Windows Server 2022 \(build 20348\) · key installed 2025-01-15/);
     // Each demo host is its own machine, with its own lab hardware ID.
     assert.match(text, /HWID\s+1AB0C0FFEE[0-9A-F]{6}/);
     assert.match(text, /Intervals\s+activation 2 h, renewal 7 d/);
