@@ -41,6 +41,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./commands/probe.js').then((m) => m.probeCommand),
   },
   {
+    name: 'coverage',
+    summary: 'what each host can activate, why not, and the fix (the coverage matrix)',
+    load: () => import('./commands/coverage.js').then((m) => m.coverageCommand),
+  },
+  {
     name: 'check',
     summary: 'one round over the configured targets, Nagios/Icinga plugin output',
     load: () => import('./commands/check.js').then((m) => m.checkCommand),

@@ -137,6 +137,9 @@ async function runCheck(argv: string[]): Promise<number> {
       // kms_domain_* metrics say it.
       domainStatus: Object.fromEntries(evaluation.domainStatus),
       verdicts: evaluation.verdicts,
+      // Planned products per domain, and the coverage model per host (docs/coverage.md).
+      readiness: evaluation.readiness,
+      coverage: evaluation.coverage,
       perfdata: perfdataItems(samples),
       thresholds: {
         warning: thresholds.warning?.text ?? null,

@@ -48,30 +48,76 @@ export const customProductSchema = z
       KMS_PROTOCOL_VERSIONS,
       `must be ${KMS_PROTOCOL_VERSIONS.join(', ').replace(/, (\d+)$/, ' or $1')}`,
     ),
+    /** The built-in group this product stands for (docs/coverage.md §7). */
+    group: z.string().regex(PRODUCT_SLUG, SLUG_RULE).optional(),
+    planned: z.boolean().optional(),
   })
   .transform((entry) =>
-    customProduct({
-      slug: entry.slug,
-      name: entry.name,
-      applicationId: entry.application_id,
-      kmsCountedId: entry.kms_counted_id,
-      skuId: entry.sku_id,
-      nPolicy: entry.n_policy,
-      protocol: entry.protocol,
-    }),
+    plannedIf(
+      entry.planned,
+      customProduct({
+        slug: entry.slug,
+        name: entry.name,
+        applicationId: entry.application_id,
+        kmsCountedId: entry.kms_counted_id,
+        skuId: entry.sku_id,
+        nPolicy: entry.n_policy,
+        protocol: entry.protocol,
+        ...(entry.group === undefined ? {} : { group: entry.group }),
+      }),
+    ),
   );
 
-const productEntry = z.union([
-  z.string().regex(PRODUCT_SLUG, 'product slug: lowercase letters, digits, dots and dashes'),
-  customProductSchema,
-]);
+/**
+ * A product the configuration lists as planned (docs/coverage.md §7): probed every sweep,
+ * but it only tells whether the domain is ready for it, never today's verdict.
+ */
+export type ConfiguredProduct = Product & { planned?: true };
+
+function plannedIf(planned: boolean | undefined, product: Product): ConfiguredProduct {
+  return planned === true ? { ...product, planned: true } : product;
+}
+
+const slugText = z
+  .string()
+  .regex(PRODUCT_SLUG, 'product slug: lowercase letters, digits, dots and dashes');
+
+/** `{slug: office-ltsc-2024, planned: true}`: a built-in group with its settings. */
+const builtInEntry = z.strictObject({ slug: slugText, planned: z.boolean().optional() });
+
+/**
+ * An object entry is a planned built-in group when it has no key but `slug` and `planned`,
+ * else a custom product: routed first, so each gets its own schema's messages.
+ */
+type ObjectEntry = z.ZodType<
+  ConfiguredProduct | z.output<typeof builtInEntry>,
+  z.input<typeof builtInEntry> | z.input<typeof customProductSchema>
+>;
+// Typed as the two shapes it routes to, so ConfigInput still spells each entry's fields.
+const objectEntry = z
+  .record(z.string(), z.unknown())
+  .transform((value, ctx): ConfiguredProduct | z.output<typeof builtInEntry> => {
+    const builtIn = Object.keys(value).every((k) => k === 'slug' || k === 'planned');
+    const result = (builtIn ? builtInEntry : customProductSchema).safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    }
+    return z.NEVER;
+  }) as unknown as ObjectEntry;
+
+const productEntry = z.union([slugText, objectEntry]);
+
+function isCustom(entry: z.output<typeof productEntry>): entry is ConfiguredProduct {
+  return typeof entry === 'object' && 'kmsCountedId' in entry;
+}
 
 /** The table with this list's custom products; null when it breaks, with the issues added. */
 function tableOf(
-  entries: ReadonlyArray<string | Product>,
+  entries: ReadonlyArray<z.output<typeof productEntry>>,
   ctx: z.RefinementCtx,
 ): ProductTable | null {
-  const custom = entries.flatMap((e, i) => (typeof e === 'object' ? [{ product: e, at: i }] : []));
+  const custom = entries.flatMap((e, i) => (isCustom(e) ? [{ product: e, at: i }] : []));
   try {
     return buildProductTable(custom.map((c) => c.product));
   } catch (err) {
@@ -94,15 +140,17 @@ function tableOf(
 export const productList = z
   .array(productEntry)
   .default([])
-  .transform((entries, ctx): Product[] => {
+  .transform((entries, ctx): ConfiguredProduct[] => {
     const table = tableOf(entries, ctx);
     if (!table) return z.NEVER;
     const listed = entries.length > 0 ? entries : defaultProductSlugs;
-    const products: Product[] = [];
+    const products: ConfiguredProduct[] = [];
     const seen = new Set<string>();
     listed.forEach((entry, i) => {
       const slug = typeof entry === 'string' ? entry : entry.slug;
-      const product = table.find(slug);
+      const found = table.find(slug);
+      const planned = typeof entry === 'object' && entry.planned === true;
+      const product = found && plannedIf(planned, found);
       if (!product) {
         const message = `unknown product ${JSON.stringify(slug)}; see the README's product list or define a custom product`;
         ctx.addIssue({ code: 'custom', path: [i], message });

@@ -88,6 +88,11 @@ const domainObject = z
     allowed_hosts: allowedHosts.optional(),
     /** Host → the ePIDs / HWIDs it must answer with; another is `host_identity_changed`. */
     pinned_hosts: pinnedIdentities.optional(),
+    /**
+     * Migrations: `{new host: old host}`, the old one replaced by the new (docs/coverage.md
+     * §8). Once the new host works, the old one still published (or answering) is reported.
+     */
+    replaces: z.record(hostName, hostName).optional(),
   })
   .superRefine(checkPinsAllowed);
 

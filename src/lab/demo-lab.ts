@@ -11,7 +11,12 @@ import type { Config, ConfigInput } from '../config/schema.js';
 import type { CounterName } from '../kms/products/index.js';
 import { addressRecords, kmsSrvRecord, startDnsZoneServer } from './dns-zone-server.js';
 import type { DnsZoneServer, ZoneRecord } from './dns-zone-server.js';
-import { DEMO_PRODUCTS, DEMO_SCENARIOS } from './demo-scenarios.js';
+import {
+  DEMO_EPIDS,
+  DEMO_PLANNED_PRODUCTS,
+  DEMO_PRODUCTS,
+  DEMO_SCENARIOS,
+} from './demo-scenarios.js';
 import type { DemoCount, DemoHostSpec, DemoResolver, DemoScenario } from './demo-scenarios.js';
 import { freePort } from './free-port.js';
 import { DEFAULT_LAB_EPIDS, withEpidSerial } from './host-config.js';
@@ -34,16 +39,23 @@ export const DEMO_DRIFT_EVERY_MS = 30_000;
  * group of the lab ePID) and hardware ID. The monitor counts machines by them, so hosts
  * sharing one identity would look like one machine under several names.
  */
-function demoHostIdentity(index: number): { epid: Record<CounterName, string>; hwid: string } {
+function demoHostIdentity(
+  index: number,
+  spec: DemoHostSpec,
+): { epid: Record<CounterName, string>; productEpid: Record<string, string>; hwid: string } {
   // Only the key serial changes, so every demo host's key stays inside its real block.
   const serial = (base: string) =>
     withEpidSerial(base, (old) => `${old[0] ?? '0'}${String(index + 1).padStart(5, '0')}`);
+  const office = spec.epid?.['office-2013+'];
   return {
     epid: {
-      windows: serial(DEFAULT_LAB_EPIDS.windows),
+      windows: serial(spec.epid?.windows ?? DEMO_EPIDS.windows),
       'office-2010': serial(DEFAULT_LAB_EPIDS['office-2010']),
-      'office-2013+': serial(DEFAULT_LAB_EPIDS['office-2013+']),
+      'office-2013+': serial(office ?? DEMO_EPIDS['office-2013+']),
     },
+    // One ePID per application: epid_stable (docs/trust.md) does not yet allow an Office
+    // host two keys, so the LTSC 2024 answers carry the LTSC 2021 key's ePID for now.
+    productEpid: {},
     hwid: `1AB0C0FFEE${(index + 1).toString(16).toUpperCase().padStart(6, '0')}`,
   };
 }
@@ -137,9 +149,12 @@ function configFor(
   resolvers: readonly string[],
   options: DemoLabOptions,
 ): { input: ConfigInput; yaml: string; config: Config } {
-  const products = labProductConfigs().filter((p) =>
-    (DEMO_PRODUCTS as readonly string[]).includes(p.slug),
-  );
+  const products = [
+    ...labProductConfigs().filter((p) => (DEMO_PRODUCTS as readonly string[]).includes(p.slug)),
+    ...labProductConfigs()
+      .filter((p) => (DEMO_PLANNED_PRODUCTS as readonly string[]).includes(p.slug))
+      .map((p) => ({ ...p, planned: true })),
+  ];
   const input = {
     interval: options.interval ?? '5s',
     kms_interval: options.kmsInterval ?? '15s',
@@ -149,6 +164,7 @@ function configFor(
       name: s.domain,
       resolvers: [...resolvers],
       ...(s.allowed ? { allowed_hosts: s.allowed.map((label) => `${label}.${s.domain}`) } : {}),
+      ...(s.replaces ? { replaces: { ...s.replaces } } : {}),
     })),
     // The demo shows every authenticity check, the optional one too.
     trust: { clock_window_check: true },
@@ -191,7 +207,7 @@ export async function startDemoLab(options: DemoLabOptions = {}): Promise<DemoLa
         const kms = await startLabKmsHost({
           address,
           counts,
-          ...demoHostIdentity(started.length),
+          ...demoHostIdentity(started.length, spec),
           ...(spec.refuse ? { refuse: spec.refuse } : {}),
           // An emulator brings its own identity; a genuine host keeps its clock window.
           ...(spec.personality

@@ -20,6 +20,23 @@ export const DEMO_PARENT_DOMAIN = 'kms-lab.test';
 export const DEMO_PRODUCTS = ['lab-windows', 'lab-windows-server', 'lab-office'] as const;
 export type DemoProduct = (typeof DEMO_PRODUCTS)[number];
 
+/**
+ * The planned products of the demo monitor (docs/coverage.md §7): probed on every host,
+ * they only tell whether each domain is ready for them.
+ */
+export const DEMO_PLANNED_PRODUCTS = ['lab-office-ltsc-2024', 'lab-windows-server-2025'] as const;
+export type DemoPlannedProduct = (typeof DEMO_PLANNED_PRODUCTS)[number];
+
+/**
+ * The host keys of a demo host, as ePIDs (docs/coverage.md §3): every demo host holds a
+ * Windows Server 2025 key and an Office LTSC 2021 key on Server 2022 (20348) unless its
+ * scenario says otherwise.
+ */
+export const DEMO_EPIDS = {
+  windows: '03612-04919-012-100001-03-1033-20348.0000-0152025',
+  'office-2013+': '03612-00206-580-300001-03-1033-20348.0000-0452024',
+} as const;
+
 /** What `kms-monitor check` should say about a domain (Nagios levels). */
 export type DemoStatus = 'ok' | 'warning' | 'critical';
 
@@ -42,7 +59,9 @@ export interface DemoHostSpec {
   /** Client counts per application; absent means 0 (the host refuses what it lacks anyway). */
   counts: Partial<Record<'windows' | 'office-2013+', DemoCount>>;
   /** Lab products this host refuses with 0xC004F042 (its CSVLK does not cover them). */
-  refuse?: readonly DemoProduct[];
+  refuse?: readonly (DemoProduct | DemoPlannedProduct)[];
+  /** Its own host keys instead of DEMO_EPIDS (the key serial is still made per host). */
+  epid?: Partial<Record<'windows' | 'office-2013+', string>>;
   /** Nothing listens on the port the record names: a stale record of a retired host. */
   down?: boolean;
   /** Resolvers whose zone has this host's `_vlmcs._tcp` record. */
@@ -54,7 +73,18 @@ export interface DemoHostSpec {
 }
 
 export interface DemoScenario {
-  key: 'healthy' | 'lowcount' | 'nooffice' | 'stale' | 'single' | 'norecord' | 'split' | 'rogue';
+  key:
+    | 'healthy'
+    | 'lowcount'
+    | 'nooffice'
+    | 'stale'
+    | 'single'
+    | 'norecord'
+    | 'split'
+    | 'rogue'
+    | 'oldos'
+    | 'noupdate'
+    | 'migrate';
   /** The lab domain: `<key>.kms-lab.test`. */
   domain: string;
   title: string;
@@ -65,6 +95,8 @@ export interface DemoScenario {
   hosts: readonly DemoHostSpec[];
   /** Host labels the domain's `allowed_hosts` lists (docs/trust.md); absent: any host. */
   allowed?: readonly string[];
+  /** Migrations, by host label: `{new: old}` (the domain's `replaces:`). */
+  replaces?: Readonly<Record<string, string>>;
 }
 
 const BOTH: readonly DemoResolver[] = ['a', 'b'];
@@ -85,6 +117,7 @@ function scenario(
     hosts: Readonly<Record<string, HostRow>>;
   },
 ): DemoScenario {
+  const { replaces, ...rest } = fields;
   const domain = domainOf(key);
   const hosts = Object.entries(fields.hosts).map(([label, row]): DemoHostSpec => ({
     id: `${key}-${label}`,
@@ -92,8 +125,33 @@ function scenario(
     publishedBy: BOTH,
     ...row,
   }));
-  return { key, domain, ...fields, hosts };
+  const named = (label: string) => `${label}.${domain}`;
+  return {
+    key,
+    domain,
+    ...rest,
+    hosts,
+    ...(replaces === undefined
+      ? {}
+      : {
+          replaces: Object.fromEntries(
+            Object.entries(replaces).map(([next, old]) => [named(next), named(old)]),
+          ),
+        }),
+  };
 }
+
+// Keys on older host OSes (docs/coverage.md §3): the Server 2022 key and the Office LTSC
+// 2021 key, installed in 2022, on Server 2016 (14393) and on Server 2019 (17763).
+const ON_SERVER_2016 = {
+  windows: '03612-04573-012-100001-03-1033-14393.0000-0452022',
+  'office-2013+': '03612-00206-580-300001-03-1033-14393.0000-0452022',
+};
+const ON_SERVER_2019 = {
+  windows: '03612-04573-012-100001-03-1033-17763.0000-0452022',
+  'office-2013+': '03612-00206-580-300001-03-1033-17763.0000-0452022',
+};
+const PLANNED = DEMO_PLANNED_PRODUCTS;
 
 const count = (start: number, min: number, max: number): DemoCount => ({ start, min, max });
 
@@ -141,7 +199,7 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = [
       kms1: {
         role: 'KMS host with a Windows CSVLK only',
         counts: { windows: count(31, 27, 38) },
-        refuse: ['lab-office'],
+        refuse: ['lab-office', 'lab-office-ltsc-2024'],
       },
       kms2: {
         role: 'KMS host with Windows and Office keys',
@@ -222,6 +280,69 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = [
         role: 'a router running vlmcsd (-K0 -M0 -c0, default HWID and ePID)',
         counts: {},
         personality: 'vlmcsd',
+      },
+    },
+  }),
+  scenario('oldos', {
+    title: 'Host OS too old for a planned Office',
+    shows:
+      'both hosts run Windows Server 2016 (build 14393): fine for today, but Office LTSC ' +
+      '2024 (planned) cannot be hosted there at all (it needs Server 2022 or Windows 10), ' +
+      'and neither can the Server 2025 key: the fix is a newer host OS',
+    expectedStatus: 'warning',
+    hosts: {
+      kms1: {
+        role: 'Server 2016 host with the Server 2022 and Office LTSC 2021 keys',
+        counts: { windows: count(33, 28, 40), 'office-2013+': count(7, 5, 9) },
+        refuse: PLANNED,
+        epid: ON_SERVER_2016,
+      },
+      kms2: {
+        role: 'second Server 2016 host, the same keys',
+        counts: { windows: count(30, 26, 36), 'office-2013+': count(7, 5, 9) },
+        refuse: PLANNED,
+        epid: ON_SERVER_2016,
+      },
+    },
+  }),
+  scenario('noupdate', {
+    title: 'Host missing an update for a planned Server',
+    shows:
+      'both hosts hold the Windows Server 2025 key on Server 2022 (20348) but refuse Server ' +
+      '2025 (planned): the model reads it as the missing KB5034765 (the monitor cannot see ' +
+      'updates, so it says so); Office LTSC 2024 (planned) is ready',
+    expectedStatus: 'warning',
+    hosts: {
+      kms1: {
+        role: 'Server 2022 host with the Server 2025 key, without KB5034765',
+        counts: { windows: count(35, 29, 42), 'office-2013+': count(8, 6, 9) },
+        refuse: ['lab-windows-server-2025'],
+      },
+      kms2: {
+        role: 'second host, the same',
+        counts: { windows: count(28, 26, 34), 'office-2013+': count(7, 5, 9) },
+        refuse: ['lab-windows-server-2025'],
+      },
+    },
+  }),
+  scenario('migrate', {
+    title: 'Migration with the old host still published',
+    shows:
+      'kms-new replaces kms-old (replaces:) and works, but kms-old is still published and ' +
+      'answering: remove it from DNS, then shut it down; kms-new also covers the planned ' +
+      'products kms-old cannot',
+    expectedStatus: 'warning',
+    replaces: { 'kms-new': 'kms-old' },
+    hosts: {
+      'kms-new': {
+        role: 'the new host: Server 2025 and Office LTSC 2024 keys',
+        counts: { windows: count(34, 28, 40), 'office-2013+': count(8, 6, 9) },
+      },
+      'kms-old': {
+        role: 'the old Server 2019 host nobody unpublished',
+        counts: { windows: count(30, 26, 36), 'office-2013+': count(7, 5, 9) },
+        refuse: PLANNED,
+        epid: ON_SERVER_2019,
       },
     },
   }),

@@ -36,8 +36,14 @@ export function reportedCount(config: LabHostConfig, tableCount: number, nPolicy
 }
 
 /** The ePID to send: the configured one, or with a fresh random serial per answer. */
-export function answeredEpid(config: LabHostConfig, counter: CounterName): string {
-  const epid = config.epid[counter];
+export function answeredEpid(
+  config: LabHostConfig,
+  counter: CounterName,
+  productSlug?: string,
+): string {
+  const epid =
+    (productSlug === undefined ? undefined : config.productEpid.get(productSlug)) ??
+    config.epid[counter];
   if (!config.epidPerRequest) return epid;
   return withEpidSerial(epid, () => String(randomInt(0, 1_000_000)).padStart(6, '0'));
 }

@@ -28,6 +28,11 @@ export type PerApplication<T> = Readonly<Record<string, T>>;
 export interface LabKmsHostSettings {
   /** ePID per application; the defaults look genuine (DEFAULT_LAB_EPIDS). */
   epid?: PerApplication<string>;
+  /**
+   * ePID per lab product, for a host holding several keys of one application (an Office
+   * host has one key and ePID per Office release, docs/coverage.md §3.2); others: `epid`.
+   */
+  productEpid?: Readonly<Record<string, string>>;
   /** 16 hex digits, sent in v6 answers. */
   hwid?: string;
   /** VL activation interval sent to clients (default 120 minutes). */
@@ -94,6 +99,7 @@ export interface LabKmsHostOptions extends LabKmsHostSettings {
 /** The settings after defaults and validation: what the sessions read. */
 export interface LabHostConfig {
   epid: Readonly<Record<CounterName, string>>;
+  productEpid: ReadonlyMap<string, string>;
   hwid: string;
   activationIntervalMinutes: number;
   renewalIntervalMinutes: number;
@@ -153,6 +159,13 @@ function interval(value: number, what: string): number {
   return value;
 }
 
+/** The base response carries at most 128 bytes of UTF-16 including the NUL. */
+function checkEpidText(key: string, value: unknown): void {
+  if (typeof value !== 'string' || value.length < 1 || value.length > 63 || value.includes('\0')) {
+    fail(`epid for ${key} must be 1 to 63 characters without NUL`);
+  }
+}
+
 function delay(value: number | undefined, what: string): number {
   const v = value ?? 0;
   if (!Number.isFinite(v) || v < 0 || v > 600_000) fail(`delays.${what} must be 0..600000 ms`);
@@ -162,6 +175,7 @@ function delay(value: number | undefined, what: string): number {
 export function defaultLabHostConfig(): LabHostConfig {
   return {
     epid: DEFAULT_LAB_EPIDS,
+    productEpid: new Map(),
     hwid: DEFAULT_LAB_HWID,
     activationIntervalMinutes: 120,
     renewalIntervalMinutes: 10080,
@@ -186,18 +200,18 @@ export function applyLabSettings(base: LabHostConfig, settings: LabKmsHostSettin
   if (settings.epid !== undefined) {
     const epid = { ...base.epid };
     for (const [key, value] of Object.entries(settings.epid)) {
-      // The base response carries at most 128 bytes of UTF-16 including the NUL.
-      if (
-        typeof value !== 'string' ||
-        value.length < 1 ||
-        value.length > 63 ||
-        value.includes('\0')
-      ) {
-        fail(`epid for ${key} must be 1 to 63 characters without NUL`);
-      }
+      checkEpidText(key, value);
       epid[application(key)] = value;
     }
     next.epid = epid;
+  }
+  if (settings.productEpid !== undefined) {
+    for (const [slug, value] of Object.entries(settings.productEpid)) {
+      if (findLabProduct(slug) === undefined)
+        fail(`productEpid: ${JSON.stringify(slug)} is not a lab product`);
+      checkEpidText(slug, value);
+    }
+    next.productEpid = new Map(Object.entries(settings.productEpid));
   }
   if (settings.hwid !== undefined) {
     if (!/^[0-9a-fA-F]{16}$/.test(settings.hwid)) fail('hwid must be 16 hex digits');

@@ -133,7 +133,7 @@ export function answerKmsRequest(
     request.nPolicy,
   );
   const payload = encodeServerResponse(context, {
-    epid: answeredEpid(config, decision.counter),
+    epid: answeredEpid(config, decision.counter, decision.product?.slug),
     hwid: config.hwid,
     activeClients,
     activationIntervalMinutes: config.activationIntervalMinutes,

@@ -26,6 +26,8 @@ export interface LabProductInput {
   sku_id: string;
   n_policy: number;
   protocol: KmsProtocolVersion;
+  /** The built-in group the lab product stands for, so the coverage model reasons about it. */
+  group?: string;
 }
 
 /** The counts a host keeps, one per application ID, in APPLICATION_IDS order. */
@@ -40,6 +42,7 @@ function labProductInput(
   applicationId: string,
   nPolicy: number,
   protocol: KmsProtocolVersion,
+  group?: string,
 ): LabProductInput {
   const suffix = n.toString(16).padStart(12, '0');
   return Object.freeze({
@@ -50,13 +53,34 @@ function labProductInput(
     sku_id: `1ab05c00-0000-4000-a000-${suffix}`,
     n_policy: nPolicy,
     protocol,
+    ...(group === undefined ? {} : { group }),
   });
 }
 
-/** Thresholds and protocols mirror the real groups they stand in for (25 / 5 / 5). */
+/**
+ * Thresholds and protocols mirror the real groups they stand in for (25 / 5 / 5), and so
+ * does the group the coverage model reads them as (docs/coverage.md §7): the default lab
+ * ePIDs carry keys that cover these groups.
+ */
 const LAB_PRODUCT_INPUTS: readonly LabProductInput[] = Object.freeze([
-  labProductInput(1, 'lab-windows', 'Lab Windows client', APPLICATION_IDS.windows, 25, 6),
-  labProductInput(2, 'lab-windows-server', 'Lab Windows Server', APPLICATION_IDS.windows, 5, 6),
+  labProductInput(
+    1,
+    'lab-windows',
+    'Lab Windows client',
+    APPLICATION_IDS.windows,
+    25,
+    6,
+    'windows-10-11',
+  ),
+  labProductInput(
+    2,
+    'lab-windows-server',
+    'Lab Windows Server',
+    APPLICATION_IDS.windows,
+    5,
+    6,
+    'windows-server-2022',
+  ),
   labProductInput(
     3,
     'lab-office',
@@ -64,6 +88,7 @@ const LAB_PRODUCT_INPUTS: readonly LabProductInput[] = Object.freeze([
     APPLICATION_IDS.office2013Plus,
     5,
     6,
+    'office-ltsc-2021',
   ),
   labProductInput(
     4,
@@ -89,6 +114,25 @@ const LAB_PRODUCT_INPUTS: readonly LabProductInput[] = Object.freeze([
     25,
     5,
   ),
+  // Planned products of the demo (docs/coverage.md §7).
+  labProductInput(
+    7,
+    'lab-office-ltsc-2024',
+    'Lab Office LTSC 2024',
+    APPLICATION_IDS.office2013Plus,
+    5,
+    6,
+    'office-ltsc-2024',
+  ),
+  labProductInput(
+    8,
+    'lab-windows-server-2025',
+    'Lab Windows Server 2025',
+    APPLICATION_IDS.windows,
+    5,
+    6,
+    'windows-server-2025',
+  ),
 ]);
 
 /** The lab products, as the monitor builds them from its configuration. */
@@ -103,6 +147,7 @@ export const LAB_PRODUCTS: readonly Product[] = Object.freeze(
         skuId: p.sku_id,
         nPolicy: p.n_policy,
         protocol: p.protocol,
+        ...(p.group === undefined ? {} : { group: p.group }),
       }),
     ),
   )

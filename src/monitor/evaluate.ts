@@ -14,6 +14,10 @@ import { FINDINGS, finding, type Finding, type FindingCode, type Severity } from
 import { groupMachines } from './machines.js';
 import { isRefusal } from './history/index.js';
 import { authorizationFindings } from './authorization.js';
+import { hostCoverage, type HostCoverage } from './host-coverage.js';
+import { domainReadiness, type DomainReadiness } from './readiness.js';
+import { migrationFindings } from './migration.js';
+import { domainCounts, type DomainCount } from './domain-counts.js';
 import { hostKey } from '../util/host-port.js';
 import type { StatusView } from './status-view.js';
 import { adbaFindings } from './adba-findings.js';
@@ -40,6 +44,12 @@ export interface Evaluation {
   verdicts: DomainProductVerdict[];
   /** Worst severity per domain: its own findings and those of the hosts it publishes. */
   domainStatus: Map<string, Severity>;
+  /** Per domain and planned product: would it activate now (docs/coverage.md §7). */
+  readiness: DomainReadiness[];
+  /** Per host: the coverage model's verdict for every configured product. */
+  coverage: HostCoverage[];
+  /** Per domain and product: each machine's count and their sum against N. */
+  counts: DomainCount[];
 }
 
 type ViewHost = StatusView['hosts'][number];
@@ -84,7 +94,7 @@ function whyNot(host: ViewHost, product: string): string {
   return `${key} fails (${r.error?.reason ?? 'failed'})`;
 }
 
-function hostFindings(host: ViewHost, out: Finding[]): void {
+function hostFindings(host: ViewHost, out: Finding[], planned: ReadonlySet<string>): void {
   const key = hostKey(host);
   const where = host.domains.length ? ` (published in ${host.domains.join(', ')})` : '';
   if (host.tcp && !host.tcp.up) {
@@ -117,6 +127,8 @@ function hostFindings(host: ViewHost, out: Finding[]): void {
   }
   trustFindings(host, key, out);
   for (const r of host.products) {
+    // A planned product's refusal or low count is its domain's readiness, not a problem today.
+    if (planned.has(r.product)) continue;
     if (answered(r)) {
       if (r.activeClients < r.threshold && reachable(host)) {
         out.push(
@@ -209,9 +221,16 @@ export function evaluate(view: StatusView): Evaluation {
   problems.push(...adbaFindings(view.adba ?? []));
   if (view.domains.length === 0 && view.hosts.length === 0) {
     problems.push(finding('nothing_to_watch', { message: 'no domains and no hosts to check' }));
-    return { status: 'unknown', problems, verdicts, domainStatus: new Map() };
+    const none = { readiness: [], coverage: [], counts: [] };
+    return { status: 'unknown', problems, verdicts, domainStatus: new Map(), ...none };
   }
   const byKey = new Map(view.hosts.map((h) => [hostKey(h), h]));
+  const today = view.products.filter((p) => !p.planned);
+  const planned = view.products.filter((p) => p.planned);
+  const coverage = view.hosts.map((h) => hostCoverage(h, view.products));
+  const coverageOf = new Map(coverage.map((c) => [c.host, c]));
+  const readiness: DomainReadiness[] = [];
+  const counts: DomainCount[] = [];
 
   for (const domain of view.domains) {
     const own: Finding[] = [];
@@ -267,7 +286,15 @@ export function evaluate(view: StatusView): Evaluation {
       );
     }
     own.push(...authorizationFindings(domain, byKey));
-    for (const { product } of view.products) {
+    const ready = domainReadiness(domain.domain, machines, planned, coverageOf, isWorking);
+    readiness.push(...ready.readiness);
+    own.push(...ready.findings);
+    const counted = domainCounts(domain.domain, machines, view.products);
+    counts.push(...counted.counts);
+    own.push(...counted.findings);
+    const cutOver = (h: ViewHost) => today.some((p) => isWorking(h, p.product));
+    own.push(...migrationFindings(domain, view.hosts, coverageOf, cutOver));
+    for (const { product } of today) {
       const working = machines.filter((m) => m.some((h) => isWorking(h, product))).length;
       if (working === 0 && published.length > 0) {
         own.push(noWorkingHost(`in ${domain.domain}`, product, published, at));
@@ -286,7 +313,7 @@ export function evaluate(view: StatusView): Evaluation {
   // Static hosts outside every domain form a group of their own.
   const standalone = view.hosts.filter((h) => h.domains.length === 0);
   if (standalone.length > 0 && view.domains.length === 0) {
-    for (const { product } of view.products) {
+    for (const { product } of today) {
       if (!standalone.some((h) => isWorking(h, product))) {
         problems.push(noWorkingHost('configured', product, standalone, {}));
       }
@@ -300,9 +327,11 @@ export function evaluate(view: StatusView): Evaluation {
     );
   }
 
-  for (const host of view.hosts) hostFindings(host, problems);
+  const plannedSlugs = new Set(planned.map((p) => p.product));
+  for (const host of view.hosts) hostFindings(host, problems, plannedSlugs);
   const status = problems.reduce<Severity>((s, p) => worst(s, p.severity), 'ok');
-  return { status, problems, verdicts, domainStatus: statusByDomain(view, problems, verdicts) };
+  const domainStatus = statusByDomain(view, problems, verdicts);
+  return { status, problems, verdicts, domainStatus, readiness, coverage, counts };
 }
 
 /**

@@ -252,6 +252,47 @@ export const FINDINGS = {
       'A product newer than kms-monitor, or a made-up ID: look it up, and if it is genuine add ' +
       'it as a custom product (`products:` with its kms_counted_id) or upgrade kms-monitor.',
   },
+  planned_not_ready: {
+    // A warning, not critical: nobody uses the product yet, so today's clients are fine
+    // (docs/coverage.md §7).
+    severity: 'warning',
+    clientsSee: null,
+    meaning:
+      'a planned product (products: {planned: true}) would not activate in the domain now: no ' +
+      'host it publishes answers it',
+    fix:
+      'Do the shortest fix the message names before rolling the product out: install the host ' +
+      'key (and the Office Volume License Pack first), the update the host needs, or move the ' +
+      'role to a host OS that can hold the key (docs/coverage.md §6).',
+  },
+  replaced_host_published: {
+    severity: 'warning',
+    clientsSee: null,
+    meaning:
+      'a host the configuration says is replaced (replaces:) is still published in the domain',
+    fix:
+      "Microsoft's migration order: remove the old host from DNS (`slmgr /cdns` on it, then " +
+      'delete its _vlmcs._tcp record), then shut it down or uninstall its host key (`slmgr /upk`).',
+  },
+  replaced_host_answering: {
+    severity: 'warning',
+    clientsSee: null,
+    meaning: 'a replaced host (replaces:) is no longer published but still answers KMS requests',
+    fix:
+      'Clients that cached it keep using it: shut it down or uninstall its host key (`slmgr ' +
+      '/upk`), after checking that no client names it by hand (`slmgr /skms`).',
+  },
+  count_split: {
+    severity: 'warning',
+    clientsSee: null,
+    meaning:
+      "the domain's hosts together count enough clients, but every one is below N: the count " +
+      'is distributed over all of them',
+    fix:
+      'Fewer KMS hosts, or clients pinned to one (`slmgr /skms`): Microsoft warns that with ' +
+      'too many hosts "the count is distributed over all of them". SRV priority and weight do ' +
+      'not move clients that cache their host (the default, `slmgr /ckhc` turns it off).',
+  },
 } as const satisfies Record<string, FindingDefinition>;
 
 export type FindingCode = keyof typeof FINDINGS;

@@ -62,11 +62,13 @@ export async function planFromConfig(
     const resolvers = d.resolvers ?? globalResolvers;
     if (resolvers.length === 0) throw noResolvers(system);
     const authorization = authorizationOf(d);
+    const replaces = Object.entries(d.replaces ?? {}).map(([next, old]) => ({ new: next, old }));
     return {
       domain: d.name,
       resolvers,
       expectedHosts: d.expected_hosts ?? [],
       ...(authorization ? { authorization } : {}),
+      ...(replaces.length > 0 ? { replaces } : {}),
     };
   });
   return {

@@ -13,6 +13,10 @@ export interface PlannedProduct {
   slug: string;
   /** N: the count this product's clients need. */
   nPolicy: number;
+  /** Planned (docs/coverage.md §7): probed, but only for readiness, never today's verdict. */
+  planned?: true;
+  /** A custom product's built-in group, for the coverage model. */
+  group?: string;
 }
 
 export interface PlannedDomain {
@@ -21,6 +25,14 @@ export interface PlannedDomain {
   expectedHosts: string[];
   /** allowed_hosts and pinned identities (docs/trust.md); absent or null: none. */
   authorization?: DomainAuthorization | null;
+  /** Migrations of the domain (docs/coverage.md §8); absent or empty: none. */
+  replaces?: Replacement[];
+}
+
+/** A host the configuration says replaces another (`replaces: {new: old}`). */
+export interface Replacement {
+  new: string;
+  old: string;
 }
 
 export interface MonitorPlan<P extends PlannedProduct = PlannedProduct> {

@@ -185,7 +185,8 @@ export class Poller<P extends PlannedProduct> {
     }
     const expected = new Map(plan.domains.map((d) => [d.domain, d.expectedHosts]));
     const authorization = new Map(plan.domains.map((d) => [d.domain, d.authorization ?? null]));
-    this.state.applyDiscovery(lookups, targets, expected, cut, authorization);
+    const replaces = new Map(plan.domains.map((d) => [d.domain, d.replaces ?? []]));
+    this.state.applyDiscovery(lookups, targets, expected, cut, authorization, replaces);
     this.state.retainPlan(plan);
 
     await this.resolveStaticHosts(targets, plan, signal);

@@ -21,7 +21,7 @@ import {
   type ProbeKindName,
   type ProbeResults,
 } from './kinds/index.js';
-import type { MonitorPlan } from './plan.js';
+import type { MonitorPlan, Replacement } from './plan.js';
 import type { KmsTarget } from './targets.js';
 import { AdbaState } from './adba-state.js';
 
@@ -35,6 +35,8 @@ export interface DomainState {
   missingExpectedHosts: string[];
   /** The domain's allowed_hosts and pinned identities; null when it configures none. */
   authorization: DomainAuthorization | null;
+  /** The domain's configured migrations (docs/coverage.md §8). */
+  replaces?: readonly Replacement[];
 }
 
 export interface HostState {
@@ -190,6 +192,7 @@ export class MonitorState {
     expectedHosts: ReadonlyMap<string, readonly string[]>,
     hostsCut: number,
     authorization: ReadonlyMap<string, DomainAuthorization | null> = new Map(),
+    replaces: ReadonlyMap<string, readonly Replacement[]> = new Map(),
   ): void {
     const byDomain = new Map<string, SrvLookupResult[]>();
     for (const lookup of lookups) {
@@ -208,6 +211,7 @@ export class MonitorState {
         resolversDisagree: new Set(answered.map(recordSetKey)).size > 1,
         missingExpectedHosts: expected.filter((h) => !published.has(canonicalName(h))),
         authorization: authorization.get(domain) ?? null,
+        ...(replaces.get(domain)?.length ? { replaces: replaces.get(domain) } : {}),
       });
     }
     const keep = new Set(targets.map((t) => t.key));

@@ -9,7 +9,7 @@ import type { DnsError, SrvRecord } from '../dns/index.js';
 import type { KmsProductResult, TcpProbeResult } from '../kms/client/index.js';
 import type { HistoryEntry } from './history.js';
 import type { HostHistoryView } from './history/index.js';
-import type { PlannedProduct } from './plan.js';
+import type { PlannedProduct, Replacement } from './plan.js';
 import type { MonitorState, PollStats } from './state.js';
 import { buildAdbaView, type AdbaForestView } from './adba-view.js';
 
@@ -17,13 +17,22 @@ export interface StatusView {
   generatedAt: string;
   ready: boolean;
   poll: PollStats;
-  products: Array<{ product: string; threshold: number }>;
+  products: Array<{
+    product: string;
+    threshold: number;
+    /** Planned (docs/coverage.md §7): readiness only. */
+    planned?: true;
+    /** A custom product's built-in group, for the coverage model. */
+    group?: string;
+  }>;
   domains: Array<{
     domain: string;
     resolversDisagree: boolean;
     missingExpectedHosts: string[];
     /** allowed_hosts and pinned identities (docs/trust.md); null or absent: none. */
     authorization?: DomainAuthorization | null;
+    /** Migrations (docs/coverage.md §8); absent: none. */
+    replaces?: readonly Replacement[];
     resolvers: Array<{
       resolver: string;
       success: boolean;
@@ -100,12 +109,18 @@ export function buildStatusView(
     generatedAt: new Date(now).toISOString(),
     ready: state.ready,
     poll: { ...state.poll },
-    products: products.map((p) => ({ product: p.slug, threshold: p.nPolicy })),
+    products: products.map((p) => ({
+      product: p.slug,
+      threshold: p.nPolicy,
+      ...(p.planned ? { planned: true as const } : {}),
+      ...(p.group === undefined ? {} : { group: p.group }),
+    })),
     domains: [...state.domains.values()].map((d) => ({
       domain: d.domain,
       resolversDisagree: d.resolversDisagree,
       missingExpectedHosts: d.missingExpectedHosts,
       authorization: d.authorization,
+      ...(d.replaces ? { replaces: d.replaces } : {}),
       resolvers: d.lookups.map((l) => ({
         resolver: l.resolver,
         success: l.success,

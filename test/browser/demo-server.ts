@@ -3,7 +3,7 @@
  * sweep (every host with its TCP result and every product its first exchange), so what
  * the page shows is settled.
  */
-import { DEMO_PRODUCTS } from '../../src/lab/demo-scenarios.js';
+import { DEMO_PLANNED_PRODUCTS, DEMO_PRODUCTS } from '../../src/lab/demo-scenarios.js';
 import type { StatusView } from '../../src/monitor/status-view.js';
 import { demoHosts } from '../helpers/demo-expectations.js';
 
@@ -21,6 +21,9 @@ export async function waitFor<T>(
   }
 }
 
+/** Every product the demo probes: today's and the planned ones. */
+const PROBED = [...DEMO_PRODUCTS, ...DEMO_PLANNED_PRODUCTS];
+
 /** The view once every host has its TCP result and every product its first exchange. */
 export async function settledView(url: string): Promise<StatusView> {
   return waitFor('the first KMS sweep', async () => {
@@ -28,7 +31,7 @@ export async function settledView(url: string): Promise<StatusView> {
     const view = (await (await fetch(`${url}/api/v1/status`)).json()) as StatusView;
     const complete =
       view.hosts.length === demoHosts().length &&
-      view.hosts.every((h) => h.tcp !== null && h.products.length === DEMO_PRODUCTS.length);
+      view.hosts.every((h) => h.tcp !== null && h.products.length === PROBED.length);
     return complete ? view : undefined;
   });
 }

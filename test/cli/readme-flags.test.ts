@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Command } from '../../src/cli/command.js';
 import { flagNames } from '../../src/cli/parse.js';
 import { checkCommand } from '../../src/commands/check.js';
+import { coverageCommand } from '../../src/commands/coverage.js';
 import { demoCommand } from '../../src/commands/demo.js';
 import { discoverCommand, resultToJson } from '../../src/commands/discover.js';
 import { probeCommand, probeResultToJson } from '../../src/commands/probe.js';
@@ -21,6 +22,7 @@ const COMMANDS: Command[] = [
   checkCommand,
   discoverCommand,
   probeCommand,
+  coverageCommand,
   demoCommand,
 ];
 const FLAG = /--[a-z][a-z0-9.-]*[a-z0-9]/g;

@@ -127,3 +127,48 @@ describe('product entries resolved once', () => {
     assert.match(err.message, /unknown product "windows-12"; see the README's product list/);
   });
 });
+
+describe('product groups and planned products (docs/coverage.md §7)', () => {
+  const OFFICE_2013_PLUS = '0ff1ce15-a989-479d-af46-f275c6370663';
+  const office = { ...FIELDS, application_id: OFFICE_2013_PLUS };
+
+  it('a custom product names the built-in group it stands for', () => {
+    const config = parseConfig(productsYaml({ ...office, group: 'office-ltsc-2024' }));
+    assert.equal(config.products[0]?.group, 'office-ltsc-2024');
+  });
+
+  it('a group that is not built in is refused at the entry', () => {
+    const err = configErrorOf(productsYaml({ ...office, group: 'office-2099' }));
+    assert.match(err.message, /group 'office-2099' is not a built-in product group/);
+  });
+
+  it("a group of another application is refused: the host key and count are the group's", () => {
+    const err = configErrorOf(productsYaml({ ...FIELDS, group: 'office-ltsc-2024' }));
+    assert.match(err.message, /group 'office-ltsc-2024' \(Office LTSC 2024\) has application ID/);
+  });
+
+  it('built-in and custom entries can be planned; others are not', () => {
+    const yaml = [
+      'products:',
+      '  - windows-10-11',
+      '  - {slug: office-ltsc-2024, planned: true}',
+      `  - ${JSON.stringify({ ...office, planned: true, group: 'office-ltsc-2024', slug: 'x-office' })}`,
+      '',
+    ].join('\n');
+    const products = parseConfig(yaml).products;
+    assert.deepEqual(
+      products.map((p) => [p.slug, p.planned ?? false]),
+      [
+        ['windows-10-11', false],
+        ['office-ltsc-2024', true],
+        ['x-office', true],
+      ],
+    );
+    assert.equal(products[1]?.name, findProduct('office-ltsc-2024')?.name);
+  });
+
+  it('a planned entry of an unknown slug is refused like any unknown slug', () => {
+    const err = configErrorOf('products:\n  - {slug: office-2099, planned: true}\n');
+    assert.match(err.message, /unknown product "office-2099"/);
+  });
+});

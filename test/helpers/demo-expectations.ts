@@ -6,6 +6,7 @@
 import { DEMO_SCENARIOS } from '../../src/lab/demo-scenarios.js';
 import type {
   DemoHostSpec,
+  DemoPlannedProduct,
   DemoProduct,
   DemoResolver,
   DemoScenario,
@@ -28,10 +29,12 @@ export interface DemoProblem {
     | 'resolvers_disagree'
     | 'host_not_genuine'
     | 'host_suspicious'
-    | 'host_not_allowed';
+    | 'host_not_allowed'
+    | 'planned_not_ready'
+    | 'replaced_host_published';
   /** The host's name (the reported key adds `:port`). */
   host?: string;
-  product?: DemoProduct;
+  product?: DemoProduct | DemoPlannedProduct;
   summary: string;
 }
 
@@ -143,6 +146,48 @@ const EXPECTATIONS: Readonly<Record<DemoScenario['key'], ScenarioExpectation>> =
     expectedRecords: { a: 2, b: 2 },
     expectedRcode: 'NOERROR',
   },
+  oldos: {
+    expectedProblems: [
+      {
+        severity: 'warning',
+        kind: 'planned_not_ready',
+        product: 'lab-office-ltsc-2024',
+        summary: 'Office LTSC 2024 cannot be hosted on Windows Server 2016 (14393)',
+      },
+      {
+        severity: 'warning',
+        kind: 'planned_not_ready',
+        product: 'lab-windows-server-2025',
+        summary: 'Windows Server 2025 cannot be hosted on Windows Server 2016 (14393)',
+      },
+    ],
+    expectedRecords: { a: 2, b: 2 },
+    expectedRcode: 'NOERROR',
+  },
+  noupdate: {
+    expectedProblems: [
+      {
+        severity: 'warning',
+        kind: 'planned_not_ready',
+        product: 'lab-windows-server-2025',
+        summary: 'install KB5034765',
+      },
+    ],
+    expectedRecords: { a: 2, b: 2 },
+    expectedRcode: 'NOERROR',
+  },
+  migrate: {
+    expectedProblems: [
+      {
+        severity: 'warning',
+        kind: 'replaced_host_published',
+        host: 'kms-old.migrate.kms-lab.test',
+        summary: 'kms-old is replaced by kms-new but still published',
+      },
+    ],
+    expectedRecords: { a: 2, b: 2 },
+    expectedRcode: 'NOERROR',
+  },
 };
 
 /** The demo's scenarios with what the tests expect of each. */
@@ -197,7 +242,7 @@ export type DemoProbeExpectation =
  */
 export function expectedProbe(
   spec: DemoHostSpec,
-  product: DemoProduct,
+  product: DemoProduct | DemoPlannedProduct,
   extraClients = 1,
 ): DemoProbeExpectation {
   if (spec.down) return { success: false, reason: 'connect_refused', code: null };

@@ -13,7 +13,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { planFromConfig } from '../../src/monitor/plan-from-config.js';
 import { startDemoLab, DEMO_CMID, DEMO_WORKSTATION } from '../../src/lab/demo-lab.js';
 import type { DemoLab } from '../../src/lab/demo-lab.js';
-import { DEMO_PRODUCTS } from '../../src/lab/demo-scenarios.js';
+import { DEMO_PLANNED_PRODUCTS, DEMO_PRODUCTS } from '../../src/lab/demo-scenarios.js';
 import {
   EXPECTED_DEMO_SCENARIOS,
   expectedProbe,
@@ -84,13 +84,14 @@ describe('demo lab', { timeout: 180_000 }, () => {
           name: s.domain,
           resolvers: labResolvers.map((r) => parseResolverAddress(r)),
           ...(s.allowed ? { allowed_hosts: s.allowed.map((l) => `${l}.${s.domain}`) } : {}),
+          ...(s.replaces ? { replaces: s.replaces } : {}),
         })),
       );
       // Every authenticity check runs in the demo, the optional clock window too.
       assert.deepEqual(lab.config.trust, { count_echo: true, clock_window_check: true });
       assert.deepEqual(
         lab.config.products.map((p) => (typeof p === 'string' ? p : p.slug)),
-        [...DEMO_PRODUCTS],
+        [...DEMO_PRODUCTS, ...DEMO_PLANNED_PRODUCTS],
       );
       assert.deepEqual(lab.config.identity, { cmid: DEMO_CMID, workstation: DEMO_WORKSTATION });
       assert.equal(lab.config.interval, 5000);
@@ -106,7 +107,7 @@ describe('demo lab', { timeout: 180_000 }, () => {
       assert.equal(plan.domains.length, EXPECTED_DEMO_SCENARIOS.length);
       assert.deepEqual(
         plan.products.map((p) => p.slug),
-        [...DEMO_PRODUCTS],
+        [...DEMO_PRODUCTS, ...DEMO_PLANNED_PRODUCTS],
       );
       for (const entry of Object.values(lab.hosts))
         assert.equal(entry.kms?.address ?? '127.0.0.1', '127.0.0.1');

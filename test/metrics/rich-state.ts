@@ -30,6 +30,8 @@ export const RICH_PRODUCTS: PlannedProduct[] = [
   { slug: 'windows-client', nPolicy: 25 },
   { slug: 'windows-server', nPolicy: 5 },
   { slug: 'office-2016', nPolicy: 5 },
+  // Planned (docs/coverage.md §7): the hosts that refuse office-2016 refuse it too.
+  { slug: 'office-ltsc-2024', nPolicy: 5, planned: true },
 ];
 
 const V4 = '127.0.0.1:53';
@@ -187,7 +189,7 @@ function answer(host: string, product: PlannedProduct): Partial<KmsProductResult
       address: null,
       error: { reason: 'connect_refused', code: null, message: 'refused the connection' },
     };
-  if (host.startsWith('refuses.') && product.slug === 'office-2016')
+  if (host.startsWith('refuses.') && product.slug.startsWith('office-'))
     return {
       ...FAILED,
       error: { reason: 'kms_error', code: '0xC004F042', message: 'host key does not cover it' },

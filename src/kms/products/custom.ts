@@ -24,7 +24,8 @@ export const MAX_N_POLICY = 50;
 export type CustomProductFields = Pick<
   Product,
   'slug' | 'name' | 'applicationId' | 'kmsCountedId' | 'skuId' | 'nPolicy' | 'protocol'
->;
+> &
+  Pick<Partial<Product>, 'group'>;
 
 /** A custom product that cannot join the table; `index` is its place in the custom list. */
 export interface ProductTableIssue {
@@ -75,6 +76,33 @@ export function customProduct(fields: CustomProductFields): Product {
 }
 
 /**
+ * Why a custom product cannot stand for its `group`, or null when it can: the group must be
+ * a built-in slug of the same application (its host key and count are that group's).
+ */
+function checkGroup(product: Product): string | null {
+  const group = BUILT_IN_PRODUCTS.find((p) => p.slug === product.group);
+  if (group === undefined) {
+    return `group '${product.group}' is not a built-in product group; see the README's product list`;
+  }
+  if (group.applicationId !== product.applicationId) {
+    return `group '${group.slug}' (${group.name}) has application ID ${group.applicationId}, not ${product.applicationId}`;
+  }
+  return null;
+}
+
+/**
+ * The built-in group the coverage model reasons with for a product: the product itself when
+ * built in, the group a custom product names, else null (docs/coverage.md §7).
+ */
+export function coverageGroupOf(
+  product: Pick<Product, 'slug' | 'builtIn' | 'group'>,
+): Product | null {
+  if (product.builtIn) return BUILT_IN_PRODUCTS.find((p) => p.slug === product.slug) ?? null;
+  if (product.group === undefined) return null;
+  return BUILT_IN_PRODUCTS.find((p) => p.slug === product.group) ?? null;
+}
+
+/**
  * The built-in table plus `custom`. Throws ProductConfigError listing every slug that is
  * built in or defined twice.
  */
@@ -83,6 +111,11 @@ export function buildProductTable(custom: readonly Product[] = []): ProductTable
   const bySlug = new Map<string, Product>(BUILT_IN_PRODUCTS.map((p) => [p.slug, p]));
   const added: Product[] = [];
   custom.forEach((product, index) => {
+    const groupIssue = product.group === undefined ? null : checkGroup(product);
+    if (groupIssue !== null) {
+      issues.push({ index, slug: product.slug, message: groupIssue });
+      return;
+    }
     const existing = bySlug.get(product.slug);
     if (existing?.builtIn) {
       const message = `slug '${product.slug}' is a built-in product (${existing.name}); pick another slug`;

@@ -14,6 +14,7 @@ export {
   PRODUCT_SLUG,
   ProductConfigError,
   buildProductTable,
+  coverageGroupOf,
   customProduct,
 } from './custom.js';
 export type { CustomProductFields, ProductTable, ProductTableIssue } from './custom.js';
@@ -40,9 +41,10 @@ export function listProducts(): readonly Product[] {
  *   current servers (an older host key answers 0xC004F042 for them), both IDs well sourced;
  *   Server 2025 stays out of the default until its ID is confirmed, so an unverified GUID
  *   cannot raise a false "cannot activate" alert;
- * - office-2016: whether an Office host key is installed at all, and the Office 2013+ count
- *   (threshold 5). Microsoft documents newer Office host keys as activating older Office
- *   versions too, so 2016 is the group most Office hosts answer (not verified on a real host).
+ * - office-2016: whether the Office 2016 host key is installed, and the Office 2013+ count
+ *   (threshold 5). Each Office release needs its own host key and Volume License Pack
+ *   (docs/coverage.md §3.2): a host with only a newer Office key refuses office-2016, so
+ *   list the Office releases you deploy (e.g. office-ltsc-2021) instead of the default.
  * The monitor's one CMID joins each application's count once (Windows, Office 2013+).
  */
 export const defaultProductSlugs: readonly string[] = Object.freeze([

@@ -38,4 +38,9 @@ export interface Product {
   /** The count this product's answer reports; null for an application ID the table lacks. */
   counter: CounterName | null;
   builtIn: boolean;
+  /**
+   * Custom products only: the built-in group (slug) this product stands for, so the
+   * coverage model can reason about it (docs/coverage.md §7); absent: the model cannot.
+   */
+  group?: string;
 }

@@ -43,6 +43,7 @@ import {
 } from './srv.js';
 import { HOST_TRUST_CHECK } from './trust.js';
 import { ADBA_FAMILIES } from './adba.js';
+import { DOMAIN_PRODUCT_READY, HOST_COVERAGE } from './coverage.js';
 import { DOMAIN_PRODUCT_WORKING_HOSTS, DOMAIN_STATUS, FINDINGS } from './verdicts.js';
 
 /** The families read from the monitor state: rendered again only when it changes. */
@@ -58,6 +59,7 @@ export const STATE_FAMILIES: readonly StateFamily[] = [
   HOST_KEY_INSTALL_TIMESTAMP,
   HOST_INFO,
   HOST_TRUST_CHECK,
+  HOST_COVERAGE,
   ACTIVATION_THRESHOLD,
   PROBE_FAILURES,
   HOST_CONNECT_FAILURES,
@@ -67,6 +69,7 @@ export const STATE_FAMILIES: readonly StateFamily[] = [
   SRV_EXPECTED_HOST_MISSING,
   DOMAIN_PRODUCT_WORKING_HOSTS,
   DOMAIN_STATUS,
+  DOMAIN_PRODUCT_READY,
   FINDINGS,
   TARGETS_TRUNCATED,
   LAST_POLL_TIMESTAMP,

@@ -66,6 +66,8 @@ export function statusApiRoutes(source: StatusSource, options: StatusApiOptions 
             .map(describeFinding),
           verdicts: host === undefined ? evaluation.verdicts : [],
           domainStatus: host === undefined ? Object.fromEntries(evaluation.domainStatus) : {},
+          readiness: host === undefined ? evaluation.readiness : [],
+          coverage: evaluation.coverage,
         };
         return reply.header('Cache-Control', 'no-store').send(body);
       },

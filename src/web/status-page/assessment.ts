@@ -6,6 +6,7 @@
 import {
   evaluate,
   type DomainProductVerdict,
+  type Evaluation,
   type Problem,
   type Severity,
 } from '../../monitor/evaluate.js';
@@ -46,6 +47,10 @@ export interface Assessment {
   domainProblems: Map<string, Problem[]>;
   /** Host key → host, to mark SRV targets up or down in the domain tables. */
   hostsByKey: Map<string, ViewHost>;
+  /** Planned products per domain, and the coverage model per host (docs/coverage.md). */
+  readiness: Evaluation['readiness'];
+  coverage: Evaluation['coverage'];
+  counts: Evaluation['counts'];
 }
 
 const RANK: Record<Severity, number> = { ok: 0, warning: 1, unknown: 2, critical: 3 };
@@ -60,7 +65,7 @@ export function worse(a: Severity, b: Severity): Severity {
 }
 
 export function assess(view: StatusView): Assessment {
-  const { status, problems, verdicts, domainStatus } = evaluate(view);
+  const { status, problems, verdicts, domainStatus, readiness, coverage, counts } = evaluate(view);
   const hostsByKey = new Map(view.hosts.map((h) => [hostKey(h), h]));
   const hostSeverity = new Map<string, Severity>();
   const hostProblems = new Map<string, Problem[]>();
@@ -113,5 +118,8 @@ export function assess(view: StatusView): Assessment {
     hostProblems,
     domainProblems,
     hostsByKey,
+    readiness,
+    coverage,
+    counts,
   };
 }

@@ -11,6 +11,7 @@ import { FINDINGS } from '../../monitor/findings.js';
 import { anchorId, formatSeconds, formatTtl, hostHref, hostKey, plural } from './format.js';
 import { html, join, type SafeHtml } from './html.js';
 import { renderTable } from './render-table.js';
+import { HOST_CACHING_NOTE, renderDomainCoverage } from './render-coverage.js';
 
 type Resolver = ViewDomain['resolvers'][number];
 type SrvRecord = Resolver['records'][number];
@@ -126,7 +127,8 @@ function renderResolver(
       <p><span class="label">Fix:</span> ${FINDINGS.srv_missing.fix}</p>
     </div>`;
   } else {
-    body = renderRecords(r, everywhere, ctx);
+    body = html`${renderRecords(r, everywhere, ctx)}
+      <p class="muted">${HOST_CACHING_NOTE}</p>`;
   }
   return html`<div class="resolver">
     ${head}${body}
@@ -164,7 +166,8 @@ function renderAgreeing(d: ViewDomain, ctx: RenderContext): SafeHtml {
   const ttlOf = (_rec: SrvRecord, i: number) =>
     [...new Set(d.resolvers.map((r) => formatTtl(r.records[i]?.ttl ?? null)))].join(' / ');
   return html`${d.resolvers.map((r) => html`<div class="resolver">${resolverHead(r)}</div>`)}
-  ${renderRecords(first, null, ctx, ttlOf, `The same ${plural(first.records.length, 'record')} at every resolver, in the order clients try them`)}`;
+    ${renderRecords(first, null, ctx, ttlOf, `The same ${plural(first.records.length, 'record')} at every resolver, in the order clients try them`)}
+    <p class="muted">${HOST_CACHING_NOTE}</p>`;
 }
 
 export function renderDomain(d: ViewDomain, ctx: RenderContext): SafeHtml {
@@ -194,6 +197,7 @@ export function renderDomain(d: ViewDomain, ctx: RenderContext): SafeHtml {
           </ul>`
         : ''
     }
+    ${renderDomainCoverage(d, ctx)}
     ${
       agreeing(d)
         ? renderAgreeing(d, ctx)

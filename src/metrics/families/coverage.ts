@@ -1,0 +1,27 @@
+/**
+ * Coverage and readiness (docs/coverage.md), from the one evaluation: whether each planned
+ * product would activate in each domain now, and the coverage model's verdict for every
+ * configured product on every host.
+ */
+import { labelledGauge } from '../family.js';
+import { DOMAIN_LABELS, HOST_LABELS, type StateFamily } from '../state-scrape.js';
+
+export const DOMAIN_PRODUCT_READY: StateFamily = labelledGauge({
+  name: 'kms_domain_product_ready',
+  help: 'Per domain and planned product (products: {planned: true}): 1 when a host the domain publishes activates it now, 0 when not (the finding planned_not_ready names the shortest fix). Planned products never change kms_domain_status beyond a warning.',
+  labels: [...DOMAIN_LABELS.names, 'product'],
+  samples(scrape, emit) {
+    for (const r of scrape.evaluation.readiness) emit([r.domain, r.product], r.ready ? 1 : 0);
+  },
+});
+
+export const HOST_COVERAGE: StateFamily = labelledGauge({
+  name: 'kms_host_coverage',
+  help: "The coverage model's verdict for each configured product on the host, always 1: verdict is activates, refused, predicted-activates, predicted-activates-with-update, predicted-refused or unknown (a custom product without group:). The reason and fix are in /api/v1/status and kms-monitor coverage.",
+  labels: [...HOST_LABELS.names, 'product', 'verdict'],
+  samples(scrape, emit) {
+    for (const host of scrape.evaluation.coverage) {
+      for (const cell of host.cells) emit([host.name, host.port, cell.product, cell.verdict], 1);
+    }
+  },
+});
