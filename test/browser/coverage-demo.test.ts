@@ -62,9 +62,12 @@ describe('coverage scenarios of the demo', { timeout: 300_000 }, () => {
   it('the page: planned products not ready with the fix, the migration finding', async () => {
     const { context, page } = await openPage(browser);
     try {
-      assert.equal((await page.goto(`${server.url}/`))?.status(), 200);
-      const section = (key: string) => page.locator(`section.domain:has(h3:has-text("${D(key)}"))`);
-      const oldos = (await section('oldos').locator('table.readiness').innerText()).replace(
+      // Each domain's detail is on its own page (/domain/<name>).
+      const section = async (key: string) => {
+        assert.equal((await page.goto(`${server.url}/domain/${D(key)}`))?.status(), 200);
+        return page.locator(`section.domain:has(h3:has-text("${D(key)}"))`);
+      };
+      const oldos = (await (await section('oldos')).locator('table.readiness').innerText()).replace(
         /\s+/g,
         ' ',
       );
@@ -73,19 +76,20 @@ describe('coverage scenarios of the demo', { timeout: 300_000 }, () => {
         oldos,
         /Office LTSC 2024 cannot be hosted on Windows Server 2016 \(14393\): needs Windows Server 2022 or later, or Windows 10 or later/,
       );
-      const noupdate = (await section('noupdate').locator('table.readiness').innerText()).replace(
-        /\s+/g,
-        ' ',
-      );
+      const noupdate = (
+        await (await section('noupdate')).locator('table.readiness').innerText()
+      ).replace(/\s+/g, ' ');
       assert.match(noupdate, /lab-windows-server-2025 ⚠ not ready/);
       assert.match(noupdate, /install KB5034765/);
       assert.match(noupdate, /cannot see installed updates/);
-      const migrate = (await section('migrate').innerText()).replace(/\s+/g, ' ');
+      const migrate = (await (await section('migrate')).innerText()).replace(/\s+/g, ' ');
       assert.match(migrate, /kms-old\.migrate\.kms-lab\.test:\d+ is replaced by kms-new/);
-      const cell = section('oldos').locator('table.coverage-matrix td.verdict-refused').first();
+      const cell = (await section('oldos'))
+        .locator('table.coverage-matrix td.verdict-refused')
+        .first();
       assert.match(await cell.innerText(), /refused/);
       assert.match(
-        (await section('healthy').innerText()).replace(/\s+/g, ' '),
+        (await (await section('healthy')).innerText()).replace(/\s+/g, ' '),
         /host caching \(the default\)/,
       );
     } finally {

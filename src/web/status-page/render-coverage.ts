@@ -42,33 +42,48 @@ function renderReadiness(domain: string, ctx: RenderContext): SafeHtml | '' {
   });
 }
 
-/** The host × product verdicts of the hosts the domain publishes. */
+/**
+ * The product × host verdicts of the hosts the domain publishes: a row per product group
+ * and a column per host, since a domain has few hosts and the model many groups (a
+ * column per group would not fit a screen).
+ */
 function renderMatrix(d: ViewDomain, ctx: RenderContext): SafeHtml | '' {
   const keys = [...new Set(d.resolvers.flatMap((r) => r.records.map(hostKey)))];
-  const rows = keys.flatMap((k) => ctx.assessment.coverage.find((c) => c.host === k) ?? []);
-  const products = rows[0]?.cells.map((c) => c.product) ?? [];
-  if (rows.length === 0 || products.length === 0) return '';
+  const hosts = keys.flatMap((k) => ctx.assessment.coverage.find((c) => c.host === k) ?? []);
+  const products = hosts[0]?.cells.map((c) => c.product) ?? [];
+  if (hosts.length === 0 || products.length === 0) return '';
+  const osRow = html`<tr>
+    <th scope="row">Host OS and keys</th>
+    ${hosts.map(
+      (c) =>
+        html`<td>
+          ${c.hostOs ?? 'not known yet'}${c.keys.length > 0 ? html`<br /><span class="muted">${join(c.keys, ', ')}</span>` : ''}
+        </td>`,
+    )}
+  </tr>`;
+  const productRows = products.map(
+    (product) =>
+      html`<tr>
+        <th scope="row">${product}</th>
+        ${hosts.map((c) => {
+          const cell = c.cells.find((x) => x.product === product);
+          if (cell === undefined) return html`<td></td>`;
+          return html`<td class="verdict-${cell.verdict}">
+            ${severityTag(VERDICT_SEVERITY[cell.verdict], cell.verdict)}
+            <span class="muted">${cell.text}</span>
+          </td>`;
+        })}
+      </tr>`,
+  );
   return html`<div class="coverage">
     ${renderTable({
       className: 'coverage-matrix',
       caption: 'Coverage: what each host activates, and why not (docs/coverage.md)',
-      columns: ['Host', 'Host OS and keys', ...products],
-      rows: rows.map(
-        (c) =>
-          html`<tr>
-            <th scope="row"><a href="${hostHref(ctx.base, c.host)}">${c.host}</a></th>
-            <td>
-              ${c.hostOs ?? 'not known yet'}${c.keys.length > 0 ? html`<br /><span class="muted">${join(c.keys, ', ')}</span>` : ''}
-            </td>
-            ${c.cells.map(
-              (cell) =>
-                html`<td class="verdict-${cell.verdict}">
-                  ${severityTag(VERDICT_SEVERITY[cell.verdict], cell.verdict)}
-                  <span class="muted">${cell.text}</span>
-                </td>`,
-            )}
-          </tr>`,
-      ),
+      columns: [
+        'Product group',
+        ...hosts.map((c) => html`<a href="${hostHref(ctx.base, c.host)}">${c.host}</a>`),
+      ],
+      rows: [osRow, ...productRows],
     })}
   </div>`;
 }

@@ -15,6 +15,7 @@ import { SCRIPT_ASSET, STYLESHEET_ASSET, type StaticAsset } from './assets.js';
 import { FILTER_QUERY, filterOf } from './filters.js';
 import { narrowToDomain, renderDomainNotFound, renderDomainPage } from './render-domain-page.js';
 import { renderHostNotFound, renderHostPage, renderStatusPage } from './render-page.js';
+import { matrixProducts } from './render-matrix.js';
 
 /** The same signature as the status API's source, so one closure can feed both. */
 export type StatusPageSource = (options: {
@@ -122,10 +123,7 @@ export function statusPageRoutes(source: StatusPageSource, options: StatusPageOp
       const view = source({ historyLimit: PAGE_HISTORY });
       let filter;
       try {
-        filter = filterOf(
-          request.query,
-          view.products.map((p) => p.product),
-        );
+        filter = filterOf(request.query, matrixProducts(view));
       } catch (err) {
         if (!(err instanceof QueryError)) throw err;
         return reply.code(400).type('text/plain; charset=utf-8').send(`${err.message}\n`);

@@ -108,8 +108,11 @@ table.products td { white-space: nowrap; }
 .card > p { margin: 0.2rem 0; overflow-wrap: anywhere; }
 h2.card-title { border: 0; margin-top: 0.25rem; }
 table.host-products { margin: 0.5rem 0 0.25rem; }
-table.host-products td { vertical-align: middle; }
-table.host-products th code, table.products th code { white-space: nowrap; overflow-wrap: normal; }
+table.host-products td { vertical-align: middle; overflow-wrap: anywhere; }
+/* A refusal tag ("✖ kms_error 0xC004F042") and the headings wrap in a narrow card rather than widen it. */
+table.host-products .tag, table.host-products thead th { white-space: normal; }
+/* Product names stay whole in the products table; in a host card they may break at a hyphen (a card is narrow). */
+table.products th code { white-space: nowrap; overflow-wrap: normal; }
 .card dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.15rem 0.75rem; margin: 0.5rem 0; font-size: 0.86rem; }
 .card dt { color: var(--muted); }
 .card dd { margin: 0; overflow-wrap: anywhere; }
