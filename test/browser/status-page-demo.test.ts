@@ -294,7 +294,7 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
       await page.screenshot({ path: join(OUTPUT_DIR, 'status-page-demo.png'), fullPage: true });
       const name = 'kms1.nooffice.kms-lab.test';
       const key = `${name}:${portOf(name)}`;
-      await page.locator('table.matrix th a', { hasText: 'nooffice.kms-lab.test' }).first().click();
+      await page.locator('table.matrix a', { hasText: 'nooffice.kms-lab.test' }).first().click();
       await page.waitForURL(`${server.url}/domain/nooffice.kms-lab.test`);
       await byId(page, `host-${key}`).locator('h3 a').click();
       await page.waitForURL(`${server.url}/host/${encodeURIComponent(key)}`);
