@@ -24,9 +24,9 @@ import {
   expectedProbe,
 } from '../helpers/demo-expectations.js';
 import type { StatusView } from '../../src/monitor/status-view.js';
-import { startServer, type RunningServer } from '../helpers/cli.js';
-import { OUTPUT_DIR, cspViolations, launchBrowser, openPage } from './browser.js';
-import { settledView } from './demo-server.js';
+import type { RunningServer } from '../helpers/cli.js';
+import { OUTPUT_DIR, cspViolations, openPage } from './browser.js';
+import { closeDemoInBrowser, openDemoInBrowser } from './demo-server.js';
 
 const THRESHOLDS: Record<string, number> = {
   'lab-windows': 25,
@@ -43,14 +43,9 @@ describe('kms-monitor demo in Chromium', { timeout: 300_000 }, () => {
   const portOf = (name: string) => view.hosts.find((h) => h.host === name)!.port;
 
   before(async () => {
-    server = await startServer('demo', [], 90_000);
-    view = await settledView(server.url);
-    browser = await launchBrowser();
+    ({ server, view, browser } = await openDemoInBrowser());
   });
-  after(async () => {
-    await browser?.close();
-    if (server) assert.equal(await server.stop(), 0, 'the demo stops cleanly');
-  });
+  after(() => closeDemoInBrowser({ server, browser }));
 
   it('the summary agrees with the scenarios: overall status, domains OK, hosts up, counts', async () => {
     const { context, page, incidents } = await openPage(browser);

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_SCENARIOS } from '../../src/lab/demo-scenarios.js';
 import type { StatusView } from '../../src/monitor/status-view.js';
-import { REPO, startServer, type RunningServer } from '../helpers/cli.js';
-import { OUTPUT_DIR, cspViolations, launchBrowser, openPage } from './browser.js';
-import { settledView } from './demo-server.js';
+import { REPO, type RunningServer } from '../helpers/cli.js';
+import { OUTPUT_DIR, cspViolations, openPage } from './browser.js';
+import { closeDemoInBrowser, openDemoInBrowser } from './demo-server.js';
 
 /** A small phone (360 × 740 CSS px, as a Galaxy S9) and a laptop. */
 const SCREENS = [
@@ -47,14 +47,9 @@ describe('the status page at 360 and 1280 px', { timeout: 300_000 }, () => {
   let view: StatusView;
 
   before(async () => {
-    server = await startServer('demo', [], 90_000);
-    view = await settledView(server.url);
-    browser = await launchBrowser();
+    ({ server, view, browser } = await openDemoInBrowser());
   });
-  after(async () => {
-    await browser?.close();
-    if (server) assert.equal(await server.stop(), 0, 'the demo stops cleanly');
-  });
+  after(() => closeDemoInBrowser({ server, browser }));
 
   for (const screen of SCREENS) {
     it(`${screen.width} px: every demo scenario is on the first screen of /`, async () => {
