@@ -137,7 +137,7 @@ export class Poller<P extends PlannedProduct> {
   private async runLoop(): Promise<void> {
     while (this.running) {
       const started = this.clock.now();
-      await this.runRound();
+      await this.guardedRound();
       if (!this.running) break;
       const elapsed = this.clock.now() - started;
       const interval = this.plan.intervalMs;
@@ -150,6 +150,23 @@ export class Poller<P extends PlannedProduct> {
       }
       const jitter = this.clock.random() * interval * JITTER_FRACTION;
       await this.clock.sleep(Math.max(0, interval - elapsed) + jitter, this.stopController.signal);
+    }
+  }
+
+  /**
+   * The probes report every failure as a result and never throw; what can still throw is a
+   * bug in the monitor's own code. Polling must survive it: a stopped loop would leave the
+   * last results on /metrics and the page as if they were current. The round that failed
+   * does not count as finished, so KmsMonitorNotPolling fires if every round fails.
+   */
+  private async guardedRound(): Promise<void> {
+    try {
+      await this.runRound();
+    } catch (err) {
+      this.log.error(
+        { err },
+        'round failed (a bug in kms-monitor); the next round runs as planned',
+      );
     }
   }
 
@@ -267,16 +284,24 @@ export class Poller<P extends PlannedProduct> {
     };
     await mapLimit(selected, plan.concurrency, async (target) => {
       if (signal.aborted) return;
-      const probed = await Promise.all(
-        this.addressesFor(kind, target).map(async (address) => ({
-          address,
-          result: await probe(
-            address === null ? target : { ...target, addresses: [address] },
-            options,
-          ),
-        })),
-      );
-      this.state.recordProbes(name, target.key, probed);
+      try {
+        const probed = await Promise.all(
+          this.addressesFor(kind, target).map(async (address) => ({
+            address,
+            result: await probe(
+              address === null ? target : { ...target, addresses: [address] },
+              options,
+            ),
+          })),
+        );
+        this.state.recordProbes(name, target.key, probed);
+      } catch (err) {
+        // One host's bug must not cost the other hosts their results (see guardedRound).
+        this.log.error(
+          { err, kind: name, host: target.key },
+          'probe failed (a bug in kms-monitor); the host keeps its last result',
+        );
+      }
     });
   }
 

@@ -219,3 +219,48 @@ describe('stop', () => {
     assert.equal(m.clock.now() - m.start, 100, 'no time passed waiting for the probe');
   });
 });
+
+describe('a bug in a probe or a round', () => {
+  it('costs only that host its result; the other hosts are recorded and polling goes on', async () => {
+    const m = corpMonitor(['kms1.corp.example', 'bad.corp.example']);
+    const tcp = m.poller['probers'].tcp!;
+    m.poller['probers'].tcp = (target, options) =>
+      target.host === 'bad.corp.example'
+        ? Promise.reject(new Error('deliberate bug'))
+        : tcp(target, options);
+    m.poller.start();
+    await m.clock.advance(2500);
+    await m.poller.stop();
+
+    assert.equal(m.state.poll.rounds, 3, 'every round finished');
+    assert.equal(m.state.hosts.get('kms1.corp.example:1688')?.tcp?.up, true);
+    const errors = m.lines.filter((l) => /probe failed/.test(String(l.msg)));
+    assert.equal(errors.length, 3, 'one error line per round');
+    assert.deepEqual(
+      { kind: errors[0]?.kind, host: errors[0]?.host, level: errors[0]?.level },
+      { kind: 'tcp', host: 'bad.corp.example:1688', level: 'error' },
+    );
+  });
+
+  it('a round that throws is logged, is not counted as finished, and the next round runs', async () => {
+    const m = corpMonitor(['kms1.corp.example']);
+    const discover = m.poller['probers'].discover;
+    let calls = 0;
+    m.poller['probers'].discover = (domains, options) =>
+      ++calls === 2 ? Promise.reject(new Error('deliberate bug')) : discover(domains, options);
+    m.poller.start();
+    await m.clock.advance(2500);
+    await m.poller.stop();
+
+    assert.deepEqual(
+      m.world.calls.discover.map((at) => at - m.start),
+      [0, 2000],
+      'the fake discover of rounds 1 and 3 (round 2 threw before it)',
+    );
+    assert.equal(calls, 3);
+    assert.equal(m.state.poll.rounds, 2, 'the failed round is not a finished round');
+    const errors = m.lines.filter((l) => /round failed/.test(String(l.msg)));
+    assert.equal(errors.length, 1);
+    assert.match(String((errors[0]?.err as { message?: string })?.message), /deliberate bug/);
+  });
+});
