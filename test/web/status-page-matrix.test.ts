@@ -9,7 +9,13 @@ import { evaluate } from '../../src/monitor/evaluate.js';
 import type { HistoryEntry } from '../../src/monitor/history.js';
 import type { StatusView } from '../../src/monitor/status-view.js';
 import { foldHistory } from '../../src/web/status-page/events.js';
-import { FIRST_SCREEN, PAGE_ROWS } from '../../src/web/status-page/render-matrix.js';
+import {
+  answer,
+  FIRST_SCREEN,
+  PAGE_ROWS,
+  type MatrixRow,
+} from '../../src/web/status-page/render-matrix.js';
+import type { DomainProductVerdict, Severity } from '../../src/monitor/evaluate.js';
 import { renderHostPage } from '../../src/web/status-page/render-page.js';
 import { statusPageRoutes } from '../../src/web/status-page/routes.js';
 import { scenariosView } from './status-page-views.js';
@@ -277,5 +283,42 @@ describe('the probe log as events', () => {
     const rows = page.slice(page.indexOf('<table class="events">')).match(/<tr class="failure">/g);
     assert.equal(rows?.length, 1, 'one line for 50 identical failures');
     assert.match(page, /50× at least from <time datetime="2025-06-02T09:10:00.000Z"/);
+  });
+});
+
+describe("the matrix's one-line answer", () => {
+  const row = (domain: string, severity: Severity, product: Severity = 'ok'): MatrixRow => ({
+    domain,
+    severity,
+    verdicts: new Map([['windows', { status: product } as DomainProductVerdict]]),
+  });
+  const text = (rows: MatrixRow[]) => String(answer(rows, 1)).replace(/\s+/g, ' ').trim();
+
+  it('names a domain that activates everything but is critical (an emulator) as critical, not as a warning', () => {
+    const t = text([
+      row('rogue.test', 'critical'),
+      row('single.test', 'warning'),
+      row('ok.test', 'ok'),
+    ]);
+    assert.match(t, /class="tag critical"[^>]*>.*Yes, but/);
+    assert.match(
+      t,
+      /every domain can activate every product; 1 domain with critical problems; 1 domain with warnings\./,
+    );
+  });
+
+  it('says No with the count when a product cannot be activated, and Yes when all is well', () => {
+    assert.match(
+      text([row('lonely.test', 'critical', 'critical'), row('ok.test', 'ok')]),
+      /No.*<strong>1 of 2<\/strong> domains cannot activate every product\./,
+    );
+    assert.match(
+      text([row('single.test', 'warning')]),
+      /class="tag warning".*Yes, but.*; 1 domain with warnings\./,
+    );
+    assert.match(
+      text([row('a.test', 'ok'), row('b.test', 'ok')]),
+      /Yes.*All 2 domains can activate all 1 product\./,
+    );
   });
 });

@@ -128,21 +128,40 @@ function summaryRow(
   </tr>`;
 }
 
-function answer(rows: readonly MatrixRow[], products: number): SafeHtml {
+/**
+ * The page's one-line answer to "can every domain activate every product?". Domains whose
+ * products all activate can still be critical (an emulator activates them, a forged ADBA
+ * object): they are named by their own severity, never folded into "with warnings".
+ */
+export function answer(rows: readonly MatrixRow[], products: number): SafeHtml {
   const cannot = new Set(
     rows.filter((r) => [...r.verdicts.values()].some((v) => v.status !== 'ok')),
   );
-  const warned = rows.filter((r) => r.severity !== 'ok' && !cannot.has(r));
+  const others = rows.filter((r) => r.severity !== 'ok' && !cannot.has(r));
   if (rows.length === 0) return html``;
-  if (cannot.size === 0 && warned.length === 0) {
+  if (cannot.size === 0 && others.length === 0) {
     return html`<p class="answer">
       ${severityTag('ok', 'Yes')} All ${plural(rows.length, 'domain')} can activate all
       ${plural(products, 'product')}.
     </p>`;
   }
+  const count = (severity: Severity) => others.filter((r) => r.severity === severity).length;
+  const notes = [
+    [count('critical'), 'with critical problems'],
+    [count('unknown'), 'unknown'],
+    [count('warning'), 'with warnings'],
+  ] as const;
+  const tail = notes
+    .filter(([n]) => n > 0)
+    .map(([n, what]) => `; ${plural(n, 'domain')} ${what}`)
+    .join('');
+  const tag =
+    cannot.size > 0
+      ? severityTag('critical', 'No')
+      : severityTag(count('critical') > 0 ? 'critical' : 'warning', 'Yes, but');
   return html`<p class="answer">
-    ${cannot.size > 0 ? severityTag('critical', 'No') : severityTag('warning', 'Yes, but')}
-    ${cannot.size > 0 ? html`<strong>${cannot.size} of ${rows.length}</strong> domains cannot activate every product` : `every domain can activate every product`}${warned.length > 0 ? html`; ${plural(warned.length, 'domain')} with warnings` : ''}.
+    ${tag}
+    ${cannot.size > 0 ? html`<strong>${cannot.size} of ${rows.length}</strong> domains cannot activate every product` : `every domain can activate every product`}${tail}.
   </p>`;
 }
 
