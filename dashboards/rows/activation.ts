@@ -60,6 +60,17 @@ export const activationRow: Row = {
       ],
     }),
     stat({
+      title: 'Domains not OK',
+      description:
+        "Domains whose verdict is WARNING, CRITICAL or UNKNOWN, as check gives it (kms_domain_status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; its own findings and those of the hosts it publishes). Over several chosen monitors, the best verdict. The status page's matrix names them.",
+      expr: `count(min by (domain) (kms_domain_status{${JI}, ${D}}) > 0) or vector(0)`,
+      size: { w: 4, h: 4 },
+      steps: [
+        [null, 'green'],
+        [1, 'orange'],
+      ],
+    }),
+    stat({
       title: 'Published hosts down',
       description:
         'KMS hosts published in DNS whose TCP port does not answer: stale SRV records (alert KmsPublishedHostDown).',
