@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { COVERAGE_SOURCES, CSVLKS, HOST_UPDATES } from '../../../src/kms/coverage/index.js';
-import { findProduct } from '../../../src/kms/products/index.js';
+import { BUILT_IN_PRODUCTS, findProduct } from '../../../src/kms/products/index.js';
 
 describe('coverage tables', () => {
   it('no two keys of one group overlap, and ids are unique', () => {
@@ -34,6 +34,14 @@ describe('coverage tables', () => {
       }
     }
     for (const u of HOST_UPDATES) for (const slug of u.products) assert.ok(findProduct(slug), slug);
+  });
+
+  it('every built-in product is covered by some host key: a new product needs its key rows', () => {
+    // Without a row that covers it, a product gets no coverage or readiness verdict
+    // (docs/design.md, "Adding things": a product).
+    const covered = new Set(CSVLKS.flatMap((c) => c.coverage.covers));
+    const missing = BUILT_IN_PRODUCTS.filter((p) => !covered.has(p.slug)).map((p) => p.slug);
+    assert.deepEqual(missing, []);
   });
 
   it('every source a row names is defined and listed in docs/coverage.md', () => {
