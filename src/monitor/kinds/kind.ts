@@ -106,3 +106,17 @@ export function hostHistoryEntry(
     durationSeconds: result.durationSeconds,
   };
 }
+
+/**
+ * Where and when the kinds that run KMS exchanges probe: every kms_interval, at one address
+ * (the first that answered TCP this round, as a client does), asking about each product.
+ */
+export const KMS_EXCHANGE_PLACEMENT = {
+  schedule: 'sweep',
+  addresses: 'first-up',
+  needsAddress: true,
+  perProduct: true,
+} as const satisfies Pick<
+  HostProbeKind<unknown>,
+  'schedule' | 'addresses' | 'needsAddress' | 'perProduct'
+>;

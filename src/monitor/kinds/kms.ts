@@ -10,7 +10,7 @@ import {
   type KmsProductResult,
 } from '../../kms/client/index.js';
 import { exchangeTimeouts } from './exchange-timeouts.js';
-import { hostHistoryEntry, type HostProbeKind } from './kind.js';
+import { hostHistoryEntry, KMS_EXCHANGE_PLACEMENT, type HostProbeKind } from './kind.js';
 import { addressOf, noAddressMessage } from './no-address.js';
 
 /** Failures that say the host was not reached, not what it answered. */
@@ -18,10 +18,7 @@ const UNREACHED: ReadonlySet<string> = new Set([...CONNECT_FAILURE_REASONS, 'no_
 
 export const kmsKind: HostProbeKind<KmsProductResult[]> = {
   name: 'kms',
-  schedule: 'sweep',
-  addresses: 'first-up',
-  needsAddress: true,
-  perProduct: true,
+  ...KMS_EXCHANGE_PLACEMENT,
   realProbe:
     (deps) =>
     async (target, { products, timeoutMs, signal }) => {

@@ -18,7 +18,7 @@ import {
   type TrustSettings,
 } from '../trust.js';
 import { exchangeTimeouts } from './exchange-timeouts.js';
-import { hostHistoryEntry, type HostProbeKind } from './kind.js';
+import { hostHistoryEntry, KMS_EXCHANGE_PLACEMENT, type HostProbeKind } from './kind.js';
 import { addressOf } from './no-address.js';
 
 const UNKNOWN_ID = 'trust:unknown-id';
@@ -109,10 +109,7 @@ export interface TrustProbeResult extends TrustControls {
 
 export const trustKind: HostProbeKind<TrustProbeResult> = {
   name: 'trust',
-  schedule: 'sweep',
-  addresses: 'first-up',
-  needsAddress: true,
-  perProduct: true,
+  ...KMS_EXCHANGE_PLACEMENT,
   realProbe:
     (deps) =>
     async (target, { products, timeoutMs, signal, trust = DEFAULT_TRUST_SETTINGS }) => {
