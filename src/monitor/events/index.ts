@@ -14,6 +14,7 @@ import { RecordWatch } from './records.js';
 export {
   EVENT_JOURNAL_CAPACITY,
   EventJournal,
+  isProbeChange,
   type EventChange,
   type EventKind,
   type JournalEvent,

@@ -21,6 +21,17 @@ export type ProbeChange =
 
 export type EventChange = 'raised' | 'cleared' | 'appeared' | 'gone' | ProbeChange;
 
+const PROBE_CHANGES: ReadonlySet<EventChange> = new Set<ProbeChange>([
+  'started failing',
+  'failing differently',
+  'failing',
+  'recovered',
+]);
+
+export function isProbeChange(change: EventChange): change is ProbeChange {
+  return PROBE_CHANGES.has(change);
+}
+
 export type EventKind = 'finding' | 'record' | 'probe';
 
 /** One transition, as a feed (findings, records, probes) reports it. */
