@@ -5,6 +5,13 @@
 import type { KmsProductResult } from '../src/kms/client/result.js';
 import type { HistoryEntry } from '../src/monitor/history.js';
 import type { StatusView } from '../src/monitor/status-view.js';
+import {
+  EVENT_JOURNAL_CAPACITY,
+  EventJournal,
+  findingTransition,
+  type JournalEvent,
+} from '../src/monitor/events/index.js';
+import { finding } from '../src/monitor/findings.js';
 
 export const PRODUCTS = [
   { product: 'windows-11', threshold: 25 },
@@ -146,5 +153,42 @@ export function syntheticView(hostCount: number, perDomain = 10): StatusView {
     hosts,
     hostsCut: 0,
     history,
+    events: fullJournal(hosts, domains),
   };
+}
+
+/**
+ * The events the page reads: a full journal (EVENT_JOURNAL_CAPACITY lines, the most the
+ * state keeps), half of them problems still standing, some lines folding many repeats.
+ */
+function fullJournal(hosts: StatusView['hosts'], domains: StatusView['domains']): JournalEvent[] {
+  const journal = new EventJournal();
+  for (let i = 0; i < 2 * EVENT_JOURNAL_CAPACITY; i++) {
+    const h = hosts[i % hosts.length]!;
+    const key = `${h.host}:1688`;
+    const at = new Date(Date.parse(AT) - (2 * EVENT_JOURNAL_CAPACITY - i) * 60_000).toISOString();
+    if (i % 4 === 3) {
+      const domain = domains[i % domains.length]!.domain;
+      journal.add({
+        at,
+        kind: 'record',
+        key: `record\u0000${domain}\u0000${key}`,
+        change: i % 8 === 3 ? 'appeared' : 'gone',
+        problem: false,
+        code: null,
+        severity: 'ok',
+        domain,
+        host: key,
+        message: null,
+      });
+      continue;
+    }
+    const f = finding(i % 4 === 1 ? 'count_below_threshold' : 'host_down', {
+      host: key,
+      ...(i % 4 === 1 ? { product: 'windows-11' } : {}),
+      message: `${key} is down: connect_timeout (published in ${h.domains[0] ?? 'no domain'}): stale SRV record?`,
+    });
+    journal.add(findingTransition(f, i % 2 === 0 ? 'raised' : 'cleared', `${f.code}/${key}`, at));
+  }
+  return journal.events();
 }

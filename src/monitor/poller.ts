@@ -100,7 +100,7 @@ export class Poller<P extends PlannedProduct> {
     private readonly clock: PollerClock = SYSTEM_CLOCK,
   ) {
     this.plan = plan;
-    this.findingLog = new FindingLog(log);
+    this.findingLog = new FindingLog(log, state.events);
   }
 
   /** Every probe in flight listens on this one signal; there are `concurrency` of them. */
@@ -215,7 +215,9 @@ export class Poller<P extends PlannedProduct> {
     }
     const finished = this.clock.now();
     this.state.recordRoundEnd(started, finished, kmsDue && !signal.aborted, !signal.aborted);
-    if (!signal.aborted) this.findingLog.update(evaluationOf(this.state, plan.products));
+    if (!signal.aborted) {
+      this.findingLog.update(evaluationOf(this.state, plan.products), finished);
+    }
     this.log.debug(
       { targets: targets.length, kms: kmsDue, seconds: (finished - started) / 1000 },
       'round finished',

@@ -12,7 +12,7 @@ import type { SrvLookupResult } from '../dns/index.js';
 import { canonicalName } from '../dns/index.js';
 import { hostKey } from '../util/host-port.js';
 import type { KmsProductResult, TcpProbeResult } from '../kms/client/index.js';
-import { ProbeHistory } from './history.js';
+import { ProbeHistory, type HistoryEntry } from './history.js';
 import { DEFAULT_RETENTION_MS, EstateHistory } from './history/index.js';
 import type { HostProbeKind, Probed } from './kinds/kind.js';
 import {
@@ -24,6 +24,7 @@ import {
 import type { MonitorPlan, Replacement } from './plan.js';
 import type { KmsTarget } from './targets.js';
 import { AdbaState } from './adba-state.js';
+import { EstateEvents } from './events/index.js';
 
 export interface DomainState {
   domain: string;
@@ -109,6 +110,8 @@ export class MonitorState {
   readonly history: ProbeHistory;
   /** Counts, latency and reachability over the retention (./history/), for sparklines. */
   readonly series = new EstateHistory();
+  /** Recent transitions, folded and bounded (./events/): the status page's events. */
+  readonly events = new EstateEvents();
   readonly poll: PollStats = {
     rounds: 0,
     kmsSweeps: 0,
@@ -179,6 +182,7 @@ export class MonitorState {
     // The first round always includes the KMS exchange, so once one has finished the
     // state describes every target and /-/ready can say so.
     if (complete) this.ready = true;
+    this.events.discovery(this.domains.values(), finishedMs);
     this.generation++;
   }
 
@@ -217,6 +221,7 @@ export class MonitorState {
     const keep = new Set(targets.map((t) => t.key));
     for (const key of this.hosts.keys()) if (!keep.has(key)) this.hosts.delete(key);
     this.series.retainHosts((key) => keep.has(key));
+    this.events.retainTargets((target) => keep.has(target) || this.domains.has(target));
     for (const target of targets) {
       const existing = this.hosts.get(target.key);
       if (existing) existing.target = target;
@@ -264,7 +269,7 @@ export class MonitorState {
         reason: lookup.error.reason,
       });
     }
-    this.history.record({
+    this.recordHistory({
       timestamp: at,
       kind: 'dns',
       target: lookup.domain,
@@ -295,7 +300,13 @@ export class MonitorState {
       this.probes.inc({ kind: name });
       if (failure) failures.inc({ host_key: key, ...failure });
     }
-    for (const entry of recorded.history) this.history.record(entry);
+    for (const entry of recorded.history) this.recordHistory(entry);
+  }
+
+  /** A probe's outcome into the probe log, and into the events when it is a change. */
+  private recordHistory(entry: HistoryEntry): void {
+    this.history.record(entry);
+    this.events.probe(entry);
   }
 
   recordTcp(key: string, result: TcpProbeResult): void {

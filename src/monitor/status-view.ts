@@ -12,6 +12,7 @@ import type { HostHistoryView } from './history/index.js';
 import type { PlannedProduct, Replacement } from './plan.js';
 import type { MonitorState, PollStats } from './state.js';
 import { buildAdbaView, type AdbaForestView } from './adba-view.js';
+import type { JournalEvent } from './events/index.js';
 
 export interface StatusView {
   generatedAt: string;
@@ -69,6 +70,8 @@ export interface StatusView {
   /** The ADBA forests (docs/adba.md); absent in views made without a state (tests). */
   adba?: AdbaForestView[];
   history: HistoryEntry[];
+  /** Recent transitions, folded, newest first (./events/); absent in views made without a state. */
+  events?: JournalEvent[];
 }
 
 export interface StatusViewOptions {
@@ -143,5 +146,9 @@ export function buildStatusView(
       host === undefined
         ? state.history.recent(historyLimit)
         : selected.flatMap((h) => state.history.recent(historyLimit, h.target.key)),
+    events:
+      host === undefined
+        ? state.events.events()
+        : state.events.events().filter((e) => selected.some((h) => h.target.key === e.host)),
   };
 }

@@ -15,6 +15,7 @@ import {
 } from '../../src/web/status-page/render-domain-page.js';
 import type { StatusView } from '../../src/monitor/status-view.js';
 import { HOSTILE, hostileView, scenariosView } from './status-page-views.js';
+import { hostKey } from '../../src/util/host-port.js';
 
 /** The tags and attributes the templates write; anything else was injected. */
 const TAGS = new Set(
@@ -148,6 +149,24 @@ describe('every field from DNS or a KMS host is escaped', () => {
       ...hostile.domains.map((d) =>
         renderDomainPage(narrowToDomain(hostile, d.domain)!, { refreshSeconds: 15 }),
       ),
+      // The probe log and the events on a host's page (each names its host, which the
+      // mapping changed) and the events as repeats (their first time).
+      renderHostPage(
+        {
+          ...hostile,
+          hosts: [hostile.hosts[0]!],
+          history: hostile.history.map((e) => ({ ...e, target: hostKey(hostile.hosts[0]!) })),
+          events: (hostile.events ?? []).map((e) => ({ ...e, host: hostKey(hostile.hosts[0]!) })),
+        },
+        hostile.hosts[0]!.host,
+        { refreshSeconds: 15 },
+      ),
+      // The probe log of the domain's page unnarrowed: each entry with its target.
+      renderDomainPage({ ...hostile, domains: [hostile.domains[0]!] }, { refreshSeconds: 15 }),
+      renderStatusPage(
+        { ...hostile, events: (hostile.events ?? []).map((e) => ({ ...e, count: 2 })) },
+        { refreshSeconds: 15 },
+      ),
     ];
     for (const page of pages) assertOnlyOwnMarkup(page);
     const all = pages.join('\n');
@@ -178,6 +197,13 @@ describe('every field from DNS or a KMS host is escaped', () => {
       'hosts[].reachability[].error.message',
       // A product's key install date and build are decoded from the ePID itself.
       'hosts[].products[].keyInstallDate',
+      // An event's kind, change and severity are words of the page's own (raised, went
+      // down); its key is what the journal folds by; its product is in its message.
+      'events[].kind',
+      'events[].change',
+      'events[].severity',
+      'events[].key',
+      'events[].product',
     ]);
     assert.deepEqual(
       [...hidden].filter((p) => !NOT_SHOWN.has(p)).sort(),

@@ -6,6 +6,9 @@
 import type { KmsProductResult, TcpProbeResult } from '../../src/kms/client/result.js';
 import type { HistoryEntry } from '../../src/monitor/history.js';
 import type { StatusView } from '../../src/monitor/status-view.js';
+import { evaluate } from '../../src/monitor/evaluate.js';
+import { EstateEvents } from '../../src/monitor/events/index.js';
+import { findingKey } from '../../src/monitor/findings.js';
 
 type ViewDomain = StatusView['domains'][number];
 type ViewResolver = ViewDomain['resolvers'][number];
@@ -199,7 +202,23 @@ export function view(domains: ViewDomain[], hosts: ViewHost[], over: Partial<Sta
     history: historyFor(hosts),
     ...over,
   };
-  return result;
+  return over.events ? result : withEvents(result);
+}
+
+/**
+ * The view's events as the state's journal makes them: its probe log in time order, then
+ * its findings, raised when the view was generated.
+ */
+export function withEvents(v: StatusView): StatusView {
+  const events = new EstateEvents();
+  const log = [...v.history].sort((a, b) => (a.timestamp < b.timestamp ? -1 : 1));
+  for (const entry of log) events.probe(entry);
+  const at = Date.parse(v.generatedAt);
+  for (const f of evaluate({ ...v, events: [] }).problems) {
+    events.finding(f, 'raised', findingKey(f), at);
+  }
+  v.events = events.events();
+  return v;
 }
 
 /** One of each: what the demo shows, plus a failed lookup. */
@@ -356,5 +375,5 @@ export function hostileView(): StatusView {
     message: all,
     durationSeconds: 1,
   });
-  return v;
+  return withEvents(v);
 }

@@ -9,17 +9,12 @@
  * log a failing run can lack the success before it: such a run is `failing`, not
  * `started failing`, and its first time is "at least since".
  */
+import { probeChange, seriesKey, type ProbeChange } from '../../monitor/events/index.js';
 import type { HistoryEntry } from '../../monitor/history.js';
 
+/** How a run changed against the run before it (the journal's ProbeChange), or `ok`. */
 export type EventChange =
-  /** A failure after a success: went down, started refusing, lookup started failing. */
-  | 'started failing'
-  /** A failure after a failure for another reason. */
-  | 'failing differently'
-  /** Failures with nothing before them in the log. */
-  | 'failing'
-  /** A success after a failure: came back. */
-  | 'recovered'
+  | ProbeChange
   /** Successes with nothing before them in the log (not an event on `/`). */
   | 'ok';
 
@@ -35,14 +30,9 @@ export interface ProbeEvent extends Pick<
   last: string;
 }
 
-function seriesKey(e: HistoryEntry): string {
-  return `${e.kind}\u0000${e.target}\u0000${e.detail ?? ''}`;
-}
-
+/** Two runs in a row never share an outcome and reason, so every run is a change or `ok`. */
 function changeOf(run: HistoryEntry, before: ProbeEvent | undefined): EventChange {
-  if (run.success) return before === undefined ? 'ok' : 'recovered';
-  if (before === undefined) return 'failing';
-  return before.success ? 'started failing' : 'failing differently';
+  return probeChange(run, before) ?? 'ok';
 }
 
 /** The entries (any order) folded into runs, newest run first. */

@@ -13,6 +13,7 @@ import { html, type SafeHtml } from './html.js';
 import { renderLayout } from './layout.js';
 import { renderDomain } from './render-domain.js';
 import { renderEvents } from './render-events.js';
+import { renderJournal } from './render-journal.js';
 import { renderHostCard } from './render-host.js';
 import { context, notReady, pollLine, renderNotFound, type PageOptions } from './render-page.js';
 import { renderTable } from './render-table.js';
@@ -30,6 +31,17 @@ export function narrowToDomain(view: StatusView, name: string): StatusView | nul
     domains: [domain],
     hosts,
     history: view.history.filter((e) => targets.has(e.target)),
+    // What names the domain is its own (records, lookups, domain findings); what names
+    // only a host is its hosts' (their findings and probes).
+    ...(view.events === undefined
+      ? {}
+      : {
+          events: view.events.filter((e) =>
+            e.domain !== undefined
+              ? e.domain === domain.domain
+              : e.host !== undefined && targets.has(e.host),
+          ),
+        }),
   };
 }
 
@@ -78,8 +90,12 @@ export function renderDomainPage(view: StatusView, options: PageOptions): string
       <h2 id="hosts-h">KMS hosts (${view.hosts.length})</h2>
       ${view.hosts.length === 0 ? html`<p class="muted">The domain publishes no KMS host the monitor probes.</p>` : html`<div class="cards">${view.hosts.map((h) => renderHostCard(h, ctx))}</div>`}
     </section>
+    <section aria-labelledby="events-h">
+      <h2 id="events-h">Events</h2>
+      ${renderJournal(view.events, ctx, { caption: 'What changed', limit: 100 })}
+    </section>
     <section aria-labelledby="history-h">
-      <h2 id="history-h">Events</h2>
+      <h2 id="history-h">Probe log</h2>
       <p class="muted">
         ${plural(view.history.length, 'probe')} of this domain and its hosts in the log; failures
         are kept longer than successes.

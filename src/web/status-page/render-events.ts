@@ -15,7 +15,7 @@ import { renderTable } from './render-table.js';
  * "went down", "activates lab-office again": the change in words, by probe kind. The
  * reason is the outcome tag beside it.
  */
-export function describeEvent(e: ProbeEvent): string {
+export function describeEvent(e: Pick<ProbeEvent, 'kind' | 'detail' | 'change'>): string {
   const what = e.detail ? ` ${e.detail}` : '';
   if (e.kind === 'tcp') {
     switch (e.change) {
@@ -59,7 +59,7 @@ export function describeEvent(e: ProbeEvent): string {
   }
 }
 
-function time(iso: string, ctx: RenderContext): SafeHtml {
+export function time(iso: string, ctx: RenderContext): SafeHtml {
   const at = Date.parse(iso);
   return html`<time datetime="${iso}" title="${Number.isNaN(at) ? '' : formatAge(at, ctx.now)}"
     >${formatTimestamp(iso)}</time

@@ -22,6 +22,7 @@ import {
 import { html, join, type SafeHtml } from './html.js';
 import { renderLayout } from './layout.js';
 import { renderEvents } from './render-events.js';
+import { renderJournal } from './render-journal.js';
 import { renderHostCard } from './render-host.js';
 import { renderMatrix } from './render-matrix.js';
 import { renderProblems, renderProducts, renderSummary } from './render-summary.js';
@@ -123,7 +124,7 @@ export function renderStatusPage(view: StatusView, options: PageOptions): string
     ${renderAdbaSection(view.adba)} ${renderStandalone(view, ctx)}
     <section aria-labelledby="history-h">
       <h2 id="history-h">Recent events</h2>
-      ${renderEvents(view.history, ctx, { caption: 'What changed', limit: PAGE_EVENTS })}
+      ${renderJournal(view.events, ctx, { caption: 'What changed', limit: PAGE_EVENTS })}
     </section>`;
   return renderLayout({
     title: `${severityText(assessment.status)} · KMS monitor`,
@@ -195,6 +196,14 @@ export function renderHostPage(view: StatusView, requested: string, options: Pag
       <section aria-label="DNS of ${key}">
         <h2>DNS</h2>
         ${renderPublished(view, key)}
+      </section>
+      <section aria-label="Events of ${key}">
+        <h2>Events</h2>
+        ${renderJournal(
+          view.events?.filter((e) => e.host === key),
+          ctx,
+          { caption: 'What changed', limit: 100 },
+        )}
       </section>
       <section aria-label="History of ${key}">
         <h2>History</h2>
