@@ -1,9 +1,10 @@
 /**
- * A structural check of a DNS message before dns-packet decodes it. dns-packet trusts
- * RDLENGTH and record counts (an SRV target may run past its RDATA into the next record,
- * a short A record is read from the following bytes) and throws plain Errors or RangeErrors
- * on short input. Walking the message here first means every byte string either passes
- * these rules or ends in a DnsFailure('malformed') that says where it broke.
+ * A structural check of a DNS message before its records are read (record-data.ts, which
+ * trusts it: no bounds checks of its own). A reader that trusted RDLENGTH and record counts
+ * would let an SRV target run past its RDATA into the next record, or read a short A
+ * record from the following bytes, and would throw plain Errors on short input. Walking
+ * the message here first means every byte string either passes these rules or ends in a
+ * DnsFailure('malformed') that says where it broke.
  */
 import { DnsFailure } from './errors.js';
 
