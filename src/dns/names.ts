@@ -123,7 +123,8 @@ function wireOctets(name: string, from: number, to: number, ascii: boolean): num
 export function checkWireLimits(name: string, shownAs: string = name): void {
   // Counted per character, without allocating: this runs for every query sent. Non-ASCII
   // text (only possible from hostile answers) is measured in UTF-8 bytes, as encoded.
-  const ascii = !/[\u0080-\uffff]/.test(name);
+  let ascii = true;
+  for (let i = 0; i < name.length && ascii; i++) ascii = name.charCodeAt(i) < 0x80;
   if (wireOctets(name, 0, name.length, ascii) > MAX_NAME_OCTETS) {
     throw new Error(`invalid domain ${JSON.stringify(shownAs)}: longer than 253 characters`);
   }

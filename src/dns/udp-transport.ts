@@ -11,7 +11,13 @@
  * retransmission or deadline comes (a timer per query cost more than the query's own work).
  */
 import { DnsFailure } from './errors.js';
-import { encodeQuery, vetAnswer, type DnsQuestion, type DnsResponse } from './message.js';
+import {
+  encodeQuery,
+  vetAnswer,
+  type DnsQuestion,
+  type DnsResponse,
+  type SentQuery,
+} from './message.js';
 import { resolverLabel, type ResolverAddress } from './resolver-address.js';
 import { DropLog, type ExchangeOptions } from './transport-types.js';
 import {
@@ -26,6 +32,8 @@ class UdpQuery implements ChannelListener {
   readonly id: number;
   /** performance.now() of the next retransmission or of the deadline. */
   dueAt = 0;
+  /** What was asked, with its ID: answers are vetted against it. */
+  private readonly sent: SentQuery;
   private readonly wire: Buffer;
   private readonly started = performance.now();
   private sends = 0;
@@ -37,13 +45,14 @@ class UdpQuery implements ChannelListener {
   constructor(
     private readonly channel: UdpChannel,
     private readonly question: DnsQuestion,
-    private readonly edns: boolean,
+    edns: boolean,
     private readonly options: ExchangeOptions,
     private readonly resolve: (response: DnsResponse) => void,
     private readonly reject: (failure: DnsFailure) => void,
   ) {
     this.id = channel.register(this);
-    this.wire = encodeQuery({ ...question, id: this.id, edns });
+    this.sent = { ...question, id: this.id, edns };
+    this.wire = encodeQuery(this.sent);
     if (options.signal) {
       this.onAbort = () => this.settle(new DnsFailure('timeout', `query to ${this.label} aborted`));
       options.signal.addEventListener('abort', this.onAbort, { once: true });
@@ -56,11 +65,7 @@ class UdpQuery implements ChannelListener {
   }
 
   datagram(message: Buffer): void {
-    const verdict = vetAnswer(
-      message,
-      { ...this.question, id: this.id, edns: this.edns },
-      this.wire,
-    );
+    const verdict = vetAnswer(message, this.sent, this.wire);
     if (verdict.kind === 'answer') this.settle(null, verdict.response);
     else if (verdict.kind === 'fail') this.settle(verdict.failure);
     else this.stray(verdict.failure);
