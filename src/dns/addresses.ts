@@ -56,13 +56,11 @@ function rcodeError(rcode: string, what: string): DnsError {
   };
 }
 
-export async function resolveTargets(
-  context: AskContext,
-  hosts: readonly string[],
-  additionals: readonly DnsRecord[],
-): Promise<TargetAddresses[]> {
-  // Glue first, synchronously: with a full additional section no query is needed at all.
-  const outcomes = hosts.map((host) => {
+type Outcomes = Array<Record<Family, FamilyOutcome | null>>;
+
+/** Per host and family, the glue of the additional section, or null where it has none. */
+function glueOutcomes(hosts: readonly string[], additionals: readonly DnsRecord[]): Outcomes {
+  return hosts.map((host) => {
     const byFamily: Record<Family, FamilyOutcome | null> = { A: null, AAAA: null };
     for (const family of FAMILIES) {
       const glue = glueFor(host, family, additionals);
@@ -70,19 +68,9 @@ export async function resolveTargets(
     }
     return byFamily;
   });
-  const missing: Array<{ host: string; family: Family; i: number }> = [];
-  hosts.forEach((host, i) => {
-    for (const family of FAMILIES) if (!outcomes[i]?.[family]) missing.push({ host, family, i });
-  });
-  if (missing.length > 0) {
-    await mapLimit(missing, ADDRESS_QUERY_CONCURRENCY, async ({ host, family, i }) => {
-      (outcomes[i] as Record<Family, FamilyOutcome | null>)[family] = await queryFamily(
-        context,
-        host,
-        family,
-      );
-    });
-  }
+}
+
+function combine(hosts: readonly string[], outcomes: Outcomes): TargetAddresses[] {
   return hosts.map((host, i) => {
     const v4 = outcomes[i]?.A as FamilyOutcome;
     const v6 = outcomes[i]?.AAAA as FamilyOutcome;
@@ -99,4 +87,39 @@ export async function resolveTargets(
     }
     return { addresses, error };
   });
+}
+
+/**
+ * The targets' addresses when the additional section holds both families of every one
+ * (the usual answer): no query to send, so no promise to wait for. Null otherwise.
+ */
+export function targetsFromGlue(
+  hosts: readonly string[],
+  additionals: readonly DnsRecord[],
+): TargetAddresses[] | null {
+  const outcomes = glueOutcomes(hosts, additionals);
+  return outcomes.every((o) => o.A && o.AAAA) ? combine(hosts, outcomes) : null;
+}
+
+export async function resolveTargets(
+  context: AskContext,
+  hosts: readonly string[],
+  additionals: readonly DnsRecord[],
+): Promise<TargetAddresses[]> {
+  // Glue first, synchronously: with a full additional section no query is needed at all.
+  const outcomes = glueOutcomes(hosts, additionals);
+  const missing: Array<{ host: string; family: Family; i: number }> = [];
+  hosts.forEach((host, i) => {
+    for (const family of FAMILIES) if (!outcomes[i]?.[family]) missing.push({ host, family, i });
+  });
+  if (missing.length > 0) {
+    await mapLimit(missing, ADDRESS_QUERY_CONCURRENCY, async ({ host, family, i }) => {
+      (outcomes[i] as Record<Family, FamilyOutcome | null>)[family] = await queryFamily(
+        context,
+        host,
+        family,
+      );
+    });
+  }
+  return combine(hosts, outcomes);
 }

@@ -20,13 +20,13 @@ function ipv4Value(address: string): number {
   return value;
 }
 
+/** Eight zero-padded groups, which sort as text in numeric order. */
 function ipv6Text(address: string): string {
-  // dns-packet prints canonical IPv6 text: expand "::" and pad every group. An embedded
-  // IPv4 tail (::ffff:1.2.3.4) is rare in answers and simply sorts by its text.
+  // dns-packet's and record-data.ts's IPv6 text: expand "::" and pad every group. An
+  // embedded IPv4 tail (::ffff:1.2.3.4) is rare in answers and simply sorts by its text.
   const [head = '', tail] = address.split('::');
-  const groups = (part: string): string[] => (part === '' ? [] : part.split(':'));
-  const left = groups(head);
-  const right = tail === undefined ? [] : groups(tail);
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
   const zeros = new Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0');
   return [...left, ...zeros, ...right].map((g) => g.padStart(4, '0')).join(':');
 }
@@ -37,13 +37,24 @@ function compare(a: Keyed, b: Keyed): number {
   return a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
 }
 
+function keyed(address: string): Keyed {
+  const family = isIP(address);
+  return family === 4
+    ? { address, family, value: ipv4Value(address), text: '' }
+    : { address, family, value: 0, text: ipv6Text(address) };
+}
+
 export function sortAddresses(addresses: readonly string[]): string[] {
   if (addresses.length < 2) return [...addresses];
-  const keyed = [...new Set(addresses)].map((address): Keyed => {
-    const family = isIP(address);
-    return family === 4
-      ? { address, family, value: ipv4Value(address), text: '' }
-      : { address, family, value: 0, text: ipv6Text(address) };
-  });
-  return keyed.sort(compare).map((entry) => entry.address);
+  // The usual target has one IPv4 and one IPv6 address: in order already when the IPv4
+  // (no colon) comes first, reversed otherwise; no parsing needed to tell.
+  if (addresses.length === 2) {
+    const [a = '', b = ''] = addresses;
+    const aV6 = a.includes(':');
+    if (aV6 !== b.includes(':')) return aV6 ? [b, a] : [a, b];
+  }
+  return [...new Set(addresses)]
+    .map(keyed)
+    .sort(compare)
+    .map((entry) => entry.address);
 }

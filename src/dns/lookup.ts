@@ -4,7 +4,7 @@
  * answers (what a client does). Every call resolves — never rejects — with results that
  * carry the rcode or one named failure reason.
  */
-import { resolveTargets } from './addresses.js';
+import { resolveTargets, targetsFromGlue } from './addresses.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS, DnsClient } from './client.js';
 import { DEFAULT_MAX_CNAME_HOPS, askFollowingCnames, type AskContext } from './cname.js';
 import { asDnsFailure, reasonForRcode, type DnsError } from './errors.js';
@@ -127,12 +127,14 @@ async function lookupAtResolver(
     } else if (result.success) {
       result.ttl = negativeTtl(answer.response);
     }
+    const hosts = ordered.records.map((r) => r.host);
     const targets = settings.resolveAddresses
-      ? await resolveTargets(
+      ? (targetsFromGlue(hosts, answer.response.additionals) ??
+        (await resolveTargets(
           { ...context, deadline: addressDeadline },
-          ordered.records.map((r) => r.host),
+          hosts,
           answer.response.additionals,
-        )
+        )))
       : [];
     result.records = ordered.records.map((record, i) => ({
       ...record,
@@ -195,6 +197,10 @@ export async function lookupSrv(
     signal: options.signal,
   };
   if ((options.mode ?? 'each') === 'each') {
+    if (options.resolvers.length === 1) {
+      const only = options.resolvers[0] as ResolverAddress;
+      return [await lookupAtResolver(name, only, deadline, deadline, settings)];
+    }
     return Promise.all(
       options.resolvers.map((resolver) =>
         lookupAtResolver(name, resolver, deadline, deadline, settings),

@@ -5,10 +5,10 @@
  * stray or spoofed datagram must neither be accepted nor cut a lookup short; one that is
  * our answer but broken inside ends the query as `malformed`.
  */
-import dnsPacket from 'dns-packet';
-import type { Answer, Packet } from 'dns-packet';
 import { DnsFailure } from './errors.js';
 import { canonicalName } from './names.js';
+import { encodeQueryWire } from './query-wire.js';
+import { decodeCanonicalName, decodeIpv4, decodeIpv6 } from './record-data.js';
 import {
   CLASS_IN,
   TYPE,
@@ -18,13 +18,13 @@ import {
   readQuestion,
   sameQuestionBytes,
   type MessageLayout,
+  type RecordLayout,
   type Section,
 } from './wire-check.js';
 
 export type QueryType = 'SRV' | 'A' | 'AAAA';
 
-/** EDNS0 buffer size recommended by DNS Flag Day 2020: avoids IP fragmentation. */
-export const EDNS_UDP_PAYLOAD = 1232;
+export { EDNS_UDP_PAYLOAD } from './query-wire.js';
 
 export interface DnsQuestion {
   name: string;
@@ -95,33 +95,8 @@ export function rcodeName(code: number): string {
 
 /** A standard query with RD set and, unless `edns` is false, an OPT record for 1232 bytes. */
 export function encodeQuery(query: SentQuery): Buffer {
-  const packet: Packet = {
-    type: 'query',
-    id: query.id,
-    flags: dnsPacket.RECURSION_DESIRED,
-    questions: [{ name: query.name, type: query.type, class: 'IN' }],
-  };
-  if (query.edns) {
-    packet.additionals = [
-      {
-        type: 'OPT',
-        name: '.',
-        udpPayloadSize: EDNS_UDP_PAYLOAD,
-        extendedRcode: 0,
-        ednsVersion: 0,
-        flags: 0,
-        flag_do: false,
-        options: [],
-      },
-    ];
-  }
-  return dnsPacket.encode(packet);
+  return encodeQueryWire(query.id, query.name, QUERY_TYPE_CODES[query.type], query.edns);
 }
-
-/** dns-packet's per-record decoder: exported at runtime, absent from @types/dns-packet. */
-const decodeRecord = (
-  dnsPacket as unknown as { answer: { decode(buf: Buffer, offset: number): Answer } }
-).answer.decode;
 
 /** Types read as data; others are kept as OTHER without decoding their RDATA. */
 const DECODED_TYPES = new Set<number>([TYPE.SRV, TYPE.A, TYPE.AAAA, TYPE.CNAME, TYPE.SOA]);
@@ -134,36 +109,44 @@ export function effectiveTtl(raw: number): number {
   return raw >= 0 && raw <= 0x7fffffff ? raw : 0;
 }
 
-function toRecord(answer: Answer): DnsRecord {
-  const name = canonicalName(answer.name);
-  const ttl = effectiveTtl('ttl' in answer && typeof answer.ttl === 'number' ? answer.ttl : 0);
-  switch (answer.type) {
-    case 'SRV':
+/** A record of a type kms-monitor reads, class IN, from a message checkMessage passed. */
+function readRecord(buf: Buffer, record: RecordLayout): DnsRecord {
+  const name = decodeCanonicalName(buf, record.offset);
+  const ttl = effectiveTtl(record.ttl);
+  const at = record.rdata;
+  switch (record.type) {
+    case TYPE.SRV:
       return {
         type: 'SRV',
         name,
         ttl,
-        priority: answer.data.priority ?? 0,
-        weight: answer.data.weight ?? 0,
-        port: answer.data.port,
-        target: canonicalName(answer.data.target),
+        priority: buf.readUInt16BE(at),
+        weight: buf.readUInt16BE(at + 2),
+        port: buf.readUInt16BE(at + 4),
+        target: decodeCanonicalName(buf, at + 6),
       };
-    case 'A':
-    case 'AAAA':
-      return { type: answer.type, name, ttl, address: answer.data };
-    case 'CNAME':
-      return { type: 'CNAME', name, ttl, target: canonicalName(answer.data) };
-    case 'SOA':
-      // MINIMUM is the negative-caching TTL (RFC 2308), bound by the same rule.
-      return { type: 'SOA', name, ttl, minimum: effectiveTtl(answer.data.minimum ?? 0) };
+    case TYPE.A:
+      return { type: 'A', name, ttl, address: decodeIpv4(buf, at) };
+    case TYPE.AAAA:
+      return { type: 'AAAA', name, ttl, address: decodeIpv6(buf, at) };
+    case TYPE.CNAME:
+      return { type: 'CNAME', name, ttl, target: decodeCanonicalName(buf, at) };
+    case TYPE.SOA:
+      // MINIMUM, the last field, is the negative-caching TTL (RFC 2308), bound by the same rule.
+      return {
+        type: 'SOA',
+        name,
+        ttl,
+        minimum: effectiveTtl(buf.readUInt32BE(at + record.rdlength - 4)),
+      };
     default:
       return { type: 'OTHER', name, ttl };
   }
 }
 
 /**
- * Decodes a message that passed checkMessage: dns-packet reads the records kms-monitor
- * uses (SRV, A, AAAA, CNAME, SOA, class IN), each at the offset the check found; the OPT
+ * Decodes a message that passed checkMessage: the records kms-monitor uses (SRV, A, AAAA,
+ * CNAME, SOA, class IN) are read at the offsets the check found (record-data.ts); the OPT
  * record's extended rcode is read from its TTL field. Only DnsFailure escapes.
  */
 function decodeChecked(buf: Buffer, layout: MessageLayout): DnsResponse {
@@ -176,24 +159,15 @@ function decodeChecked(buf: Buffer, layout: MessageLayout): DnsResponse {
       extendedRcode = Math.floor(record.ttl / 0x1000000) & 0xff;
       continue;
     }
-    let decoded: DnsRecord;
-    if (record.class === CLASS_IN && DECODED_TYPES.has(record.type)) {
-      try {
-        decoded = toRecord(decodeRecord(buf, record.offset));
-      } catch (error) {
-        throw new DnsFailure(
-          'malformed',
-          `undecodable record at offset ${record.offset}: ${(error as Error).message}`,
-        );
-      }
-    } else {
-      decoded = {
-        type: 'OTHER',
-        name: canonicalName(readName(buf, record.offset).name),
-        ttl: effectiveTtl(record.ttl),
-      };
-    }
-    sections[record.section].push(decoded);
+    sections[record.section].push(
+      record.class === CLASS_IN && DECODED_TYPES.has(record.type)
+        ? readRecord(buf, record)
+        : {
+            type: 'OTHER',
+            name: canonicalName(readName(buf, record.offset).name),
+            ttl: effectiveTtl(record.ttl),
+          },
+    );
   }
   const { header } = layout;
   return {
@@ -209,15 +183,19 @@ function decodeChecked(buf: Buffer, layout: MessageLayout): DnsResponse {
   };
 }
 
+/** A datagram that is not an answer to this query (module level: vetAnswer is hot). */
+function drop(
+  reason: 'malformed' | 'id_mismatch' | 'question_mismatch',
+  message: string,
+): AnswerVerdict {
+  return { kind: 'drop', failure: new DnsFailure(reason, message) };
+}
+
 /**
  * Decides what a received message means for `query`; never throws. `queryWire`, the bytes
  * sent, lets the question be compared without decoding names (the common case).
  */
 export function vetAnswer(buf: Buffer, query: SentQuery, queryWire?: Buffer): AnswerVerdict {
-  const drop = (reason: 'malformed' | 'id_mismatch' | 'question_mismatch', message: string) => ({
-    kind: 'drop' as const,
-    failure: new DnsFailure(reason, message),
-  });
   const header = readHeader(buf);
   if (!header)
     return drop('malformed', `a ${buf.length}-byte datagram, too short for a DNS header`);

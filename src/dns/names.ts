@@ -12,7 +12,14 @@ export const KMS_SRV_PREFIX = '_vlmcs._tcp.';
 const MAX_NAME_OCTETS = 253;
 const MAX_LABEL_OCTETS = 63;
 /** Letters, digits, hyphen; underscore too, for service labels such as `_msdcs`. */
-const LABEL_CHARACTER = /^[a-z0-9_-]$/;
+function isLabelCharacter(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) || // a-z
+    (code >= 0x30 && code <= 0x39) || // 0-9
+    code === 0x2d || // -
+    code === 0x5f // _
+  );
+}
 
 /** A name checkDnsName refuses; `problem` is what is wrong, without the name. */
 export class DnsNameError extends Error {
@@ -35,6 +42,10 @@ export function sameName(a: string, b: string): boolean {
   return canonicalName(a) === canonicalName(b);
 }
 
+function nameError(what: string, shownAs: string, problem: string): never {
+  throw new DnsNameError(`invalid ${what} ${JSON.stringify(shownAs)}: ${problem}`, problem);
+}
+
 /**
  * The one check of a DNS name an admin wrote (configuration, flags, resolv.conf): labels of
  * 1–63 octets, at most 253 in total, letters, digits, hyphens and underscores only, no label
@@ -44,43 +55,49 @@ export function sameName(a: string, b: string): boolean {
  * whose message starts with `invalid <what> "<input>":` and says what is wrong.
  */
 export function checkDnsName(input: string, what = 'domain', shownAs = input): string {
-  const fail = (problem: string): never => {
-    throw new DnsNameError(`invalid ${what} ${JSON.stringify(shownAs)}: ${problem}`, problem);
-  };
   let text = input.endsWith('.') ? input.slice(0, -1) : input;
-  if (text === '') fail('empty');
+  if (text === '') nameError(what, shownAs, 'empty');
   if (!/^[\x21-\x7e]+$/.test(text)) {
     // Space, C0 controls and DEL: codes 0-32 and 127.
     if (
       [...text].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f || /\s/.test(c))
     ) {
-      fail('contains a space or a control character');
+      nameError(what, shownAs, 'contains a space or a control character');
     }
     // domainToASCII applies IDNA; it returns '' for names it cannot convert.
     const ascii = domainToASCII(text);
-    if (ascii === '') fail('not a valid internationalized domain name');
+    if (ascii === '') nameError(what, shownAs, 'not a valid internationalized domain name');
     text = ascii;
   }
   text = text.toLowerCase();
   if (text.length > MAX_NAME_OCTETS) {
-    fail(`${text.length} characters long; a DNS name has at most ${MAX_NAME_OCTETS}`);
+    nameError(
+      what,
+      shownAs,
+      `${text.length} characters long; a DNS name has at most ${MAX_NAME_OCTETS}`,
+    );
   }
   for (const label of text.split('.')) {
-    if (label === '') fail('empty label (a leading dot or two dots in a row)');
+    if (label === '') nameError(what, shownAs, 'empty label (a leading dot or two dots in a row)');
     if (label.length > MAX_LABEL_OCTETS) {
-      fail(
+      nameError(
+        what,
+        shownAs,
         `label "${label.slice(0, 20)}…" is ${label.length} characters long; a DNS label has at most ${MAX_LABEL_OCTETS}`,
       );
     }
-    for (const character of label) {
-      if (!LABEL_CHARACTER.test(character)) {
-        fail(
+    for (let i = 0; i < label.length; i++) {
+      if (!isLabelCharacter(label.charCodeAt(i))) {
+        const character = String.fromCodePoint(label.codePointAt(i) ?? 0);
+        nameError(
+          what,
+          shownAs,
           `character ${JSON.stringify(character)} is not allowed (letters, digits, "-" and "_" only)`,
         );
       }
     }
     if (label.startsWith('-') || label.endsWith('-')) {
-      fail(`label "${label}" starts or ends with a hyphen`);
+      nameError(what, shownAs, `label "${label}" starts or ends with a hyphen`);
     }
   }
   return text;
@@ -98,20 +115,23 @@ export function normalizeDomain(input: string): string {
   return checkDnsName(text, 'domain', input);
 }
 
+function wireOctets(name: string, from: number, to: number, ascii: boolean): number {
+  return ascii ? to - from : Buffer.byteLength(name.slice(from, to));
+}
+
 /** Label and name lengths as the wire format allows (RFC 1035 2.3.4); throws otherwise. */
 export function checkWireLimits(name: string, shownAs: string = name): void {
   // Counted per character, without allocating: this runs for every query sent. Non-ASCII
   // text (only possible from hostile answers) is measured in UTF-8 bytes, as encoded.
-  const ascii = !/[\u0080-\uffff]/.test(name);
-  const octets = (from: number, to: number): number =>
-    ascii ? to - from : Buffer.byteLength(name.slice(from, to));
-  if (octets(0, name.length) > MAX_NAME_OCTETS) {
+  let ascii = true;
+  for (let i = 0; i < name.length && ascii; i++) ascii = name.charCodeAt(i) < 0x80;
+  if (wireOctets(name, 0, name.length, ascii) > MAX_NAME_OCTETS) {
     throw new Error(`invalid domain ${JSON.stringify(shownAs)}: longer than 253 characters`);
   }
   let start = 0;
   for (let i = 0; i <= name.length; i++) {
     if (i < name.length && name.charCodeAt(i) !== 0x2e) continue;
-    const length = octets(start, i);
+    const length = wireOctets(name, start, i, ascii);
     if (length === 0) throw new Error(`invalid domain ${JSON.stringify(shownAs)}: empty label`);
     if (length > MAX_LABEL_OCTETS) {
       throw new Error(`invalid domain ${JSON.stringify(shownAs)}: a label is longer than 63`);

@@ -36,6 +36,11 @@ export function orderSrv(
   candidates: readonly SrvCandidate[],
   limit: number = DEFAULT_RECORD_LIMIT,
 ): OrderedSrv {
+  // The usual RRset of one real record: nothing to merge or sort.
+  const [only] = candidates;
+  if (candidates.length === 1 && only && only.host !== '.' && limit >= 1) {
+    return { records: [{ ...only }], serviceUnavailable: false, truncated: 0 };
+  }
   // "." only means "no service" when it stands alone; next to real targets it says nothing.
   const real = candidates.filter((c) => c.host !== '.');
   const serviceUnavailable = real.length === 0 && candidates.length > 0;

@@ -55,8 +55,12 @@ function datagramQuestionKey(message: Buffer): string | null {
 
 /** What a channel tells the query that owns an ID. */
 export interface ChannelListener {
-  /** questionKey() of what this query asks. */
-  question: string;
+  /** questionKey() of what this query asks (read only when a stray needs attributing). */
+  readonly questionKey: string;
+  /** performance.now() at which due() is to be called; the channel's timer reads it. */
+  readonly dueAt: number;
+  /** Its retransmission time or deadline has come. */
+  due(now: number): void;
   /** A datagram carrying this query's ID (still to be vetted). */
   datagram(message: Buffer): void;
   /** An answer to this query's question with another ID, or a datagram with no header. */
@@ -76,8 +80,12 @@ export interface ChannelOptions {
 export class UdpChannel {
   private readonly socket: dgram.Socket;
   private readonly listeners = new Map<number, ChannelListener>();
-  /** Queries that finished on this socket: ID → question key (at most maxQueriesPerSocket). */
-  private readonly finished = new Map<number, string>();
+  /** Queries that finished on this socket, by ID (at most maxQueriesPerSocket). */
+  private readonly finished = new Map<number, ChannelListener>();
+  /** One timer for every query here, armed for the earliest dueAt. */
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+  private firing = false;
   private readonly unsent: Buffer[] = [];
   private connected = false;
   private broken = false;
@@ -112,15 +120,19 @@ export class UdpChannel {
     );
   }
 
+  private taken(id: number): boolean {
+    return this.listeners.has(id) || this.finished.has(id);
+  }
+
   /** Reserves a random ID this socket has not carried yet. */
   register(listener: ChannelListener): number {
-    const taken = (candidate: number): boolean =>
-      this.listeners.has(candidate) || this.finished.has(candidate);
     let id = this.options.randomId() & 0xffff;
     // A few more draws, then a walk from the last one: a random source that repeats
     // itself (tests inject fixed IDs) must not loop forever.
-    for (let draws = 0; taken(id) && draws < 16; draws++) id = this.options.randomId() & 0xffff;
-    while (taken(id)) id = (id + 1) & 0xffff;
+    for (let draws = 0; this.taken(id) && draws < 16; draws++) {
+      id = this.options.randomId() & 0xffff;
+    }
+    while (this.taken(id)) id = (id + 1) & 0xffff;
     this.listeners.set(id, listener);
     this.issued++;
     return id;
@@ -134,19 +146,51 @@ export class UdpChannel {
 
   /**
    * Ends a query. The last one out closes the socket (and takes it out of the pool at
-   * once, so no new query joins a closing socket); the promise resolves when it is closed.
+   * once, so no new query joins a closing socket) and gets a promise that resolves when it
+   * is closed; the others get null: nothing to wait for.
    */
-  release(id: number): Promise<void> {
+  release(id: number): Promise<void> | null {
     const listener = this.listeners.get(id);
-    if (listener) this.finished.set(id, listener.question);
+    if (listener) this.finished.set(id, listener);
     this.listeners.delete(id);
-    if (this.listeners.size > 0) return Promise.resolve();
+    if (this.listeners.size > 0) return null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = Infinity;
     this.closing ??= new Promise<void>((resolve) => {
       this.onClose(this);
       this.socket.close(() => resolve());
     });
     return this.closing;
   }
+
+  /** A query here is due at `at`: make sure the timer fires by then. */
+  schedule(at: number): void {
+    if (this.firing || at >= this.timerAt || this.closing) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(this.onTimer, Math.max(1, at - performance.now()));
+  }
+
+  /** Calls due() on every query whose time has come, then re-arms for the next one. */
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    this.timerAt = Infinity;
+    const now = performance.now();
+    this.firing = true;
+    try {
+      // A snapshot: due() may end a query, which leaves the map. Timers may fire up to a
+      // millisecond early on the event loop's clock, which that millisecond forgives.
+      for (const listener of [...this.listeners.values()]) {
+        if (listener.dueAt - now < 1) listener.due(now);
+      }
+    } finally {
+      this.firing = false;
+    }
+    let next = Infinity;
+    for (const listener of this.listeners.values()) next = Math.min(next, listener.dueAt);
+    if (next < Infinity) this.schedule(next);
+  };
 
   private transmit(wire: Buffer): void {
     // Node reports a send error only to a callback, but a callback also turns off its
@@ -179,14 +223,14 @@ export class UdpChannel {
     // A late answer to a query that already finished here (its question, or an error
     // answer without one): nobody's business.
     const late = this.finished.get(id);
-    if (late !== undefined && (key === null || key === late)) return;
+    if (late !== undefined && (key === null || key === late.questionKey)) return;
     if (key === null) return;
     const failure = new DnsFailure(
       'id_mismatch',
       `an answer to our question with ID ${id}, which no query in flight has`,
     );
     for (const listener of this.listeners.values()) {
-      if (listener.question === key) listener.stray(failure);
+      if (listener.questionKey === key) listener.stray(failure);
     }
   }
 
@@ -214,8 +258,7 @@ export class UdpChannels {
   acquire(server: ResolverAddress): UdpChannel {
     const key = resolverLabel(server);
     const list = this.open.get(key) ?? [];
-    const usable = list.find((channel) => channel.accepting);
-    if (usable) return usable;
+    for (const channel of list) if (channel.accepting) return channel;
     const channel = new UdpChannel(server, this.options, (closed) => {
       const remaining = (this.open.get(key) ?? []).filter((c) => c !== closed);
       if (remaining.length > 0) this.open.set(key, remaining);

@@ -5,13 +5,130 @@
  * very question, a socket error or the deadline ends it. At the deadline it is `timeout`
  * unless datagrams meant for this query (its ID, or its question with another ID) were
  * dropped: then the most telling of those names the failure.
+ *
+ * A query is one object with methods rather than a bundle of closures, and it owns no timer:
+ * its channel keeps one timer for all its queries and calls `due()` when this one's next
+ * retransmission or deadline comes (a timer per query cost more than the query's own work).
  */
 import { DnsFailure } from './errors.js';
-import { encodeQuery, vetAnswer, type DnsQuestion, type DnsResponse } from './message.js';
+import {
+  encodeQuery,
+  vetAnswer,
+  type DnsQuestion,
+  type DnsResponse,
+  type SentQuery,
+} from './message.js';
 import { resolverLabel, type ResolverAddress } from './resolver-address.js';
 import { DropLog, type ExchangeOptions } from './transport-types.js';
-import { questionKey, type UdpChannels } from './udp-channel.js';
+import {
+  questionKey,
+  type ChannelListener,
+  type UdpChannel,
+  type UdpChannels,
+} from './udp-channel.js';
 import { TYPE } from './wire-check.js';
+
+class UdpQuery implements ChannelListener {
+  readonly id: number;
+  /** performance.now() of the next retransmission or of the deadline. */
+  dueAt = 0;
+  /** What was asked, with its ID: answers are vetted against it. */
+  private readonly sent: SentQuery;
+  private readonly wire: Buffer;
+  private readonly started = performance.now();
+  private sends = 0;
+  private drops: DropLog | null = null;
+  private settled = false;
+  private key: string | null = null;
+  private readonly onAbort: (() => void) | null = null;
+
+  constructor(
+    private readonly channel: UdpChannel,
+    private readonly question: DnsQuestion,
+    edns: boolean,
+    private readonly options: ExchangeOptions,
+    private readonly resolve: (response: DnsResponse) => void,
+    private readonly reject: (failure: DnsFailure) => void,
+  ) {
+    this.id = channel.register(this);
+    this.sent = { ...question, id: this.id, edns };
+    this.wire = encodeQuery(this.sent);
+    if (options.signal) {
+      this.onAbort = () => this.settle(new DnsFailure('timeout', `query to ${this.label} aborted`));
+      options.signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+    this.send(this.started);
+  }
+
+  get questionKey(): string {
+    return (this.key ??= questionKey(this.question.name, TYPE[this.question.type]));
+  }
+
+  datagram(message: Buffer): void {
+    const verdict = vetAnswer(message, this.sent, this.wire);
+    if (verdict.kind === 'answer') this.settle(null, verdict.response);
+    else if (verdict.kind === 'fail') this.settle(verdict.failure);
+    else this.stray(verdict.failure);
+  }
+
+  stray(failure: DnsFailure): void {
+    (this.drops ??= new DropLog()).add(failure);
+  }
+
+  error(failure: DnsFailure): void {
+    this.settle(failure);
+  }
+
+  due(now: number): void {
+    if (this.sends < this.options.attempts) this.send(now);
+    else this.settle(this.timedOut(now));
+  }
+
+  private get label(): string {
+    return resolverLabel(this.channel.server);
+  }
+
+  private send(now: number): void {
+    this.sends++;
+    this.channel.send(this.wire);
+    const remaining = this.options.deadline - now;
+    const attemptsLeft = Math.max(1, this.options.attempts - this.sends + 1);
+    // Spread the remaining time evenly over the transmissions still allowed.
+    this.dueAt = now + Math.max(1, remaining / attemptsLeft);
+    this.channel.schedule(this.dueAt);
+  }
+
+  private timedOut(now: number): DnsFailure {
+    const waited = Math.round(now - this.started);
+    const dropped = this.drops?.strongest;
+    if (this.drops && dropped) {
+      return new DnsFailure(
+        dropped.reason,
+        `no valid answer from ${this.label} within ${waited} ms; dropped ${this.drops.count} datagram(s), e.g. ${dropped.message}`,
+      );
+    }
+    return new DnsFailure(
+      'timeout',
+      `no answer from ${this.label} within ${waited} ms (${this.sends} UDP attempt(s))`,
+    );
+  }
+
+  private settle(failure: DnsFailure | null, response?: DnsResponse): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.onAbort) this.options.signal?.removeEventListener('abort', this.onAbort);
+    // When this was the socket's last query, resolve only once the socket is closed, so a
+    // finished lookup holds no handle; otherwise at once, without another promise.
+    const closing = this.channel.release(this.id);
+    if (closing) void closing.then(() => this.finish(failure, response));
+    else this.finish(failure, response);
+  }
+
+  private finish(failure: DnsFailure | null, response?: DnsResponse): void {
+    if (failure) this.reject(failure);
+    else this.resolve(response as DnsResponse);
+  }
+}
 
 export function exchangeUdp(
   channels: UdpChannels,
@@ -20,74 +137,19 @@ export function exchangeUdp(
   edns: boolean,
   options: ExchangeOptions,
 ): Promise<DnsResponse> {
-  const label = resolverLabel(server);
-  const started = performance.now();
   return new Promise<DnsResponse>((resolve, reject) => {
-    const drops = new DropLog();
-    let sends = 0;
-    let timer: NodeJS.Timeout | undefined;
-    let settled = false;
-
-    const timedOut = (): DnsFailure => {
-      const waited = Math.round(performance.now() - started);
-      const dropped = drops.strongest;
-      if (dropped) {
-        return new DnsFailure(
-          dropped.reason,
-          `no valid answer from ${label} within ${waited} ms; dropped ${drops.count} datagram(s), e.g. ${dropped.message}`,
-        );
-      }
-      return new DnsFailure(
-        'timeout',
-        `no answer from ${label} within ${waited} ms (${sends} UDP attempt(s))`,
+    if (options.signal?.aborted) {
+      return reject(new DnsFailure('timeout', `query to ${resolverLabel(server)} aborted`));
+    }
+    if (options.deadline <= performance.now()) {
+      return reject(
+        new DnsFailure(
+          'timeout',
+          `no answer from ${resolverLabel(server)} within 0 ms (0 UDP attempt(s))`,
+        ),
       );
-    };
-
-    if (options.signal?.aborted)
-      return reject(new DnsFailure('timeout', `query to ${label} aborted`));
-    if (options.deadline <= performance.now()) return reject(timedOut());
-
-    const channel = channels.acquire(server);
-    const settle = (failure: DnsFailure | null, response?: DnsResponse): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      // When this was the socket's last query, resolve only once the socket is closed,
-      // so a finished lookup holds no handle.
-      void channel
-        .release(id)
-        .then(() => (failure ? reject(failure) : resolve(response as DnsResponse)));
-    };
-    const onAbort = (): void => settle(new DnsFailure('timeout', `query to ${label} aborted`));
-
-    const id = channel.register({
-      question: questionKey(question.name, TYPE[question.type]),
-      datagram(message) {
-        const verdict = vetAnswer(message, query, wire);
-        if (verdict.kind === 'answer') settle(null, verdict.response);
-        else if (verdict.kind === 'fail') settle(verdict.failure);
-        else drops.add(verdict.failure);
-      },
-      stray: (failure) => drops.add(failure),
-      error: (failure) => settle(failure),
-    });
-    const query = { ...question, id, edns };
-    const wire = encodeQuery(query);
-
-    const send = (): void => {
-      sends++;
-      channel.send(wire);
-      const remaining = options.deadline - performance.now();
-      const attemptsLeft = Math.max(1, options.attempts - sends + 1);
-      // Spread the remaining time evenly over the transmissions still allowed.
-      timer = setTimeout(
-        () => (sends < options.attempts ? send() : settle(timedOut())),
-        Math.max(1, remaining / attemptsLeft),
-      );
-    };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    send();
+    }
+    new UdpQuery(channels.acquire(server), question, edns, options, resolve, reject);
   });
 }
 

@@ -1,9 +1,10 @@
 /**
- * A structural check of a DNS message before dns-packet decodes it. dns-packet trusts
- * RDLENGTH and record counts (an SRV target may run past its RDATA into the next record,
- * a short A record is read from the following bytes) and throws plain Errors or RangeErrors
- * on short input. Walking the message here first means every byte string either passes
- * these rules or ends in a DnsFailure('malformed') that says where it broke.
+ * A structural check of a DNS message before its records are read (record-data.ts, which
+ * trusts it: no bounds checks of its own). A reader that trusted RDLENGTH and record counts
+ * would let an SRV target run past its RDATA into the next record, or read a short A
+ * record from the following bytes, and would throw plain Errors on short input. Walking
+ * the message here first means every byte string either passes these rules or ends in a
+ * DnsFailure('malformed') that says where it broke.
  */
 import { DnsFailure } from './errors.js';
 
@@ -42,19 +43,18 @@ function malformed(message: string): DnsFailure {
 /** The fixed header, or null when fewer than 12 bytes arrived. */
 export function readHeader(buf: Uint8Array): WireHeader | null {
   if (buf.length < HEADER_BYTES) return null;
-  const u16 = (at: number): number => ((buf[at] ?? 0) << 8) | (buf[at + 1] ?? 0);
-  const flags = u16(2);
+  const flags = u16At(buf, 2);
   return {
-    id: u16(0),
+    id: u16At(buf, 0),
     isResponse: (flags & 0x8000) !== 0,
     opcode: (flags >> 11) & 0xf,
     truncated: (flags & 0x0200) !== 0,
     authoritative: (flags & 0x0400) !== 0,
     rcode: flags & 0xf,
-    qdcount: u16(4),
-    ancount: u16(6),
-    nscount: u16(8),
-    arcount: u16(10),
+    qdcount: u16At(buf, 4),
+    ancount: u16At(buf, 6),
+    nscount: u16At(buf, 8),
+    arcount: u16At(buf, 10),
   };
 }
 
@@ -201,6 +201,9 @@ export interface RecordLayout {
   class: number;
   /** The TTL field as an unsigned 32-bit number (for OPT: extended rcode, version, flags). */
   ttl: number;
+  /** Offset of the RDATA, and its length. */
+  rdata: number;
+  rdlength: number;
 }
 
 export interface MessageLayout {
@@ -248,6 +251,8 @@ export function checkMessage(buf: Uint8Array): MessageLayout {
       type,
       class: u16At(buf, end + 2),
       ttl: u16At(buf, end + 4) * 0x10000 + u16At(buf, end + 6),
+      rdata: rdataStart,
+      rdlength,
     });
     position = rdataStart + rdlength;
   }
