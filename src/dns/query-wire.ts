@@ -7,7 +7,7 @@
  *
  * The name must already have passed checkWireLimits (no empty label, labels ≤ 63 octets,
  * ≤ 253 in all). Labels are split at every "." and written as UTF-8, as dns-packet does;
- * the output is byte-identical to dns-packet's for such names (test/dns/query-wire.test.ts).
+ * the output is byte-identical to dns-packet's for such names (test/dns/codec.test.ts).
  */
 import { TYPE } from './wire-check.js';
 

@@ -5,7 +5,7 @@
  * through dns-packet's general decoder, which builds a full record object (flush bit, class
  * name, every SOA field) and formats IPv6 with two regular expressions per address.
  *
- * The text produced is exactly dns-packet's (test/dns/record-data.test.ts compares them):
+ * The text produced is exactly dns-packet's (test/dns/codec.test.ts compares them):
  * labels as UTF-8 joined with "." (a dot inside a label is not escaped), IPv4 dotted
  * decimal, IPv6 in lower-case hex groups without leading zeros with the leftmost run of two
  * or more zero groups written "::".
