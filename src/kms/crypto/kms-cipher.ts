@@ -9,7 +9,6 @@ import { V5_ROUND_KEYS, V6_ROUND_KEYS } from './keys.js';
 import { pkcs7Pad, pkcs7Unpad } from './pkcs7.js';
 import { decryptBlock, encryptBlock } from './rijndael.js';
 import type { RoundKeys } from './rijndael.js';
-import { v5CbcDecrypt, v5CbcEncrypt } from './v5-cbc.js';
 
 const BLOCK = 16;
 
@@ -32,10 +31,14 @@ function singleBlock(keys: RoundKeys, block: Uint8Array, decrypt: boolean): Buff
   return out;
 }
 
+// v5 is standard AES-128, but a node:crypto cipher object per message (createCipheriv,
+// update, final, concat) costs more than the ~16 blocks of a KMS payload through the
+// table core with the key schedule expanded once (docs/performance.md, KMS client CPU).
+// test/kms/crypto checks the core against node:crypto's aes-128-cbc.
 export const V5_CIPHER: KmsCipher = {
   major: 5,
-  encryptCbc: v5CbcEncrypt,
-  decryptCbc: v5CbcDecrypt,
+  encryptCbc: (iv, plaintext) => cbcEncrypt(V5_ROUND_KEYS, iv, plaintext),
+  decryptCbc: (iv, ciphertext) => cbcDecrypt(V5_ROUND_KEYS, iv, ciphertext),
   encryptBlock: (block) => singleBlock(V5_ROUND_KEYS, block, false),
   decryptBlock: (block) => singleBlock(V5_ROUND_KEYS, block, true),
 };
