@@ -7,7 +7,7 @@ export {
   decryptBlock,
 } from './rijndael.js';
 export type { RoundKeys } from './rijndael.js';
-export { cbcEncrypt, cbcDecrypt } from './cbc.js';
+export { cbcEncrypt, cbcEncryptInPlace, cbcDecrypt } from './cbc.js';
 export { pkcs7Pad, pkcs7Unpad } from './pkcs7.js';
 export {
   V4_KEY,
