@@ -19,6 +19,12 @@ export function isGuid(text: string): boolean {
 const ENCODED = new Map<string, Buffer>();
 const ENCODED_MAX = 4096;
 
+/** Two lowercase hex digits per byte value: a bind_ack and every response carry GUIDs to
+ * decode, and a table lookup costs a tenth of copying, reversing and hex-encoding slices. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Wire byte index of each text position (-1 = dash): groups 1-3 little-endian. */
+const TEXT_ORDER = [3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15];
+
 function encodeOnce(text: string): Buffer {
   if (!isGuid(text)) throw new TypeError(`not a GUID: ${JSON.stringify(text)}`);
   const raw = Buffer.from(text.replace(/-/g, ''), 'hex');
@@ -46,12 +52,9 @@ export const guid = {
 
   decode(buf: Uint8Array, offset = 0): string {
     requireBytes(buf, offset, 16, 'GUID');
-    const b = Buffer.from(buf.buffer, buf.byteOffset + offset, 16);
-    const h = (start: number, end: number, reverse: boolean): string => {
-      const part = Buffer.from(b.subarray(start, end));
-      return (reverse ? part.reverse() : part).toString('hex');
-    };
-    return `${h(0, 4, true)}-${h(4, 6, true)}-${h(6, 8, true)}-${h(8, 10, false)}-${h(10, 16, false)}`;
+    let text = '';
+    for (const i of TEXT_ORDER) text += i < 0 ? '-' : HEX[buf[offset + i]!]!;
+    return text;
   },
 };
 

@@ -38,10 +38,34 @@ function roundPhases(phases: PhaseDurations): PhaseDurations {
 
 const NO_ANSWER = new ProbeFailure('malformed', 'the exchange ended without an answer');
 
+type EpidFacts = Pick<KmsProductResult, 'hostBuild' | 'keyInstallDate'>;
+
+/**
+ * What the result shows of an ePID, by its text. A host sends the same ePID in every
+ * answer, and parsing it (a regular expression, a Date, for a non-standard ePID a thrown
+ * and caught error) once per distinct text instead of once per exchange saves the work of
+ * every later probe (docs/performance.md, KMS client CPU). Bounded against hosts that vary it.
+ */
+const EPID_FACTS = new Map<string, EpidFacts>();
+const EPID_FACTS_MAX = 1024;
+
+function epidFacts(text: string): EpidFacts {
+  const known = EPID_FACTS.get(text);
+  if (known !== undefined) return known;
+  const epid = tryParseEpid(text);
+  const facts: EpidFacts = {
+    hostBuild: epid?.hostBuild ?? null,
+    keyInstallDate: epid?.keyInstallDate?.toISOString().slice(0, 10) ?? null,
+  };
+  if (EPID_FACTS.size >= EPID_FACTS_MAX) EPID_FACTS.clear();
+  EPID_FACTS.set(text, facts);
+  return facts;
+}
+
 export function buildProductResult(input: ProductResultInput): KmsProductResult {
   const { response, failure } = input;
   const success = response !== null && failure === null;
-  const epid = response === null ? null : tryParseEpid(response.epid);
+  const epid = response === null ? null : epidFacts(response.epid);
   const phases = roundPhases(input.phases);
   // This product's cost: the connection's connect and bind (shared when several products
   // use one connection) plus its own request(s), comparable to a one-product probe.
@@ -57,7 +81,7 @@ export function buildProductResult(input: ProductResultInput): KmsProductResult 
     epid: response?.epid ?? null,
     hwid: response?.hwid ?? null,
     hostBuild: epid?.hostBuild ?? null,
-    keyInstallDate: epid?.keyInstallDate?.toISOString().slice(0, 10) ?? null,
+    keyInstallDate: epid?.keyInstallDate ?? null,
     activeClients: response?.activeClients ?? null,
     threshold: input.product.nPolicy,
     activationIntervalMinutes: response?.activationIntervalMinutes ?? null,

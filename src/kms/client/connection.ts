@@ -27,7 +27,8 @@ export interface ConnectSettings {
 interface Waiter {
   resolve(pdu: Buffer): void;
   reject(failure: ProbeFailure): void;
-  timer: NodeJS.Timeout;
+  /** The failure to record if the phase's time runs out (its text built only then). */
+  timeout(): ProbeFailure;
 }
 
 /** Errors before the connection is up: what the admin should look at. */
@@ -73,6 +74,15 @@ export class RpcConnection {
   private readonly queue: Buffer[] = [];
   private readonly closed: Promise<void>;
   private waiter: Waiter | null = null;
+  /**
+   * One timer for every phase of the connection. A phase with the same budget as the last
+   * re-arms it (refresh) instead of creating and cancelling a Timeout per phase, which
+   * also rebuilt Node's timer list for that duration each time (docs/performance.md, KMS
+   * client CPU). Between phases it may still run; firing without a waiter does nothing.
+   * Cleared when the connection ends, so it never outlives the socket.
+   */
+  private timer: NodeJS.Timeout | null = null;
+  private timerMs = -1;
   private failure: ProbeFailure | null = null;
   private connected = false;
   /** Bytes received since the current call started (for messages and the stale-retry rule). */
@@ -140,19 +150,15 @@ export class RpcConnection {
   private connect(settings: ConnectSettings): Promise<void> {
     const budget = settings.deadline.budget(settings.connectMs);
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.fail(
+      this.wait(budget.ms, {
+        resolve: () => resolve(),
+        reject,
+        timeout: () =>
           new ProbeFailure(
             'connect_timeout',
             `no TCP connection to ${this.where} within ${settings.deadline.describe(budget, 'connect', settings.connectMs)}`,
           ),
-        );
-      }, budget.ms);
-      this.waiter = {
-        timer,
-        resolve: () => resolve(),
-        reject,
-      };
+      });
       this.socket.setNoDelay(true);
       this.socket.connect(
         { host: this.target.address ?? this.target.host, port: this.target.port },
@@ -161,10 +167,7 @@ export class RpcConnection {
           this.connected = true;
           const waiter = this.waiter;
           this.waiter = null;
-          if (waiter) {
-            clearTimeout(waiter.timer);
-            waiter.resolve(Buffer.alloc(0));
-          }
+          waiter?.resolve(Buffer.alloc(0));
         },
       );
     });
@@ -188,17 +191,19 @@ export class RpcConnection {
     const budget = deadline.budget(phaseMs);
     this.receivedInCall = 0;
     return new Promise<Buffer>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const what = phase === 'bind' ? 'bind answer' : 'response';
-        const got = this.receivedInCall > 0 ? ` (${this.receivedInCall} bytes of it arrived)` : '';
-        this.fail(
-          new ProbeFailure(
+      this.wait(budget.ms, {
+        resolve,
+        reject,
+        timeout: () => {
+          const what = phase === 'bind' ? 'bind answer' : 'response';
+          const got =
+            this.receivedInCall > 0 ? ` (${this.receivedInCall} bytes of it arrived)` : '';
+          return new ProbeFailure(
             'timeout',
             `no complete ${what} from ${this.where} within ${deadline.describe(budget, phase, phaseMs)}${got}`,
-          ),
-        );
-      }, budget.ms);
-      this.waiter = { timer, resolve, reject };
+          );
+        },
+      });
       this.socket.write(pdu);
     });
   }
@@ -238,10 +243,26 @@ export class RpcConnection {
       return;
     }
     this.waiter = null;
-    clearTimeout(waiter.timer);
     this.callsDone += 1;
     waiter.resolve(pdu);
   }
+
+  /** Makes `waiter` the pending wait and (re-)arms the timer for `ms`. */
+  private wait(ms: number, waiter: Waiter): void {
+    this.waiter = waiter;
+    if (this.timer !== null && ms === this.timerMs) {
+      this.timer.refresh();
+      return;
+    }
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timerMs = ms;
+    this.timer = setTimeout(this.onTimer, ms);
+  }
+
+  private readonly onTimer = (): void => {
+    const waiter = this.waiter;
+    if (waiter !== null) this.fail(waiter.timeout());
+  };
 
   private readonly onAbort = (): void => {
     this.fail(new ProbeFailure('aborted', 'probe aborted'));
@@ -258,12 +279,11 @@ export class RpcConnection {
   private fail(failure: ProbeFailure): void {
     if (this.failure !== null) return;
     this.failure = failure;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     this.socket.destroy();
     const waiter = this.waiter;
     this.waiter = null;
-    if (waiter) {
-      clearTimeout(waiter.timer);
-      waiter.reject(failure);
-    }
+    waiter?.reject(failure);
   }
 }

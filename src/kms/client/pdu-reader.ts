@@ -6,6 +6,7 @@
  * frag_length above the limit (a KMS PDU is under 400 bytes) is refused before allocating.
  */
 import { KmsDecodeError } from '../errors.js';
+import { asBuffer } from '../messages/bytes.js';
 import {
   DEFAULT_MAX_PDU_SIZE,
   HEADER_LENGTH,
@@ -27,11 +28,16 @@ export class PduReader {
     return this.pending.length;
   }
 
-  /** The PDUs this chunk completes. Throws KmsDecodeError('malformed'), then stays failed. */
+  /**
+   * The PDUs this chunk completes (each its own copy). Throws KmsDecodeError('malformed'),
+   * then stays failed. The reader keeps a view of `chunk` until its PDU is complete, so the
+   * caller hands the chunk over (a socket's 'data' chunks are fresh per read): one copy per
+   * PDU instead of two, and no concatenation unless TCP split a PDU.
+   */
   push(chunk: Uint8Array): Buffer[] {
     if (this.failure !== null) throw this.failure;
     this.pending =
-      this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
+      this.pending.length === 0 ? asBuffer(chunk) : Buffer.concat([this.pending, chunk]);
     const out: Buffer[] = [];
     for (;;) {
       const length = this.checkHead();

@@ -12,8 +12,12 @@ function checkShape(iv: Uint8Array, data: Uint8Array): void {
 
 /** CBC-encrypts whole blocks (no padding here) into a new buffer. */
 export function cbcEncrypt(keys: RoundKeys, iv: Uint8Array, plaintext: Uint8Array): Buffer {
-  checkShape(iv, plaintext);
-  const out = Buffer.from(plaintext);
+  return cbcEncryptInPlace(keys, iv, Buffer.from(plaintext));
+}
+
+/** CBC-encrypts whole blocks where they are (e.g. a view into the PDU being built). */
+export function cbcEncryptInPlace(keys: RoundKeys, iv: Uint8Array, out: Buffer): Buffer {
+  checkShape(iv, out);
   let prev: Uint8Array = iv;
   let prevOff = 0;
   for (let off = 0; off < out.length; off += BLOCK) {

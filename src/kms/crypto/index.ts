@@ -7,7 +7,7 @@ export {
   decryptBlock,
 } from './rijndael.js';
 export type { RoundKeys } from './rijndael.js';
-export { cbcEncrypt, cbcDecrypt } from './cbc.js';
+export { cbcEncrypt, cbcEncryptInPlace, cbcDecrypt } from './cbc.js';
 export { pkcs7Pad, pkcs7Unpad } from './pkcs7.js';
 export {
   V4_KEY,
@@ -20,8 +20,7 @@ export {
   V6_ROUND_KEYS,
 } from './keys.js';
 export { v4Mac } from './v4-mac.js';
-export { v5CbcEncrypt, v5CbcDecrypt } from './v5-cbc.js';
 export { V5_CIPHER, V6_CIPHER, kmsCipher, encryptPadded, decryptPadded } from './kms-cipher.js';
 export type { KmsCipher } from './kms-cipher.js';
-export { v6TimeSlot, v6HmacSeed, v6HmacKey, v6Hmac } from './v6-hmac.js';
+export { v6TimeSlot, v6HmacSeed, v6HmacKey, v6Hmac, v6SlotHmac } from './v6-hmac.js';
 export { randomBlock } from './random.js';

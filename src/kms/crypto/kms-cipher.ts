@@ -4,12 +4,11 @@
  * checks need (D(IV_req), D(IV_resp)).
  */
 import { KmsDecodeError } from '../errors.js';
-import { cbcDecrypt, cbcEncrypt } from './cbc.js';
+import { cbcDecrypt, cbcEncryptInPlace } from './cbc.js';
 import { V5_ROUND_KEYS, V6_ROUND_KEYS } from './keys.js';
 import { pkcs7Pad, pkcs7Unpad } from './pkcs7.js';
 import { decryptBlock, encryptBlock } from './rijndael.js';
 import type { RoundKeys } from './rijndael.js';
-import { v5CbcDecrypt, v5CbcEncrypt } from './v5-cbc.js';
 
 const BLOCK = 16;
 
@@ -17,6 +16,8 @@ export interface KmsCipher {
   readonly major: 5 | 6;
   /** CBC over whole blocks, no padding. */
   encryptCbc(iv: Uint8Array, plaintext: Uint8Array): Buffer;
+  /** CBC over whole blocks where they are (`data` is overwritten), no padding. */
+  encryptCbcInPlace(iv: Uint8Array, data: Buffer): Buffer;
   /** CBC over whole blocks, no padding. */
   decryptCbc(iv: Uint8Array, ciphertext: Uint8Array): Buffer;
   /** E(x) of one 16-byte block. */
@@ -32,17 +33,23 @@ function singleBlock(keys: RoundKeys, block: Uint8Array, decrypt: boolean): Buff
   return out;
 }
 
+// v5 is standard AES-128, but a node:crypto cipher object per message (createCipheriv,
+// update, final, concat) costs more than the ~16 blocks of a KMS payload through the
+// table core with the key schedule expanded once (docs/performance.md, KMS client CPU).
+// test/kms/crypto checks the core against node:crypto's aes-128-cbc.
 export const V5_CIPHER: KmsCipher = {
   major: 5,
-  encryptCbc: v5CbcEncrypt,
-  decryptCbc: v5CbcDecrypt,
+  encryptCbc: (iv, plaintext) => cbcEncryptInPlace(V5_ROUND_KEYS, iv, Buffer.from(plaintext)),
+  encryptCbcInPlace: (iv, data) => cbcEncryptInPlace(V5_ROUND_KEYS, iv, data),
+  decryptCbc: (iv, ciphertext) => cbcDecrypt(V5_ROUND_KEYS, iv, ciphertext),
   encryptBlock: (block) => singleBlock(V5_ROUND_KEYS, block, false),
   decryptBlock: (block) => singleBlock(V5_ROUND_KEYS, block, true),
 };
 
 export const V6_CIPHER: KmsCipher = {
   major: 6,
-  encryptCbc: (iv, plaintext) => cbcEncrypt(V6_ROUND_KEYS, iv, plaintext),
+  encryptCbc: (iv, plaintext) => cbcEncryptInPlace(V6_ROUND_KEYS, iv, Buffer.from(plaintext)),
+  encryptCbcInPlace: (iv, data) => cbcEncryptInPlace(V6_ROUND_KEYS, iv, data),
   decryptCbc: (iv, ciphertext) => cbcDecrypt(V6_ROUND_KEYS, iv, ciphertext),
   encryptBlock: (block) => singleBlock(V6_ROUND_KEYS, block, false),
   decryptBlock: (block) => singleBlock(V6_ROUND_KEYS, block, true),

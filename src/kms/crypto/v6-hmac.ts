@@ -1,12 +1,19 @@
 /**
  * v6 response HMAC (docs/protocol.md §4.3): the key comes from the ~4.1-hour time slot of the echoed
  * client FILETIME, and only the upper half of HMAC-SHA256 is transmitted.
+ *
+ * Every response of a slot uses the same key, so the key and its HMAC pads are derived once
+ * per slot ({@link v6SlotHmac}); the MAC itself is two one-shot SHA-256 calls over
+ * pad ‖ message (RFC 2104), which costs less than a createHmac object per message
+ * (docs/performance.md, KMS client CPU).
  */
-import { createHash, createHmac } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const C1 = 0x00000022816889bdn;
 const C2 = 0x000000208cbab5edn;
 const C3 = 0x3156cd5ac628477an;
+/** SHA-256 block size: HMAC pads the key to this length (RFC 2104). */
+const SHA256_BLOCK = 64;
 
 /** floor(T / C1): the slot a FILETIME falls into. */
 export function v6TimeSlot(filetime: bigint): bigint {
@@ -18,19 +25,64 @@ export function v6HmacSeed(slot: bigint): bigint {
   return BigInt.asUintN(64, slot * C2 + C3);
 }
 
+function keyOfSlot(slot: bigint): Buffer {
+  const seed = Buffer.allocUnsafe(8);
+  seed.writeBigUInt64LE(v6HmacSeed(slot));
+  return hash('sha256', seed, 'buffer').subarray(16, 32);
+}
+
 /**
  * HMAC key for the slot of `filetime`, shifted by `slotOffset` slots (0 normally; ±1 for
  * the tolerance vlmcs applies to hosts whose slot differs by one).
  */
 export function v6HmacKey(filetime: bigint, slotOffset = 0): Buffer {
-  const seed = Buffer.allocUnsafe(8);
-  seed.writeBigUInt64LE(v6HmacSeed(v6TimeSlot(filetime) + BigInt(slotOffset)));
-  return createHash('sha256').update(seed).digest().subarray(16, 32);
+  return keyOfSlot(v6TimeSlot(filetime) + BigInt(slotOffset));
+}
+
+/** The key XORed into a 64-byte block with `pad` (0x36 inner, 0x5c outer). */
+function padded(key: Uint8Array, pad: number): Buffer {
+  const block = Buffer.alloc(SHA256_BLOCK, pad);
+  for (let i = 0; i < key.length; i++) block[i] = key[i]! ^ pad;
+  return block;
+}
+
+interface HmacPads {
+  inner: Buffer;
+  outer: Buffer;
+}
+
+function hmacWithPads(pads: HmacPads, parts: readonly Uint8Array[]): Buffer {
+  const inner = hash('sha256', Buffer.concat([pads.inner, ...parts]), 'buffer');
+  return hash('sha256', Buffer.concat([pads.outer, inner]), 'buffer').subarray(16, 32);
+}
+
+function padsOf(key: Uint8Array): HmacPads {
+  if (key.length > SHA256_BLOCK) throw new RangeError(`HMAC key over ${SHA256_BLOCK} bytes`);
+  return { inner: padded(key, 0x36), outer: padded(key, 0x5c) };
 }
 
 /** Bytes 16…31 of HMAC-SHA256(key, concatenation of parts). */
 export function v6Hmac(key: Uint8Array, ...parts: Uint8Array[]): Buffer {
-  const mac = createHmac('sha256', key);
-  for (const part of parts) mac.update(part);
-  return mac.digest().subarray(16, 32);
+  return hmacWithPads(padsOf(key), parts);
+}
+
+/** Pads by slot. A probe round touches one slot (two around a slot boundary, three with
+ * the ±1 tolerance); bounded so a host fed arbitrary client times cannot grow it. */
+const PADS_BY_SLOT = new Map<bigint, HmacPads>();
+const PADS_MAX = 16;
+
+/** {@link v6Hmac} with the key of `filetime`'s slot shifted by `slotOffset`. */
+export function v6SlotHmac(
+  filetime: bigint,
+  slotOffset: number,
+  parts: readonly Uint8Array[],
+): Buffer {
+  const slot = v6TimeSlot(filetime) + BigInt(slotOffset);
+  let pads = PADS_BY_SLOT.get(slot);
+  if (pads === undefined) {
+    pads = padsOf(keyOfSlot(slot));
+    if (PADS_BY_SLOT.size >= PADS_MAX) PADS_BY_SLOT.clear();
+    PADS_BY_SLOT.set(slot, pads);
+  }
+  return hmacWithPads(pads, parts);
 }

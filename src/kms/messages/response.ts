@@ -5,10 +5,10 @@
  * payload length), mismatch (version / CMID / time echo), verify_failed (v4 MAC, hash,
  * v5 IV rule, v6 XoredIVs and HMAC).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { decryptPadded, kmsCipher } from '../crypto/kms-cipher.js';
 import { v4Mac } from '../crypto/v4-mac.js';
-import { v6Hmac, v6HmacKey } from '../crypto/v6-hmac.js';
+import { v6SlotHmac } from '../crypto/v6-hmac.js';
 import { KmsDecodeError, requireBytes } from '../errors.js';
 import { BASE_RESPONSE_FIXED, baseResponse, baseResponseOffsets } from './base-response.js';
 import type { BaseResponse } from './base-response.js';
@@ -168,8 +168,7 @@ function decodeV5V6(
 
   // Hash: the host proves it decrypted our IV by hiding a random R under D(IV_req).
   const random = xorBytes(plain.subarray(b, b + 16), decryptedRequestIv);
-  const hash = createHash('sha256').update(random).digest();
-  if (!bytesEqual(hash, plain.subarray(b + 16, b + 48))) {
+  if (!bytesEqual(hash('sha256', random, 'buffer'), plain.subarray(b + 16, b + 48))) {
     throw new KmsDecodeError('verify_failed', 'response hash does not match');
   }
 
@@ -209,7 +208,7 @@ function matchHmac(
   const received = plain.subarray(b + 72, b + 88);
   const offsets = options.hmacSlotTolerance ? [0, -1, 1] : [0];
   for (const offset of offsets) {
-    const mac = v6Hmac(v6HmacKey(clientTime, offset), decryptedResponseIv, message);
+    const mac = v6SlotHmac(clientTime, offset, [decryptedResponseIv, message]);
     if (bytesEqual(mac, received)) return offset;
   }
   return null;

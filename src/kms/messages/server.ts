@@ -7,11 +7,11 @@
  * HMAC], PKCS#7, AES-CBC. v5 answers under the request IV (the client checks IV_resp =
  * IV_req); v6 under a fresh IV, with the HMAC over D(IV_resp) ‖ everything before it.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { encryptPadded, kmsCipher } from '../crypto/kms-cipher.js';
 import { v4Mac } from '../crypto/v4-mac.js';
 import { randomBlock } from '../crypto/random.js';
-import { v6Hmac, v6HmacKey } from '../crypto/v6-hmac.js';
+import { v6SlotHmac } from '../crypto/v6-hmac.js';
 import { encodeEchoingBaseResponse } from './base-response.js';
 import { check16, formatVersion, writeVersion, xorBytes } from './bytes.js';
 import { filetime } from './filetime.js';
@@ -72,14 +72,14 @@ export function encodeServerResponse(
   const parts: Buffer[] = [
     base,
     xorBytes(random, decryptedRequestIv),
-    createHash('sha256').update(random).digest(),
+    hash('sha256', random, 'buffer'),
   ];
   let responseIv = requestIv;
   if (major === 6) {
     responseIv = check16(randomness.responseIv ?? randomBlock(), 'response IV');
     parts.push(hwidBytes(params.hwid), decryptedRequestIv);
-    const key = v6HmacKey(filetime.decode(context.clientTimeBytes));
-    parts.push(v6Hmac(key, cipher.decryptBlock(responseIv), ...parts));
+    const time = filetime.decode(context.clientTimeBytes);
+    parts.push(v6SlotHmac(time, 0, [cipher.decryptBlock(responseIv), ...parts]));
   }
   const ciphertext = encryptPadded(cipher, responseIv, Buffer.concat(parts));
   const out = Buffer.allocUnsafe(20 + ciphertext.length);

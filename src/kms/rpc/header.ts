@@ -134,29 +134,32 @@ export interface HeaderExpectation {
  * Throws KmsDecodeError('unexpected') naming the first check that fails.
  */
 export function validateHeader(h: RpcHeader, expect: HeaderExpectation): void {
-  const fail = (message: string): never => {
-    throw new KmsDecodeError('unexpected', message);
-  };
+  const problem = headerProblem(h, expect);
+  if (problem !== null) throw new KmsDecodeError('unexpected', problem);
+}
+
+/** The first check of {@link validateHeader} that fails, in words, or null. */
+function headerProblem(h: RpcHeader, expect: HeaderExpectation): string | null {
   if (h.rpcVers !== RPC_VERSION || h.rpcVersMinor !== RPC_VERSION_MINOR) {
-    fail(`RPC version ${h.rpcVers}.${h.rpcVersMinor}, expected 5.0`);
+    return `RPC version ${h.rpcVers}.${h.rpcVersMinor}, expected 5.0`;
   }
   if (h.drep !== DREP_LITTLE_ENDIAN) {
-    fail(`data representation ${h.drep.toString(16).padStart(8, '0')}, expected 10000000`);
+    return `data representation ${h.drep.toString(16).padStart(8, '0')}, expected 10000000`;
   }
-  if (h.authLength !== 0) fail(`auth_length ${h.authLength}, expected 0 (anonymous RPC)`);
+  if (h.authLength !== 0) return `auth_length ${h.authLength}, expected 0 (anonymous RPC)`;
   if ((h.pfcFlags & PFC_FIRST_LAST) !== PFC_FIRST_LAST) {
-    fail(
-      `pfc_flags 0x${h.pfcFlags.toString(16)} lack FIRST|LAST: fragmented PDUs are not used by KMS`,
-    );
+    return `pfc_flags 0x${h.pfcFlags.toString(16)} lack FIRST|LAST: fragmented PDUs are not used by KMS`;
   }
-  const allowed = typeof expect.ptype === 'number' ? [expect.ptype] : expect.ptype;
-  if (!allowed.includes(h.ptype)) {
-    fail(`got ${ptypeName(h.ptype)} (${h.ptype}), expected ${allowed.map(ptypeName).join(' or ')}`);
+  const allowed = expect.ptype;
+  if (typeof allowed === 'number' ? h.ptype !== allowed : !allowed.includes(h.ptype)) {
+    const names = typeof allowed === 'number' ? [allowed] : allowed;
+    return `got ${ptypeName(h.ptype)} (${h.ptype}), expected ${names.map(ptypeName).join(' or ')}`;
   }
   if (expect.callId !== undefined && h.callId !== expect.callId) {
     const tolerated = (expect.tolerateCallIdOne ?? true) && h.callId === 1;
-    if (!tolerated) fail(`call_id ${h.callId} does not echo ${expect.callId}`);
+    if (!tolerated) return `call_id ${h.callId} does not echo ${expect.callId}`;
   }
+  return null;
 }
 
 /** True when the object-UUID flag says a request carries a 16-byte object UUID. */

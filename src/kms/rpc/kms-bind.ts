@@ -48,13 +48,32 @@ export function ndr32BindContexts(
   return contexts;
 }
 
+/**
+ * Encoded binds by their inputs: every probe sends the same one or two binds, so the
+ * encoder (syntax GUIDs, context list) runs once per shape, not once per connection
+ * (docs/performance.md, KMS client CPU). Callers get a copy they may alter.
+ */
+const ENCODED_BINDS = new Map<string, Buffer>();
+const ENCODED_BINDS_MAX = 64;
+
+function encodedOnce(key: string, encode: () => Buffer): Buffer {
+  let pdu = ENCODED_BINDS.get(key);
+  if (pdu === undefined) {
+    pdu = encode();
+    if (ENCODED_BINDS.size >= ENCODED_BINDS_MAX) ENCODED_BINDS.clear();
+    ENCODED_BINDS.set(key, pdu);
+  }
+  return Buffer.from(pdu);
+}
+
 /** The recommended bind: KMS/NDR32 as context 0 (72 bytes without BTFN). */
 export function buildNdr32Bind(options: Ndr32BindOptions = {}): Buffer {
-  return bind.encode({
-    callId: options.callId ?? DEFAULT_CALL_ID,
-    pfcFlags: options.pfcFlags ?? PFC_FIRST_LAST,
-    contexts: ndr32BindContexts(options),
-  });
+  const callId = options.callId ?? DEFAULT_CALL_ID;
+  const pfcFlags = options.pfcFlags ?? PFC_FIRST_LAST;
+  const btfn = options.btfn === true;
+  return encodedOnce(`ndr32/${callId}/${pfcFlags}/${btfn}`, () =>
+    bind.encode({ callId, pfcFlags, contexts: ndr32BindContexts({ btfn }) }),
+  );
 }
 
 /** vlmcs's offer: ctx 0 KMS/NDR32, ctx 1 KMS/NDR64, ctx 2 KMS/BTFN(0x03). */
@@ -68,11 +87,14 @@ export function vlmcsBindContexts(): PresentationContext[] {
 
 /** The 160-byte bind vlmcs sends by default, flags FIRST|LAST|CONC_MPX (0x13). */
 export function buildVlmcsBind(options: { callId?: number } = {}): Buffer {
-  return bind.encode({
-    callId: options.callId ?? DEFAULT_CALL_ID,
-    pfcFlags: PFC_FIRST_LAST | PFC.concurrentMultiplex,
-    contexts: vlmcsBindContexts(),
-  });
+  const callId = options.callId ?? DEFAULT_CALL_ID;
+  return encodedOnce(`vlmcs/${callId}`, () =>
+    bind.encode({
+      callId,
+      pfcFlags: PFC_FIRST_LAST | PFC.concurrentMultiplex,
+      contexts: vlmcsBindContexts(),
+    }),
+  );
 }
 
 /**

@@ -292,6 +292,41 @@ describe('lab fault modes', () => {
     }
   });
 
+  it('a later request on a busy connection still times out on its own request timeout', async () => {
+    // The connection re-arms one timer per phase; a request after answered ones must get a
+    // full request timeout of its own, neither none nor what was left of the previous one.
+    // Answers that take 150 ms each: a timer not restarted per request would run out
+    // during the third request, 500 ms after the bind, instead of 500 ms into it.
+    await host.configure({
+      fault: { mode: 'partial_pdu', phase: 'request', products: ['lab-office'] },
+      delays: { accept: 0, bindAck: 0, response: 150 },
+    });
+    try {
+      const leaks = await snapshot(host);
+      const results = await probeKms(
+        target,
+        ['lab-windows', 'lab-windows', 'lab-office', 'lab-windows'].map(lab),
+        { identity: TEST_IDENTITY, timeouts: FAST },
+      );
+      assert.deepEqual(
+        results.map((r) => [r.product, r.success, r.error?.reason ?? null]),
+        [
+          ['lab-windows', true, null],
+          ['lab-windows', true, null],
+          ['lab-office', false, 'timeout'],
+          ['lab-windows', true, null],
+        ],
+      );
+      const waited = (results[2]?.phases.request ?? 0) * 1000;
+      assert.ok(waited >= FAST.requestMs - 5, `timed out after ${waited} ms`);
+      assert.ok(waited < 2 * FAST.requestMs, `timed out only after ${waited} ms`);
+      assert.match(results[2]?.error?.message ?? '', /request timeout/);
+      await assertNoLeaks(leaks, host);
+    } finally {
+      await host.configure({ fault: null, delays: { accept: 0, bindAck: 0, response: 0 } });
+    }
+  });
+
   it('a connect or bind failure is the answer for every product, from one attempt', async () => {
     for (const [f, reason] of [
       ['bind_nak', 'bind_rejected'],

@@ -2,7 +2,7 @@
 // core against node:crypto where Node can compute the same thing (standard AES-128).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   V4_KEY,
@@ -22,6 +22,7 @@ import {
   v4Mac,
   v6Hmac,
   v6HmacKey,
+  v6SlotHmac,
   v6HmacSeed,
   v6Schedule,
   v6TimeSlot,
@@ -165,8 +166,15 @@ describe('Rijndael core', () => {
   it('CBC over the core equals node:crypto aes-128-cbc for the v5 key', () => {
     const iv = randomBytes(16);
     const data = randomBytes(240);
-    assert.deepEqual(cbcEncrypt(V5_ROUND_KEYS, iv, data), V5_CIPHER.encryptCbc(iv, data));
-    assert.deepEqual(cbcDecrypt(V5_ROUND_KEYS, iv, data), V5_CIPHER.decryptCbc(iv, data));
+    const viaNode = (make: typeof createCipheriv | typeof createDecipheriv): Buffer => {
+      const c = make('aes-128-cbc', V5_KEY, iv).setAutoPadding(false);
+      return Buffer.concat([c.update(data), c.final()]);
+    };
+    assert.deepEqual(cbcEncrypt(V5_ROUND_KEYS, iv, data), viaNode(createCipheriv));
+    assert.deepEqual(cbcDecrypt(V5_ROUND_KEYS, iv, data), viaNode(createDecipheriv));
+    // The v5 cipher the messages use is that core.
+    assert.deepEqual(V5_CIPHER.encryptCbc(iv, data), viaNode(createCipheriv));
+    assert.deepEqual(V5_CIPHER.decryptCbc(iv, data), viaNode(createDecipheriv));
   });
 
   it('v6 CBC round-trips and single-block D inverts E', () => {
@@ -192,5 +200,19 @@ describe('Rijndael core', () => {
     const c1 = 0x22816889bdn;
     assert.deepEqual(v6HmacKey(133814160000000000n + c1), v6HmacKey(133814160000000000n, 1));
     assert.notDeepEqual(v6HmacKey(133814160000000000n, -1), key);
+  });
+
+  it('v6 HMAC equals node:crypto HMAC-SHA256 (upper half), per key and per cached slot', () => {
+    for (const t of [133814160000000000n, 133814160000000000n + 0x22816889bdn, 0n]) {
+      for (const offset of [0, -1, 1]) {
+        const key = v6HmacKey(t, offset);
+        const parts = [randomBytes(16), randomBytes(200)];
+        const want = createHmac('sha256', key).update(Buffer.concat(parts)).digest().subarray(16);
+        assert.deepEqual(v6Hmac(key, ...parts), want);
+        // Twice: the first call derives and caches the slot's pads, the second reuses them.
+        assert.deepEqual(v6SlotHmac(t, offset, parts), want);
+        assert.deepEqual(v6SlotHmac(t, offset, parts), want);
+      }
+    }
   });
 });
