@@ -3,10 +3,10 @@
  * group and a list of presentation contexts, each one abstract syntax (the interface) with
  * the transfer syntaxes offered for it (docs/protocol.md §2.2).
  */
-import { decodeFrame, encodeFrameHeader } from './header.js';
-import { ByteReader } from './reader.js';
-import { DEFAULT_MAX_FRAG, HEADER_LENGTH, PTYPE } from './constants.js';
+import { PTYPE } from './constants.js';
 import type { SyntaxId } from './constants.js';
+import { ASSOCIATION_DEFAULTS, ASSOCIATION_FIELDS, definePdu } from './pdu-codec.js';
+import type { PduCodec } from './pdu-codec.js';
 import { SYNTAX_ID_LENGTH, readSyntaxId, writeSyntaxId } from './syntax.js';
 
 export interface PresentationContext {
@@ -28,12 +28,7 @@ export interface BindPdu {
 /** Encoder input: flags default to FIRST|LAST, fragment sizes to 5840, assoc group to 0. */
 export type BindPduInit = Pick<BindPdu, 'callId' | 'contexts'> & Partial<BindPdu>;
 
-export interface BindCodec {
-  readonly ptype: number;
-  encodingLength(value: BindPduInit): number;
-  encode(value: BindPduInit, buf?: Buffer, offset?: number): Buffer;
-  decode(buf: Uint8Array, offset?: number): BindPdu;
-}
+export type BindCodec = PduCodec<BindPdu, BindPduInit>;
 
 const CONTEXT_FIXED = 4 + SYNTAX_ID_LENGTH; // p_cont_id, n_transfer_syn, reserved, abstract syntax
 
@@ -41,21 +36,14 @@ function contextLength(c: PresentationContext): number {
   return CONTEXT_FIXED + SYNTAX_ID_LENGTH * c.transferSyntaxes.length;
 }
 
-function makeBindCodec(ptype: number, what: string): BindCodec {
-  const encodingLength = (value: BindPduInit): number =>
-    HEADER_LENGTH + 12 + value.contexts.reduce((n, c) => n + contextLength(c), 0);
-
-  return {
+function makeBindCodec(ptype: number): BindCodec {
+  return definePdu({
     ptype,
-    encodingLength,
+    fields: ASSOCIATION_FIELDS,
+    defaults: (_value: BindPduInit) => ASSOCIATION_DEFAULTS,
+    tailLength: (value) => 4 + value.contexts.reduce((n, c) => n + contextLength(c), 0),
 
-    encode(value, buf, offset = 0) {
-      const length = encodingLength(value);
-      const out = buf ?? Buffer.alloc(length + offset);
-      let p = encodeFrameHeader(out, offset, ptype, length, value);
-      p = out.writeUInt16LE(value.maxXmitFrag ?? DEFAULT_MAX_FRAG, p);
-      p = out.writeUInt16LE(value.maxRecvFrag ?? DEFAULT_MAX_FRAG, p);
-      p = out.writeUInt32LE(value.assocGroupId ?? 0, p);
+    encodeTail(value, out, p) {
       p = out.writeUInt8(value.contexts.length, p);
       p = out.writeUInt8(0, p);
       p = out.writeUInt16LE(0, p);
@@ -66,15 +54,9 @@ function makeBindCodec(ptype: number, what: string): BindCodec {
         p = writeSyntaxId(c.abstractSyntax, out, p);
         for (const t of c.transferSyntaxes) p = writeSyntaxId(t, out, p);
       }
-      return out;
     },
 
-    decode(buf, offset = 0) {
-      const { header: h, end } = decodeFrame(buf, offset, [ptype], what);
-      const r = new ByteReader(buf, offset + HEADER_LENGTH, end, what);
-      const maxXmitFrag = r.u16('max_xmit_frag');
-      const maxRecvFrag = r.u16('max_recv_frag');
-      const assocGroupId = r.u32('assoc_group_id');
+    decodeTail(r) {
       const count = r.u8('n_context_elem');
       r.skip(3, 'reserved');
       // Each element is at least 24 bytes: check the count before building the list.
@@ -91,17 +73,10 @@ function makeBindCodec(ptype: number, what: string): BindCodec {
           transferSyntaxes.push(readSyntaxId(r, 'transfer_syntax'));
         contexts.push({ contextId, abstractSyntax, transferSyntaxes });
       }
-      return {
-        callId: h.callId,
-        pfcFlags: h.pfcFlags,
-        maxXmitFrag,
-        maxRecvFrag,
-        assocGroupId,
-        contexts,
-      };
+      return { contexts };
     },
-  };
+  });
 }
 
-export const bind: BindCodec = makeBindCodec(PTYPE.bind, 'bind');
-export const alterContext: BindCodec = makeBindCodec(PTYPE.alterContext, 'alter_context');
+export const bind: BindCodec = makeBindCodec(PTYPE.bind);
+export const alterContext: BindCodec = makeBindCodec(PTYPE.alterContext);
