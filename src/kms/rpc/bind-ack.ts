@@ -5,7 +5,8 @@
  * (docs/protocol.md §2.3). The pad bytes are garbage on the wire (vlmcsd, and per its comments
  * Windows, do not zero them): the decoder skips them unread and the encoder writes zeros.
  */
-import { HEADER_LENGTH, NIL_UUID, PTYPE } from './constants.js';
+import { NIL_GUID } from '../guid.js';
+import { HEADER_LENGTH, PTYPE } from './constants.js';
 import type { SyntaxId } from './constants.js';
 import { ASSOCIATION_DEFAULTS, ASSOCIATION_FIELDS, definePdu } from './pdu-codec.js';
 import type { PduCodec } from './pdu-codec.js';
@@ -41,7 +42,7 @@ export type BindAckCodec = PduCodec<BindAckPdu, BindAckPduInit>;
 const RESULT_LENGTH = 4 + SYNTAX_ID_LENGTH;
 
 /** A rejected or BTFN result carries the nil syntax. */
-export const NIL_SYNTAX: SyntaxId = { uuid: NIL_UUID, version: 0 };
+export const NIL_SYNTAX: SyntaxId = { uuid: NIL_GUID, version: 0 };
 
 function secAddrBytes(secAddr: string): Buffer {
   if (secAddr === '') return Buffer.alloc(0);
