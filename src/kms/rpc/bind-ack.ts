@@ -8,8 +8,8 @@
 import { NIL_GUID } from '../guid.js';
 import { HEADER_LENGTH, PTYPE } from './constants.js';
 import type { SyntaxId } from './constants.js';
-import { ASSOCIATION_DEFAULTS, ASSOCIATION_FIELDS, definePdu } from './pdu-codec.js';
-import type { PduCodec } from './pdu-codec.js';
+import { ASSOCIATION_FIELDS, definePdu } from './pdu-codec.js';
+import type { AssociationFields, PduBase, PduCodec } from './pdu-codec.js';
 import { SYNTAX_ID_LENGTH, readSyntaxId, writeSyntaxId } from './syntax.js';
 
 export interface ContextResult {
@@ -21,12 +21,7 @@ export interface ContextResult {
   transferSyntax: SyntaxId;
 }
 
-export interface BindAckPdu {
-  callId: number;
-  pfcFlags: number;
-  maxXmitFrag: number;
-  maxRecvFrag: number;
-  assocGroupId: number;
+export interface BindAckPdu extends PduBase, AssociationFields {
   /**
    * The port_spec without its NUL ('1688'); '' when the length field is 0 (vlmcsd's
    * alter-context response). Encoded as the string plus NUL, or as length 0 when empty.
@@ -67,7 +62,6 @@ function makeBindAckCodec(ptype: number): BindAckCodec {
   return definePdu({
     ptype,
     fields: ASSOCIATION_FIELDS,
-    defaults: (_value: BindAckPduInit) => ASSOCIATION_DEFAULTS,
     tailLength: (value) =>
       resultListOffset(secAddrBytes(value.secAddr ?? '').length) -
       SEC_ADDR_AT +

@@ -29,8 +29,6 @@ const KMS_VERSIONS: readonly RpcVersion[] = [{ major: 5, minor: 0 }];
 export const bindNak: PduCodec<BindNakPdu, BindNakPduInit> = definePdu({
   ptype: PTYPE.bindNak,
   fields: [{ key: 'rejectReason', wire: 'provider_reject_reason', bytes: 2 }] as const,
-  // rejectReason is required by BindNakPduInit: the fallback is never written.
-  defaults: (value: BindNakPduInit) => ({ rejectReason: value.rejectReason }),
   tailLength: (value) => 1 + 2 * (value.versions ?? KMS_VERSIONS).length,
 
   encodeTail(value, out, p) {

@@ -5,8 +5,8 @@
  */
 import { PTYPE } from './constants.js';
 import type { SyntaxId } from './constants.js';
-import { ASSOCIATION_DEFAULTS, ASSOCIATION_FIELDS, definePdu } from './pdu-codec.js';
-import type { PduCodec } from './pdu-codec.js';
+import { ASSOCIATION_FIELDS, definePdu } from './pdu-codec.js';
+import type { AssociationFields, PduBase, PduCodec } from './pdu-codec.js';
 import { SYNTAX_ID_LENGTH, readSyntaxId, writeSyntaxId } from './syntax.js';
 
 export interface PresentationContext {
@@ -15,13 +15,8 @@ export interface PresentationContext {
   transferSyntaxes: SyntaxId[];
 }
 
-export interface BindPdu {
-  callId: number;
-  pfcFlags: number;
-  maxXmitFrag: number;
-  maxRecvFrag: number;
-  /** 0 asks for a new association. */
-  assocGroupId: number;
+/** Header fields, fragment sizes and association group (0 asks for a new one), contexts. */
+export interface BindPdu extends PduBase, AssociationFields {
   contexts: PresentationContext[];
 }
 
@@ -40,7 +35,6 @@ function makeBindCodec(ptype: number): BindCodec {
   return definePdu({
     ptype,
     fields: ASSOCIATION_FIELDS,
-    defaults: (_value: BindPduInit) => ASSOCIATION_DEFAULTS,
     tailLength: (value) => 4 + value.contexts.reduce((n, c) => n + contextLength(c), 0),
 
     encodeTail(value, out, p) {

@@ -5,7 +5,7 @@
  * anything after the 32 fixed bytes (Microsoft's extended error info) is kept as `stub`.
  */
 import { PFC, PFC_FIRST_LAST, PTYPE } from './constants.js';
-import { CALL_FIELDS, definePdu } from './pdu-codec.js';
+import { ANSWER_FIELDS, definePdu } from './pdu-codec.js';
 import type { PduCodec } from './pdu-codec.js';
 
 export interface FaultPdu {
@@ -33,18 +33,9 @@ const STATUS_LENGTH = 8;
 
 export const fault: PduCodec<FaultPdu, FaultPduInit> = definePdu({
   ptype: PTYPE.fault,
-  fields: [
-    ...CALL_FIELDS,
-    { key: 'cancelCount', wire: 'cancel_count', bytes: 1 },
-    { key: 'faultFlags', wire: 'fault_flags', bytes: 1 },
-  ] as const,
+  fields: [...ANSWER_FIELDS, { key: 'faultFlags', wire: 'fault_flags', bytes: 1 }] as const,
   flags: (value: FaultPduInit) => value.pfcFlags ?? PFC_FIRST_LAST | PFC.didNotExecute,
-  defaults: (_value, length) => ({
-    allocHint: length,
-    contextId: 0,
-    cancelCount: 0,
-    faultFlags: 0,
-  }),
+  computed: (_value, length) => ({ allocHint: length }),
   tailLength: (value) => STATUS_LENGTH + (value.stub?.length ?? 0),
   encodeTail(value, out, p) {
     // Unsigned: a status may arrive as a negative (signed) HRESULT.

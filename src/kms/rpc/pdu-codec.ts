@@ -10,6 +10,8 @@
 import { decodeFrame, encodeFrameHeader } from './header.js';
 import type { RpcHeader } from './header.js';
 import { ByteReader } from './reader.js';
+import { defineCodec } from './codec.js';
+import type { Codec } from './codec.js';
 import { DEFAULT_MAX_FRAG, HEADER_LENGTH, PFC_FIRST_LAST, ptypeName } from './constants.js';
 
 /** One fixed integer field: its key in the PDU object, its name in errors, its width. */
@@ -18,6 +20,8 @@ export interface FieldSpec<K extends string = string> {
   /** The C706 name, as decode errors spell it ('alloc_hint'). */
   readonly wire: string;
   readonly bytes: 1 | 2 | 4;
+  /** Written when the encoder is given no value (and `computed` has none); 0 without it. */
+  readonly fallback?: number;
 }
 
 /** The decoded values of a field table: `{ allocHint: number; contextId: number }`. */
@@ -37,11 +41,8 @@ export interface PduInitBase {
   pfcFlags?: number | undefined;
 }
 
-export interface PduCodec<Pdu, Init> {
+export interface PduCodec<Pdu, Init> extends Codec<Pdu, Init> {
   readonly ptype: number;
-  encodingLength(value: Init): number;
-  encode(value: Init, buf?: Buffer, offset?: number): Buffer;
-  decode(buf: Uint8Array, offset?: number): Pdu;
 }
 
 /** How one packet type differs from the skeleton. */
@@ -49,8 +50,8 @@ export interface PduLayout<L extends readonly FieldSpec[], Init extends PduInitB
   readonly ptype: number;
   /** The fixed fields right after the header, in wire order. */
   readonly fields: L;
-  /** Values for the fields `value` leaves out; `length` is the whole PDU's length. */
-  defaults(value: Init, length: number): FieldValues<L>;
+  /** Fallbacks that depend on the PDU, e.g. alloc_hint = stub length; `length` is the PDU's. */
+  computed?(value: Init, length: number): Partial<FieldValues<L>>;
   /** pfc_flags to send; without it `value.pfcFlags`, else FIRST|LAST (one fragment). */
   flags?(value: Init): number;
   /** Bytes after the fixed fields. */
@@ -85,33 +86,34 @@ export function definePdu<L extends readonly FieldSpec[], Init extends PduInitBa
   const what = ptypeName(ptype);
   const ptypes = [ptype];
   const fixed = HEADER_LENGTH + fieldsLength(fields);
-  const encodingLength = (value: Init): number => fixed + layout.tailLength(value);
-
   return {
     ptype,
-    encodingLength,
+    ...defineCodec<PduBase & FieldValues<L> & Tail, Init>({
+      encodingLength: (value) => fixed + layout.tailLength(value),
 
-    encode(value, buf, offset = 0) {
-      const length = encodingLength(value);
-      const out = buf ?? Buffer.alloc(length + offset);
-      const pfcFlags = layout.flags?.(value) ?? value.pfcFlags ?? PFC_FIRST_LAST;
-      let p = encodeFrameHeader(out, offset, ptype, length, { callId: value.callId, pfcFlags });
-      const given = value as unknown as Partial<Record<string, number>>;
-      const fallback = layout.defaults(value, length) as Record<string, number>;
-      for (const f of fields) {
-        p = writeField(out, f.bytes, given[f.key] ?? (fallback[f.key] as number), p);
-      }
-      layout.encodeTail(value, out, p, offset);
-      return out;
-    },
+      write(value, out, offset, length) {
+        const pfcFlags = layout.flags?.(value) ?? value.pfcFlags ?? PFC_FIRST_LAST;
+        let p = encodeFrameHeader(out, offset, ptype, length, { callId: value.callId, pfcFlags });
+        const given = value as unknown as Partial<Record<string, number>>;
+        const computed = layout.computed?.(value, length) as
+          Partial<Record<string, number>> | undefined;
+        for (const f of fields) {
+          const v = given[f.key] ?? computed?.[f.key] ?? f.fallback ?? 0;
+          p = writeField(out, f.bytes, v, p);
+        }
+        layout.encodeTail(value, out, p, offset);
+      },
 
-    decode(buf, offset = 0) {
-      const { header: h, end } = decodeFrame(buf, offset, ptypes, what);
-      const r = new ByteReader(buf, offset + HEADER_LENGTH, end, what);
-      const pdu: Record<string, unknown> = { callId: h.callId, pfcFlags: h.pfcFlags };
-      for (const f of fields) pdu[f.key] = readField(r, f);
-      return Object.assign(pdu, layout.decodeTail(r, h, offset)) as PduBase & FieldValues<L> & Tail;
-    },
+      read(buf, offset) {
+        const { header: h, end } = decodeFrame(buf, offset, ptypes, what);
+        const r = new ByteReader(buf, offset + HEADER_LENGTH, end, what);
+        const pdu: Record<string, unknown> = { callId: h.callId, pfcFlags: h.pfcFlags };
+        for (const f of fields) pdu[f.key] = readField(r, f);
+        return Object.assign(pdu, layout.decodeTail(r, h, offset)) as PduBase &
+          FieldValues<L> &
+          Tail;
+      },
+    }),
   };
 }
 
@@ -121,16 +123,21 @@ export const CALL_FIELDS = [
   { key: 'contextId', wire: 'p_cont_id', bytes: 2 },
 ] as const;
 
-/** Fragment sizes and association group: how bind and bind_ack bodies begin. */
+/** The call fields and cancel_count: how response and fault bodies begin (C706 12.6.4.9/10). */
+export const ANSWER_FIELDS = [
+  ...CALL_FIELDS,
+  { key: 'cancelCount', wire: 'cancel_count', bytes: 1 },
+] as const;
+
+/**
+ * Fragment sizes and association group: how bind and bind_ack bodies begin. Every Microsoft
+ * client and vlmcs offer 5840-byte fragments; assoc_group_id 0 asks for a new association.
+ */
 export const ASSOCIATION_FIELDS = [
-  { key: 'maxXmitFrag', wire: 'max_xmit_frag', bytes: 2 },
-  { key: 'maxRecvFrag', wire: 'max_recv_frag', bytes: 2 },
+  { key: 'maxXmitFrag', wire: 'max_xmit_frag', bytes: 2, fallback: DEFAULT_MAX_FRAG },
+  { key: 'maxRecvFrag', wire: 'max_recv_frag', bytes: 2, fallback: DEFAULT_MAX_FRAG },
   { key: 'assocGroupId', wire: 'assoc_group_id', bytes: 4 },
 ] as const;
 
-/** Every Microsoft client and vlmcs offer 5840-byte fragments; 0 asks for a new association. */
-export const ASSOCIATION_DEFAULTS: FieldValues<typeof ASSOCIATION_FIELDS> = {
-  maxXmitFrag: DEFAULT_MAX_FRAG,
-  maxRecvFrag: DEFAULT_MAX_FRAG,
-  assocGroupId: 0,
-};
+/** maxXmitFrag, maxRecvFrag and assocGroupId of a bind or bind_ack. */
+export type AssociationFields = FieldValues<typeof ASSOCIATION_FIELDS>;

@@ -29,17 +29,16 @@ const OBJECT_LENGTH = 16;
 
 export const request: PduCodec<RequestPdu, RequestPduInit> = definePdu({
   ptype: PTYPE.request,
-  fields: [...CALL_FIELDS, { key: 'opnum', wire: 'opnum', bytes: 2 }] as const,
+  fields: [
+    ...CALL_FIELDS,
+    { key: 'opnum', wire: 'opnum', bytes: 2, fallback: KMS_OPNUM_REQUEST_ACTIVATION },
+  ] as const,
   // The object flag follows whether an object is given, whatever the caller's flags say.
   flags(value: RequestPduInit) {
     const flags = value.pfcFlags ?? PFC_FIRST_LAST;
     return value.object === undefined ? flags & ~PFC.objectUuid : flags | PFC.objectUuid;
   },
-  defaults: (value) => ({
-    allocHint: value.stub.length,
-    contextId: 0,
-    opnum: KMS_OPNUM_REQUEST_ACTIVATION,
-  }),
+  computed: (value) => ({ allocHint: value.stub.length }),
   tailLength: (value) => (value.object === undefined ? 0 : OBJECT_LENGTH) + value.stub.length,
   encodeTail(value, out, p) {
     if (value.object !== undefined) {

@@ -3,7 +3,7 @@
  * the stub holding the method's out-parameters and return value (docs/protocol.md §2.5).
  */
 import { PTYPE } from './constants.js';
-import { CALL_FIELDS, definePdu } from './pdu-codec.js';
+import { ANSWER_FIELDS, definePdu } from './pdu-codec.js';
 import type { PduCodec } from './pdu-codec.js';
 
 export interface ResponsePdu {
@@ -22,17 +22,8 @@ export type ResponsePduInit = Pick<ResponsePdu, 'callId' | 'stub'> & Partial<Res
 
 export const response: PduCodec<ResponsePdu, ResponsePduInit> = definePdu({
   ptype: PTYPE.response,
-  fields: [
-    ...CALL_FIELDS,
-    { key: 'cancelCount', wire: 'cancel_count', bytes: 1 },
-    { key: 'reserved', wire: 'reserved', bytes: 1 },
-  ] as const,
-  defaults: (value: ResponsePduInit) => ({
-    allocHint: value.stub.length,
-    contextId: 0,
-    cancelCount: 0,
-    reserved: 0,
-  }),
+  fields: [...ANSWER_FIELDS, { key: 'reserved', wire: 'reserved', bytes: 1 }] as const,
+  computed: (value: ResponsePduInit) => ({ allocHint: value.stub.length }),
   tailLength: (value) => value.stub.length,
   encodeTail: (value, out, p) => value.stub.copy(out, p),
   decodeTail: (r) => ({ stub: r.bytes(r.remaining, 'stub') }),
