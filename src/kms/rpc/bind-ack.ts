@@ -10,6 +10,7 @@ import { HEADER_LENGTH, PTYPE } from './constants.js';
 import type { SyntaxId } from './constants.js';
 import { ASSOCIATION_FIELDS, definePdu } from './pdu-codec.js';
 import type { AssociationFields, PduBase, PduCodec } from './pdu-codec.js';
+import { LIST_HEAD_LENGTH, readCountedList, writeCountedList } from './counted-list.js';
 import { SYNTAX_ID_LENGTH, readSyntaxId, writeSyntaxId } from './syntax.js';
 
 export interface ContextResult {
@@ -35,6 +36,7 @@ export type BindAckPduInit = Pick<BindAckPdu, 'callId' | 'results'> & Partial<Bi
 export type BindAckCodec = PduCodec<BindAckPdu, BindAckPduInit>;
 
 const RESULT_LENGTH = 4 + SYNTAX_ID_LENGTH;
+const RESULT_LIST = { count: 'n_results', list: 'p_result_list' };
 
 /** A rejected or BTFN result carries the nil syntax. */
 export const NIL_SYNTAX: SyntaxId = { uuid: NIL_GUID, version: 0 };
@@ -65,7 +67,7 @@ function makeBindAckCodec(ptype: number): BindAckCodec {
     tailLength: (value) =>
       resultListOffset(secAddrBytes(value.secAddr ?? '').length) -
       SEC_ADDR_AT +
-      4 +
+      LIST_HEAD_LENGTH +
       RESULT_LENGTH * value.results.length,
 
     encodeTail(value, out, p, start) {
@@ -74,14 +76,11 @@ function makeBindAckCodec(ptype: number): BindAckCodec {
       p += addr.copy(out, p);
       const listAt = start + resultListOffset(addr.length);
       out.fill(0, p, listAt);
-      p = out.writeUInt8(value.results.length, listAt);
-      p = out.writeUInt8(0, p);
-      p = out.writeUInt16LE(0, p);
-      for (const res of value.results) {
-        p = out.writeUInt16LE(res.result, p);
-        p = out.writeUInt16LE(res.reason, p);
-        p = writeSyntaxId(res.transferSyntax, out, p);
-      }
+      writeCountedList(out, listAt, value.results, (res, o, q) => {
+        q = o.writeUInt16LE(res.result, q);
+        q = o.writeUInt16LE(res.reason, q);
+        return writeSyntaxId(res.transferSyntax, o, q);
+      });
     },
 
     decodeTail(r, _h, start) {
@@ -92,16 +91,11 @@ function makeBindAckCodec(ptype: number): BindAckCodec {
       const secAddr = Buffer.from(nul === -1 ? raw : raw.subarray(0, nul)).toString('latin1');
       r.skip(addrLength, 'sec_addr.port_spec');
       r.alignFrom(start, 4, 'sec_addr padding');
-      const count = r.u8('n_results');
-      r.skip(3, 'reserved');
-      r.need(count * RESULT_LENGTH, 'p_result_list');
-      const results: ContextResult[] = [];
-      for (let i = 0; i < count; i++) {
+      const results = readCountedList(r, RESULT_LIST, RESULT_LENGTH, (): ContextResult => {
         const result = r.u16('result');
         const reason = r.u16('reason');
-        const transferSyntax = readSyntaxId(r, 'transfer_syntax');
-        results.push({ result, reason, transferSyntax });
-      }
+        return { result, reason, transferSyntax: readSyntaxId(r, 'transfer_syntax') };
+      });
       return { secAddr, results };
     },
   });

@@ -7,6 +7,7 @@ import { PTYPE } from './constants.js';
 import type { SyntaxId } from './constants.js';
 import { ASSOCIATION_FIELDS, definePdu } from './pdu-codec.js';
 import type { AssociationFields, PduBase, PduCodec } from './pdu-codec.js';
+import { LIST_HEAD_LENGTH, readCountedList, writeCountedList } from './counted-list.js';
 import { SYNTAX_ID_LENGTH, readSyntaxId, writeSyntaxId } from './syntax.js';
 
 export interface PresentationContext {
@@ -26,6 +27,7 @@ export type BindPduInit = Pick<BindPdu, 'callId' | 'contexts'> & Partial<BindPdu
 export type BindCodec = PduCodec<BindPdu, BindPduInit>;
 
 const CONTEXT_FIXED = 4 + SYNTAX_ID_LENGTH; // p_cont_id, n_transfer_syn, reserved, abstract syntax
+const CONTEXT_LIST = { count: 'n_context_elem', list: 'context list' };
 
 function contextLength(c: PresentationContext): number {
   return CONTEXT_FIXED + SYNTAX_ID_LENGTH * c.transferSyntaxes.length;
@@ -35,28 +37,23 @@ function makeBindCodec(ptype: number): BindCodec {
   return definePdu({
     ptype,
     fields: ASSOCIATION_FIELDS,
-    tailLength: (value) => 4 + value.contexts.reduce((n, c) => n + contextLength(c), 0),
+    tailLength: (value) =>
+      LIST_HEAD_LENGTH + value.contexts.reduce((n, c) => n + contextLength(c), 0),
 
     encodeTail(value, out, p) {
-      p = out.writeUInt8(value.contexts.length, p);
-      p = out.writeUInt8(0, p);
-      p = out.writeUInt16LE(0, p);
-      for (const c of value.contexts) {
-        p = out.writeUInt16LE(c.contextId, p);
-        p = out.writeUInt8(c.transferSyntaxes.length, p);
-        p = out.writeUInt8(0, p);
-        p = writeSyntaxId(c.abstractSyntax, out, p);
-        for (const t of c.transferSyntaxes) p = writeSyntaxId(t, out, p);
-      }
+      writeCountedList(out, p, value.contexts, (c, o, q) => {
+        q = o.writeUInt16LE(c.contextId, q);
+        q = o.writeUInt8(c.transferSyntaxes.length, q);
+        q = o.writeUInt8(0, q);
+        q = writeSyntaxId(c.abstractSyntax, o, q);
+        for (const t of c.transferSyntaxes) q = writeSyntaxId(t, o, q);
+        return q;
+      });
     },
 
     decodeTail(r) {
-      const count = r.u8('n_context_elem');
-      r.skip(3, 'reserved');
-      // Each element is at least 24 bytes: check the count before building the list.
-      r.need(count * CONTEXT_FIXED, 'context list');
-      const contexts: PresentationContext[] = [];
-      for (let i = 0; i < count; i++) {
+      // Each element is at least 24 bytes (CONTEXT_FIXED).
+      const contexts = readCountedList(r, CONTEXT_LIST, CONTEXT_FIXED, () => {
         const contextId = r.u16('p_cont_id');
         const nTransfer = r.u8('n_transfer_syn');
         r.skip(1, 'reserved');
@@ -65,8 +62,8 @@ function makeBindCodec(ptype: number): BindCodec {
         const transferSyntaxes: SyntaxId[] = [];
         for (let t = 0; t < nTransfer; t++)
           transferSyntaxes.push(readSyntaxId(r, 'transfer_syntax'));
-        contexts.push({ contextId, abstractSyntax, transferSyntaxes });
-      }
+        return { contextId, abstractSyntax, transferSyntaxes };
+      });
       return { contexts };
     },
   });
