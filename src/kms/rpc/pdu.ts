@@ -40,7 +40,11 @@ export interface DecodedPdu {
 }
 
 const TYPE_BY_PTYPE: ReadonlyMap<number, PduType> = new Map(
-  (Object.keys(CODECS) as PduType[]).map((type) => [CODECS[type].ptype, type]),
+  (Object.keys(CODECS) as PduType[]).map((type) => {
+    // The tag must be the name errors and vectors use: a mis-keyed entry fails at load.
+    if (ptypeName(CODECS[type].ptype) !== type) throw new Error(`PDU table: ${type} mis-keyed`);
+    return [CODECS[type].ptype, type];
+  }),
 );
 
 export function decodePdu(buf: Uint8Array, offset = 0): DecodedPdu {
