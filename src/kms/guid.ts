@@ -63,3 +63,9 @@ export function parseGuid(text: string): string {
   if (!isGuid(text)) throw new KmsDecodeError('malformed', `not a GUID: ${JSON.stringify(text)}`);
   return text.toLowerCase();
 }
+
+/**
+ * The nil GUID: a bind_ack's transfer syntax for a context it did not accept, and the
+ * previous CMID of a client's first request.
+ */
+export const NIL_GUID = '00000000-0000-0000-0000-000000000000';

@@ -3,7 +3,7 @@
  * style codec (encode/decode/encodingLength, with encode.bytes/decode.bytes like dns-packet).
  */
 import { requireBytes } from '../errors.js';
-import { guid } from '../guid.js';
+import { NIL_GUID, guid } from '../guid.js';
 import { asBuffer, checkU32, readVersion, writeVersion } from './bytes.js';
 import { filetime, filetimeNow } from './filetime.js';
 import type { KmsVersion } from './types.js';
@@ -12,7 +12,8 @@ import { decodeUtf16Fixed, encodeUtf16Fixed } from './utf16.js';
 export const BASE_REQUEST_SIZE = 236;
 /** Workstation name field: 64 WCHARs, so at most 63 characters plus NUL. */
 export const WORKSTATION_UNITS = 64;
-export const ZERO_GUID = '00000000-0000-0000-0000-000000000000';
+/** The previous CMID of a client's first request (the nil GUID). */
+export { NIL_GUID as ZERO_GUID } from '../guid.js';
 
 /** Field offsets, exported for code that needs a raw slice (echo checks, tests). */
 export const BASE_REQUEST_OFFSETS = {
@@ -162,7 +163,7 @@ export function makeBaseRequest(input: BaseRequestInput): BaseRequest {
     cmid: input.cmid,
     nPolicy: input.nPolicy,
     clientTime: input.clientTime ?? filetimeNow(),
-    previousCmid: input.previousCmid ?? ZERO_GUID,
+    previousCmid: input.previousCmid ?? NIL_GUID,
     workstation: input.workstation,
   };
 }

@@ -5,10 +5,12 @@
  * (docs/protocol.md §2.3). The pad bytes are garbage on the wire (vlmcsd, and per its comments
  * Windows, do not zero them): the decoder skips them unread and the encoder writes zeros.
  */
-import { decodeFrame, encodeFrameHeader } from './header.js';
-import { ByteReader } from './reader.js';
-import { DEFAULT_MAX_FRAG, HEADER_LENGTH, NIL_UUID, PTYPE } from './constants.js';
+import { NIL_GUID } from '../guid.js';
+import { HEADER_LENGTH, PTYPE } from './constants.js';
 import type { SyntaxId } from './constants.js';
+import { ASSOCIATION_FIELDS, definePdu } from './pdu-codec.js';
+import type { AssociationFields, PduBase, PduCodec } from './pdu-codec.js';
+import { LIST_HEAD_LENGTH, readCountedList, writeCountedList } from './counted-list.js';
 import { SYNTAX_ID_LENGTH, readSyntaxId, writeSyntaxId } from './syntax.js';
 
 export interface ContextResult {
@@ -20,12 +22,7 @@ export interface ContextResult {
   transferSyntax: SyntaxId;
 }
 
-export interface BindAckPdu {
-  callId: number;
-  pfcFlags: number;
-  maxXmitFrag: number;
-  maxRecvFrag: number;
-  assocGroupId: number;
+export interface BindAckPdu extends PduBase, AssociationFields {
   /**
    * The port_spec without its NUL ('1688'); '' when the length field is 0 (vlmcsd's
    * alter-context response). Encoded as the string plus NUL, or as length 0 when empty.
@@ -36,17 +33,13 @@ export interface BindAckPdu {
 
 export type BindAckPduInit = Pick<BindAckPdu, 'callId' | 'results'> & Partial<BindAckPdu>;
 
-export interface BindAckCodec {
-  readonly ptype: number;
-  encodingLength(value: BindAckPduInit): number;
-  encode(value: BindAckPduInit, buf?: Buffer, offset?: number): Buffer;
-  decode(buf: Uint8Array, offset?: number): BindAckPdu;
-}
+export type BindAckCodec = PduCodec<BindAckPdu, BindAckPduInit>;
 
 const RESULT_LENGTH = 4 + SYNTAX_ID_LENGTH;
+const RESULT_LIST = { count: 'n_results', list: 'p_result_list' };
 
 /** A rejected or BTFN result carries the nil syntax. */
-export const NIL_SYNTAX: SyntaxId = { uuid: NIL_UUID, version: 0 };
+export const NIL_SYNTAX: SyntaxId = { uuid: NIL_GUID, version: 0 };
 
 function secAddrBytes(secAddr: string): Buffer {
   if (secAddr === '') return Buffer.alloc(0);
@@ -58,92 +51,64 @@ function secAddrBytes(secAddr: string): Buffer {
   return Buffer.from(`${secAddr}\0`, 'latin1');
 }
 
+/** Where the tail starts (relative to the PDU start): the sec_addr length field. */
+const SEC_ADDR_AT = HEADER_LENGTH + 8;
+
 /** Offset (relative to the PDU start) of n_results: sec_addr, then pad to 4 from PDU start. */
 function resultListOffset(secAddrLength: number): number {
-  const afterSecAddr = HEADER_LENGTH + 10 + secAddrLength;
+  const afterSecAddr = SEC_ADDR_AT + 2 + secAddrLength;
   return (afterSecAddr + 3) & ~3;
 }
 
-function makeBindAckCodec(ptype: number, what: string): BindAckCodec {
-  const encodingLength = (value: BindAckPduInit): number =>
-    resultListOffset(secAddrBytes(value.secAddr ?? '').length) +
-    4 +
-    RESULT_LENGTH * value.results.length;
-
-  return {
+function makeBindAckCodec(ptype: number): BindAckCodec {
+  return definePdu({
     ptype,
-    encodingLength,
+    fields: ASSOCIATION_FIELDS,
+    tailLength: (value) =>
+      resultListOffset(secAddrBytes(value.secAddr ?? '').length) -
+      SEC_ADDR_AT +
+      LIST_HEAD_LENGTH +
+      RESULT_LENGTH * value.results.length,
 
-    encode(value, buf, offset = 0) {
-      const length = encodingLength(value);
-      const out = buf ?? Buffer.alloc(length + offset);
+    encodeTail(value, out, p, start) {
       const addr = secAddrBytes(value.secAddr ?? '');
-      let p = encodeFrameHeader(out, offset, ptype, length, value);
-      p = out.writeUInt16LE(value.maxXmitFrag ?? DEFAULT_MAX_FRAG, p);
-      p = out.writeUInt16LE(value.maxRecvFrag ?? DEFAULT_MAX_FRAG, p);
-      p = out.writeUInt32LE(value.assocGroupId ?? 0, p);
       p = out.writeUInt16LE(addr.length, p);
       p += addr.copy(out, p);
-      const listAt = offset + resultListOffset(addr.length);
+      const listAt = start + resultListOffset(addr.length);
       out.fill(0, p, listAt);
-      p = out.writeUInt8(value.results.length, listAt);
-      p = out.writeUInt8(0, p);
-      p = out.writeUInt16LE(0, p);
-      for (const res of value.results) {
-        p = out.writeUInt16LE(res.result, p);
-        p = out.writeUInt16LE(res.reason, p);
-        p = writeSyntaxId(res.transferSyntax, out, p);
-      }
-      return out;
+      writeCountedList(out, listAt, value.results, (res, o, q) => {
+        q = o.writeUInt16LE(res.result, q);
+        q = o.writeUInt16LE(res.reason, q);
+        return writeSyntaxId(res.transferSyntax, o, q);
+      });
     },
 
-    decode(buf, offset = 0) {
-      const { header: h, end } = decodeFrame(buf, offset, [ptype], what);
-      const r = new ByteReader(buf, offset + HEADER_LENGTH, end, what);
-      const maxXmitFrag = r.u16('max_xmit_frag');
-      const maxRecvFrag = r.u16('max_recv_frag');
-      const assocGroupId = r.u32('assoc_group_id');
+    decodeTail(r, _h, start) {
       const addrLength = r.u16('sec_addr.length');
       r.need(addrLength, 'sec_addr.port_spec');
-      const raw = buf.subarray(r.pos, r.pos + addrLength);
+      const raw = r.buf.subarray(r.pos, r.pos + addrLength);
       const nul = raw.indexOf(0);
       const secAddr = Buffer.from(nul === -1 ? raw : raw.subarray(0, nul)).toString('latin1');
       r.skip(addrLength, 'sec_addr.port_spec');
-      r.alignFrom(offset, 4, 'sec_addr padding');
-      const count = r.u8('n_results');
-      r.skip(3, 'reserved');
-      r.need(count * RESULT_LENGTH, 'p_result_list');
-      const results: ContextResult[] = [];
-      for (let i = 0; i < count; i++) {
+      r.alignFrom(start, 4, 'sec_addr padding');
+      const results = readCountedList(r, RESULT_LIST, RESULT_LENGTH, (): ContextResult => {
         const result = r.u16('result');
         const reason = r.u16('reason');
-        const transferSyntax = readSyntaxId(r, 'transfer_syntax');
-        results.push({ result, reason, transferSyntax });
-      }
-      return {
-        callId: h.callId,
-        pfcFlags: h.pfcFlags,
-        maxXmitFrag,
-        maxRecvFrag,
-        assocGroupId,
-        secAddr,
-        results,
-      };
+        return { result, reason, transferSyntax: readSyntaxId(r, 'transfer_syntax') };
+      });
+      return { secAddr, results };
     },
-  };
+  });
 }
 
-export const bindAck: BindAckCodec = makeBindAckCodec(PTYPE.bindAck, 'bind_ack');
-export const alterContextResp: BindAckCodec = makeBindAckCodec(
-  PTYPE.alterContextResp,
-  'alter_context_resp',
-);
+export const bindAck: BindAckCodec = makeBindAckCodec(PTYPE.bindAck);
+export const alterContextResp: BindAckCodec = makeBindAckCodec(PTYPE.alterContextResp);
 
 /**
  * Byte ranges (relative to the PDU start) of the sec_addr padding of a bind_ack or
  * alter_context_resp: the only bytes a re-encode does not reproduce.
  */
 export function bindAckPadRange(secAddrLengthField: number): { start: number; end: number } {
-  const start = HEADER_LENGTH + 10 + secAddrLengthField;
+  const start = SEC_ADDR_AT + 2 + secAddrLengthField;
   return { start, end: resultListOffset(secAddrLengthField) };
 }

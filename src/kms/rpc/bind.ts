@@ -3,10 +3,11 @@
  * group and a list of presentation contexts, each one abstract syntax (the interface) with
  * the transfer syntaxes offered for it (docs/protocol.md §2.2).
  */
-import { decodeFrame, encodeFrameHeader } from './header.js';
-import { ByteReader } from './reader.js';
-import { DEFAULT_MAX_FRAG, HEADER_LENGTH, PTYPE } from './constants.js';
+import { PTYPE } from './constants.js';
 import type { SyntaxId } from './constants.js';
+import { ASSOCIATION_FIELDS, definePdu } from './pdu-codec.js';
+import type { AssociationFields, PduBase, PduCodec } from './pdu-codec.js';
+import { LIST_HEAD_LENGTH, readCountedList, writeCountedList } from './counted-list.js';
 import { SYNTAX_ID_LENGTH, readSyntaxId, writeSyntaxId } from './syntax.js';
 
 export interface PresentationContext {
@@ -15,72 +16,44 @@ export interface PresentationContext {
   transferSyntaxes: SyntaxId[];
 }
 
-export interface BindPdu {
-  callId: number;
-  pfcFlags: number;
-  maxXmitFrag: number;
-  maxRecvFrag: number;
-  /** 0 asks for a new association. */
-  assocGroupId: number;
+/** Header fields, fragment sizes and association group (0 asks for a new one), contexts. */
+export interface BindPdu extends PduBase, AssociationFields {
   contexts: PresentationContext[];
 }
 
 /** Encoder input: flags default to FIRST|LAST, fragment sizes to 5840, assoc group to 0. */
 export type BindPduInit = Pick<BindPdu, 'callId' | 'contexts'> & Partial<BindPdu>;
 
-export interface BindCodec {
-  readonly ptype: number;
-  encodingLength(value: BindPduInit): number;
-  encode(value: BindPduInit, buf?: Buffer, offset?: number): Buffer;
-  decode(buf: Uint8Array, offset?: number): BindPdu;
-}
+export type BindCodec = PduCodec<BindPdu, BindPduInit>;
 
 const CONTEXT_FIXED = 4 + SYNTAX_ID_LENGTH; // p_cont_id, n_transfer_syn, reserved, abstract syntax
+const CONTEXT_LIST = { count: 'n_context_elem', list: 'context list' };
 
 function contextLength(c: PresentationContext): number {
   return CONTEXT_FIXED + SYNTAX_ID_LENGTH * c.transferSyntaxes.length;
 }
 
-function makeBindCodec(ptype: number, what: string): BindCodec {
-  const encodingLength = (value: BindPduInit): number =>
-    HEADER_LENGTH + 12 + value.contexts.reduce((n, c) => n + contextLength(c), 0);
-
-  return {
+function makeBindCodec(ptype: number): BindCodec {
+  return definePdu({
     ptype,
-    encodingLength,
+    fields: ASSOCIATION_FIELDS,
+    tailLength: (value) =>
+      LIST_HEAD_LENGTH + value.contexts.reduce((n, c) => n + contextLength(c), 0),
 
-    encode(value, buf, offset = 0) {
-      const length = encodingLength(value);
-      const out = buf ?? Buffer.alloc(length + offset);
-      let p = encodeFrameHeader(out, offset, ptype, length, value);
-      p = out.writeUInt16LE(value.maxXmitFrag ?? DEFAULT_MAX_FRAG, p);
-      p = out.writeUInt16LE(value.maxRecvFrag ?? DEFAULT_MAX_FRAG, p);
-      p = out.writeUInt32LE(value.assocGroupId ?? 0, p);
-      p = out.writeUInt8(value.contexts.length, p);
-      p = out.writeUInt8(0, p);
-      p = out.writeUInt16LE(0, p);
-      for (const c of value.contexts) {
-        p = out.writeUInt16LE(c.contextId, p);
-        p = out.writeUInt8(c.transferSyntaxes.length, p);
-        p = out.writeUInt8(0, p);
-        p = writeSyntaxId(c.abstractSyntax, out, p);
-        for (const t of c.transferSyntaxes) p = writeSyntaxId(t, out, p);
-      }
-      return out;
+    encodeTail(value, out, p) {
+      writeCountedList(out, p, value.contexts, (c, o, q) => {
+        q = o.writeUInt16LE(c.contextId, q);
+        q = o.writeUInt8(c.transferSyntaxes.length, q);
+        q = o.writeUInt8(0, q);
+        q = writeSyntaxId(c.abstractSyntax, o, q);
+        for (const t of c.transferSyntaxes) q = writeSyntaxId(t, o, q);
+        return q;
+      });
     },
 
-    decode(buf, offset = 0) {
-      const { header: h, end } = decodeFrame(buf, offset, [ptype], what);
-      const r = new ByteReader(buf, offset + HEADER_LENGTH, end, what);
-      const maxXmitFrag = r.u16('max_xmit_frag');
-      const maxRecvFrag = r.u16('max_recv_frag');
-      const assocGroupId = r.u32('assoc_group_id');
-      const count = r.u8('n_context_elem');
-      r.skip(3, 'reserved');
-      // Each element is at least 24 bytes: check the count before building the list.
-      r.need(count * CONTEXT_FIXED, 'context list');
-      const contexts: PresentationContext[] = [];
-      for (let i = 0; i < count; i++) {
+    decodeTail(r) {
+      // Each element is at least 24 bytes (CONTEXT_FIXED).
+      const contexts = readCountedList(r, CONTEXT_LIST, CONTEXT_FIXED, () => {
         const contextId = r.u16('p_cont_id');
         const nTransfer = r.u8('n_transfer_syn');
         r.skip(1, 'reserved');
@@ -89,19 +62,12 @@ function makeBindCodec(ptype: number, what: string): BindCodec {
         const transferSyntaxes: SyntaxId[] = [];
         for (let t = 0; t < nTransfer; t++)
           transferSyntaxes.push(readSyntaxId(r, 'transfer_syntax'));
-        contexts.push({ contextId, abstractSyntax, transferSyntaxes });
-      }
-      return {
-        callId: h.callId,
-        pfcFlags: h.pfcFlags,
-        maxXmitFrag,
-        maxRecvFrag,
-        assocGroupId,
-        contexts,
-      };
+        return { contextId, abstractSyntax, transferSyntaxes };
+      });
+      return { contexts };
     },
-  };
+  });
 }
 
-export const bind: BindCodec = makeBindCodec(PTYPE.bind, 'bind');
-export const alterContext: BindCodec = makeBindCodec(PTYPE.alterContext, 'alter_context');
+export const bind: BindCodec = makeBindCodec(PTYPE.bind);
+export const alterContext: BindCodec = makeBindCodec(PTYPE.alterContext);

@@ -98,9 +98,6 @@ export function isBtfnSyntax(uuid: string): boolean {
   return uuid.toLowerCase().startsWith(BTFN_UUID_PREFIX);
 }
 
-/** The nil UUID a bind_ack carries for a context it did not accept. */
-export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
-
 /** p_cont_def_result_t: result of one presentation context in a bind_ack. */
 export const CONTEXT_RESULT = {
   acceptance: 0,

@@ -14,6 +14,8 @@
  */
 import { KmsDecodeError } from '../errors.js';
 import { ByteReader } from './reader.js';
+import { defineCodec } from './codec.js';
+import type { Codec } from './codec.js';
 
 export type NdrSyntax = 'ndr32' | 'ndr64';
 
@@ -104,49 +106,41 @@ function checkSize(size: number, what: string): void {
   }
 }
 
-export interface RequestStubCodec {
+/** Decodes the stub from `offset` to the end of `buf` (pass the request PDU's stub). */
+export interface RequestStubCodec extends Codec<RequestStub, { payload: Uint8Array }> {
   readonly syntax: NdrSyntax;
-  encodingLength(value: { payload: Uint8Array }): number;
-  encode(value: { payload: Uint8Array }, buf?: Buffer, offset?: number): Buffer;
-  /** Decodes the stub from `offset` to the end of `buf` (pass the request PDU's stub). */
-  decode(buf: Uint8Array, offset?: number): RequestStub;
 }
 
 function makeRequestStub(syntax: NdrSyntax): RequestStubCodec {
   const w = width(syntax);
   const what = `${syntax} request stub`;
-  const encodingLength = (value: { payload: Uint8Array }): number =>
-    2 * w.size + value.payload.length;
   return {
     syntax,
-    encodingLength,
-    encode(value, buf, offset = 0) {
-      const out = buf ?? Buffer.alloc(encodingLength(value) + offset);
-      let p = w.write(out, value.payload.length, offset);
-      p = w.write(out, value.payload.length, p);
-      out.set(value.payload, p);
-      return out;
-    },
-    decode(buf, offset = 0) {
-      const r = new ByteReader(buf, offset, buf.length, what);
-      const size = w.read(r, 'requestSize');
-      const maxCount = w.read(r, 'max_count');
-      checkSize(size, what);
-      if (maxCount !== size) {
-        throw new KmsDecodeError('malformed', `${what}: max count ${maxCount} != size ${size}`);
-      }
-      // Bytes after the array (alignment padding) are allowed and ignored.
-      return { payload: r.bytes(size, 'request') };
-    },
+    ...defineCodec<RequestStub, { payload: Uint8Array }>({
+      encodingLength: (value) => 2 * w.size + value.payload.length,
+      write(value, out, offset) {
+        let p = w.write(out, value.payload.length, offset);
+        p = w.write(out, value.payload.length, p);
+        out.set(value.payload, p);
+      },
+      read(buf, offset) {
+        const r = new ByteReader(buf, offset, buf.length, what);
+        const size = w.read(r, 'requestSize');
+        const maxCount = w.read(r, 'max_count');
+        checkSize(size, what);
+        if (maxCount !== size) {
+          throw new KmsDecodeError('malformed', `${what}: max count ${maxCount} != size ${size}`);
+        }
+        // Bytes after the array (alignment padding) are allowed and ignored.
+        return { payload: r.bytes(size, 'request') };
+      },
+    }),
   };
 }
 
-export interface ResponseStubCodec {
+/** Decodes the stub from `offset` to the end of `buf` (pass the response PDU's stub). */
+export interface ResponseStubCodec extends Codec<ResponseStub, ResponseStubInit> {
   readonly syntax: NdrSyntax;
-  encodingLength(value: ResponseStubInit): number;
-  encode(value: ResponseStubInit, buf?: Buffer, offset?: number): Buffer;
-  /** Decodes the stub from `offset` to the end of `buf` (pass the response PDU's stub). */
-  decode(buf: Uint8Array, offset?: number): ResponseStub;
 }
 
 function makeResponseStub(syntax: NdrSyntax): ResponseStubCodec {
@@ -154,58 +148,55 @@ function makeResponseStub(syntax: NdrSyntax): ResponseStubCodec {
   const what = `${syntax} response stub`;
   const head = 3 * w.size; // size, referent, max count
 
-  const encodingLength = (value: ResponseStubInit): number =>
-    value.payload === null ? 2 * w.size + 4 : align4(head + value.payload.length) + 4;
-
   return {
     syntax,
-    encodingLength,
+    ...defineCodec<ResponseStub, ResponseStubInit>({
+      encodingLength: (value) =>
+        value.payload === null ? 2 * w.size + 4 : align4(head + value.payload.length) + 4,
 
-    encode(value, buf, offset = 0) {
-      const length = encodingLength(value);
-      const out = buf ?? Buffer.alloc(length + offset);
-      const hresult = (value.hresult ?? 0) >>> 0;
-      if (value.payload === null) {
-        let p = w.write(out, 0, offset);
-        p = w.write(out, 0, p);
-        out.writeUInt32LE(hresult, p);
-        return out;
-      }
-      const payload = value.payload;
-      let p = w.write(out, payload.length, offset);
-      p = w.write(out, UNIQUE_POINTER_REFERENT, p);
-      p = w.write(out, payload.length, p);
-      out.set(payload, p);
-      p += payload.length;
-      // Both layouts fill the same length; only where the 4 bytes of the value sit differs.
-      out.fill(0, p, offset + length);
-      const at = value.layout === 'packed' ? p : offset + align4(head + payload.length);
-      out.writeUInt32LE(hresult, at);
-      return out;
-    },
+      write(value, out, offset, length) {
+        const hresult = (value.hresult ?? 0) >>> 0;
+        if (value.payload === null) {
+          let p = w.write(out, 0, offset);
+          p = w.write(out, 0, p);
+          out.writeUInt32LE(hresult, p);
+          return;
+        }
+        const payload = value.payload;
+        let p = w.write(out, payload.length, offset);
+        p = w.write(out, UNIQUE_POINTER_REFERENT, p);
+        p = w.write(out, payload.length, p);
+        out.set(payload, p);
+        p += payload.length;
+        // Both layouts fill the same length; only where the 4 bytes of the value sit differs.
+        out.fill(0, p, offset + length);
+        const at = value.layout === 'packed' ? p : offset + align4(head + payload.length);
+        out.writeUInt32LE(hresult, at);
+      },
 
-    decode(buf, offset = 0) {
-      const r = new ByteReader(buf, offset, buf.length, what);
-      const size = w.read(r, 'responseSize');
-      if (!w.readIsNonZero(r, 'referent')) {
-        // Refusal: no array follows the null pointer, only the return value.
-        return { payload: null, hresult: r.u32('return value') };
-      }
-      const maxCount = w.read(r, 'max_count');
-      checkSize(size, what);
-      if (maxCount !== size) {
-        throw new KmsDecodeError('malformed', `${what}: max count ${maxCount} != size ${size}`);
-      }
-      const payload = r.bytes(size, 'response');
-      // Prefer the NDR-aligned position; fall back to vlmcsd's packed one if the stub is
-      // too short for it. Either way the value must be present.
-      const packedAt = r.pos;
-      const alignedAt = offset + align4(packedAt - offset);
-      const at = alignedAt + 4 <= buf.length ? alignedAt : packedAt;
-      r.pos = at;
-      const hresult = r.u32('return value');
-      return { payload, hresult };
-    },
+      read(buf, offset) {
+        const r = new ByteReader(buf, offset, buf.length, what);
+        const size = w.read(r, 'responseSize');
+        if (!w.readIsNonZero(r, 'referent')) {
+          // Refusal: no array follows the null pointer, only the return value.
+          return { payload: null, hresult: r.u32('return value') };
+        }
+        const maxCount = w.read(r, 'max_count');
+        checkSize(size, what);
+        if (maxCount !== size) {
+          throw new KmsDecodeError('malformed', `${what}: max count ${maxCount} != size ${size}`);
+        }
+        const payload = r.bytes(size, 'response');
+        // Prefer the NDR-aligned position; fall back to vlmcsd's packed one if the stub is
+        // too short for it. Either way the value must be present.
+        const packedAt = r.pos;
+        const alignedAt = offset + align4(packedAt - offset);
+        const at = alignedAt + 4 <= buf.length ? alignedAt : packedAt;
+        r.pos = at;
+        const hresult = r.u32('return value');
+        return { payload, hresult };
+      },
+    }),
   };
 }
 
