@@ -61,6 +61,12 @@ const result = await build({
   target: 'node22',
   chunkNames: `${CHUNK_PREFIX}[name]-[hash]`,
   sourcemap: 'linked',
+  // Node keeps every module's source text in the heap: without comments and indentation an
+  // idle `serve` holds ~3 MiB less of it (7.9 → 4.8 MiB of strings in a heap snapshot).
+  // Names stay, so stack traces still name functions; `node --enable-source-maps` maps
+  // their positions back to src/ through the .map files next to the chunks.
+  minifyWhitespace: true,
+  minifySyntax: true,
   metafile: true,
   logLevel: 'warning',
   plugins: [keepUrlLocatedModules],
