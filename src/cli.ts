@@ -4,6 +4,7 @@
  * and configuration errors exit 2 with one line on stderr (`check` handles its own and
  * says UNKNOWN, exit 3, as a Nagios plugin must).
  */
+import { startCompileCache } from './cli/compile-cache.js';
 import type { Command } from './cli/command.js';
 import { ExitCode } from './cli/command.js';
 import { UsageError } from './cli/parse.js';
@@ -110,6 +111,9 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
 }
+
+// Before any command module loads: they are what the cache saves compiling.
+startCompileCache();
 
 main(process.argv.slice(2)).then(
   (code) => {
