@@ -96,6 +96,9 @@ export async function main(argv: string[]): Promise<number> {
     );
     return ExitCode.usage;
   }
+  // Before the command's modules load: they are what the cache saves compiling
+  // (--version and the top-level help load none, so they skip it).
+  startCompileCache();
   const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.usage}\n`);
@@ -111,9 +114,6 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
 }
-
-// Before any command module loads: they are what the cache saves compiling.
-startCompileCache();
 
 main(process.argv.slice(2)).then(
   (code) => {
