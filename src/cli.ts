@@ -4,6 +4,7 @@
  * and configuration errors exit 2 with one line on stderr (`check` handles its own and
  * says UNKNOWN, exit 3, as a Nagios plugin must).
  */
+import { startCompileCache } from './cli/compile-cache.js';
 import type { Command } from './cli/command.js';
 import { ExitCode } from './cli/command.js';
 import { UsageError } from './cli/parse.js';
@@ -95,6 +96,9 @@ export async function main(argv: string[]): Promise<number> {
     );
     return ExitCode.usage;
   }
+  // Before the command's modules load: they are what the cache saves compiling
+  // (--version and the top-level help load none, so they skip it).
+  startCompileCache();
   const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.usage}\n`);
