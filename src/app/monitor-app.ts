@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/schema.js';
 import type { ResolvConf } from '../dns/index.js';
-import { resolveIdentity, type KmsIdentity } from '../kms/client/index.js';
+import type { KmsIdentity } from '../kms/client/index.js';
+import { identityFromConfig } from '../monitor/identity-from-config.js';
 import type { Product } from '../kms/products/index.js';
 import { cachedMetrics } from '../metrics/cached-render.js';
 import { ExporterStatus } from '../metrics/exporter-status.js';
@@ -76,10 +77,7 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
   const load = async (): Promise<Loaded> => {
     const config = await options.readConfig();
     const plan = await planFromConfig(config, options.readSystem, (note) => log.warn(note));
-    const identity = resolveIdentity({
-      ...(config.identity.cmid ? { cmid: config.identity.cmid } : {}),
-      ...(config.identity.workstation ? { workstation: config.identity.workstation } : {}),
-    });
+    const identity = identityFromConfig(config);
     return { config, plan, identity };
   };
   const readWeb = async (): Promise<WebConfig> =>

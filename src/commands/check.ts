@@ -20,7 +20,7 @@ import { groupProblems } from '../cli/group-problems.js';
 import { parseNagiosRange } from '../cli/nagios-range.js';
 import { ConfigError } from '../config/errors.js';
 import { DEFAULT_RESOLV_CONF } from '../dns/index.js';
-import { resolveIdentity } from '../kms/client/index.js';
+import { identityFromConfig } from '../monitor/identity-from-config.js';
 import { createLogger, LOG_FORMATS, LOG_LEVELS } from '../log/logger.js';
 import { EXIT_CODES, evaluate } from '../monitor/evaluate.js';
 import { planFromConfig } from '../monitor/plan-from-config.js';
@@ -110,10 +110,7 @@ async function runCheck(argv: string[]): Promise<number> {
       `nothing to check: give --domain or --host (or domains/hosts in --config.file); ${path} has no search line to fall back on`,
     );
   }
-  const identity = resolveIdentity({
-    ...(config.identity.cmid ? { cmid: config.identity.cmid } : {}),
-    ...(config.identity.workstation ? { workstation: config.identity.workstation } : {}),
-  });
+  const identity = identityFromConfig(config);
   const state = new MonitorState();
   const poller = new Poller(
     state,

@@ -10,9 +10,10 @@ import { ExitCode } from '../cli/command.js';
 import { parseFlags, UsageError } from '../cli/parse.js';
 import { TARGET_USAGE, loadTargets, targetOptions } from '../cli/common-flags.js';
 import { oneShotCommand, processIo, type CommandIo } from '../cli/one-shot-command.js';
-import { resolveIdentity } from '../kms/client/index.js';
+import type { KmsIdentity } from '../kms/client/index.js';
 import { createLogger } from '../log/logger.js';
 import { evaluate } from '../monitor/evaluate.js';
+import { identityFromConfig } from '../monitor/identity-from-config.js';
 import { planFromConfig } from '../monitor/plan-from-config.js';
 import type { MonitorPlan } from '../monitor/plan.js';
 import type { Product } from '../kms/products/index.js';
@@ -55,6 +56,8 @@ covers), 1 otherwise, 2 for usage errors.`;
 
 interface Plan {
   monitor: MonitorPlan<Product>;
+  /** The configured client identity: the CMID serve and check present, so the host counts it once. */
+  identity: KmsIdentity;
   /** The hosts to show, in the order given (host mode); null: every host of the round. */
   order: string[] | null;
   compare: boolean;
@@ -90,7 +93,13 @@ async function plan(argv: string[]): Promise<Plan | 'help'> {
         return targetKey(host, port);
       })
     : null;
-  return { monitor, order, compare, json: values.json ?? false };
+  return {
+    monitor,
+    identity: identityFromConfig(config),
+    order,
+    compare,
+    json: values.json ?? false,
+  };
 }
 
 async function run(settings: Plan, io: CommandIo): Promise<number> {
@@ -99,7 +108,7 @@ async function run(settings: Plan, io: CommandIo): Promise<number> {
   const poller = new Poller(
     state,
     settings.monitor,
-    realProbers(() => resolveIdentity({})),
+    realProbers(() => settings.identity),
     log,
   );
   await poller.runRound({ forceKms: true });
