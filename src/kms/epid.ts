@@ -112,14 +112,31 @@ export function parseEpid(text: unknown): Epid {
   };
 }
 
+/**
+ * Parsed ePIDs by their text. A host sends the same ePID in every answer, and every
+ * evaluation (the page, the API, the metrics) reads each host's ePIDs again: parsing once
+ * per distinct text took a tenth of the status page's server time at 1,000 domains
+ * (docs/performance.md). The parsed objects are frozen, so callers share them safely.
+ * Bounded against hosts that vary their ePID: when full it starts again.
+ */
+const PARSED = new Map<string, Readonly<Epid> | null>();
+const PARSED_MAX = 65_536;
+
 /** parseEpid, or null for text that is not an ePID. */
-export function tryParseEpid(text: unknown): Epid | null {
+export function tryParseEpid(text: unknown): Readonly<Epid> | null {
+  if (typeof text !== 'string') return null;
+  const known = PARSED.get(text);
+  if (known !== undefined) return known;
+  let epid: Readonly<Epid> | null;
   try {
-    return parseEpid(text);
+    epid = Object.freeze(parseEpid(text));
   } catch (e) {
-    if (e instanceof KmsDecodeError) return null;
-    throw e;
+    if (!(e instanceof KmsDecodeError)) throw e;
+    epid = null;
   }
+  if (PARSED.size >= PARSED_MAX) PARSED.clear();
+  PARSED.set(text, epid);
+  return epid;
 }
 
 /** The 8 HWID bytes at `offset` as 16 uppercase hex digits in byte order (as vlmcs prints). */
