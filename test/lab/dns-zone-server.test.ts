@@ -19,6 +19,7 @@ import type { DnsZoneServer, ZoneRecord } from '../../src/lab/dns-zone-server.js
 import { NonLoopbackAddressError } from '../../src/lab/loopback.js';
 import { DnsClient, lookupSrv } from '../../src/dns/index.js';
 import { digAddresses, digSrv } from '../dns/dig.js';
+import { dnsPacketQuery as query } from '../helpers/dns-packet-query.js';
 import { activeResources, settleHandles, withoutLeaks } from '../dns/resources.js';
 
 const run = promisify(execFile);
@@ -46,31 +47,6 @@ async function withServer<T>(
   } finally {
     await server.close();
   }
-}
-
-function query(name: string, type: string, options: { id?: number; edns?: boolean } = {}) {
-  return dnsPacket.encode({
-    type: 'query',
-    id: options.id ?? 4242,
-    flags: dnsPacket.RECURSION_DESIRED,
-    questions: [{ name, type: type as 'A', class: 'IN' }],
-    ...(options.edns
-      ? {
-          additionals: [
-            {
-              type: 'OPT' as const,
-              name: '.',
-              udpPayloadSize: 1232,
-              extendedRcode: 0,
-              ednsVersion: 0,
-              flags: 0,
-              flag_do: false,
-              options: [],
-            },
-          ],
-        }
-      : {}),
-  });
 }
 
 /** Sends one datagram; resolves with the answer, or null after `timeoutMs` of silence. */
