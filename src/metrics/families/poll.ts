@@ -13,7 +13,7 @@ const pollFamily = (
 
 export const PROBES = labelledCounterFamily({
   name: 'kms_probes_total',
-  help: 'Probes run since start, by kind: dns (SRV lookups), tcp (reachability), kms (full exchanges, each one a real activation request counted by the host).',
+  help: 'Probes run since start, by kind: dns (SRV lookups), tcp (reachability), kms (full exchanges, each one a real activation request counted by the host), trust (the authenticity checks of docs/trust.md, with the same client ID).',
   labels: ['kind'],
   counter: (state) => state.probes,
 });
