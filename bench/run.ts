@@ -15,33 +15,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  figure,
-  machine,
-  table,
-  type BenchReport,
-  type Figure,
-  type Machine,
-} from './lib/figures.js';
+import { figure, machine, table, type BenchReport, type Figure } from './lib/figures.js';
+import { BENCHES, type BenchName, type StoredResults } from './lib/results.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const RESULTS = join(HERE, 'results.json');
-
-/** Benchmarks in run order, each a script in bench/ (fuzz is the test files, see below). */
-const BENCHES = [
-  'startup',
-  'kms-probe',
-  'dns',
-  'tcp',
-  'round',
-  'metrics',
-  'auth-attack',
-  'soak',
-  'history',
-  'status-page-estate',
-  'fuzz',
-] as const;
-type BenchName = (typeof BENCHES)[number];
 
 /** Cases per property in the fuzz run: at least 100,000 per decoder (a goal in docs/performance.md). */
 const FUZZ_RUNS = Number(process.env['FUZZ_RUNS'] ?? 100_000);
@@ -57,16 +35,6 @@ const FUZZ_FILES = [
   'test/kms/messages/fuzz.test.ts',
   'test/kms/rpc/fuzz.test.ts',
 ];
-
-interface StoredResults {
-  /** The machine of the latest run (each bench keeps its own date and load below). */
-  machine: Machine;
-  benches: Record<
-    string,
-    { machine: Machine; notes: string[]; failures: string[]; seconds: number }
-  >;
-  figures: Figure[];
-}
 
 function runScript(name: Exclude<BenchName, 'fuzz'>, extra: string[]): BenchReport {
   const dir = mkdtempSync(join(tmpdir(), 'kms-bench-'));
