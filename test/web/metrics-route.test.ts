@@ -13,7 +13,7 @@ import { ExporterStatus } from '../../src/metrics/exporter-status.js';
 import { renderStateMetrics } from '../../src/metrics/render.js';
 import type { MetricsSource } from '../../src/metrics/source.js';
 import type { MonitorState } from '../../src/monitor/state.js';
-import { acceptsGzip } from '../../src/web/routes/metrics.js';
+import { acceptsGzip } from '../../src/web/accept-encoding.js';
 import { createWebServer, type WebServer } from '../../src/web/server.js';
 import { NO_WEB_CONFIG } from '../../src/web/web-config.js';
 import { RICH_PRODUCTS, richState } from '../metrics/rich-state.js';
@@ -48,6 +48,9 @@ describe('acceptsGzip', () => {
     assert.equal(acceptsGzip(''), false);
     assert.equal(acceptsGzip('identity'), false);
     assert.equal(acceptsGzip('gzip;q=0'), false);
+    assert.equal(acceptsGzip('gzip;q=0, *'), false);
+    assert.equal(acceptsGzip('*;q=0, gzip'), true);
+    assert.equal(acceptsGzip(['identity', 'x-gzip']), true);
     assert.equal(acceptsGzip('gzip;q=0.000, deflate'), false);
     assert.equal(acceptsGzip('x-gzip'), true);
     assert.equal(acceptsGzip(['br', 'gzip']), true);

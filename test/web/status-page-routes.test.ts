@@ -293,6 +293,16 @@ describe('status page routes', () => {
         plain.body.replace(/Generated [^·]*·/, ''),
       );
       assert.ok(zipped.rawPayload.length < plain.rawPayload.length / 4);
+      // A q of 0 refuses gzip, though the word is in the header.
+      const refused = await app.inject({
+        url: '/?status=problem',
+        headers: { 'accept-encoding': 'gzip;q=0, identity' },
+      });
+      assert.equal(refused.headers['content-encoding'], undefined);
+      assert.equal(
+        refused.body.replace(/Generated [^·]*·/, ''),
+        plain.body.replace(/Generated [^·]*·/, ''),
+      );
     } finally {
       current = scenariosView;
     }

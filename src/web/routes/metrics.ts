@@ -6,18 +6,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MetricsSource } from '../../metrics/source.js';
-
-/** Whether Accept-Encoding allows gzip (RFC 9110 §12.5.3: a q of 0 refuses it). */
-export function acceptsGzip(header: string | string[] | undefined): boolean {
-  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
-  for (const part of text.split(',')) {
-    const [coding = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-    if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== '*') continue;
-    const q = params.find((p) => p.startsWith('q='));
-    if (q === undefined || Number(q.slice(2)) > 0) return true;
-  }
-  return false;
-}
+import { acceptsGzip } from '../accept-encoding.js';
 
 export function metricsRoutes(source: MetricsSource) {
   return async function plugin(app: FastifyInstance): Promise<void> {

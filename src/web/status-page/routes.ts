@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StatusView } from '../../monitor/status-view.js';
+import { acceptsGzip } from '../accept-encoding.js';
 import { integerParam, QueryError, strictQuery, type QuerySpec } from '../query.js';
 import { SCRIPT_ASSET, STYLESHEET_ASSET, type StaticAsset } from './assets.js';
 import { FILTER_QUERY, filterOf } from './filters.js';
@@ -70,8 +71,7 @@ async function encode(
   body: string,
 ): Promise<string | Buffer> {
   reply.header('Vary', 'Accept-Encoding');
-  const accepts = request.headers['accept-encoding'];
-  if (body.length < GZIP_FROM_BYTES || typeof accepts !== 'string' || !/\bgzip\b/.test(accepts)) {
+  if (body.length < GZIP_FROM_BYTES || !acceptsGzip(request.headers['accept-encoding'])) {
     return body;
   }
   reply.header('Content-Encoding', 'gzip');
