@@ -4,6 +4,7 @@
  * script writes an all-zero SKU ID, partial key XXXXX, a placeholder PID and a KMS ID list
  * spanning Windows and Office. Each sign is evidence on its own; none needs the others.
  */
+import { NIL_GUID } from '../kms/guid.js';
 import type { AdbaObject } from './decode.js';
 
 export type ForgerySign =
@@ -24,7 +25,6 @@ export interface ForgeryEvidence {
 const KEY_ALPHABET = /^[BCDFGHJKMNPQRTVWXY2346789]{5}$/i;
 /** Platform IDs Windows writes into a PID (docs/protocol.md §5.6). */
 const KNOWN_PLATFORMS = new Set([55041, 5426, 6401, 3612]);
-const ZERO_GUID = '00000000-0000-0000-0000-000000000000';
 
 /** The platform ID a host of `build` writes, or null when the build predates all of them. */
 function platformForBuild(build: number): number | null {
@@ -89,7 +89,7 @@ function kmsIdSigns(object: AdbaObject): ForgeryEvidence[] {
 
 export function forgerySigns(object: AdbaObject): ForgeryEvidence[] {
   const out: ForgeryEvidence[] = [];
-  if (object.skuId === ZERO_GUID) {
+  if (object.skuId === NIL_GUID) {
     out.push({ sign: 'sku_zero', detail: 'msSPP-CSVLKSkuId is the all-zero GUID' });
   } else if (
     object.skuId === null &&
