@@ -14,6 +14,14 @@
 // worker and the slapd schema. Every chunk lives in dist/ itself, so one relative path per
 // module is right for every chunk. None of the three holds state another module shares.
 //
+// Node's built-in modules are loaded with require(), not import: an `import` of a built-in
+// makes Node build an ES module facade of it, which reads every export and so runs every
+// lazy getter. `import 'node:fs'` alone loads fs/promises, readline and the stream modules
+// (27 more internal modules), `node:crypto` the Web Crypto API, `node:util` and `node:dns`
+// theirs; about a tenth of a one-shot `probe`'s CPU (docs/performance.md, CLI start-up).
+// require() hands over the module's exports object as it is, and the getters run only when
+// code uses them.
+//
 // BUNDLE_INPUTS (dist/cli-bundle-inputs.json) lists the source files inside each output file:
 // the lazy-loading test maps the files a run loaded back to the packages they carry.
 import { build } from 'esbuild';
@@ -46,6 +54,41 @@ const keepUrlLocatedModules = {
   },
 };
 
+const BUILTIN_NAMESPACE = 'node-builtin';
+
+/**
+ * node:util's lazy exports are V8 lazy data properties: even reading their descriptors loads
+ * them (parseArgs, TextDecoder, diff, setTraceSigInt: the assert diff and worker_threads),
+ * and esbuild's CommonJS interop reads every descriptor. So its stand-in exports only the
+ * names the bundle imports; one missing here fails the build with "No matching export".
+ */
+const NAMED_EXPORTS = new Map([
+  ['node:util', ['parseArgs', 'promisify', 'debuglog', 'TextDecoder']],
+]);
+
+const requireBuiltins = {
+  name: 'require-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => {
+      // The require() inside the stand-in module below is the real built-in.
+      if (args.namespace === BUILTIN_NAMESPACE) return { path: args.path, external: true };
+      // CommonJS packages' own require() calls stay as they are (they read whole modules).
+      if (args.kind === 'require-call') return undefined;
+      return { path: args.path, namespace: BUILTIN_NAMESPACE };
+    });
+    b.onLoad({ filter: /.*/, namespace: BUILTIN_NAMESPACE }, (args) => {
+      const load = `require(${JSON.stringify(args.path)})`;
+      const names = NAMED_EXPORTS.get(args.path);
+      // A CommonJS stand-in: esbuild reads named imports from it as properties at use time.
+      if (!names) return { contents: `module.exports = ${load};`, loader: 'js' };
+      return {
+        contents: `const m = ${load};\nexport default m;\nexport const { ${names.join(', ')} } = m;`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 // Chunks of an earlier build: their names carry content hashes, so they would pile up.
 for (const name of readdirSync(DIST)) {
   if (name.startsWith(CHUNK_PREFIX)) rmSync(join(DIST, name));
@@ -69,7 +112,7 @@ const result = await build({
   minifySyntax: true,
   metafile: true,
   logLevel: 'warning',
-  plugins: [keepUrlLocatedModules],
+  plugins: [keepUrlLocatedModules, requireBuiltins],
   // CommonJS packages (dns-packet, pino's helpers) call require(); an ES module has none.
   banner: {
     js: "import { createRequire as __kmsCreateRequire } from 'node:module'; const require = __kmsCreateRequire(import.meta.url);",

@@ -28,7 +28,7 @@ import {
   type ResolverAddress,
 } from '../dns/index.js';
 import { resolveHostAddresses } from '../dns/index.js';
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip-family.js';
 import {
   IdentityError,
   noAddressResults,
@@ -211,7 +211,7 @@ async function plan(argv: string[], io: CommandIo): Promise<Plan | 'help'> {
   const timeoutMs = parseTimeout(values.timeout);
   const given = parseResolvers(values.resolver ?? []);
   const resolvers =
-    isIP(target.host) !== 0
+    ipFamily(target.host) !== 0
       ? null
       : await resolversFor(target.host, given, values['dns.resolv-conf'] ?? io.resolvConfPath);
   return {

@@ -5,7 +5,7 @@
  * their canonical form (names lower case without the trailing dot, IPv6 compressed), so
  * two spellings of one host are one target.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip-family.js';
 import { DnsNameError, checkDnsName } from '../dns/index.js';
 import { canonicalIpv6 } from '../dns/index.js';
 import type { HostPort } from '../util/host-port.js';
@@ -32,12 +32,12 @@ export function parseHostPort(
   const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
   if (bracketed) {
     host = bracketed[1] ?? '';
-    if (isIP(host) !== 6)
+    if (ipFamily(host) !== 6)
       throw new Error(`${JSON.stringify(whole)}: brackets must hold an IPv6 address`);
     if (bracketed[2] !== undefined) port = parsePort(bracketed[2], whole, allowEmptyHost ? 0 : 1);
     return { host: canonicalIpv6(host), port };
   }
-  if (isIP(text) === 6) return { host: canonicalIpv6(text), port };
+  if (ipFamily(text) === 6) return { host: canonicalIpv6(text), port };
   const colon = text.lastIndexOf(':');
   if (colon >= 0) {
     host = text.slice(0, colon);
@@ -49,7 +49,7 @@ export function parseHostPort(
     if (allowEmptyHost) return { host, port };
     throw new Error(`${JSON.stringify(whole)}: missing host`);
   }
-  if (isIP(host) !== 0) return { host, port };
+  if (ipFamily(host) !== 0) return { host, port };
   try {
     return { host: checkDnsName(host, 'host name'), port };
   } catch (error) {

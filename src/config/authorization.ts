@@ -4,7 +4,7 @@
  * host → `expected_epids` / `expected_hwids`). Parsed once here into canonical values (names
  * lower case, IPv6 compressed, HWIDs upper case) so the evaluation compares plain strings.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip-family.js';
 import { z } from 'zod';
 import { canonicalIpv6, checkDnsName } from '../dns/index.js';
 import { formatHwid, MAX_EPID_LENGTH, parseHwid, tryParseEpid } from '../kms/epid.js';
@@ -13,8 +13,8 @@ import { uniqueBy } from './unique.js';
 /** A host name or an IP address, without a port: what an SRV target or its address is. */
 export function canonicalHostOrAddress(text: string): string {
   const bare = /^\[(.+)\]$/.exec(text)?.[1] ?? text;
-  if (isIP(bare) === 6) return canonicalIpv6(bare);
-  if (isIP(bare) === 4) return bare;
+  if (ipFamily(bare) === 6) return canonicalIpv6(bare);
+  if (ipFamily(bare) === 4) return bare;
   return checkDnsName(text, 'host name or address');
 }
 

@@ -53,7 +53,9 @@ export function parseYamlAgainst<S extends z.ZodType>(
     const pos = locate(doc, lines, path);
     return new ConfigError(message, formatKeyPath(path), file, pos?.line, pos?.col);
   };
-  const result = schema.safeParse(raw, { reportInput: true });
+  // jitless: zod would otherwise compile a parser per object schema (new Function) on its
+  // first parse, which costs more than it saves for a file parsed once per (re)load.
+  const result = schema.safeParse(raw, { reportInput: true, jitless: true });
   if (!result.success) throw issueToError(result.error.issues[0]!, doc, lines, file);
   return { value: result.data, errorAt };
 }

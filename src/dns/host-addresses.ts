@@ -5,7 +5,7 @@
  * literal is returned as is, without a query. Rejects only on a programming error (no
  * resolvers); everything the network does ends in the result.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip-family.js';
 import { resolveTargets } from './addresses.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS, DnsClient } from './client.js';
 import { DEFAULT_MAX_CNAME_HOPS } from './cname.js';
@@ -44,7 +44,7 @@ export async function resolveHostAddresses(
   options: HostAddressOptions,
 ): Promise<HostAddresses> {
   const literal = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  if (isIP(literal) !== 0) return { addresses: [literal], byResolver: [], error: null };
+  if (ipFamily(literal) !== 0) return { addresses: [literal], byResolver: [], error: null };
   if (options.resolvers.length === 0) {
     throw new RangeError('resolveHostAddresses needs at least one resolver');
   }

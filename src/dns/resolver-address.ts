@@ -2,7 +2,7 @@
  * Resolver addresses: an IP literal and a port. Labels use the `ip:port` form with IPv6
  * in brackets (`[::1]:53`), the same text a user passes to `--resolver`.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip-family.js';
 import { hostKey } from '../util/host-port.js';
 
 export const DNS_PORT = 53;
@@ -49,7 +49,7 @@ export function parseResolverAddress(text: string, defaultPort = DNS_PORT): Reso
   const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(whole);
   if (bracketed) {
     const address = bracketed[1] ?? '';
-    if (isIP(address) !== 6) {
+    if (ipFamily(address) !== 6) {
       throw new Error(
         `invalid resolver ${JSON.stringify(text)}: brackets must hold an IPv6 address`,
       );
@@ -57,10 +57,10 @@ export function parseResolverAddress(text: string, defaultPort = DNS_PORT): Reso
     const port = bracketed[2] === undefined ? defaultPort : parsePort(bracketed[2], text);
     return { address: canonicalIpv6(address), port };
   }
-  if (isIP(whole) === 6) return { address: canonicalIpv6(whole), port: defaultPort };
-  if (isIP(whole) === 4) return { address: whole, port: defaultPort };
+  if (ipFamily(whole) === 6) return { address: canonicalIpv6(whole), port: defaultPort };
+  if (ipFamily(whole) === 4) return { address: whole, port: defaultPort };
   const colon = whole.lastIndexOf(':');
-  if (colon > 0 && isIP(whole.slice(0, colon)) === 4) {
+  if (colon > 0 && ipFamily(whole.slice(0, colon)) === 4) {
     return { address: whole.slice(0, colon), port: parsePort(whole.slice(colon + 1), text) };
   }
   throw new Error(

@@ -69,6 +69,24 @@ function packagesLoaded(args: string[]): string[] {
 
 const HEAVY = ['zod', 'yaml', 'prom-client', 'fastify', 'pino'];
 
+/** The Node built-in modules a run of the built CLI loaded, beyond those Node itself has. */
+function builtinsLoaded(args: string[]): string[] {
+  const hook = [
+    'const before = new Set(process.moduleLoadList);',
+    "process.on('exit', () => process.stderr.write(`BUILTINS ${process.moduleLoadList",
+    "  .filter((m) => !before.has(m) && m.startsWith('NativeModule '))",
+    "  .map((m) => m.slice('NativeModule '.length)).join(' ')}\\n`));",
+  ].join('\n');
+  const r = spawnSync(
+    process.execPath,
+    [`--import=data:text/javascript,${encodeURIComponent(hook)}`, CLI, ...args],
+    { cwd: REPO, encoding: 'utf8' },
+  );
+  const line = /^BUILTINS (.*)$/m.exec(r.stderr);
+  assert.ok(line, `the hook reported (stderr: ${r.stderr})`);
+  return (line[1] ?? '').split(' ').filter(Boolean);
+}
+
 describe('lazy command loading', () => {
   it('lists every command with the summary its own module gives', async () => {
     const listed = await listedCommands();
@@ -92,6 +110,23 @@ describe('lazy command loading', () => {
         `kms-monitor ${args.join(' ')} loaded ${loaded.join(', ')}`,
       );
     }
+  });
+
+  it('loads no built-in module that only an import facade would pull in', () => {
+    // An ES module import of node:fs runs its `promises` getter (fs/promises, readline),
+    // node:util's lazy exports the assert diff and worker_threads (scripts/bundle-cli.mjs).
+    const unused = ['internal/fs/promises', 'internal/readline/interface', 'worker_threads'];
+    const version = builtinsLoaded(['--version']);
+    assert.deepEqual(
+      unused.filter((m) => version.includes(m)),
+      [],
+      `--version loaded ${version.join(' ')}`,
+    );
+    const probe = builtinsLoaded(['probe', '--help']);
+    for (const m of ['internal/assert/myers_diff', 'worker_threads']) {
+      assert.ok(!probe.includes(m), `probe --help loaded ${m}`);
+    }
+    assert.ok(probe.includes('net'), 'the hook sees the built-ins a command does need');
   });
 
   it('a command still loads what it needs: check --help names its flags', async () => {
