@@ -35,47 +35,90 @@ export interface FollowedAnswer {
   chainTtl: number | null;
 }
 
-export async function askFollowingCnames(
+/** Where a chain stands between two queries. */
+interface Chain {
+  readonly start: string;
+  current: string;
+  hops: number;
+  chainTtl: number | null;
+  /** Names seen, made at the first CNAME (most answers have none). */
+  visited: Set<string> | null;
+}
+
+/**
+ * Asks, then follows the CNAMEs of the answer. A plain promise chain, not an async
+ * function: a lookup asks this once per SRV name and per target, and without CNAMEs (the
+ * usual case) it settles with the query's own answer, in one step.
+ */
+export function askFollowingCnames(
   context: AskContext,
   name: string,
   type: QueryType,
 ): Promise<FollowedAnswer> {
   const start = canonicalName(name);
-  const visited = new Set([start]);
-  let current = start;
-  let hops = 0;
-  let chainTtl: number | null = null;
-  for (;;) {
-    const asked = current;
-    const { response, transport } = await context.client.query(
-      context.server,
-      { name: asked, type },
-      { deadline: context.deadline, attempts: context.attempts, signal: context.signal },
-    );
-    for (;;) {
-      const records = response.answers.filter((r) => r.type === type && r.name === current);
-      if (records.length > 0)
-        return { rcode: response.rcode, name: current, records, response, transport, chainTtl };
-      const alias = response.answers.find((r) => r.type === 'CNAME' && r.name === current);
-      if (!alias || alias.type !== 'CNAME') break;
-      hops++;
-      if (hops > context.maxCnameHops) {
-        throw new DnsFailure(
-          'malformed',
-          `CNAME chain from ${start} is longer than ${context.maxCnameHops} hops`,
-        );
-      }
-      if (visited.has(alias.target)) {
-        throw new DnsFailure('malformed', `CNAME loop: ${current} points back to ${alias.target}`);
-      }
-      visited.add(alias.target);
-      chainTtl = chainTtl === null ? alias.ttl : Math.min(chainTtl, alias.ttl);
-      current = alias.target;
+  const chain: Chain = { start, current: start, hops: 0, chainTtl: null, visited: null };
+  const options = {
+    deadline: context.deadline,
+    attempts: context.attempts,
+    signal: context.signal,
+  };
+  const ask = (): Promise<FollowedAnswer> => {
+    const asked = chain.current;
+    return context.client
+      .query(context.server, { name: asked, type }, options)
+      .then(({ response, transport }) => {
+        follow(chain, response, type, context.maxCnameHops);
+        const records = recordsOf(response, type, chain.current);
+        if (records.length === 0 && chain.current !== asked && response.rcode === 'NOERROR') {
+          // The chain ended at a name reached through a CNAME of this very answer, which
+          // says nothing more about it: ask for it.
+          return ask();
+        }
+        return {
+          rcode: response.rcode,
+          name: chain.current,
+          records,
+          response,
+          transport,
+          chainTtl: chain.chainTtl,
+        };
+      });
+  };
+  return ask();
+}
+
+function recordsOf(response: DnsResponse, type: QueryType, owner: string): DnsRecord[] {
+  return response.answers.filter((r) => r.type === type && r.name === owner);
+}
+
+function hasRecords(response: DnsResponse, type: QueryType, owner: string): boolean {
+  return response.answers.some((r) => r.type === type && r.name === owner);
+}
+
+/**
+ * Moves `chain.current` along the CNAMEs of `response` until a name with records of
+ * `type`, or one the answer has no CNAME for. Throws on a loop or a chain over the limit.
+ */
+function follow(chain: Chain, response: DnsResponse, type: QueryType, maxHops: number): void {
+  while (!hasRecords(response, type, chain.current)) {
+    const alias = response.answers.find((r) => r.type === 'CNAME' && r.name === chain.current);
+    if (!alias || alias.type !== 'CNAME') return;
+    chain.hops++;
+    if (chain.hops > maxHops) {
+      throw new DnsFailure(
+        'malformed',
+        `CNAME chain from ${chain.start} is longer than ${maxHops} hops`,
+      );
     }
-    // The chain ended at a name this answer says nothing more about: if it was reached
-    // through a CNAME of this very answer, ask for it; otherwise this is the final word.
-    if (response.rcode !== 'NOERROR' || current === asked) {
-      return { rcode: response.rcode, name: current, records: [], response, transport, chainTtl };
+    const visited = (chain.visited ??= new Set([chain.start]));
+    if (visited.has(alias.target)) {
+      throw new DnsFailure(
+        'malformed',
+        `CNAME loop: ${chain.current} points back to ${alias.target}`,
+      );
     }
+    visited.add(alias.target);
+    chain.chainTtl = chain.chainTtl === null ? alias.ttl : Math.min(chain.chainTtl, alias.ttl);
+    chain.current = alias.target;
   }
 }

@@ -4,9 +4,14 @@
  * answers (what a client does). Every call resolves — never rejects — with results that
  * carry the rcode or one named failure reason.
  */
-import { resolveTargets, targetsFromGlue } from './addresses.js';
+import { resolveTargets, targetsFromGlue, type TargetAddresses } from './addresses.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS, DnsClient } from './client.js';
-import { DEFAULT_MAX_CNAME_HOPS, askFollowingCnames, type AskContext } from './cname.js';
+import {
+  DEFAULT_MAX_CNAME_HOPS,
+  askFollowingCnames,
+  type AskContext,
+  type FollowedAnswer,
+} from './cname.js';
 import { asDnsFailure, reasonForRcode, type DnsError } from './errors.js';
 import type { DnsResponse } from './message.js';
 import { kmsSrvName, normalizeDomain } from './names.js';
@@ -89,7 +94,12 @@ function emptyResult(domain: string, resolver: ResolverAddress): SrvLookupResult
   };
 }
 
-async function lookupAtResolver(
+/**
+ * One resolver's result for `domain`. A promise chain rather than an async function: the
+ * usual answer (SRV records with their addresses as glue) completes the result in the
+ * callback of the one SRV query, with no async frame or further promise per lookup.
+ */
+function lookupAtResolver(
   domain: string,
   resolver: ResolverAddress,
   srvDeadline: number,
@@ -107,44 +117,78 @@ async function lookupAtResolver(
     maxCnameHops: settings.maxCnameHops,
     signal: settings.signal,
   };
-  try {
-    const answer = await askFollowingCnames(context, srvName, 'SRV');
-    result.rcode = answer.rcode;
-    result.transport = answer.transport;
-    result.error = rcodeError(answer.rcode, srvName);
-    result.success = answer.rcode === 'NOERROR' || answer.rcode === 'NXDOMAIN';
-    const candidates: SrvCandidate[] = answer.records.flatMap((r) =>
-      r.type === 'SRV'
-        ? [{ host: r.target, port: r.port, priority: r.priority, weight: r.weight, ttl: r.ttl }]
-        : [],
-    );
-    const ordered = orderSrv(candidates, settings.recordLimit);
-    result.serviceUnavailable = ordered.serviceUnavailable;
-    result.truncatedRecords = ordered.truncated;
-    if (answer.records.length > 0) {
-      const ttls = answer.records.map((r) => r.ttl);
-      result.ttl = Math.min(...ttls, answer.chainTtl ?? Infinity);
-    } else if (result.success) {
-      result.ttl = negativeTtl(answer.response);
-    }
-    const hosts = ordered.records.map((r) => r.host);
-    const targets = settings.resolveAddresses
-      ? (targetsFromGlue(hosts, answer.response.additionals) ??
-        (await resolveTargets(
-          { ...context, deadline: addressDeadline },
-          hosts,
-          answer.response.additionals,
-        )))
-      : [];
-    result.records = ordered.records.map((record, i) => ({
-      ...record,
-      addresses: targets[i]?.addresses ?? [],
-      addressError: targets[i]?.error ?? null,
-    }));
-  } catch (error) {
+  const fail = (error: unknown): SrvLookupResult => {
     result.success = false;
     result.error = asDnsFailure(error).toJSON();
+    return finished(result, started);
+  };
+  const answered = (answer: FollowedAnswer): SrvLookupResult | Promise<SrvLookupResult> => {
+    try {
+      const ordered = readSrvAnswer(result, answer, srvName, settings.recordLimit);
+      if (!settings.resolveAddresses) return withTargets(result, ordered, [], started);
+      const hosts = ordered.map((r) => r.host);
+      const additionals = answer.response.additionals;
+      const glue = targetsFromGlue(hosts, additionals);
+      if (glue) return withTargets(result, ordered, glue, started);
+      return resolveTargets({ ...context, deadline: addressDeadline }, hosts, additionals).then(
+        (targets) => withTargets(result, ordered, targets, started),
+        fail,
+      );
+    } catch (error) {
+      return fail(error);
+    }
+  };
+  return askFollowingCnames(context, srvName, 'SRV').then(answered, fail);
+}
+
+/** Fills in what the SRV answer says; returns its records in RFC 2782 order. */
+function readSrvAnswer(
+  result: SrvLookupResult,
+  answer: FollowedAnswer,
+  srvName: string,
+  recordLimit: number,
+): SrvCandidate[] {
+  result.rcode = answer.rcode;
+  result.transport = answer.transport;
+  result.error = rcodeError(answer.rcode, srvName);
+  result.success = answer.rcode === 'NOERROR' || answer.rcode === 'NXDOMAIN';
+  const candidates: SrvCandidate[] = [];
+  let ttl = answer.chainTtl ?? Infinity;
+  for (const r of answer.records) {
+    if (r.type === 'SRV') {
+      candidates.push({
+        host: r.target,
+        port: r.port,
+        priority: r.priority,
+        weight: r.weight,
+        ttl: r.ttl,
+      });
+    }
+    ttl = Math.min(ttl, r.ttl);
   }
+  const ordered = orderSrv(candidates, recordLimit);
+  result.serviceUnavailable = ordered.serviceUnavailable;
+  result.truncatedRecords = ordered.truncated;
+  if (answer.records.length > 0) result.ttl = ttl;
+  else if (result.success) result.ttl = negativeTtl(answer.response);
+  return ordered.records;
+}
+
+function withTargets(
+  result: SrvLookupResult,
+  ordered: readonly SrvCandidate[],
+  targets: readonly TargetAddresses[],
+  started: number,
+): SrvLookupResult {
+  result.records = ordered.map((record, i) => ({
+    ...record,
+    addresses: targets[i]?.addresses ?? [],
+    addressError: targets[i]?.error ?? null,
+  }));
+  return finished(result, started);
+}
+
+function finished(result: SrvLookupResult, started: number): SrvLookupResult {
   result.durationSeconds = (performance.now() - started) / 1000;
   return result;
 }
@@ -170,20 +214,26 @@ function badNameResults(
  * Looks up `_vlmcs._tcp.<domain>`. Rejects only on a programming error: no resolvers. An
  * invalid domain is a `bad_name` result; everything the network does ends in a result.
  */
-export async function lookupSrv(
-  domain: string,
-  options: LookupOptions,
-): Promise<SrvLookupResult[]> {
-  if (options.resolvers.length === 0) throw new RangeError('lookupSrv needs at least one resolver');
+export function lookupSrv(domain: string, options: LookupOptions): Promise<SrvLookupResult[]> {
+  // Not an async function (one frame less per lookup), yet it must never throw where an
+  // async function would have rejected.
+  try {
+    return startLookup(domain, options);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
+
+function startLookup(domain: string, options: LookupOptions): Promise<SrvLookupResult[]> {
+  if (options.resolvers.length === 0) {
+    return Promise.reject(new RangeError('lookupSrv needs at least one resolver'));
+  }
   let name: string;
   try {
     name = normalizeDomain(domain);
   } catch (error) {
-    return badNameResults(
-      domain,
-      options.resolvers,
-      options.mode ?? 'each',
-      (error as Error).message,
+    return Promise.resolve(
+      badNameResults(domain, options.resolvers, options.mode ?? 'each', (error as Error).message),
     );
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -199,7 +249,7 @@ export async function lookupSrv(
   if ((options.mode ?? 'each') === 'each') {
     if (options.resolvers.length === 1) {
       const only = options.resolvers[0] as ResolverAddress;
-      return [await lookupAtResolver(name, only, deadline, deadline, settings)];
+      return lookupAtResolver(name, only, deadline, deadline, settings).then(inList);
     }
     return Promise.all(
       options.resolvers.map((resolver) =>
@@ -207,16 +257,30 @@ export async function lookupSrv(
       ),
     );
   }
+  return lookupInTurn(name, options.resolvers, deadline, settings);
+}
+
+function inList(result: SrvLookupResult): SrvLookupResult[] {
+  return [result];
+}
+
+/** 'first' mode: the resolvers in order until one answers. */
+async function lookupInTurn(
+  name: string,
+  resolvers: readonly ResolverAddress[],
+  deadline: number,
+  settings: Settings,
+): Promise<SrvLookupResult[]> {
   const started = performance.now();
   const failed: SrvLookupResult['failedResolvers'] = [];
   let last: SrvLookupResult | undefined;
-  for (const [i, resolver] of options.resolvers.entries()) {
+  for (const [i, resolver] of resolvers.entries()) {
     // Give each remaining resolver an equal share of the time left, so a silent first
     // resolver cannot use up the budget of those behind it.
-    const share = (deadline - performance.now()) / (options.resolvers.length - i);
+    const share = (deadline - performance.now()) / (resolvers.length - i);
     last = await lookupAtResolver(name, resolver, performance.now() + share, deadline, settings);
     if (last.success) break;
-    if (i < options.resolvers.length - 1 && last.error)
+    if (i < resolvers.length - 1 && last.error)
       failed.push({ resolver: last.resolver, error: last.error });
   }
   const final = last as SrvLookupResult;
