@@ -36,73 +36,67 @@ export interface FollowedAnswer {
 }
 
 /** Where a chain stands between two queries. */
-interface Chain {
+export interface CnameChain {
   readonly start: string;
+  /** The name to ask next, or whose records the last answer held. */
   current: string;
   hops: number;
+  /** Lowest TTL among the CNAMEs followed, or null when there were none. */
   chainTtl: number | null;
   /** Names seen, made at the first CNAME (most answers have none). */
   visited: Set<string> | null;
 }
 
-/**
- * Asks, then follows the CNAMEs of the answer. A plain promise chain, not an async
- * function: a lookup asks this once per SRV name and per target, and without CNAMEs (the
- * usual case) it settles with the query's own answer, in one step.
- */
+export function startChain(name: string): CnameChain {
+  const start = canonicalName(name);
+  return { start, current: start, hops: 0, chainTtl: null, visited: null };
+}
+
 export function askFollowingCnames(
   context: AskContext,
   name: string,
   type: QueryType,
 ): Promise<FollowedAnswer> {
-  const start = canonicalName(name);
-  const chain: Chain = { start, current: start, hops: 0, chainTtl: null, visited: null };
-  const options = {
-    deadline: context.deadline,
-    attempts: context.attempts,
-    signal: context.signal,
-  };
-  const ask = (): Promise<FollowedAnswer> => {
-    const asked = chain.current;
-    return context.client
-      .query(context.server, { name: asked, type }, options)
-      .then(({ response, transport }) => {
-        follow(chain, response, type, context.maxCnameHops);
-        const records = recordsOf(response, type, chain.current);
-        if (records.length === 0 && chain.current !== asked && response.rcode === 'NOERROR') {
-          // The chain ended at a name reached through a CNAME of this very answer, which
-          // says nothing more about it: ask for it.
-          return ask();
-        }
-        return {
-          rcode: response.rcode,
-          name: chain.current,
-          records,
-          response,
-          transport,
-          chainTtl: chain.chainTtl,
-        };
-      });
-  };
-  return ask();
+  return followChain(context, startChain(name), type);
 }
 
-function recordsOf(response: DnsResponse, type: QueryType, owner: string): DnsRecord[] {
-  return response.answers.filter((r) => r.type === type && r.name === owner);
-}
-
-function hasRecords(response: DnsResponse, type: QueryType, owner: string): boolean {
-  return response.answers.some((r) => r.type === type && r.name === owner);
+/** Asks for the chain's current name until an answer is the final word. */
+export async function followChain(
+  context: AskContext,
+  chain: CnameChain,
+  type: QueryType,
+): Promise<FollowedAnswer> {
+  for (;;) {
+    const { response, transport } = await context.client.query(
+      context.server,
+      { name: chain.current, type },
+      { deadline: context.deadline, attempts: context.attempts, signal: context.signal },
+    );
+    const done = followAnswer(chain, response, transport, type, context.maxCnameHops);
+    if (done) return done;
+  }
 }
 
 /**
- * Moves `chain.current` along the CNAMEs of `response` until a name with records of
- * `type`, or one the answer has no CNAME for. Throws on a loop or a chain over the limit.
+ * Follows the CNAMEs inside one answer to the question `chain.current`: the final word
+ * (records of `type`, or none, for the end of the chain), or null when the chain ended at
+ * a name reached through a CNAME of this very answer, which says nothing more about it,
+ * so that name is to be asked. Throws on a loop or a chain longer than `maxHops`.
+ * Synchronous, so a caller that sent the first query itself can tell whether it needs
+ * another at all (a CNAME at a KMS SRV name is rare).
  */
-function follow(chain: Chain, response: DnsResponse, type: QueryType, maxHops: number): void {
-  while (!hasRecords(response, type, chain.current)) {
+export function followAnswer(
+  chain: CnameChain,
+  response: DnsResponse,
+  transport: 'udp' | 'tcp',
+  type: QueryType,
+  maxHops: number,
+): FollowedAnswer | null {
+  const asked = chain.current;
+  let records = recordsOf(response, type, chain.current);
+  while (records.length === 0) {
     const alias = response.answers.find((r) => r.type === 'CNAME' && r.name === chain.current);
-    if (!alias || alias.type !== 'CNAME') return;
+    if (!alias || alias.type !== 'CNAME') break;
     chain.hops++;
     if (chain.hops > maxHops) {
       throw new DnsFailure(
@@ -120,5 +114,19 @@ function follow(chain: Chain, response: DnsResponse, type: QueryType, maxHops: n
     visited.add(alias.target);
     chain.chainTtl = chain.chainTtl === null ? alias.ttl : Math.min(chain.chainTtl, alias.ttl);
     chain.current = alias.target;
+    records = recordsOf(response, type, chain.current);
   }
+  if (records.length === 0 && chain.current !== asked && response.rcode === 'NOERROR') return null;
+  return {
+    rcode: response.rcode,
+    name: chain.current,
+    records,
+    response,
+    transport,
+    chainTtl: chain.chainTtl,
+  };
+}
+
+function recordsOf(response: DnsResponse, type: QueryType, owner: string): DnsRecord[] {
+  return response.answers.filter((r) => r.type === type && r.name === owner);
 }

@@ -4,13 +4,14 @@
  * answers (what a client does). Every call resolves — never rejects — with results that
  * carry the rcode or one named failure reason.
  */
-import { resolveTargets, targetsFromGlue, type TargetAddresses } from './addresses.js';
+import { resolveTargets, targetsFromGlue } from './addresses.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS, DnsClient } from './client.js';
 import {
   DEFAULT_MAX_CNAME_HOPS,
-  askFollowingCnames,
+  followAnswer,
+  followChain,
+  startChain,
   type AskContext,
-  type FollowedAnswer,
 } from './cname.js';
 import { asDnsFailure, reasonForRcode, type DnsError } from './errors.js';
 import type { DnsResponse } from './message.js';
@@ -94,68 +95,49 @@ function emptyResult(domain: string, resolver: ResolverAddress): SrvLookupResult
   };
 }
 
-/**
- * One resolver's result for `domain`. A promise chain rather than an async function: the
- * usual answer (SRV records with their addresses as glue) completes the result in the
- * callback of the one SRV query, with no async frame or further promise per lookup.
- */
-function lookupAtResolver(
+/** What the CNAME and address queries of one resolver's lookup need. */
+function askContext(resolver: ResolverAddress, deadline: number, settings: Settings): AskContext {
+  return {
+    client: settings.client,
+    server: resolver,
+    deadline,
+    attempts: settings.attempts,
+    maxCnameHops: settings.maxCnameHops,
+    signal: settings.signal,
+  };
+}
+
+async function lookupAtResolver(
   domain: string,
   resolver: ResolverAddress,
   srvDeadline: number,
   addressDeadline: number,
   settings: Settings,
+  started = performance.now(),
 ): Promise<SrvLookupResult> {
-  const started = performance.now();
   const srvName = kmsSrvName(domain);
   const result = emptyResult(domain, resolver);
-  const context: AskContext = {
-    client: settings.client,
-    server: resolver,
-    deadline: srvDeadline,
-    attempts: settings.attempts,
-    maxCnameHops: settings.maxCnameHops,
-    signal: settings.signal,
-  };
-  const fail = (error: unknown): SrvLookupResult => {
-    result.success = false;
-    result.error = asDnsFailure(error).toJSON();
-    return finished(result, started);
-  };
-  const answered = (answer: FollowedAnswer): SrvLookupResult | Promise<SrvLookupResult> => {
-    try {
-      const ordered = readSrvAnswer(result, answer, srvName, settings.recordLimit);
-      if (!settings.resolveAddresses) return withTargets(result, ordered, [], started);
-      const hosts = ordered.map((r) => r.host);
-      const additionals = answer.response.additionals;
-      const glue = targetsFromGlue(hosts, additionals);
-      if (glue) return withTargets(result, ordered, glue, started);
-      return resolveTargets({ ...context, deadline: addressDeadline }, hosts, additionals).then(
-        (targets) => withTargets(result, ordered, targets, started),
-        fail,
-      );
-    } catch (error) {
-      return fail(error);
-    }
-  };
-  return askFollowingCnames(context, srvName, 'SRV').then(answered, fail);
-}
-
-/** Fills in what the SRV answer says; returns its records in RFC 2782 order. */
-function readSrvAnswer(
-  result: SrvLookupResult,
-  answer: FollowedAnswer,
-  srvName: string,
-  recordLimit: number,
-): SrvCandidate[] {
-  result.rcode = answer.rcode;
-  result.transport = answer.transport;
-  result.error = rcodeError(answer.rcode, srvName);
-  result.success = answer.rcode === 'NOERROR' || answer.rcode === 'NXDOMAIN';
-  const candidates: SrvCandidate[] = [];
-  let ttl = answer.chainTtl ?? Infinity;
-  for (const r of answer.records) {
-    if (r.type === 'SRV') {
+  try {
+    // The SRV query is sent here rather than through askFollowingCnames: one async frame
+    // less per lookup, and only an answer that ends at a CNAME (rare) needs the loop.
+    const chain = startChain(srvName);
+    const first = await settings.client.query(
+      resolver,
+      { name: chain.current, type: 'SRV' },
+      { deadline: srvDeadline, attempts: settings.attempts, signal: settings.signal },
+    );
+    const answer =
+      followAnswer(chain, first.response, first.transport, 'SRV', settings.maxCnameHops) ??
+      (await followChain(askContext(resolver, srvDeadline, settings), chain, 'SRV'));
+    result.rcode = answer.rcode;
+    result.transport = answer.transport;
+    result.error = rcodeError(answer.rcode, srvName);
+    result.success = answer.rcode === 'NOERROR' || answer.rcode === 'NXDOMAIN';
+    const candidates: SrvCandidate[] = [];
+    let ttl = answer.chainTtl ?? Infinity;
+    for (const r of answer.records) {
+      ttl = Math.min(ttl, r.ttl);
+      if (r.type !== 'SRV') continue;
       candidates.push({
         host: r.target,
         port: r.port,
@@ -164,31 +146,30 @@ function readSrvAnswer(
         ttl: r.ttl,
       });
     }
-    ttl = Math.min(ttl, r.ttl);
+    const ordered = orderSrv(candidates, settings.recordLimit);
+    result.serviceUnavailable = ordered.serviceUnavailable;
+    result.truncatedRecords = ordered.truncated;
+    if (answer.records.length > 0) result.ttl = ttl;
+    else if (result.success) result.ttl = negativeTtl(answer.response);
+    const hosts = ordered.records.map((r) => r.host);
+    const additionals = answer.response.additionals;
+    const targets = settings.resolveAddresses
+      ? (targetsFromGlue(hosts, additionals) ??
+        (await resolveTargets(askContext(resolver, addressDeadline, settings), hosts, additionals)))
+      : [];
+    result.records = ordered.records.map((record, i) => ({
+      host: record.host,
+      port: record.port,
+      priority: record.priority,
+      weight: record.weight,
+      ttl: record.ttl,
+      addresses: targets[i]?.addresses ?? [],
+      addressError: targets[i]?.error ?? null,
+    }));
+  } catch (error) {
+    result.success = false;
+    result.error = asDnsFailure(error).toJSON();
   }
-  const ordered = orderSrv(candidates, recordLimit);
-  result.serviceUnavailable = ordered.serviceUnavailable;
-  result.truncatedRecords = ordered.truncated;
-  if (answer.records.length > 0) result.ttl = ttl;
-  else if (result.success) result.ttl = negativeTtl(answer.response);
-  return ordered.records;
-}
-
-function withTargets(
-  result: SrvLookupResult,
-  ordered: readonly SrvCandidate[],
-  targets: readonly TargetAddresses[],
-  started: number,
-): SrvLookupResult {
-  result.records = ordered.map((record, i) => ({
-    ...record,
-    addresses: targets[i]?.addresses ?? [],
-    addressError: targets[i]?.error ?? null,
-  }));
-  return finished(result, started);
-}
-
-function finished(result: SrvLookupResult, started: number): SrvLookupResult {
   result.durationSeconds = (performance.now() - started) / 1000;
   return result;
 }
@@ -214,30 +195,25 @@ function badNameResults(
  * Looks up `_vlmcs._tcp.<domain>`. Rejects only on a programming error: no resolvers. An
  * invalid domain is a `bad_name` result; everything the network does ends in a result.
  */
-export function lookupSrv(domain: string, options: LookupOptions): Promise<SrvLookupResult[]> {
-  // Not an async function (one frame less per lookup), yet it must never throw where an
-  // async function would have rejected.
-  try {
-    return startLookup(domain, options);
-  } catch (error) {
-    return Promise.reject(error as Error);
-  }
-}
-
-function startLookup(domain: string, options: LookupOptions): Promise<SrvLookupResult[]> {
-  if (options.resolvers.length === 0) {
-    return Promise.reject(new RangeError('lookupSrv needs at least one resolver'));
-  }
+export async function lookupSrv(
+  domain: string,
+  options: LookupOptions,
+): Promise<SrvLookupResult[]> {
+  if (options.resolvers.length === 0) throw new RangeError('lookupSrv needs at least one resolver');
   let name: string;
   try {
     name = normalizeDomain(domain);
   } catch (error) {
-    return Promise.resolve(
-      badNameResults(domain, options.resolvers, options.mode ?? 'each', (error as Error).message),
+    return badNameResults(
+      domain,
+      options.resolvers,
+      options.mode ?? 'each',
+      (error as Error).message,
     );
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const deadline = performance.now() + timeoutMs;
+  const now = performance.now();
+  const deadline = now + timeoutMs;
   const settings: Settings = {
     client: options.client ?? defaultClient,
     attempts: options.attempts ?? DEFAULT_ATTEMPTS,
@@ -249,7 +225,7 @@ function startLookup(domain: string, options: LookupOptions): Promise<SrvLookupR
   if ((options.mode ?? 'each') === 'each') {
     if (options.resolvers.length === 1) {
       const only = options.resolvers[0] as ResolverAddress;
-      return lookupAtResolver(name, only, deadline, deadline, settings).then(inList);
+      return [await lookupAtResolver(name, only, deadline, deadline, settings, now)];
     }
     return Promise.all(
       options.resolvers.map((resolver) =>
@@ -257,30 +233,16 @@ function startLookup(domain: string, options: LookupOptions): Promise<SrvLookupR
       ),
     );
   }
-  return lookupInTurn(name, options.resolvers, deadline, settings);
-}
-
-function inList(result: SrvLookupResult): SrvLookupResult[] {
-  return [result];
-}
-
-/** 'first' mode: the resolvers in order until one answers. */
-async function lookupInTurn(
-  name: string,
-  resolvers: readonly ResolverAddress[],
-  deadline: number,
-  settings: Settings,
-): Promise<SrvLookupResult[]> {
   const started = performance.now();
   const failed: SrvLookupResult['failedResolvers'] = [];
   let last: SrvLookupResult | undefined;
-  for (const [i, resolver] of resolvers.entries()) {
+  for (const [i, resolver] of options.resolvers.entries()) {
     // Give each remaining resolver an equal share of the time left, so a silent first
     // resolver cannot use up the budget of those behind it.
-    const share = (deadline - performance.now()) / (resolvers.length - i);
+    const share = (deadline - performance.now()) / (options.resolvers.length - i);
     last = await lookupAtResolver(name, resolver, performance.now() + share, deadline, settings);
     if (last.success) break;
-    if (i < resolvers.length - 1 && last.error)
+    if (i < options.resolvers.length - 1 && last.error)
       failed.push({ resolver: last.resolver, error: last.error });
   }
   const final = last as SrvLookupResult;
