@@ -138,8 +138,8 @@ export class DnsClient {
         ),
       );
     }
-    // The usual answer (UDP, not truncated, no EDNS fallback) settles this promise straight
-    // from the UDP query: no async frame and no further promise per query. The rare cases
+    // The usual answer (UDP, not truncated, no EDNS fallback) is handed on in one then():
+    // no async frame per query (measured a little cheaper than await here). The rare cases
     // continue in retry().
     return exchangeUdp(this.channels, server, question, this.edns, exchange).then(
       (response) =>
