@@ -11,12 +11,17 @@
  * here, like resolveSrv: its goal stays against resolveSrv. c-ares never reads the
  * additional section, so getting the same result (targets with addresses) costs it
  * resolveSrv + resolve4 + resolve6; that is shown as a reference row, without a goal.
+ * Node's c-ares asks without EDNS and DnsClient with it (an OPT record: 53 bytes against
+ * 42), which costs dnsmasq about a tenth more per answer; dnsmasq is single-threaded and the
+ * bottleneck on an idle machine, so two reference rows show DnsClient.query without EDNS
+ * (like for like on the wire) and dnsmasq's CPU per query from each client.
  *
  *   npm run bench -- dns      node --import tsx bench/dns.ts [--domains 1000] [--concurrency 64] [--rounds 3]
  *
  * Rounds interleave the clients so machine load hits them alike. Only 127.0.0.1.
  */
 import { promises as dnsPromises } from 'node:dns';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { DnsClient, lookupSrv } from '../src/dns/index.js';
 import { startDnsmasq } from '../test/fixtures/dns-dnsmasq.js';
@@ -41,6 +46,7 @@ export async function run(options: {
   const dnsmasq = await startDnsmasq(data);
   const resolver = dnsmasq.resolver;
   let client = new DnsClient();
+  let plainClient = new DnsClient({ edns: false });
   const figures: Figure[] = [];
   const notes: string[] = [];
   const failures: string[] = [];
@@ -73,6 +79,12 @@ export async function run(options: {
       client
         .query(resolver, { name: srvNames[i % n] as string, type: 'SRV' })
         .then((a) => a.response.rcode === 'NOERROR'),
+    // The query c-ares sends: Node's c-ares (1.34) asks without EDNS (42 bytes for the first
+    // name, against DnsClient's 53 with its OPT record), and dnsmasq answers it without one.
+    queryNoEdns: (i: number) =>
+      plainClient
+        .query(resolver, { name: srvNames[i % n] as string, type: 'SRV' })
+        .then((a) => a.response.rcode === 'NOERROR'),
     cares: null as null | ((i: number) => Promise<boolean>),
     // The single-name comparison with blackbox_exporter: every client asks the same name.
     queryOne: () =>
@@ -91,6 +103,26 @@ export async function run(options: {
     http: () => (bb ? bb.get('/-/healthy').then((r) => r.status === 200) : Promise.resolve(false)),
   };
   const samples: Record<string, Sample[]> = {};
+  // dnsmasq is single-threaded and, on an idle machine, the bottleneck (~60 us of its CPU
+  // per answer here): what a client's query costs the server bounds the client's rate as
+  // much as the client's own CPU does. Linux reports a process's CPU time in ns.
+  const serverNs = (): number | null => {
+    try {
+      return Number(readFileSync(`/proc/${dnsmasq.pid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      return null;
+    }
+  };
+  const serverMsPerOp: Record<string, number[]> = {};
+  const measureServer = async (k: string, work: (i: number) => Promise<boolean>) => {
+    const before = serverNs();
+    const sample = await load(work, { concurrency, count: n });
+    const after = serverNs();
+    if (before !== null && after !== null) {
+      (serverMsPerOp[k] ??= []).push((after - before) / 1e6 / sample.latenciesMs.length);
+    }
+    add(k, sample);
+  };
   const bbCpu: number[] = [];
   const add = (k: string, s: Sample): void => {
     (samples[k] ??= []).push(s);
@@ -103,13 +135,14 @@ export async function run(options: {
     await load(kinds.lookupSrv, { concurrency, count: 5 * WARM_UP });
     await load(kinds.query, { concurrency, count: 5 * WARM_UP });
     if (bb) await load(kinds.blackbox, { concurrency, count: 300 });
-    // c-ares needs no JIT, but its first channel and dnsmasq's caches get the same start.
+    // c-ares itself is native, but Node's resolveSrv wraps it in JavaScript (the promise,
+    // the result objects): it gets the same number of warm-up lookups as DnsClient.
     {
       const warm = new dnsPromises.Resolver({ timeout: 5000, tries: 2 });
       warm.setServers([`127.0.0.1:${resolver.port}`]);
       await load((i) => warm.resolveSrv(srvNames[i % n] as string).then(() => true), {
         concurrency,
-        count: WARM_UP,
+        count: 5 * WARM_UP,
       });
       warm.cancel();
     }
@@ -145,8 +178,10 @@ export async function run(options: {
       add('caresFullCold', await load(kinds.caresFull, { concurrency, count: n }));
       add('lookupSrv', await load(kinds.lookupSrv, { concurrency, count: n }));
       add('caresFull', await load(kinds.caresFull, { concurrency, count: n }));
-      add('query', await load(kinds.query, { concurrency, count: n }));
-      add('cares', await load(kinds.cares, { concurrency, count: n }));
+      await measureServer('query', kinds.query);
+      await measureServer('cares', kinds.cares);
+      plainClient = new DnsClient({ edns: false });
+      await measureServer('queryNoEdns', kinds.queryNoEdns);
       add('queryOne', await load(kinds.queryOne, { concurrency, count: n }));
       add('caresOne', await load(kinds.caresOne, { concurrency, count: n }));
       if (bb) {
@@ -337,6 +372,42 @@ export async function run(options: {
         `one name: DnsClient.query ${queryOne.perSecond.toFixed(0)}/s, c-ares ${caresOne.perSecond.toFixed(0)}/s, blackbox ${blackbox.perSecond.toFixed(0)}/s (HTTP alone ${http.perSecond.toFixed(0)}/s)`,
       );
     }
+  }
+  const queryNoEdns = s['queryNoEdns'];
+  if (queryNoEdns && cares) {
+    figures.push(
+      figure({
+        id: `${BENCH}.query.noEdns.rate`,
+        bench: BENCH,
+        name: `SRV queries/s warm, DnsClient.query without EDNS: the 42-byte query c-ares sends (reference: like for like on the wire)`,
+        value: queryNoEdns.perSecond,
+        unit: '/s',
+        better: 'higher',
+        baseline: { name: 'c-ares resolveSrv, same names', value: cares.perSecond, unit: '/s' },
+        command,
+      }),
+    );
+  }
+  const serverMs = (k: string): number =>
+    (serverMsPerOp[k] ?? []).reduce((a, b) => a + b, 0) / (serverMsPerOp[k]?.length ?? NaN);
+  if (serverMsPerOp['query'] && serverMsPerOp['cares']) {
+    figures.push(
+      figure({
+        id: `${BENCH}.query.serverCpu`,
+        bench: BENCH,
+        name: 'dnsmasq CPU per SRV query from DnsClient.query (EDNS, 53 bytes)',
+        value: serverMs('query'),
+        unit: 'ms',
+        better: 'lower',
+        baseline: {
+          name: 'dnsmasq CPU per c-ares resolveSrv query (no EDNS, 42 bytes)',
+          value: serverMs('cares'),
+          unit: 'ms',
+        },
+        command,
+        note: `without EDNS, DnsClient's query costs dnsmasq ${serverMs('queryNoEdns').toFixed(4)} ms`,
+      }),
+    );
   }
   notes.push(
     `node ${process.version}, c-ares ${process.versions.ares}, dnsmasq on 127.0.0.1; ${rounds} rounds; load ${os

@@ -61,6 +61,15 @@ function randomQueryId(): number {
   return id;
 }
 
+/** Whether a UDP answer needs another exchange: TC set, or FORMERR to our EDNS query. */
+function needsRetry(response: DnsResponse, edns: boolean): boolean {
+  return response.truncated || (response.rcode === 'FORMERR' && edns && !response.edns);
+}
+
+function rejectAsDnsFailure(error: unknown): never {
+  throw asDnsFailure(error);
+}
+
 export class DnsClient {
   private readonly maxResponseBytes: number;
   private readonly edns: boolean;
@@ -83,10 +92,24 @@ export class DnsClient {
    * rejects only with a DnsFailure (timeout, malformed, id_mismatch, question_mismatch,
    * truncated, network, unreachable).
    */
-  async query(
+  query(
     server: ResolverAddress,
     question: DnsQuestion,
     options: QueryOptions = {},
+  ): Promise<QueryAnswer> {
+    // Not an async function (one frame less per query), yet it must never throw where an
+    // async function would have rejected.
+    try {
+      return this.start(server, question, options);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  private start(
+    server: ResolverAddress,
+    question: DnsQuestion,
+    options: QueryOptions,
   ): Promise<QueryAnswer> {
     const exchange: ExchangeOptions = {
       deadline: options.deadline ?? performance.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
@@ -100,19 +123,42 @@ export class DnsClient {
       server.port < 1 ||
       server.port > 65535
     ) {
-      throw new DnsFailure('network', `not a resolver address: ${JSON.stringify(server)}`);
+      return Promise.reject(
+        new DnsFailure('network', `not a resolver address: ${JSON.stringify(server)}`),
+      );
     }
     try {
       checkWireLimits(question.name);
     } catch (error) {
       // Only a name taken from a hostile answer can get here; user input is checked earlier.
-      throw new DnsFailure(
-        'malformed',
-        `cannot ask for ${JSON.stringify(question.name)}: ${(error as Error).message}`,
+      return Promise.reject(
+        new DnsFailure(
+          'malformed',
+          `cannot ask for ${JSON.stringify(question.name)}: ${(error as Error).message}`,
+        ),
       );
     }
+    // The usual answer (UDP, not truncated, no EDNS fallback) is handed on in one then():
+    // no async frame per query (measured a little cheaper than await here). The rare cases
+    // continue in retry().
+    return exchangeUdp(this.channels, server, question, this.edns, exchange).then(
+      (response) =>
+        needsRetry(response, this.edns)
+          ? this.retry(server, question, exchange, response)
+          : { response, transport: 'udp' as const },
+      rejectAsDnsFailure,
+    );
+  }
+
+  /** FORMERR from a server without EDNS: ask once more without it; TC: ask over TCP. */
+  private async retry(
+    server: ResolverAddress,
+    question: DnsQuestion,
+    exchange: ExchangeOptions,
+    first: DnsResponse,
+  ): Promise<QueryAnswer> {
     try {
-      let response = await exchangeUdp(this.channels, server, question, this.edns, exchange);
+      let response = first;
       if (response.rcode === 'FORMERR' && this.edns && !response.edns) {
         response = await exchangeUdp(this.channels, server, question, false, exchange);
       }

@@ -6,7 +6,13 @@
  */
 import { resolveTargets, targetsFromGlue } from './addresses.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS, DnsClient } from './client.js';
-import { DEFAULT_MAX_CNAME_HOPS, askFollowingCnames, type AskContext } from './cname.js';
+import {
+  DEFAULT_MAX_CNAME_HOPS,
+  followAnswer,
+  followChain,
+  startChain,
+  type AskContext,
+} from './cname.js';
 import { asDnsFailure, reasonForRcode, type DnsError } from './errors.js';
 import type { DnsResponse } from './message.js';
 import { kmsSrvName, normalizeDomain } from './names.js';
@@ -89,55 +95,74 @@ function emptyResult(domain: string, resolver: ResolverAddress): SrvLookupResult
   };
 }
 
+/** What the CNAME and address queries of one resolver's lookup need. */
+function askContext(resolver: ResolverAddress, deadline: number, settings: Settings): AskContext {
+  return {
+    client: settings.client,
+    server: resolver,
+    deadline,
+    attempts: settings.attempts,
+    maxCnameHops: settings.maxCnameHops,
+    signal: settings.signal,
+  };
+}
+
 async function lookupAtResolver(
   domain: string,
   resolver: ResolverAddress,
   srvDeadline: number,
   addressDeadline: number,
   settings: Settings,
+  started = performance.now(),
 ): Promise<SrvLookupResult> {
-  const started = performance.now();
   const srvName = kmsSrvName(domain);
   const result = emptyResult(domain, resolver);
-  const context: AskContext = {
-    client: settings.client,
-    server: resolver,
-    deadline: srvDeadline,
-    attempts: settings.attempts,
-    maxCnameHops: settings.maxCnameHops,
-    signal: settings.signal,
-  };
   try {
-    const answer = await askFollowingCnames(context, srvName, 'SRV');
+    // The SRV query is sent here rather than through askFollowingCnames: one async frame
+    // less per lookup, and only an answer that ends at a CNAME (rare) needs the loop.
+    const chain = startChain(srvName);
+    const first = await settings.client.query(
+      resolver,
+      { name: chain.current, type: 'SRV' },
+      { deadline: srvDeadline, attempts: settings.attempts, signal: settings.signal },
+    );
+    const answer =
+      followAnswer(chain, first.response, first.transport, 'SRV', settings.maxCnameHops) ??
+      (await followChain(askContext(resolver, srvDeadline, settings), chain, 'SRV'));
     result.rcode = answer.rcode;
     result.transport = answer.transport;
     result.error = rcodeError(answer.rcode, srvName);
     result.success = answer.rcode === 'NOERROR' || answer.rcode === 'NXDOMAIN';
-    const candidates: SrvCandidate[] = answer.records.flatMap((r) =>
-      r.type === 'SRV'
-        ? [{ host: r.target, port: r.port, priority: r.priority, weight: r.weight, ttl: r.ttl }]
-        : [],
-    );
+    const candidates: SrvCandidate[] = [];
+    let ttl = answer.chainTtl ?? Infinity;
+    for (const r of answer.records) {
+      ttl = Math.min(ttl, r.ttl);
+      if (r.type !== 'SRV') continue;
+      candidates.push({
+        host: r.target,
+        port: r.port,
+        priority: r.priority,
+        weight: r.weight,
+        ttl: r.ttl,
+      });
+    }
     const ordered = orderSrv(candidates, settings.recordLimit);
     result.serviceUnavailable = ordered.serviceUnavailable;
     result.truncatedRecords = ordered.truncated;
-    if (answer.records.length > 0) {
-      const ttls = answer.records.map((r) => r.ttl);
-      result.ttl = Math.min(...ttls, answer.chainTtl ?? Infinity);
-    } else if (result.success) {
-      result.ttl = negativeTtl(answer.response);
-    }
+    if (answer.records.length > 0) result.ttl = ttl;
+    else if (result.success) result.ttl = negativeTtl(answer.response);
     const hosts = ordered.records.map((r) => r.host);
+    const additionals = answer.response.additionals;
     const targets = settings.resolveAddresses
-      ? (targetsFromGlue(hosts, answer.response.additionals) ??
-        (await resolveTargets(
-          { ...context, deadline: addressDeadline },
-          hosts,
-          answer.response.additionals,
-        )))
+      ? (targetsFromGlue(hosts, additionals) ??
+        (await resolveTargets(askContext(resolver, addressDeadline, settings), hosts, additionals)))
       : [];
     result.records = ordered.records.map((record, i) => ({
-      ...record,
+      host: record.host,
+      port: record.port,
+      priority: record.priority,
+      weight: record.weight,
+      ttl: record.ttl,
       addresses: targets[i]?.addresses ?? [],
       addressError: targets[i]?.error ?? null,
     }));
@@ -187,7 +212,8 @@ export async function lookupSrv(
     );
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const deadline = performance.now() + timeoutMs;
+  const now = performance.now();
+  const deadline = now + timeoutMs;
   const settings: Settings = {
     client: options.client ?? defaultClient,
     attempts: options.attempts ?? DEFAULT_ATTEMPTS,
@@ -199,7 +225,7 @@ export async function lookupSrv(
   if ((options.mode ?? 'each') === 'each') {
     if (options.resolvers.length === 1) {
       const only = options.resolvers[0] as ResolverAddress;
-      return [await lookupAtResolver(name, only, deadline, deadline, settings)];
+      return [await lookupAtResolver(name, only, deadline, deadline, settings, now)];
     }
     return Promise.all(
       options.resolvers.map((resolver) =>
