@@ -86,43 +86,30 @@ export async function estateFigures(run: EstateRun): Promise<Omit<BenchReport, '
           },
         }
       : {};
-  const baseline = (name: string, value: number) =>
-    big === small
-      ? null
-      : { name: `the same at ${small.domains} domains: ${name}`, value, unit: 'MiB' };
+  const sizeFigure = (
+    id: string,
+    label: string,
+    pick: (m: EstateMemory) => number,
+    judged: boolean,
+  ): Figure =>
+    figure({
+      id: `${run.bench}.estate.${id}`,
+      bench: run.bench,
+      name: `${what(big)}: ${label}`,
+      value: pick(big) / MiB,
+      unit: 'MiB',
+      better: 'lower',
+      baseline:
+        big === small
+          ? null
+          : { name: `the same at ${small.domains} domains`, value: pick(small) / MiB, unit: 'MiB' },
+      ...(judged ? goal(pick(big)) : {}),
+      command: run.command,
+    });
   figures.push(
-    figure({
-      id: `${run.bench}.estate.peak-rss`,
-      bench: run.bench,
-      name: `${what(big)}: peak RSS`,
-      value: big.peakRss / MiB,
-      unit: 'MiB',
-      better: 'lower',
-      baseline: baseline('peak RSS', small.peakRss / MiB),
-      ...goal(big.peakRss),
-      command: run.command,
-    }),
-    figure({
-      id: `${run.bench}.estate.rss`,
-      bench: run.bench,
-      name: `${what(big)}: RSS after the rounds, after GC`,
-      value: big.rss / MiB,
-      unit: 'MiB',
-      better: 'lower',
-      baseline: baseline('RSS after GC', small.rss / MiB),
-      ...goal(big.rss),
-      command: run.command,
-    }),
-    figure({
-      id: `${run.bench}.estate.heap`,
-      bench: run.bench,
-      name: `${what(big)}: V8 heap used after GC`,
-      value: big.heapUsed / MiB,
-      unit: 'MiB',
-      better: 'lower',
-      baseline: baseline('heap used after GC', small.heapUsed / MiB),
-      command: run.command,
-    }),
+    sizeFigure('peak-rss', 'peak RSS', (m) => m.peakRss, true),
+    sizeFigure('rss', 'RSS after the rounds, after GC', (m) => m.rss, true),
+    sizeFigure('heap', 'V8 heap used after GC', (m) => m.heapUsed, false),
   );
   if (big !== small) {
     const hosts = (big.domains - small.domains) * HOSTS_PER_DOMAIN;
