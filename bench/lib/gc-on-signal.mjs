@@ -4,8 +4,9 @@
  * $BENCH_MEMORY_FILE, so the bench can read the live heap and the RSS after GC of the real
  * product, not of a copy of it in the bench's own process. Needs --expose-gc. Plain .mjs so
  * the measured process loads no TypeScript loader of its own. With $BENCH_HEAP_SNAPSHOT
- * (a file name) it also writes a heap snapshot there, after the collections: what holds
- * the memory (docs/performance.md, "How to look further").
+ * (a file name) it also writes a heap snapshot there, after the collections, to see what
+ * holds the memory: `BENCH_HEAP_SNAPSHOT=/tmp/estate.heapsnapshot npm run bench -- round
+ * --estate-domains 3000` (the last size measured overwrites it).
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { writeHeapSnapshot } from 'node:v8';
