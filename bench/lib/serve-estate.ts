@@ -3,8 +3,8 @@
  * dist/cli.js, what the package's bin runs) over the first `domains` domains of a lab
  * fleet, every round a full KMS sweep (interval and kms_interval 1 s, the shortest the
  * schema allows; a round at this size takes longer, so rounds run back to back). After
- * each round the bench reads what a user reads — /metrics as Prometheus asks for it
- * (gzip), the status page and the status API — so their caches are part of the figure.
+ * each round the bench reads what `reads` names — /metrics as Prometheus asks for it
+ * (gzip), the status page, the status API — so their caches are part of the figure.
  * After `rounds` rounds: the peak RSS (VmHWM), and the RSS and V8 heap after two full
  * collections (bench/lib/gc-on-signal.mjs, a preload that the product does not have).
  */
