@@ -26,6 +26,30 @@ export interface Sample {
   outcome: number;
 }
 
+interface Columns {
+  times: Uint32Array;
+  counts: Uint16Array;
+  latencies: Float32Array;
+  outcomes: Uint8Array;
+}
+
+/**
+ * The four columns of `length` samples as views of one buffer: one buffer and one
+ * allocation a ring instead of four. At 3,000 domains × 2 hosts × 3 products there are
+ * 18,000 rings: with four buffers a ring of 16 samples took 1.6 KiB of RSS after GC,
+ * with one 1.1 KiB (176 B of it samples). Widest first, so each view starts
+ * aligned to its element size.
+ */
+function columns(length: number): Columns {
+  const buffer = new ArrayBuffer(length * BYTES_PER_SAMPLE);
+  return {
+    times: new Uint32Array(buffer, 0, length),
+    latencies: new Float32Array(buffer, 4 * length, length),
+    counts: new Uint16Array(buffer, 8 * length, length),
+    outcomes: new Uint8Array(buffer, 10 * length, length),
+  };
+}
+
 export class SampleRing {
   /** Seconds since the epoch: Uint32 holds them until 2106. */
   private times: Uint32Array;
@@ -38,11 +62,12 @@ export class SampleRing {
 
   constructor(private limit: number) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`capacity ${limit}`);
-    const n = Math.min(limit, FIRST_ALLOCATION);
-    this.times = new Uint32Array(n);
-    this.counts = new Uint16Array(n);
-    this.latencies = new Float32Array(n);
-    this.outcomes = new Uint8Array(n);
+    ({
+      times: this.times,
+      counts: this.counts,
+      latencies: this.latencies,
+      outcomes: this.outcomes,
+    } = columns(Math.min(limit, FIRST_ALLOCATION)));
   }
 
   get length(): number {
@@ -123,10 +148,7 @@ export class SampleRing {
   private reallocate(length: number): void {
     const keep = Math.min(this.size, length);
     const skip = this.size - keep;
-    const times = new Uint32Array(length);
-    const counts = new Uint16Array(length);
-    const latencies = new Float32Array(length);
-    const outcomes = new Uint8Array(length);
+    const { times, counts, latencies, outcomes } = columns(length);
     for (let i = 0; i < keep; i++) {
       const from = this.slotOf(skip + i);
       times[i] = this.times[from]!;

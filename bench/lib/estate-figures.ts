@@ -1,0 +1,146 @@
+/**
+ * The round bench's memory figures at estate scale (issue 18's goal: ≤ 200 MiB at 3,000
+ * domains × 2 hosts × 3 products, growth per host stated): `kms-monitor serve` measured at
+ * each size by bench/lib/serve-estate.ts against one lab fleet of the largest size, the
+ * largest judged by the goal, and the growth per KMS host as the slope between the
+ * smallest and the largest size of the same run (so what every process has — Node, the
+ * code, the web server — cancels out).
+ */
+import os from 'node:os';
+import { figure, type BenchReport, type Figure } from './figures.js';
+import { startFleet } from './lab-fleet.js';
+import { builtCli, serveEstate, type EstateMemory } from './serve-estate.js';
+
+const MiB = 2 ** 20;
+const GOAL_BYTES = 200 * MiB;
+const HOSTS_PER_DOMAIN = 2;
+/** What a deployment reads all the time: Prometheus scrapes, a browser on the status page. */
+const READS = ['metrics', 'page'] as const;
+
+export interface EstateRun {
+  bench: string;
+  command: string;
+  /** Sizes in domains, e.g. [1000, 3000]. */
+  domains: number[];
+  rounds: number;
+  products: unknown[];
+  identity: { cmid: string; workstation: string };
+}
+
+function load(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+}
+
+export async function estateFigures(run: EstateRun): Promise<Omit<BenchReport, 'bench'>> {
+  const notes: string[] = [];
+  const failures: string[] = [];
+  const sizes = [...new Set(run.domains)].sort((a, b) => a - b);
+  const { cli, failure } = builtCli();
+  if (failure) return { figures: [], notes, failures: [failure] };
+  const largest = sizes[sizes.length - 1] ?? 0;
+  const fleet = await startFleet({ domains: largest, perDomain: HOSTS_PER_DOMAIN, hosts: 8 });
+  const measured: EstateMemory[] = [];
+  try {
+    for (const domains of sizes) {
+      const m = await serveEstate({
+        cli,
+        fleet,
+        domains,
+        rounds: run.rounds,
+        products: run.products,
+        identity: run.identity,
+        reads: READS,
+        timeoutMs: 15 * 60_000,
+      });
+      measured.push(m);
+      notes.push(
+        `serve at ${domains} domains: rounds ${m.roundSeconds.map((s) => s.toFixed(1)).join(', ')} s; ` +
+          `peak ${(m.peakRss / MiB).toFixed(1)} MiB, after GC RSS ${(m.rss / MiB).toFixed(1)} MiB ` +
+          `(anonymous ${(m.anonRss / MiB).toFixed(1)}), heap used ${(m.heapUsed / MiB).toFixed(1)} ` +
+          `of ${(m.heapTotal / MiB).toFixed(1)} MiB, external ${(m.external / MiB).toFixed(1)} MiB ` +
+          `(array buffers ${(m.arrayBuffers / MiB).toFixed(1)}); /metrics ${m.responses.metricsGzip} B gzip; load ${load()}`,
+      );
+    }
+  } catch (error) {
+    failures.push(
+      `serve at estate scale: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  } finally {
+    await fleet.lab.stop();
+  }
+  const big = measured[measured.length - 1];
+  const small = measured[0];
+  if (big === undefined || small === undefined) return { figures: [], notes, failures };
+  const figures: Figure[] = [];
+  const what = (m: EstateMemory) =>
+    `kms-monitor serve at ${m.domains} domains × ${HOSTS_PER_DOMAIN} hosts × ${run.products.length} products (${m.rounds} full rounds, /metrics and status page read after each)`;
+  const goal = (value: number) =>
+    big.domains >= 3000
+      ? {
+          goal: {
+            text: '≤ 200 MiB at 3,000 domains × 2 hosts × 3 products',
+            met: value <= GOAL_BYTES,
+          },
+        }
+      : {};
+  const sizeFigure = (
+    id: string,
+    label: string,
+    pick: (m: EstateMemory) => number,
+    judged: boolean,
+  ): Figure =>
+    figure({
+      id: `${run.bench}.estate.${id}`,
+      bench: run.bench,
+      name: `${what(big)}: ${label}`,
+      value: pick(big) / MiB,
+      unit: 'MiB',
+      better: 'lower',
+      baseline:
+        big === small
+          ? null
+          : { name: `the same at ${small.domains} domains`, value: pick(small) / MiB, unit: 'MiB' },
+      ...(judged ? goal(pick(big)) : {}),
+      command: run.command,
+    });
+  figures.push(
+    sizeFigure('peak-rss', 'peak RSS', (m) => m.peakRss, true),
+    sizeFigure('rss', 'RSS after the rounds, after GC', (m) => m.rss, true),
+    sizeFigure('heap', 'V8 heap used after GC', (m) => m.heapUsed, false),
+  );
+  if (big !== small) {
+    const hosts = (big.domains - small.domains) * HOSTS_PER_DOMAIN;
+    const slope = (a: number, b: number) => (b - a) / hosts / 1024;
+    const span = `${small.domains} → ${big.domains} domains, ${hosts} hosts`;
+    figures.push(
+      figure({
+        id: `${run.bench}.estate.rss-per-host`,
+        bench: run.bench,
+        name: `kms-monitor serve: RSS (after GC) growth per KMS host (${run.products.length} products), slope ${span}`,
+        value: slope(small.rss, big.rss),
+        unit: 'KiB',
+        better: 'lower',
+        baseline: {
+          name: 'V8 heap used growth per host, same slope',
+          value: slope(small.heapUsed, big.heapUsed),
+          unit: 'KiB',
+        },
+        command: run.command,
+      }),
+      figure({
+        id: `${run.bench}.estate.peak-per-host`,
+        bench: run.bench,
+        name: `kms-monitor serve: peak RSS growth per KMS host, slope ${span}`,
+        value: slope(small.peakRss, big.peakRss),
+        unit: 'KiB',
+        better: 'lower',
+        baseline: null,
+        command: run.command,
+      }),
+    );
+  }
+  return { figures, notes, failures };
+}

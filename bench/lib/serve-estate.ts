@@ -1,0 +1,190 @@
+/**
+ * The memory of the real monitor at estate scale: `kms-monitor serve` (the built CLI,
+ * dist/cli.js, what the package's bin runs) over the first `domains` domains of a lab
+ * fleet, every round a full KMS sweep (interval and kms_interval 1 s, the shortest the
+ * schema allows; a round at this size takes longer, so rounds run back to back). After
+ * each round the bench reads what `reads` names — /metrics as Prometheus asks for it
+ * (gzip), the status page, the status API — so their caches are part of the figure.
+ * After `rounds` rounds: the peak RSS (VmHWM), and the RSS and V8 heap after two full
+ * collections (bench/lib/gc-on-signal.mjs, a preload that the product does not have).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { parseConfig } from '../../src/config/load.js';
+import { freePort } from '../../src/lab/free-port.js';
+import { get } from './http-get.js';
+import type { Fleet } from './lab-fleet.js';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const PRELOAD = fileURLToPath(new URL('./gc-on-signal.mjs', import.meta.url));
+
+/** BENCH_CLI=/path/to/cli.js measures another build; else dist/cli.js, built first. */
+export function builtCli(): { cli: string; failure: string | null } {
+  const given = process.env['BENCH_CLI'];
+  if (given) return { cli: given, failure: null };
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: REPO, stdio: 'inherit' });
+  return {
+    cli: join(REPO, 'dist', 'cli.js'),
+    failure: build.status === 0 ? null : `npm run build failed (exit ${build.status})`,
+  };
+}
+
+export interface EstateMemory {
+  domains: number;
+  rounds: number;
+  /** VmHWM: the most the process was ever resident, garbage of a round included. */
+  peakRss: number;
+  /** After the rounds and two full collections: VmRSS, and its anonymous part (RssAnon). */
+  rss: number;
+  anonRss: number;
+  /** process.memoryUsage() after the same collections. */
+  heapUsed: number;
+  /** The V8 heap's committed size: what is kept for the next round's garbage too. */
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  /** Wall seconds of each round, as the monitor logged them. */
+  roundSeconds: number[];
+  /** Bytes of the last gzip /metrics, status page and status API responses. */
+  responses: { metricsGzip: number; page: number; api: number };
+}
+
+export interface EstateOptions {
+  cli: string;
+  fleet: Fleet;
+  domains: number;
+  rounds: number;
+  /** The `products` and `identity` sections of the configuration. */
+  products: unknown[];
+  identity: { cmid: string; workstation: string };
+  /** What to read after each round: /metrics (gzip), the status page, the status API. */
+  reads: ReadonlyArray<'metrics' | 'page' | 'api'>;
+  /** Ceiling for the whole run; past it the process is stopped and the run fails. */
+  timeoutMs: number;
+}
+
+/** One field of /proc/PID/status, in bytes. */
+function procStatus(pid: number, field: string): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kB = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
+  if (kB === undefined) throw new Error(`/proc/${pid}/status has no ${field}`);
+  return Number(kB) * 1024;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for `file` to appear (the preload writes it after SIGUSR2). */
+async function collected(child: ChildProcess, file: string, timeoutMs: number) {
+  child.kill('SIGUSR2');
+  const until = performance.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (performance.now() > until) throw new Error('serve wrote no memory figures after SIGUSR2');
+    await sleep(50);
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as NodeJS.MemoryUsage;
+}
+
+export async function serveEstate(options: EstateOptions): Promise<EstateMemory> {
+  const { fleet, domains, rounds } = options;
+  if (domains > fleet.domains.length) {
+    throw new RangeError(`${domains} domains asked of a fleet of ${fleet.domains.length}`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'kms-bench-estate-'));
+  const configFile = join(dir, 'estate.yml');
+  const memoryFile = join(dir, 'memory.json');
+  const yaml = stringify({
+    timeout: '5s',
+    concurrency: 64,
+    interval: '1s',
+    kms_interval: '1s',
+    resolvers: [fleet.resolver],
+    domains: fleet.domains.slice(0, domains),
+    products: options.products,
+    identity: options.identity,
+    limits: { hosts_total: 100_000 },
+  });
+  parseConfig(yaml, configFile); // a bad configuration fails here, with its reason
+  writeFileSync(configFile, yaml);
+  const port = await freePort('127.0.0.1');
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    process.execPath,
+    [
+      '--expose-gc',
+      '--import',
+      PRELOAD,
+      options.cli,
+      'serve',
+      '--config.file',
+      configFile,
+      '--web.listen-address',
+      `127.0.0.1:${port}`,
+      // Debug is the level that logs each round's end (src/monitor/poller.ts): the clock here.
+      '--log.level',
+      'debug',
+      '--log.format',
+      'json',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BENCH_MEMORY_FILE: memoryFile },
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const roundSeconds: number[] = [];
+  let roundEnded: () => void = () => {};
+  // The log (a line per finding raised, at this size thousands a round) is read, not shown.
+  const onLine = (line: string) => {
+    if (!line.includes('"round finished"')) return;
+    const seconds = (JSON.parse(line) as { seconds?: number }).seconds;
+    roundSeconds.push(seconds ?? NaN);
+    roundEnded();
+  };
+  createInterface({ input: child.stdout! }).on('line', onLine);
+  createInterface({ input: child.stderr! }).on('line', onLine);
+  // One handled rejection for every wait below: a serve that dies ends the run with a reason.
+  const died = exited.then(() => {
+    throw new Error(`serve exited after ${roundSeconds.length} of ${rounds} rounds`);
+  });
+  died.catch(() => {});
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+  try {
+    const responses = { metricsGzip: 0, page: 0, api: 0 };
+    while (roundSeconds.length < rounds) {
+      const ended = new Promise<void>((resolve) => (roundEnded = resolve));
+      await Promise.race([ended, died]);
+      // What a scrape, a browser and an API client keep cached between two rounds.
+      const reads = new Set(options.reads);
+      if (reads.has('metrics')) {
+        responses.metricsGzip = await get(`${url}/metrics`, { 'accept-encoding': 'gzip' });
+      }
+      if (reads.has('page')) responses.page = await get(`${url}/`, { 'accept-encoding': 'gzip' });
+      if (reads.has('api')) responses.api = await get(`${url}/api/v1/status`);
+    }
+    const usage = await collected(child, memoryFile, 120_000);
+    const pid = child.pid ?? 0;
+    return {
+      domains,
+      rounds: roundSeconds.length,
+      peakRss: procStatus(pid, 'VmHWM'),
+      rss: procStatus(pid, 'VmRSS'),
+      anonRss: procStatus(pid, 'RssAnon'),
+      heapUsed: usage.heapUsed,
+      heapTotal: usage.heapTotal,
+      external: usage.external,
+      arrayBuffers: usage.arrayBuffers,
+      roundSeconds,
+      responses,
+    };
+  } finally {
+    clearTimeout(timer);
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
