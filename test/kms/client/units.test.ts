@@ -8,6 +8,7 @@ import { protocolsToTry } from '../../../src/kms/client/fallback.js';
 import { Deadline } from '../../../src/kms/client/deadline.js';
 import { ProbeFailure, asProbeFailure, hresultFailure } from '../../../src/kms/client/failure.js';
 import { buildProductResult } from '../../../src/kms/client/build-result.js';
+import { isoTimestamp } from '../../../src/kms/client/iso-time.js';
 import { buildNdr32Bind } from '../../../src/kms/rpc/index.js';
 import { lab } from './helpers.js';
 
@@ -123,5 +124,24 @@ describe('failures and results', () => {
       error: { reason: 'connect_refused', code: null, message: 'refused' },
       association: null,
     });
+  });
+});
+
+describe('isoTimestamp', () => {
+  it('is toISOString for every date, in any order (the per-second prefix is reused only within its second)', () => {
+    const times = [
+      0, -1, -999, -1000, -1001, 1, 999, 1000, 1001, 1764547199999, 1764547200000, 1764547200001,
+      253402300799999, 253402300800000, -62167219200001, 8.64e15, -8.64e15,
+    ];
+    for (let i = 0; i < 2000; i++) times.push(Math.floor((Math.random() - 0.5) * 2 * 8.64e15));
+    for (let i = 0; i < 200; i++) times.push(1764547200000 + i * 7);
+    for (const t of [...times, ...times.reverse()]) {
+      const d = new Date(t);
+      assert.equal(isoTimestamp(d), d.toISOString(), String(t));
+    }
+  });
+
+  it('throws the RangeError toISOString throws for an invalid date', () => {
+    assert.throws(() => isoTimestamp(new Date(Number.NaN)), RangeError);
   });
 });
