@@ -240,7 +240,7 @@ export class RpcConnection {
       );
       return;
     }
-    this.queue.push(...pdus);
+    for (const pdu of pdus) this.queue.push(pdu);
     this.deliver();
   }
 

@@ -25,6 +25,21 @@ describe('PduReader', () => {
     }
   });
 
+  it('hands over a fresh one-PDU chunk as it is, and copies a PDU that shares memory', () => {
+    const fresh = Buffer.alloc(bind.length);
+    bind.copy(fresh);
+    const [same] = new PduReader().push(fresh);
+    assert.equal(same, fresh, 'the chunk itself');
+    // Views into a larger buffer (a split or coalesced read, or a caller's shared bytes):
+    // the PDU is a copy, so later writes to those bytes cannot change it.
+    const shared = Buffer.concat([bind, bind]);
+    const reader = new PduReader();
+    const [first, second] = reader.push(shared);
+    const single = new PduReader().push(shared.subarray(0, bind.length))[0]!;
+    shared.fill(0);
+    assert.deepEqual([first, second, single], [bind, bind, bind]);
+  });
+
   it('rejects non-RPC bytes from the first byte, without waiting for a length', () => {
     const reader = new PduReader();
     assert.throws(
