@@ -44,7 +44,9 @@ export interface RequestTemplate {
  * Throws what the encoder throws for a bad GUID, N or workstation, once, here.
  */
 export function createRequestTemplate(request: BaseRequest): RequestTemplate {
-  const clear = baseRequest.encode(request, Buffer.alloc(BASE_REQUEST_SIZE), 0);
+  // Pooled memory: every byte is written, and a one-shot encode (encodeRequestV5V6) makes
+  // a template per call, where a new zeroed ArrayBuffer would cost more than the encoding.
+  const clear = baseRequest.encode(request, Buffer.allocUnsafe(BASE_REQUEST_SIZE), 0);
   // Shared by every context of the template: nobody writes into a context's bytes.
   const cmidBytes = Buffer.from(clear.subarray(O.cmid, O.cmid + 16));
   const version = { major: request.version.major, minor: request.version.minor };
@@ -84,8 +86,9 @@ function sealedTemplate(
   cipher: KmsCipher,
 ): RequestTemplate {
   // The clear base request and its PKCS#7 padding (236 bytes → 4 × 0x04), as sealed.
-  const padded = Buffer.alloc(SEALED_SIZE, PAD);
+  const padded = Buffer.allocUnsafe(SEALED_SIZE);
   clear.copy(padded, 0);
+  padded.fill(PAD, BASE_REQUEST_SIZE);
   return {
     version,
     size: REQUEST_V5V6_SIZE,
