@@ -21,15 +21,18 @@ import os from 'node:os';
 import { probeKms, resolveIdentity } from '../src/kms/client/index.js';
 import type { KmsProductResult } from '../src/kms/client/index.js';
 import { labProduct } from '../src/lab/index.js';
+import { REQUEST_V5V6_SIZE } from '../src/kms/messages/index.js';
+import { DEFAULT_CALL_ID, buildNdr32Bind, requestFrame } from '../src/kms/rpc/index.js';
 import { commandFor, figure, median, type BenchReport, type Figure } from './lib/figures.js';
 import { startLabProcess } from './lib/lab-process.js';
 import { load, summarize, type Sample, type Summary } from './lib/measure.js';
 import { benchMain } from './lib/main.js';
 
 const BENCH = 'kms-probe';
-/** Bytes of the client's NDR32 bind and of a v6 request PDU (the echo floor sends these). */
-const BIND_BYTES = 72;
-const REQUEST_BYTES = 284;
+/** Bytes of the client's NDR32 bind and of a v6 request PDU (the echo floor sends these),
+ * from the codecs the probe uses (72 and 292; the constant said 284 before). */
+const BIND_BYTES = buildNdr32Bind({ callId: DEFAULT_CALL_ID }).length;
+const REQUEST_BYTES = requestFrame('ndr32', 0, REQUEST_V5V6_SIZE).length;
 /** Exchanges sent over one connection for the per-exchange CPU figure on one connection. */
 const EXCHANGES_PER_CONNECTION = 20;
 /** Goals of issue 18 (docs/performance.md): client CPU per exchange. */

@@ -6,6 +6,7 @@
 import { tryParseEpid } from '../epid.js';
 import type { KmsResponse } from '../messages/index.js';
 import { ProbeFailure } from './failure.js';
+import { isoTimestamp } from './iso-time.js';
 import type { ProbeTarget } from './options.js';
 import type { KmsProductSpec } from './product-spec.js';
 import type { KmsProtocolVersion } from '../protocol-version.js';
@@ -88,7 +89,7 @@ export function buildProductResult(input: ProductResultInput): KmsProductResult 
     renewalIntervalMinutes: response?.renewalIntervalMinutes ?? null,
     durationSeconds: roundSeconds(duration),
     phases,
-    timestamp: input.timestamp.toISOString(),
+    timestamp: isoTimestamp(input.timestamp),
     error: success ? null : (failure ?? NO_ANSWER).toKmsError(),
     association: input.association ?? null,
   };

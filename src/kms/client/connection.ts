@@ -10,7 +10,7 @@
  */
 import net from 'node:net';
 import { KmsDecodeError } from '../errors.js';
-import type { Deadline } from './deadline.js';
+import type { Deadline, PhaseBudget } from './deadline.js';
 import { ProbeFailure } from './failure.js';
 import type { ProbeTarget } from './options.js';
 import { PduReader } from './pdu-reader.js';
@@ -27,8 +27,15 @@ export interface ConnectSettings {
 interface Waiter {
   resolve(pdu: Buffer): void;
   reject(failure: ProbeFailure): void;
-  /** The failure to record if the phase's time runs out (its text built only then). */
-  timeout(): ProbeFailure;
+}
+
+/** What the pending wait is for: the timeout's text is built from it only if it fires. */
+interface PhaseWait {
+  phase: CallPhase | 'connect';
+  /** The setting that applies (connectMs, bindMs or requestMs). */
+  settingMs: number;
+  budget: PhaseBudget;
+  deadline: Deadline;
 }
 
 /** Errors before the connection is up: what the admin should look at. */
@@ -67,6 +74,8 @@ function label(target: ProbeTarget): string {
 
 /** The state of a connection the probe closed itself (see close()). */
 const CLOSED_BY_PROBE = new ProbeFailure('aborted', 'connection closed by the probe');
+/** What a connect wait resolves with (no PDU). */
+const EMPTY = Buffer.alloc(0);
 
 export class RpcConnection {
   private readonly socket = new net.Socket();
@@ -74,6 +83,8 @@ export class RpcConnection {
   private readonly queue: Buffer[] = [];
   private readonly closed: Promise<void>;
   private waiter: Waiter | null = null;
+  /** What the pending wait is for: plain data, not closures made per call. */
+  private pending: PhaseWait | null = null;
   /**
    * One timer for every phase of the connection. A phase with the same budget as the last
    * re-arms it (refresh) instead of creating and cancelling a Timeout per phase, which
@@ -150,15 +161,8 @@ export class RpcConnection {
   private connect(settings: ConnectSettings): Promise<void> {
     const budget = settings.deadline.budget(settings.connectMs);
     return new Promise<void>((resolve, reject) => {
-      this.wait(budget.ms, {
-        resolve: () => resolve(),
-        reject,
-        timeout: () =>
-          new ProbeFailure(
-            'connect_timeout',
-            `no TCP connection to ${this.where} within ${settings.deadline.describe(budget, 'connect', settings.connectMs)}`,
-          ),
-      });
+      const waiter = { resolve: () => resolve(), reject };
+      this.wait('connect', settings.connectMs, budget, settings.deadline, waiter);
       this.socket.setNoDelay(true);
       this.socket.connect(
         { host: this.target.address ?? this.target.host, port: this.target.port },
@@ -167,7 +171,7 @@ export class RpcConnection {
           this.connected = true;
           const waiter = this.waiter;
           this.waiter = null;
-          waiter?.resolve(Buffer.alloc(0));
+          waiter?.resolve(EMPTY);
         },
       );
     });
@@ -191,21 +195,26 @@ export class RpcConnection {
     const budget = deadline.budget(phaseMs);
     this.receivedInCall = 0;
     return new Promise<Buffer>((resolve, reject) => {
-      this.wait(budget.ms, {
-        resolve,
-        reject,
-        timeout: () => {
-          const what = phase === 'bind' ? 'bind answer' : 'response';
-          const got =
-            this.receivedInCall > 0 ? ` (${this.receivedInCall} bytes of it arrived)` : '';
-          return new ProbeFailure(
-            'timeout',
-            `no complete ${what} from ${this.where} within ${deadline.describe(budget, phase, phaseMs)}${got}`,
-          );
-        },
-      });
+      this.wait(phase, phaseMs, budget, deadline, { resolve, reject });
       this.socket.write(pdu);
     });
+  }
+
+  /** The failure of the pending wait when its time runs out. */
+  private timeoutFailure(pending: PhaseWait): ProbeFailure {
+    const { phase, settingMs, budget, deadline } = pending;
+    if (phase === 'connect') {
+      return new ProbeFailure(
+        'connect_timeout',
+        `no TCP connection to ${this.where} within ${deadline.describe(budget, 'connect', settingMs)}`,
+      );
+    }
+    const what = phase === 'bind' ? 'bind answer' : 'response';
+    const got = this.receivedInCall > 0 ? ` (${this.receivedInCall} bytes of it arrived)` : '';
+    return new ProbeFailure(
+      'timeout',
+      `no complete ${what} from ${this.where} within ${deadline.describe(budget, phase, settingMs)}${got}`,
+    );
   }
 
   /** Destroys the socket and resolves once it has closed. Safe to call more than once. */
@@ -231,7 +240,7 @@ export class RpcConnection {
       );
       return;
     }
-    this.queue.push(...pdus);
+    for (const pdu of pdus) this.queue.push(pdu);
     this.deliver();
   }
 
@@ -247,9 +256,17 @@ export class RpcConnection {
     waiter.resolve(pdu);
   }
 
-  /** Makes `waiter` the pending wait and (re-)arms the timer for `ms`. */
-  private wait(ms: number, waiter: Waiter): void {
+  /** Makes `waiter` the pending wait of `phase` and (re-)arms the timer for its budget. */
+  private wait(
+    phase: PhaseWait['phase'],
+    settingMs: number,
+    budget: PhaseBudget,
+    deadline: Deadline,
+    waiter: Waiter,
+  ): void {
     this.waiter = waiter;
+    this.pending = { phase, settingMs, budget, deadline };
+    const ms = budget.ms;
     if (this.timer !== null && ms === this.timerMs) {
       this.timer.refresh();
       return;
@@ -260,8 +277,7 @@ export class RpcConnection {
   }
 
   private readonly onTimer = (): void => {
-    const waiter = this.waiter;
-    if (waiter !== null) this.fail(waiter.timeout());
+    if (this.waiter !== null && this.pending !== null) this.fail(this.timeoutFailure(this.pending));
   };
 
   private readonly onAbort = (): void => {

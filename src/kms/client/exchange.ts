@@ -6,12 +6,12 @@
  */
 import { KmsDecodeError } from '../errors.js';
 import {
+  createRequestTemplate,
   decodeClientResponse,
-  encodeClientRequest,
   filetimeFromDate,
   makeBaseRequest,
 } from '../messages/index.js';
-import type { KmsResponse } from '../messages/index.js';
+import type { KmsResponse, RequestContext, RequestTemplate } from '../messages/index.js';
 import { ProbeFailure, asProbeFailure, fromDecodeError } from './failure.js';
 import type { KmsIdentity } from './identity.js';
 import type { KmsProductSpec } from './product-spec.js';
@@ -30,22 +30,47 @@ export interface ExchangeInput {
   now: () => Date;
 }
 
-function buildRequest(input: ExchangeInput) {
-  try {
-    return encodeClientRequest(
+/**
+ * Request templates by identity, product and version: every request a monitor sends for a
+ * product differs only in its time and IV (request-template.ts). Weak keys, so products
+ * and identities of a reloaded configuration take their templates with them.
+ */
+const TEMPLATES = new WeakMap<KmsIdentity, WeakMap<KmsProductSpec, Map<number, RequestTemplate>>>();
+
+function templateFor(input: ExchangeInput): RequestTemplate {
+  const { identity, product, protocol } = input;
+  let byProduct = TEMPLATES.get(identity);
+  if (byProduct === undefined) TEMPLATES.set(identity, (byProduct = new WeakMap()));
+  let byVersion = byProduct.get(product);
+  if (byVersion === undefined) byProduct.set(product, (byVersion = new Map()));
+  let template = byVersion.get(protocol);
+  if (template === undefined) {
+    template = createRequestTemplate(
       makeBaseRequest({
-        protocol: input.protocol,
-        applicationId: input.product.applicationId,
-        skuId: input.product.skuId,
-        kmsCountedId: input.product.kmsCountedId,
-        cmid: input.identity.cmid,
-        nPolicy: input.product.nPolicy,
-        workstation: input.identity.workstation,
-        clientTime: filetimeFromDate(
-          new Date(input.now().getTime() + (input.product.clientTimeOffsetMs ?? 0)),
-        ),
+        protocol,
+        applicationId: product.applicationId,
+        skuId: product.skuId,
+        kmsCountedId: product.kmsCountedId,
+        cmid: identity.cmid,
+        nPolicy: product.nPolicy,
+        workstation: identity.workstation,
+        clientTime: 0n,
       }),
     );
+    byVersion.set(protocol, template);
+  }
+  return template;
+}
+
+/** The template and this request's client time; a bad product spec is a named failure. */
+function prepare(input: ExchangeInput): { template: RequestTemplate; clientTime: bigint } {
+  try {
+    return {
+      template: templateFor(input),
+      clientTime: filetimeFromDate(
+        new Date(input.now().getTime() + (input.product.clientTimeOffsetMs ?? 0)),
+      ),
+    };
   } catch (error) {
     // A product spec with a bad GUID or N: a local error, named so it cannot escape.
     throw asProbeFailure(error, `cannot build the request for ${input.product.slug}`);
@@ -57,8 +82,13 @@ export async function exchange(
   input: ExchangeInput,
   timeouts: RpcTimeouts,
 ): Promise<ExchangeAnswer> {
-  const { payload, context } = buildRequest(input);
-  const stub = await session.requestActivation(payload, timeouts);
+  const { template, clientTime } = prepare(input);
+  // The payload is written straight into the PDU the session sends.
+  const { stub, written: context } = await session.requestActivation(
+    template.size,
+    (out, offset): RequestContext => template.writeInto(out, offset, clientTime),
+    timeouts,
+  );
   if (stub.payload === null) {
     if (stub.hresult === 0) {
       throw new ProbeFailure('malformed', 'host returned no response payload and no error code');

@@ -16,15 +16,27 @@ import type { KmsProtocolVersion } from '../protocol-version.js';
 /** ERROR_INVALID_DATA: what a host answers for a protocol version it does not speak. */
 export const HRESULT_PROTOCOL_NOT_SUPPORTED = 0x8007000d;
 
+/** Each version's list, built once: the probe asks for one per product and host. */
+const ORDERS = new Map<KmsProtocolVersion, readonly KmsProtocolVersion[]>();
+const FORCED = new Map<KmsProtocolVersion, readonly KmsProtocolVersion[]>();
+
 /** The product's own version, then each lower one down to 4; or the forced version alone. */
 export function protocolsToTry(
   product: Pick<KmsProductSpec, 'protocol'>,
   forced?: KmsProtocolVersion,
-): KmsProtocolVersion[] {
-  if (forced !== undefined) return [forced];
-  const out: KmsProtocolVersion[] = [];
-  for (let v = product.protocol; v >= 4; v--) out.push(v as KmsProtocolVersion);
-  return out;
+): readonly KmsProtocolVersion[] {
+  if (forced !== undefined) {
+    let alone = FORCED.get(forced);
+    if (alone === undefined) FORCED.set(forced, (alone = Object.freeze([forced])));
+    return alone;
+  }
+  let order = ORDERS.get(product.protocol);
+  if (order === undefined) {
+    const out: KmsProtocolVersion[] = [];
+    for (let v = product.protocol; v >= 4; v--) out.push(v as KmsProtocolVersion);
+    ORDERS.set(product.protocol, (order = Object.freeze(out)));
+  }
+  return order;
 }
 
 export interface ProductOutcome {
@@ -46,11 +58,16 @@ export async function exchangeWithFallback(
   // Built only when needed: an Error's stack trace costs more than a whole codec step, and
   // this runs once per product on every host.
   let failure: ProbeFailure | null = null;
-  for (const [i, protocol] of protocols.entries()) {
+  for (let i = 0; i < protocols.length; i++) {
+    const protocol = protocols[i]!;
     tried.push(protocol);
     let answer;
     try {
-      answer = await exchange(session, { ...input, protocol }, timeouts);
+      answer = await exchange(
+        session,
+        { product: input.product, identity: input.identity, now: input.now, protocol },
+        timeouts,
+      );
     } catch (error) {
       return { protocol, response: null, tried, failure: asProbeFailure(error, 'request') };
     }

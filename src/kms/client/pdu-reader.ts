@@ -16,9 +16,15 @@ import {
 
 /** frag_length is the u16 at offset 8. */
 const FRAG_LENGTH_END = 10;
+const EMPTY = Buffer.alloc(0);
+
+/** Whether `b` is the whole of its memory (a fresh read), not a view into shared bytes. */
+function ownsMemory(b: Buffer): boolean {
+  return b.byteOffset === 0 && b.buffer.byteLength === b.length;
+}
 
 export class PduReader {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = EMPTY;
   private failure: KmsDecodeError | null = null;
 
   constructor(readonly maxPduSize: number = DEFAULT_MAX_PDU_SIZE) {}
@@ -29,10 +35,11 @@ export class PduReader {
   }
 
   /**
-   * The PDUs this chunk completes (each its own copy). Throws KmsDecodeError('malformed'),
-   * then stays failed. The reader keeps a view of `chunk` until its PDU is complete, so the
-   * caller hands the chunk over (a socket's 'data' chunks are fresh per read): one copy per
-   * PDU instead of two, and no concatenation unless TCP split a PDU.
+   * The PDUs this chunk completes, none sharing memory with anything else. Throws
+   * KmsDecodeError('malformed'), then stays failed. The reader keeps a view of `chunk` until
+   * its PDU is complete, so the caller hands the chunk over (a socket's 'data' chunks are
+   * fresh per read): a chunk that owns its memory and is exactly one PDU is returned as it
+   * is, any other PDU is copied once, and nothing is concatenated unless TCP split a PDU.
    */
   push(chunk: Uint8Array): Buffer[] {
     if (this.failure !== null) throw this.failure;
@@ -42,6 +49,12 @@ export class PduReader {
     for (;;) {
       const length = this.checkHead();
       if (length === null || this.pending.length < length) break;
+      if (this.pending.length === length && ownsMemory(this.pending)) {
+        // A read that is exactly one PDU (the usual case) is that PDU: no copy.
+        out.push(this.pending);
+        this.pending = EMPTY;
+        break;
+      }
       out.push(Buffer.from(this.pending.subarray(0, length)));
       this.pending = this.pending.subarray(length);
     }
@@ -66,7 +79,7 @@ export class PduReader {
 
   private fail(message: string): never {
     this.failure = new KmsDecodeError('malformed', message);
-    this.pending = Buffer.alloc(0);
+    this.pending = EMPTY;
     throw this.failure;
   }
 }

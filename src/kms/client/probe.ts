@@ -150,7 +150,7 @@ class ProbeRun {
   private ask(
     session: RpcSession,
     product: KmsProductSpec,
-    protocols: KmsProtocolVersion[],
+    protocols: readonly KmsProtocolVersion[],
   ): Promise<ProductOutcome> {
     return exchangeWithFallback(
       session,

@@ -35,10 +35,9 @@ import {
   faultStatusName,
   header,
   ndr32BindContexts,
-  request,
-  requestStub,
-  response,
+  requestFrame,
   responseStub,
+  responseStubOf,
   validateHeader,
   vlmcsBindContexts,
 } from '../rpc/index.js';
@@ -197,13 +196,21 @@ export class RpcSession {
   }
 
   /**
-   * One RequestActivation call. Resolves with the response stub (payload or HRESULT);
+   * One RequestActivation call whose `payloadSize`-byte payload `writePayload` writes into
+   * the PDU (synchronously, before it is sent). Resolves with the response stub (payload or
+   * HRESULT) and what `writePayload` returned;
    * throws ProbeFailure for a fault, a timeout, a closed connection or a bad PDU.
    */
-  async requestActivation(payload: Buffer, timeouts: RpcTimeouts): Promise<ResponseStub> {
-    const callId = this.nextCallId++;
-    const stub = requestStub(this.syntax).encode({ payload });
-    const pdu = request.encode({ callId, contextId: this.contextId, stub });
+  async requestActivation<Written>(
+    payloadSize: number,
+    writePayload: (out: Buffer, offset: number) => Written,
+    timeouts: RpcTimeouts,
+  ): Promise<{ stub: ResponseStub; written: Written }> {
+    const callId = this.nextCallId;
+    const frame = requestFrame(this.syntax, this.contextId, payloadSize);
+    const pdu = frame.open(callId);
+    const written = writePayload(pdu, frame.payloadAt);
+    this.nextCallId += 1;
     const phase: CallPhase = 'request';
     const answer = await this.connection.call(pdu, phase, timeouts.requestMs, timeouts.deadline);
     try {
@@ -213,9 +220,9 @@ export class RpcSession {
         this.answered += 1;
         throw faultFailure(answer, 'request');
       }
-      const stubAnswer = responseStub(this.syntax).decode(response.decode(answer).stub);
+      const stubAnswer = responseStub(this.syntax).decode(responseStubOf(answer, h));
       this.answered += 1;
-      return stubAnswer;
+      return { stub: stubAnswer, written };
     } catch (error) {
       if (!(error instanceof KmsDecodeError)) throw error;
       const failure = fromDecodeError(error, 'response PDU');

@@ -22,5 +22,13 @@ export {
 export { v4Mac } from './v4-mac.js';
 export { V5_CIPHER, V6_CIPHER, kmsCipher, encryptPadded, decryptPadded } from './kms-cipher.js';
 export type { KmsCipher } from './kms-cipher.js';
-export { v6TimeSlot, v6HmacSeed, v6HmacKey, v6Hmac, v6SlotHmac } from './v6-hmac.js';
+export {
+  v6TimeSlot,
+  v6HmacSeed,
+  v6HmacKey,
+  v6Hmac,
+  v6SlotHmac,
+  v6SlotHmacMatches,
+} from './v6-hmac.js';
+export { sha256Text, bytesEqualText } from './digest-text.js';
 export { randomBlock } from './random.js';

@@ -4,10 +4,11 @@
  *
  * Every response of a slot uses the same key, so the key and its HMAC pads are derived once
  * per slot ({@link v6SlotHmac}); the MAC itself is two one-shot SHA-256 calls over
- * pad ‖ message (RFC 2104), which costs less than a createHmac object per message
- * (docs/performance.md, KMS client CPU).
+ * pad ‖ message (RFC 2104) assembled in one scratch buffer, which costs less than a
+ * createHmac object per message (docs/performance.md, KMS client CPU).
  */
 import { hash } from 'node:crypto';
+import { DIGEST_TEXT, bytesEqualText, sha256Text } from './digest-text.js';
 
 const C1 = 0x00000022816889bdn;
 const C2 = 0x000000208cbab5edn;
@@ -48,17 +49,45 @@ function padded(key: Uint8Array, pad: number): Buffer {
 
 interface HmacPads {
   inner: Buffer;
+  /** The outer pad followed by room for the inner digest (64 + 32 bytes). */
   outer: Buffer;
 }
 
+/** Upper bound of a v6 HMAC message (D(IV) ‖ base response with a 128-byte ePID ‖ tail). */
+const SCRATCH_MESSAGE = 512;
+/** The inner pad ‖ message, assembled here; the MAC runs synchronously, so one buffer serves. */
+const scratch = Buffer.alloc(SHA256_BLOCK + SCRATCH_MESSAGE);
+
+/** Bytes 16…31 of the HMAC as 16 latin1 characters. */
+function hmacText(pads: HmacPads, parts: readonly Uint8Array[]): string {
+  let length = SHA256_BLOCK;
+  for (const part of parts) length += part.length;
+  let message: Buffer;
+  if (length <= scratch.length) {
+    pads.inner.copy(scratch, 0);
+    let p = SHA256_BLOCK;
+    for (const part of parts) {
+      scratch.set(part, p);
+      p += part.length;
+    }
+    message = scratch.subarray(0, length);
+  } else {
+    message = Buffer.concat([pads.inner, ...parts]);
+  }
+  // Digests as text (digest-text.ts): the inner one goes straight into the outer block.
+  pads.outer.write(sha256Text(message), SHA256_BLOCK, DIGEST_TEXT);
+  return sha256Text(pads.outer).slice(16);
+}
+
 function hmacWithPads(pads: HmacPads, parts: readonly Uint8Array[]): Buffer {
-  const inner = hash('sha256', Buffer.concat([pads.inner, ...parts]), 'buffer');
-  return hash('sha256', Buffer.concat([pads.outer, inner]), 'buffer').subarray(16, 32);
+  return Buffer.from(hmacText(pads, parts), DIGEST_TEXT);
 }
 
 function padsOf(key: Uint8Array): HmacPads {
   if (key.length > SHA256_BLOCK) throw new RangeError(`HMAC key over ${SHA256_BLOCK} bytes`);
-  return { inner: padded(key, 0x36), outer: padded(key, 0x5c) };
+  const outer = Buffer.alloc(SHA256_BLOCK + 32);
+  padded(key, 0x5c).copy(outer, 0);
+  return { inner: padded(key, 0x36), outer };
 }
 
 /** Bytes 16…31 of HMAC-SHA256(key, concatenation of parts). */
@@ -71,12 +100,7 @@ export function v6Hmac(key: Uint8Array, ...parts: Uint8Array[]): Buffer {
 const PADS_BY_SLOT = new Map<bigint, HmacPads>();
 const PADS_MAX = 16;
 
-/** {@link v6Hmac} with the key of `filetime`'s slot shifted by `slotOffset`. */
-export function v6SlotHmac(
-  filetime: bigint,
-  slotOffset: number,
-  parts: readonly Uint8Array[],
-): Buffer {
+function slotPads(filetime: bigint, slotOffset: number): HmacPads {
   const slot = v6TimeSlot(filetime) + BigInt(slotOffset);
   let pads = PADS_BY_SLOT.get(slot);
   if (pads === undefined) {
@@ -84,5 +108,28 @@ export function v6SlotHmac(
     if (PADS_BY_SLOT.size >= PADS_MAX) PADS_BY_SLOT.clear();
     PADS_BY_SLOT.set(slot, pads);
   }
-  return hmacWithPads(pads, parts);
+  return pads;
+}
+
+/** {@link v6Hmac} with the key of `filetime`'s slot shifted by `slotOffset`. */
+export function v6SlotHmac(
+  filetime: bigint,
+  slotOffset: number,
+  parts: readonly Uint8Array[],
+): Buffer {
+  return hmacWithPads(slotPads(filetime, slotOffset), parts);
+}
+
+/**
+ * Whether the 16 bytes of `received` at `at` are {@link v6SlotHmac}'s MAC, compared
+ * without building it as a buffer (every byte looked at, as bytesEqual does).
+ */
+export function v6SlotHmacMatches(
+  filetime: bigint,
+  slotOffset: number,
+  parts: readonly Uint8Array[],
+  received: Uint8Array,
+  at: number,
+): boolean {
+  return bytesEqualText(received, at, hmacText(slotPads(filetime, slotOffset), parts));
 }

@@ -42,6 +42,8 @@ export {
   isSupportedVersion,
 } from './request.js';
 export type { EncodeRequestOptions, DecodeServerRequestOptions } from './request.js';
+export { createRequestTemplate } from './request-template.js';
+export type { RequestTemplate } from './request-template.js';
 export { decodeClientResponse } from './response.js';
 export type { DecodeResponseOptions } from './response.js';
 export { encodeServerResponse } from './server.js';

@@ -6,17 +6,17 @@ import type { BaseRequest } from './base-request.js';
 import { bytesEqual, formatVersion } from './bytes.js';
 import { requestContext } from './context.js';
 import type { DecodedRequest, EncodedRequest } from './context.js';
+import { REQUEST_V4_SIZE, createRequestTemplate } from './request-template.js';
 
-export const REQUEST_V4_SIZE = BASE_REQUEST_SIZE + 16;
+export { REQUEST_V4_SIZE } from './request-template.js';
 
 export function encodeRequestV4(request: BaseRequest): EncodedRequest {
   if (request.version.major !== 4) {
     throw new RangeError(`v4 encoder got version ${formatVersion(request.version)}`);
   }
-  const payload = Buffer.alloc(REQUEST_V4_SIZE);
-  baseRequest.encode(request, payload, 0);
-  v4Mac(payload.subarray(0, BASE_REQUEST_SIZE)).copy(payload, BASE_REQUEST_SIZE);
-  return { payload, context: requestContext(request.version, payload, null, null) };
+  const payload = Buffer.allocUnsafe(REQUEST_V4_SIZE);
+  const context = createRequestTemplate(request).writeInto(payload, 0, request.clientTime);
+  return { payload, context };
 }
 
 export interface DecodeRequestV4Options {

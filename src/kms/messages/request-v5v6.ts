@@ -3,48 +3,25 @@
  * AES-128, every major ≥ 6 the v6 schedule (vlmcs does the same for e.g. a 7.0 probe).
  */
 import { decryptPadded, kmsCipher } from '../crypto/kms-cipher.js';
-import { randomBlock } from '../crypto/random.js';
 import { KmsDecodeError, requireBytes } from '../errors.js';
 import { BASE_REQUEST_SIZE, baseRequest } from './base-request.js';
 import type { BaseRequest } from './base-request.js';
-import {
-  check16,
-  formatVersion,
-  mismatch,
-  readVersion,
-  sameVersion,
-  writeVersion,
-} from './bytes.js';
+import { formatVersion, mismatch, readVersion, sameVersion } from './bytes.js';
 import { requestContext } from './context.js';
 import type { DecodedRequest, EncodedRequest } from './context.js';
+import { REQUEST_V5V6_SIZE, createRequestTemplate } from './request-template.js';
 
-/** PKCS#7 to the 16-byte block: 236 clear bytes take 4 bytes of value 4. */
-const PAD = 16 - (BASE_REQUEST_SIZE % 16);
-/** 4 version + 16 IV + 240 ciphertext. */
-export const REQUEST_V5V6_SIZE = 4 + 16 + BASE_REQUEST_SIZE + PAD;
+export { REQUEST_V5V6_SIZE } from './request-template.js';
 
 /** `iv` is injectable for reproducible requests; by default 16 CSPRNG bytes per request. */
-export function encodeRequestV5V6(
-  request: BaseRequest,
-  iv: Uint8Array = randomBlock(),
-): EncodedRequest {
+export function encodeRequestV5V6(request: BaseRequest, iv?: Uint8Array): EncodedRequest {
   if (request.version.major < 5) {
     throw new RangeError(`v5/v6 encoder got version ${formatVersion(request.version)}`);
   }
-  const requestIv = check16(iv, 'request IV');
-  const cipher = kmsCipher(request.version.major);
-  // Built where it is sent: the base request, its PKCS#7 padding (236 bytes → 4 × 0x04)
-  // and the encryption all write into the payload, no intermediate buffers.
+  // Built where it is sent: the base request, its padding and the encryption all write
+  // into the payload (request-template.ts).
   const payload = Buffer.allocUnsafe(REQUEST_V5V6_SIZE);
-  writeVersion(payload, 0, request.version);
-  requestIv.copy(payload, 4);
-  const sealed = payload.subarray(20);
-  baseRequest.encode(request, payload, 20);
-  sealed.fill(PAD, BASE_REQUEST_SIZE);
-  // The context copies the echoed fields out of the clear text before it is encrypted.
-  const base = sealed.subarray(0, BASE_REQUEST_SIZE);
-  const context = requestContext(request.version, base, requestIv, cipher.decryptBlock(requestIv));
-  cipher.encryptCbcInPlace(requestIv, sealed);
+  const context = createRequestTemplate(request).writeInto(payload, 0, request.clientTime, iv);
   return { payload, context };
 }
 

@@ -5,20 +5,20 @@
  * payload length), mismatch (version / CMID / time echo), verify_failed (v4 MAC, hash,
  * v5 IV rule, v6 XoredIVs and HMAC).
  */
-import { hash } from 'node:crypto';
+import { bytesEqualText, sha256Text } from '../crypto/digest-text.js';
 import { decryptPadded, kmsCipher } from '../crypto/kms-cipher.js';
 import { v4Mac } from '../crypto/v4-mac.js';
-import { v6SlotHmac } from '../crypto/v6-hmac.js';
+import { v6SlotHmacMatches } from '../crypto/v6-hmac.js';
 import { KmsDecodeError, requireBytes } from '../errors.js';
 import { BASE_RESPONSE_FIXED, baseResponse, baseResponseOffsets } from './base-response.js';
 import type { BaseResponse } from './base-response.js';
 import {
+  asBuffer,
   bytesEqual,
   formatVersion,
   mismatch,
   readVersion,
   sameVersion,
-  xorBytes,
 } from './bytes.js';
 import type { KmsResponse, KmsResponseWarning, RequestContext } from './types.js';
 
@@ -35,6 +35,10 @@ export interface DecodeResponseOptions {
 const V5_TAIL = 16 + 32;
 const V6_TAIL = V5_TAIL + 8 + 16 + 16;
 const MAC_SIZE = 16;
+const SLOT_OFFSETS_EXACT = [0] as const;
+const SLOT_OFFSETS_TOLERANT = [0, -1, 1] as const;
+/** R = the first 16 bytes after the base response ⊕ D(IV_req), hashed at once (synchronous). */
+const random = Buffer.alloc(16);
 
 // The usual Microsoft ePID: platform-group-key-key-channel-LCID-build.rev-DDDYYYY.
 const STANDARD_EPID = /^\d{5}-\d{5}-\d{3}-\d{6}-\d{2}-\d{1,5}-\d{1,5}\.\d{4}-\d{7}$/;
@@ -167,8 +171,8 @@ function decodeV5V6(
   }
 
   // Hash: the host proves it decrypted our IV by hiding a random R under D(IV_req).
-  const random = xorBytes(plain.subarray(b, b + 16), decryptedRequestIv);
-  if (!bytesEqual(hash('sha256', random, 'buffer'), plain.subarray(b + 16, b + 48))) {
+  for (let i = 0; i < 16; i++) random[i] = plain[b + i]! ^ decryptedRequestIv[i]!;
+  if (!bytesEqualText(plain, b + 16, sha256Text(random))) {
     throw new KmsDecodeError('verify_failed', 'response hash does not match');
   }
 
@@ -178,8 +182,8 @@ function decodeV5V6(
       throw new KmsDecodeError('verify_failed', 'v5 response IV differs from the request IV');
     }
   } else {
-    hwid = Buffer.from(plain.subarray(b + 48, b + 56))
-      .toString('hex')
+    hwid = asBuffer(plain)
+      .toString('hex', b + 48, b + 56)
       .toUpperCase();
     if (!bytesEqual(plain.subarray(b + 56, b + 72), decryptedRequestIv)) {
       throw new KmsDecodeError('verify_failed', 'v6 XoredIVs is not D(request IV)');
@@ -204,12 +208,10 @@ function matchHmac(
   clientTime: bigint,
   options: DecodeResponseOptions,
 ): number | null {
-  const message = plain.subarray(0, b + 72);
-  const received = plain.subarray(b + 72, b + 88);
-  const offsets = options.hmacSlotTolerance ? [0, -1, 1] : [0];
+  const parts = [decryptedResponseIv, plain.subarray(0, b + 72)];
+  const offsets = options.hmacSlotTolerance ? SLOT_OFFSETS_TOLERANT : SLOT_OFFSETS_EXACT;
   for (const offset of offsets) {
-    const mac = v6SlotHmac(clientTime, offset, [decryptedResponseIv, message]);
-    if (bytesEqual(mac, received)) return offset;
+    if (v6SlotHmacMatches(clientTime, offset, parts, plain, b + 72)) return offset;
   }
   return null;
 }

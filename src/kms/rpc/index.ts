@@ -9,8 +9,10 @@ export type { BindAckPdu, BindAckPduInit, BindAckCodec, ContextResult } from './
 export { bindNak, bindNakReasonName } from './bind-nak.js';
 export type { BindNakPdu, BindNakPduInit, RpcVersion } from './bind-nak.js';
 export { request } from './request.js';
+export { requestFrame } from './request-frame.js';
+export type { RequestFrame } from './request-frame.js';
 export type { RequestPdu, RequestPduInit } from './request.js';
-export { response } from './response.js';
+export { response, responseStubOf } from './response.js';
 export type { ResponsePdu, ResponsePduInit } from './response.js';
 export { fault } from './fault.js';
 export type { FaultPdu, FaultPduInit } from './fault.js';

@@ -8,6 +8,7 @@ import { protocolsToTry } from '../../../src/kms/client/fallback.js';
 import { Deadline } from '../../../src/kms/client/deadline.js';
 import { ProbeFailure, asProbeFailure, hresultFailure } from '../../../src/kms/client/failure.js';
 import { buildProductResult } from '../../../src/kms/client/build-result.js';
+import { isoTimestamp } from '../../../src/kms/client/iso-time.js';
 import { buildNdr32Bind } from '../../../src/kms/rpc/index.js';
 import { lab } from './helpers.js';
 
@@ -22,6 +23,21 @@ describe('PduReader', () => {
       assert.deepEqual(out, [bind, bind], `cut at ${cut}`);
       assert.equal(reader.buffered, 0);
     }
+  });
+
+  it('hands over a fresh one-PDU chunk as it is, and copies a PDU that shares memory', () => {
+    const fresh = Buffer.alloc(bind.length);
+    bind.copy(fresh);
+    const [same] = new PduReader().push(fresh);
+    assert.equal(same, fresh, 'the chunk itself');
+    // Views into a larger buffer (a split or coalesced read, or a caller's shared bytes):
+    // the PDU is a copy, so later writes to those bytes cannot change it.
+    const shared = Buffer.concat([bind, bind]);
+    const reader = new PduReader();
+    const [first, second] = reader.push(shared);
+    const single = new PduReader().push(shared.subarray(0, bind.length))[0]!;
+    shared.fill(0);
+    assert.deepEqual([first, second, single], [bind, bind, bind]);
   });
 
   it('rejects non-RPC bytes from the first byte, without waiting for a length', () => {
@@ -123,5 +139,24 @@ describe('failures and results', () => {
       error: { reason: 'connect_refused', code: null, message: 'refused' },
       association: null,
     });
+  });
+});
+
+describe('isoTimestamp', () => {
+  it('is toISOString for every date, in any order (the per-second prefix is reused only within its second)', () => {
+    const times = [
+      0, -1, -999, -1000, -1001, 1, 999, 1000, 1001, 1764547199999, 1764547200000, 1764547200001,
+      253402300799999, 253402300800000, -62167219200001, 8.64e15, -8.64e15,
+    ];
+    for (let i = 0; i < 2000; i++) times.push(Math.floor((Math.random() - 0.5) * 2 * 8.64e15));
+    for (let i = 0; i < 200; i++) times.push(1764547200000 + i * 7);
+    for (const t of [...times, ...times.reverse()]) {
+      const d = new Date(t);
+      assert.equal(isoTimestamp(d), d.toISOString(), String(t));
+    }
+  });
+
+  it('throws the RangeError toISOString throws for an invalid date', () => {
+    assert.throws(() => isoTimestamp(new Date(Number.NaN)), RangeError);
   });
 });

@@ -23,6 +23,7 @@ import {
   v6Hmac,
   v6HmacKey,
   v6SlotHmac,
+  v6SlotHmacMatches,
   v6HmacSeed,
   v6Schedule,
   v6TimeSlot,
@@ -212,6 +213,27 @@ describe('Rijndael core', () => {
         // Twice: the first call derives and caches the slot's pads, the second reuses them.
         assert.deepEqual(v6SlotHmac(t, offset, parts), want);
         assert.deepEqual(v6SlotHmac(t, offset, parts), want);
+      }
+    }
+  });
+
+  it('v6 HMAC: messages past the scratch buffer, and the in-place comparison', () => {
+    const t = 133814160000000000n;
+    const key = v6HmacKey(t);
+    for (const size of [0, 1, 511, 512, 513, 2000]) {
+      const parts = [randomBytes(16), randomBytes(size)];
+      const want = createHmac('sha256', key).update(Buffer.concat(parts)).digest().subarray(16);
+      assert.deepEqual(v6SlotHmac(t, 0, parts), want, `message of ${16 + size} bytes`);
+      // The MAC somewhere inside a longer buffer, as it sits in a decrypted response.
+      const holder = Buffer.concat([randomBytes(7), want, randomBytes(3)]);
+      assert.equal(v6SlotHmacMatches(t, 0, parts, holder, 7), true);
+      assert.equal(v6SlotHmacMatches(t, 1, parts, holder, 7), false, 'other slot');
+      assert.equal(v6SlotHmacMatches(t, 0, parts, holder, 6), false, 'shifted');
+      assert.equal(v6SlotHmacMatches(t, 0, parts, holder, 12), false, 'past the end');
+      for (const i of [0, 15]) {
+        const bad = Buffer.from(holder);
+        bad[7 + i]! ^= 1;
+        assert.equal(v6SlotHmacMatches(t, 0, parts, bad, 7), false, `byte ${i} flipped`);
       }
     }
   });
