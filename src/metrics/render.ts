@@ -1,7 +1,7 @@
 /** The text of the declared families (families/index.ts), without a trailing newline. */
 import type { PlannedProduct } from '../monitor/plan.js';
 import type { MonitorState } from '../monitor/state.js';
-import { ByteSink, type ChunkPool } from './byte-sink.js';
+import { ByteSink, ChunkPool } from './byte-sink.js';
 import type { ExporterStatus } from './exporter-status.js';
 import { renderFamilies, writeFamilies } from './exposition.js';
 import { EXPORTER_FAMILIES, STATE_FAMILIES } from './families/index.js';
@@ -28,7 +28,10 @@ export function renderStateMetrics(
   state: MonitorState,
   products: readonly PlannedProduct[],
 ): string {
-  return Buffer.concat(writeStateMetrics(state, products)).toString();
+  // Chunks of 64 KiB, not kept: a string is wanted once, not a body to send again.
+  return Buffer.concat(
+    writeStateMetrics(state, products, undefined, new ChunkPool(64 << 10, 0)),
+  ).toString();
 }
 
 export function renderExporterMetrics(status: ExporterStatus): string {
