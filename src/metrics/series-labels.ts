@@ -93,6 +93,17 @@ export class SeriesLabels {
     return series;
   }
 
+  /**
+   * HOST_LABELS of the host `name` and `port` of the latest render (for families that
+   * walk something else keyed by host, such as the coverage); undefined if it had none.
+   */
+  hostLabels(key: string, name: string, port: number): Uint8Array | undefined {
+    const entry = this.hosts.get(key);
+    return entry !== undefined && entry.host === name && entry.port === port
+      ? entry.series.labels
+      : undefined;
+  }
+
   /** A render has asked for everything it names: forget the rest. */
   renderDone(): void {
     this.hosts = this.nextHosts;

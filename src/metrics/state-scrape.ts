@@ -38,7 +38,7 @@ export class StateScrape {
   constructor(
     readonly state: MonitorState,
     readonly products: readonly PlannedProduct[],
-    labels = new SeriesLabels(),
+    private readonly labels = new SeriesLabels(),
   ) {
     for (const host of state.hosts.values()) {
       const entry = labels.host(host);
@@ -51,6 +51,11 @@ export class StateScrape {
       }
     }
     labels.renderDone();
+  }
+
+  /** HOST_LABELS as label text (UTF-8) of a host by its key, name and port. */
+  hostLabels(key: string, name: string, port: number): Uint8Array {
+    return this.labels.hostLabels(key, name, port) ?? Buffer.from(HOST_LABELS.text([name, port]));
   }
 
   get evaluation(): Evaluation {
