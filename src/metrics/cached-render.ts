@@ -93,21 +93,24 @@ export function cachedMetrics(inputs: MetricsInputs): MetricsSource {
     },
     async body(encoding, sent) {
       const body = stateBody();
-      const rest = await tail();
-      if (encoding === 'identity') {
-        if (sent === undefined) body.kept = true;
-        else {
-          body.sending++;
-          const done = () => {
-            body.sending--;
-            recycle(body);
-          };
-          sent.then(done, done);
-        }
-        return [...body.text, Buffer.from(rest)];
+      // Held (or compressed from a copy) before the first await: a scrape in between may
+      // render a newer body, and the chunks of a body held by no one go back to the pool.
+      if (encoding === 'gzip') {
+        body.gzipped ??= gzipAsync(Buffer.concat(body.text), { level: GZIP_LEVEL });
+        const gzipped = body.gzipped;
+        const rest = await tail();
+        return [await gzipped, gzipSync(rest, { level: GZIP_LEVEL })];
       }
-      body.gzipped ??= gzipAsync(Buffer.concat(body.text), { level: GZIP_LEVEL });
-      return [await body.gzipped, gzipSync(rest, { level: GZIP_LEVEL })];
+      if (sent === undefined) body.kept = true;
+      else {
+        body.sending++;
+        const done = () => {
+          body.sending--;
+          recycle(body);
+        };
+        sent.then(done, done);
+      }
+      return [...body.text, Buffer.from(await tail())];
     },
   };
 }
