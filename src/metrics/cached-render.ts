@@ -3,8 +3,9 @@
  * products changed since the last scrape, then the process families and the exporter's
  * own, rendered on every scrape because they move on their own (a failed reload changes
  * neither state nor products).
- * At 10,000 hosts the state's text is ~30 MiB and hundreds of ms of work. It is kept as a
- * Buffer, and gzipped once per state version when a client asks for gzip, so a scrape of
+ * At 10,000 hosts the state's text is ~35 MiB. It is written straight into buffers
+ * (byte-sink.ts), with the label bytes of hosts and lookups kept between renders, kept as
+ * they are, and gzipped once per state version when a client asks for gzip, so a scrape of
  * unchanged state (a second Prometheus replica, a person reloading) writes bytes that are
  * already built: no string concatenation, flattening or UTF-8 encoding per scrape.
  */
@@ -14,7 +15,9 @@ import type { Registry } from 'prom-client';
 import type { PlannedProduct } from '../monitor/plan.js';
 import type { MonitorState } from '../monitor/state.js';
 import type { ExporterStatus } from './exporter-status.js';
-import { renderExporterMetrics, renderStateMetrics } from './render.js';
+import { ChunkPool } from './byte-sink.js';
+import { renderExporterMetrics, writeStateMetrics } from './render.js';
+import { SeriesLabels } from './series-labels.js';
 import type { MetricsSource } from './source.js';
 
 const gzipAsync = promisify(gzip);
@@ -36,24 +39,45 @@ export interface MetricsInputs {
 interface StateBody {
   generation: number;
   products: readonly PlannedProduct[];
-  text: Buffer;
+  /** The text in the buffers it was written into (byte-sink.ts), in order. */
+  text: Buffer[];
   /** Compressed on the first scrape that asks for gzip, off the event loop. */
   gzipped: Promise<Buffer> | null;
+  /** Responses still sending `text`. */
+  sending: number;
+  /** `text` was handed to a caller that never says when it is done: never written again. */
+  kept: boolean;
+  /** A later body took its place. */
+  replaced: boolean;
 }
 
 export function cachedMetrics(inputs: MetricsInputs): MetricsSource {
   const { state, exporter, process } = inputs;
   let cached: StateBody | null = null;
+  const labels = new SeriesLabels();
+  const pool = new ChunkPool();
+  /** A body no longer current nor sent gives its chunks to the next render. */
+  const recycle = (body: StateBody) => {
+    if (body.replaced && body.sending === 0 && !body.kept) pool.give(body.text);
+  };
 
   const stateBody = (): StateBody => {
     const products = inputs.products();
     if (!cached || cached.generation !== state.generation || cached.products !== products) {
+      const previous = cached;
       cached = {
         generation: state.generation,
         products,
-        text: Buffer.from(renderStateMetrics(state, products)),
+        text: writeStateMetrics(state, products, labels, pool),
         gzipped: null,
+        sending: 0,
+        kept: false,
+        replaced: false,
       };
+      if (previous) {
+        previous.replaced = true;
+        recycle(previous);
+      }
     }
     return cached;
   };
@@ -65,14 +89,28 @@ export function cachedMetrics(inputs: MetricsInputs): MetricsSource {
     contentType: process.contentType,
     async render() {
       const body = stateBody();
-      return `${body.text.toString()}${await tail()}`;
+      return `${Buffer.concat(body.text).toString()}${await tail()}`;
     },
-    async body(encoding) {
+    async body(encoding, sent) {
       const body = stateBody();
-      const rest = await tail();
-      if (encoding === 'identity') return [body.text, Buffer.from(rest)];
-      body.gzipped ??= gzipAsync(body.text, { level: GZIP_LEVEL });
-      return [await body.gzipped, gzipSync(rest, { level: GZIP_LEVEL })];
+      // Held (or compressed from a copy) before the first await: a scrape in between may
+      // render a newer body, and the chunks of a body held by no one go back to the pool.
+      if (encoding === 'gzip') {
+        body.gzipped ??= gzipAsync(Buffer.concat(body.text), { level: GZIP_LEVEL });
+        const gzipped = body.gzipped;
+        const rest = await tail();
+        return [await gzipped, gzipSync(rest, { level: GZIP_LEVEL })];
+      }
+      if (sent === undefined) body.kept = true;
+      else {
+        body.sending++;
+        const done = () => {
+          body.sending--;
+          recycle(body);
+        };
+        sent.then(done, done);
+      }
+      return [...body.text, Buffer.from(await tail())];
     },
   };
 }

@@ -15,11 +15,22 @@ import { LabelNames } from './exposition.js';
 export type MetricType = 'gauge' | 'counter';
 
 /**
- * Writes one sample. `labels` is exposition text, already escaped, with the family's
- * label names in their declared order (`host="a",port="1688"`), or '' for none: shared
- * prefixes (a host's `host`/`port`) are escaped once per scrape, not once per series.
+ * Where a family writes its samples (exposition.ts writes them into the text). Label text
+ * is given with the family's label names in their declared order (`host="a",port="1688"`),
+ * as `prefix`'s bytes (label text of the first names, already escaped and encoded: a
+ * host's `host`/`port`, kept while the host is, see series-labels.ts) followed by the rest.
  */
-export type Emit = (labels: string, value: number) => void;
+export interface SampleOut {
+  /** A sample whose label text after `prefix` is `labels`, already escaped ('' for none; after a prefix, from a comma). */
+  labelled(labels: string, value: number, prefix?: Uint8Array): void;
+  /** A sample whose label text after `prefix` is `names` with `values`, escaped as they are written. */
+  values(
+    names: LabelNames,
+    values: ReadonlyArray<string | number>,
+    value: number,
+    prefix?: Uint8Array,
+  ): void;
+}
 
 export interface MetricFamily<Input> {
   readonly name: string;
@@ -28,7 +39,7 @@ export interface MetricFamily<Input> {
   /** Every sample carries exactly these labels, in this order. */
   readonly labels: readonly string[];
   /** Emits the family's samples for `input`; reads only, never probes. */
-  readonly samples: (input: Input, emit: Emit) => void;
+  readonly samples: (input: Input, out: SampleOut) => void;
 }
 
 /** A family of one unlabelled sample; absent while `value` is null (not known yet). */
@@ -43,21 +54,21 @@ export function scalarFamily<Input>(
     type,
     help,
     labels: [],
-    samples(input, emit) {
+    samples(input, out) {
       const v = value(input);
-      if (v !== null) emit('', v);
+      if (v !== null) out.labelled('', v);
     },
   };
 }
 
 /**
  * Writes one sample from its label values, one per label the family names (in order),
- * after `prefix`: label text of the family's `prefix` names, already written ('' if none).
+ * after `prefix`: the label text of the family's `prefix` names as bytes (none if absent).
  */
 export type EmitValues = (
   values: ReadonlyArray<string | number>,
   value: number,
-  prefix?: string,
+  prefix?: Uint8Array,
 ) => void;
 
 /**
@@ -79,18 +90,18 @@ export function labelledGauge<Input>(declaration: {
     type: 'gauge',
     help: declaration.help,
     labels: [...(declaration.prefix ?? []), ...declaration.labels],
-    samples(input, emit) {
+    samples(input, out) {
       declaration.samples(input, (values, value, prefix) =>
-        emit(names.text(values, prefix), value),
+        out.values(names, values, value, prefix),
       );
     },
   };
 }
 
-/** Something the input has many of, with its label text written once per scrape. */
+/** Something the input has many of, with its label text encoded once while it lasts. */
 export interface Series {
-  /** The label text of the series list's label names (see Emit). */
-  readonly labels: string;
+  /** The label text of the series list's label names, as UTF-8 bytes (see Emit). */
+  readonly labels: Uint8Array;
 }
 
 /**
@@ -112,10 +123,10 @@ export class SeriesList<Input, S extends Series> {
       type: 'gauge',
       help,
       labels,
-      samples(input, emit) {
+      samples(input, out) {
         for (const series of list(input)) {
           const v = value(series);
-          if (v !== null) emit(series.labels, v);
+          if (v !== null) out.labelled('', v, series.labels);
         }
       },
     };
@@ -136,8 +147,14 @@ export class SeriesList<Input, S extends Series> {
       ...declaration,
       prefix: this.labels,
       samples(input, emit) {
-        for (const series of list(input))
-          declaration.samples(series, (values, value) => emit(values, value, series.labels));
+        // One closure per render, not per series: it reads the series being walked.
+        let prefix: Uint8Array | undefined;
+        const write = (values: ReadonlyArray<string | number>, value: number) =>
+          emit(values, value, prefix);
+        for (const series of list(input)) {
+          prefix = series.labels;
+          declaration.samples(series, write);
+        }
       },
     });
   }

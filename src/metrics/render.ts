@@ -1,16 +1,37 @@
 /** The text of the declared families (families/index.ts), without a trailing newline. */
 import type { PlannedProduct } from '../monitor/plan.js';
 import type { MonitorState } from '../monitor/state.js';
+import { ByteSink, ChunkPool } from './byte-sink.js';
 import type { ExporterStatus } from './exporter-status.js';
-import { renderFamilies } from './exposition.js';
+import { renderFamilies, writeFamilies } from './exposition.js';
 import { EXPORTER_FAMILIES, STATE_FAMILIES } from './families/index.js';
+import type { SeriesLabels } from './series-labels.js';
 import { StateScrape } from './state-scrape.js';
+
+/**
+ * The state's text as UTF-8 buffers to send one after the other. `labels`: the label
+ * bytes a source keeps from one render to the next (series-labels.ts); none, fresh ones.
+ * `pool`: the chunks to write into (byte-sink.ts); none, fresh ones.
+ */
+export function writeStateMetrics(
+  state: MonitorState,
+  products: readonly PlannedProduct[],
+  labels?: SeriesLabels,
+  pool?: ChunkPool,
+): Buffer[] {
+  const sink = new ByteSink(pool);
+  writeFamilies(STATE_FAMILIES, new StateScrape(state, products, labels), sink);
+  return sink.finish();
+}
 
 export function renderStateMetrics(
   state: MonitorState,
   products: readonly PlannedProduct[],
 ): string {
-  return renderFamilies(STATE_FAMILIES, new StateScrape(state, products));
+  // Chunks of 64 KiB, not kept: a string is wanted once, not a body to send again.
+  return Buffer.concat(
+    writeStateMetrics(state, products, undefined, new ChunkPool(64 << 10, 0)),
+  ).toString();
 }
 
 export function renderExporterMetrics(status: ExporterStatus): string {

@@ -8,6 +8,8 @@ export interface MetricsSource {
    * with the state is sent as it was built instead of being copied per scrape. With gzip,
    * each buffer is a gzip member of its own: concatenated members are one valid gzip
    * stream (RFC 1952 §2.2), which HTTP clients, Prometheus among them, decompress whole.
+   * `sent` settles when the caller no longer reads the buffers (the response closed): the
+   * source may then write a later body into them. Without it, they are the caller's.
    */
-  body(encoding: 'identity' | 'gzip'): Promise<Buffer[]>;
+  body(encoding: 'identity' | 'gzip', sent?: Promise<unknown>): Promise<Buffer[]>;
 }

@@ -4,42 +4,27 @@
  * result and SRV lookup (a host's `host="…",port="…"` starts ~23 of its series), and the
  * evaluation (one per state generation, see monitor/evaluation-of.ts).
  */
-import type { SrvLookupResult } from '../dns/index.js';
-import type { KmsProductResult } from '../kms/client/index.js';
 import type { Evaluation } from '../monitor/evaluate.js';
 import { evaluationOf } from '../monitor/evaluation-of.js';
 import type { PlannedProduct } from '../monitor/plan.js';
-import type { HostState, LabelledCounter, MonitorState } from '../monitor/state.js';
+import type { LabelledCounter, MonitorState } from '../monitor/state.js';
 import { LabelNames } from './exposition.js';
 import { SeriesList, type MetricFamily } from './family.js';
+import {
+  DOMAIN_LABELS,
+  HOST_LABELS,
+  LOOKUP_LABELS,
+  PRODUCT_LABEL,
+  SeriesLabels,
+  type HostSeries,
+  type LookupSeries,
+  type ResultSeries,
+} from './series-labels.js';
 
-/** The labels that name a KMS host in every host family. */
-export const HOST_LABELS = new LabelNames(['host', 'port']);
+export { DOMAIN_LABELS, HOST_LABELS, LOOKUP_LABELS };
+export type { HostSeries, LookupSeries, ResultSeries };
 /** The labels of a host's result for one product. */
-const PRODUCT_LABEL = new LabelNames(['product']);
 export const RESULT_LABELS = new LabelNames([...HOST_LABELS.names, ...PRODUCT_LABEL.names]);
-/** The label of a configured domain. */
-export const DOMAIN_LABELS = new LabelNames(['domain']);
-/** The labels of one SRV lookup: the domain as asked of one resolver. */
-export const LOOKUP_LABELS = new LabelNames([...DOMAIN_LABELS.names, 'resolver']);
-
-export interface HostSeries {
-  host: HostState;
-  /** HOST_LABELS as label text. */
-  labels: string;
-}
-
-export interface ResultSeries {
-  result: KmsProductResult;
-  /** RESULT_LABELS as label text. */
-  labels: string;
-}
-
-export interface LookupSeries {
-  lookup: SrvLookupResult;
-  /** LOOKUP_LABELS as label text. */
-  labels: string;
-}
 
 export class StateScrape {
   /** Every host, in the state's order. */
@@ -49,25 +34,28 @@ export class StateScrape {
   /** Every domain's lookups, domain by domain, in resolver order. */
   readonly lookups: LookupSeries[] = [];
 
+  /** `labels`: the label bytes of earlier renders, reused where they still apply. */
   constructor(
     readonly state: MonitorState,
     readonly products: readonly PlannedProduct[],
+    private readonly labels = new SeriesLabels(),
   ) {
     for (const host of state.hosts.values()) {
-      const labels = HOST_LABELS.text([host.target.host, host.target.port]);
-      this.hosts.push({ host, labels });
-      for (const result of host.products.values()) {
-        this.results.push({ result, labels: PRODUCT_LABEL.text([result.product], labels) });
-      }
+      const entry = labels.host(host);
+      this.hosts.push(entry.series);
+      for (const result of host.products.values()) this.results.push(labels.result(entry, result));
     }
     for (const domain of state.domains.values()) {
       for (const lookup of domain.lookups) {
-        this.lookups.push({
-          lookup,
-          labels: LOOKUP_LABELS.text([lookup.domain, lookup.resolver]),
-        });
+        this.lookups.push(labels.lookup(lookup));
       }
     }
+    labels.renderDone();
+  }
+
+  /** HOST_LABELS as label text (UTF-8) of a host by its key, name and port. */
+  hostLabels(key: string, name: string, port: number): Uint8Array {
+    return this.labels.hostLabels(key, name, port) ?? Buffer.from(HOST_LABELS.text([name, port]));
   }
 
   get evaluation(): Evaluation {
@@ -102,13 +90,13 @@ export function labelledCounterFamily(declaration: {
     type: 'counter',
     help: declaration.help,
     labels,
-    samples(scrape, emit) {
+    samples(scrape, out) {
       const merged = new Map<string, number>();
       for (const entry of declaration.counter(scrape.state).entries()) {
         const text = names.text(labels.map((n) => entry.labels[n] ?? ''));
         merged.set(text, (merged.get(text) ?? 0) + entry.value);
       }
-      for (const [text, value] of merged) emit(text, value);
+      for (const [text, value] of merged) out.labelled(text, value);
     },
   };
 }

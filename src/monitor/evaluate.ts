@@ -214,7 +214,136 @@ function noWorkingHost(
   });
 }
 
-export function evaluate(view: StatusView): Evaluation {
+type ViewDomain = StatusView['domains'][number];
+
+/** What evaluate finds about one host alone: its coverage and its own findings. */
+export interface HostPart {
+  coverage: HostCoverage;
+  findings: Finding[];
+}
+
+/** What evaluate finds about one domain and the hosts it publishes. */
+export interface DomainPart {
+  findings: Finding[];
+  readiness: DomainReadiness[];
+  counts: DomainCount[];
+  verdicts: DomainProductVerdict[];
+}
+
+/**
+ * How evaluate gets each host's and domain's part: computed (the default), or kept from
+ * an earlier evaluation while what it reads is the same (evaluate-memo.ts). `compute`
+ * is the only way a part is made, so a kept part is one computed from equal inputs.
+ */
+export interface EvaluationParts {
+  /** Called for every host, in view order, before any domain; `key`: its hostKey. */
+  host(key: string, host: ViewHost, compute: () => HostPart): HostPart;
+  /**
+   * `keys` gives the host keys the domain's records name (publishedKeys); `compute`
+   * makes the part from them.
+   */
+  domain(
+    domain: ViewDomain,
+    keys: () => readonly string[],
+    compute: (keys: readonly string[]) => DomainPart,
+  ): DomainPart;
+}
+
+const COMPUTE_ALL: EvaluationParts = {
+  host: (_key, _host, compute) => compute(),
+  domain: (_domain, keys, compute) => compute(keys()),
+};
+
+function domainPart(
+  view: StatusView,
+  domain: ViewDomain,
+  keys: readonly string[],
+  byKey: ReadonlyMap<string, ViewHost>,
+  coverageOf: ReadonlyMap<string, HostCoverage>,
+): DomainPart {
+  const published = keys.flatMap((k) => byKey.get(k) ?? []);
+  const today = view.products.filter((p) => !p.planned);
+  const planned = view.products.filter((p) => p.planned);
+  const own: Finding[] = [];
+  const verdicts: DomainProductVerdict[] = [];
+  const at = { domain: domain.domain };
+  for (const r of domain.resolvers) {
+    if (!r.success) {
+      own.push(
+        finding('srv_lookup_failing', {
+          ...at,
+          message: `SRV lookup of _vlmcs._tcp.${domain.domain} at ${r.resolver} failed: ${r.error?.reason ?? 'unknown'} (${r.error?.message ?? ''})`,
+        }),
+      );
+    }
+  }
+  const machines = groupMachines(published);
+  if (domain.resolvers.some((r) => r.success) && keys.length === 0) {
+    own.push(
+      finding('srv_missing', {
+        ...at,
+        message: `no _vlmcs._tcp record in ${domain.domain}: clients there cannot find a KMS host (0xC004F074)`,
+      }),
+    );
+  }
+  if (machines.length === 1) {
+    const names = machines[0]!.map(hostKey);
+    own.push(
+      finding('single_host', {
+        ...at,
+        message:
+          names.length === 1
+            ? `${domain.domain} publishes a single KMS host (${names[0]}): no redundancy`
+            : `${domain.domain} publishes ${names.length} names for one KMS machine (${names.join(', ')}): no redundancy`,
+      }),
+    );
+  }
+  if (domain.resolversDisagree) {
+    own.push(
+      finding('resolvers_disagree', {
+        ...at,
+        message: `the resolvers of ${domain.domain} return different _vlmcs._tcp record sets`,
+      }),
+    );
+  }
+  for (const host of domain.missingExpectedHosts) {
+    own.push(
+      finding('expected_host_missing', {
+        ...at,
+        host,
+        message: `${host} is expected in ${domain.domain} but not published`,
+      }),
+    );
+  }
+  own.push(...authorizationFindings(domain, byKey));
+  const ready = domainReadiness(domain.domain, machines, planned, coverageOf, isWorking);
+  own.push(...ready.findings);
+  const counted = domainCounts(domain.domain, machines, view.products);
+  own.push(...counted.findings);
+  const cutOver = (h: ViewHost) => today.some((p) => isWorking(h, p.product));
+  own.push(...migrationFindings(domain, view.hosts, coverageOf, cutOver));
+  for (const { product } of today) {
+    const working = machines.filter((m) => m.some((h) => isWorking(h, product))).length;
+    if (working === 0 && published.length > 0) {
+      own.push(noWorkingHost(`in ${domain.domain}`, product, published, at));
+    }
+    verdicts.push({
+      domain: domain.domain,
+      product,
+      workingHosts: working,
+      // No host at all (no record, failing lookups) is as critical as no working one.
+      status: working > 0 ? 'ok' : 'critical',
+    });
+  }
+  return { findings: own, readiness: ready.readiness, counts: counted.counts, verdicts };
+}
+
+/** The host keys a domain's records name, in record order, each once. */
+export function publishedKeys(domain: ViewDomain): string[] {
+  return [...new Set(domain.resolvers.flatMap((r) => r.records.map((rec) => hostKey(rec))))];
+}
+
+export function evaluate(view: StatusView, parts: EvaluationParts = COMPUTE_ALL): Evaluation {
   const problems: Finding[] = [];
   const verdicts: DomainProductVerdict[] = [];
   // ADBA findings stand beside the KMS ones and change no KMS verdict (docs/adba.md §5).
@@ -224,90 +353,33 @@ export function evaluate(view: StatusView): Evaluation {
     const none = { readiness: [], coverage: [], counts: [] };
     return { status: 'unknown', problems, verdicts, domainStatus: new Map(), ...none };
   }
-  const byKey = new Map(view.hosts.map((h) => [hostKey(h), h]));
+  const byKey = new Map<string, ViewHost>();
   const today = view.products.filter((p) => !p.planned);
-  const planned = view.products.filter((p) => p.planned);
-  const coverage = view.hosts.map((h) => hostCoverage(h, view.products));
+  const plannedSlugs = new Set(view.products.filter((p) => p.planned).map((p) => p.product));
+  const hostParts = view.hosts.map((h) => {
+    const key = hostKey(h);
+    byKey.set(key, h);
+    return parts.host(key, h, () => {
+      const findings: Finding[] = [];
+      hostFindings(h, findings, plannedSlugs);
+      return { coverage: hostCoverage(h, view.products), findings };
+    });
+  });
+  const coverage = hostParts.map((p) => p.coverage);
   const coverageOf = new Map(coverage.map((c) => [c.host, c]));
   const readiness: DomainReadiness[] = [];
   const counts: DomainCount[] = [];
 
   for (const domain of view.domains) {
-    const own: Finding[] = [];
-    const at = { domain: domain.domain };
-    for (const r of domain.resolvers) {
-      if (!r.success) {
-        own.push(
-          finding('srv_lookup_failing', {
-            ...at,
-            message: `SRV lookup of _vlmcs._tcp.${domain.domain} at ${r.resolver} failed: ${r.error?.reason ?? 'unknown'} (${r.error?.message ?? ''})`,
-          }),
-        );
-      }
-    }
-    const keys = new Set(domain.resolvers.flatMap((r) => r.records.map((rec) => hostKey(rec))));
-    const published = [...keys].flatMap((k) => byKey.get(k) ?? []);
-    const machines = groupMachines(published);
-    if (domain.resolvers.some((r) => r.success) && keys.size === 0) {
-      own.push(
-        finding('srv_missing', {
-          ...at,
-          message: `no _vlmcs._tcp record in ${domain.domain}: clients there cannot find a KMS host (0xC004F074)`,
-        }),
-      );
-    }
-    if (machines.length === 1) {
-      const names = machines[0]!.map(hostKey);
-      own.push(
-        finding('single_host', {
-          ...at,
-          message:
-            names.length === 1
-              ? `${domain.domain} publishes a single KMS host (${names[0]}): no redundancy`
-              : `${domain.domain} publishes ${names.length} names for one KMS machine (${names.join(', ')}): no redundancy`,
-        }),
-      );
-    }
-    if (domain.resolversDisagree) {
-      own.push(
-        finding('resolvers_disagree', {
-          ...at,
-          message: `the resolvers of ${domain.domain} return different _vlmcs._tcp record sets`,
-        }),
-      );
-    }
-    for (const host of domain.missingExpectedHosts) {
-      own.push(
-        finding('expected_host_missing', {
-          ...at,
-          host,
-          message: `${host} is expected in ${domain.domain} but not published`,
-        }),
-      );
-    }
-    own.push(...authorizationFindings(domain, byKey));
-    const ready = domainReadiness(domain.domain, machines, planned, coverageOf, isWorking);
-    readiness.push(...ready.readiness);
-    own.push(...ready.findings);
-    const counted = domainCounts(domain.domain, machines, view.products);
-    counts.push(...counted.counts);
-    own.push(...counted.findings);
-    const cutOver = (h: ViewHost) => today.some((p) => isWorking(h, p.product));
-    own.push(...migrationFindings(domain, view.hosts, coverageOf, cutOver));
-    for (const { product } of today) {
-      const working = machines.filter((m) => m.some((h) => isWorking(h, product))).length;
-      if (working === 0 && published.length > 0) {
-        own.push(noWorkingHost(`in ${domain.domain}`, product, published, at));
-      }
-      verdicts.push({
-        domain: domain.domain,
-        product,
-        workingHosts: working,
-        // No host at all (no record, failing lookups) is as critical as no working one.
-        status: working > 0 ? 'ok' : 'critical',
-      });
-    }
-    problems.push(...own);
+    const part = parts.domain(
+      domain,
+      () => publishedKeys(domain),
+      (keys) => domainPart(view, domain, keys, byKey, coverageOf),
+    );
+    readiness.push(...part.readiness);
+    counts.push(...part.counts);
+    verdicts.push(...part.verdicts);
+    problems.push(...part.findings);
   }
 
   // Static hosts outside every domain form a group of their own.
@@ -327,10 +399,9 @@ export function evaluate(view: StatusView): Evaluation {
     );
   }
 
-  const plannedSlugs = new Set(planned.map((p) => p.product));
-  for (const host of view.hosts) hostFindings(host, problems, plannedSlugs);
+  for (const part of hostParts) problems.push(...part.findings);
   const status = problems.reduce<Severity>((s, p) => worst(s, p.severity), 'ok');
-  const domainStatus = statusByDomain(view, problems, verdicts);
+  const domainStatus = statusByDomain(view, problems, verdicts, byKey);
   return { status, problems, verdicts, domainStatus, readiness, coverage, counts };
 }
 
@@ -343,17 +414,19 @@ export function statusByDomain(
   view: StatusView,
   problems: readonly { severity: Severity; domain?: string; host?: string }[],
   verdicts: readonly DomainProductVerdict[],
+  /** The view's hosts by hostKey, if the caller has them already. */
+  hostsByKey?: ReadonlyMap<string, ViewHost>,
 ): Map<string, Severity> {
   const status = new Map<string, Severity>(view.domains.map((d) => [d.domain, 'ok']));
   const raise = (domain: string, severity: Severity) => {
     const now = status.get(domain);
     if (now !== undefined) status.set(domain, worst(now, severity));
   };
-  const domainsOf = new Map(view.hosts.map((h) => [hostKey(h), h.domains]));
+  const byKey = hostsByKey ?? new Map(view.hosts.map((h) => [hostKey(h), h]));
   for (const p of problems) {
     if (p.domain !== undefined) raise(p.domain, p.severity);
     else if (p.host !== undefined)
-      for (const d of domainsOf.get(p.host) ?? []) raise(d, p.severity);
+      for (const d of byKey.get(p.host)?.domains ?? []) raise(d, p.severity);
   }
   for (const v of verdicts) raise(v.domain, v.status);
   return status;

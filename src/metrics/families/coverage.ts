@@ -18,10 +18,13 @@ export const DOMAIN_PRODUCT_READY: StateFamily = labelledGauge({
 export const HOST_COVERAGE: StateFamily = labelledGauge({
   name: 'kms_host_coverage',
   help: "The coverage model's verdict for each configured product on the host, always 1: verdict is activates, refused, predicted-activates, predicted-activates-with-update, predicted-refused or unknown (a custom product without group:). The reason and fix are in /api/v1/status and kms-monitor coverage.",
-  labels: [...HOST_LABELS.names, 'product', 'verdict'],
+  prefix: HOST_LABELS.names,
+  labels: ['product', 'verdict'],
   samples(scrape, emit) {
     for (const host of scrape.evaluation.coverage) {
-      for (const cell of host.cells) emit([host.name, host.port, cell.product, cell.verdict], 1);
+      // The host's label bytes of this render, not its name and port escaped again.
+      const labels = scrape.hostLabels(host.host, host.name, host.port);
+      for (const cell of host.cells) emit([cell.product, cell.verdict], 1, labels);
     }
   },
 });

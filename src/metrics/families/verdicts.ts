@@ -33,12 +33,12 @@ export const FINDINGS: StateFamily = {
   type: 'gauge',
   help: 'Findings in the current state, by code and severity (the codes of check --json and /api/v1/status; docs/alerts.md explains each). Absent codes have none.',
   labels: FINDING_LABELS.names,
-  samples(scrape, emit) {
+  samples(scrape, out) {
     const counts = new Map<string, number>();
     for (const f of scrape.evaluation.problems) {
       const labels = FINDING_LABELS.text([f.code, f.severity]);
       counts.set(labels, (counts.get(labels) ?? 0) + 1);
     }
-    for (const [labels, n] of counts) emit(labels, n);
+    for (const [labels, n] of counts) out.labelled(labels, n);
   },
 };

@@ -16,7 +16,10 @@ export function metricsRoutes(source: MetricsSource) {
     );
     app.get('/metrics', async (request: FastifyRequest, reply: FastifyReply) => {
       const gzip = acceptsGzip(request.headers['accept-encoding']);
-      const chunks = await source.body(gzip ? 'gzip' : 'identity');
+      // The source writes later bodies into these buffers once the response has closed
+      // (sent, or the client gone): never while they may still be written to the socket.
+      const sent = new Promise((resolve) => reply.raw.once('close', resolve));
+      const chunks = await source.body(gzip ? 'gzip' : 'identity', sent);
       reply.type(source.contentType).header('Vary', 'Accept-Encoding');
       if (gzip) reply.header('Content-Encoding', 'gzip');
       reply.header(

@@ -1,0 +1,182 @@
+/**
+ * Bytes written straight into large Buffers, for the exposition text: at 10,000 hosts the
+ * state's text is ~35 MiB in ~316,000 lines, and building it as JavaScript strings first
+ * (a line per series, joined, then encoded by Buffer.from) spent most of a render in the
+ * garbage collector and in UTF-8 encoding (docs/performance.md). Here a render is copies
+ * of label bytes encoded once and the digits of each value.
+ *
+ * Callers `reserve` the most bytes the next writes can take, then write without checks.
+ */
+
+/** Big enough that a render makes a handful of chunks, small enough to waste little. */
+const CHUNK_BYTES = 4 << 20;
+/** Longer sources go through TypedArray#set; shorter ones are copied byte by byte (cheaper). */
+const SET_ABOVE = 48;
+/** The longest text a finite double takes in JavaScript's shortest form ("-1.2345678901234567e-308"). */
+export const MAX_NUMBER_BYTES = 24;
+
+const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+const NEWLINE = 0x0a;
+const LETTER_N = 0x6e;
+
+/**
+ * Chunks of a body no one reads any more, for the next render to write into: at 10,000
+ * hosts a render fills ~9 chunks, and 36 MiB of fresh buffers per render made V8 run a
+ * full collection of the whole heap every second render ("external memory pressure").
+ * Only the owner of a body knows when it is no longer sent (cached-render.ts).
+ */
+export class ChunkPool {
+  private readonly free: Buffer[] = [];
+
+  constructor(
+    readonly chunkBytes = CHUNK_BYTES,
+    /** Free chunks kept at most (more are left to the garbage collector). */
+    private readonly keep = 24,
+  ) {}
+
+  take(atLeast: number): Buffer {
+    if (atLeast > this.chunkBytes) return Buffer.allocUnsafe(atLeast);
+    return this.free.pop() ?? Buffer.allocUnsafe(this.chunkBytes);
+  }
+
+  /** The chunks of a finished body (ByteSink.finish), none of them read again by anyone. */
+  give(chunks: readonly Buffer[]): void {
+    for (const c of chunks) {
+      if (this.free.length >= this.keep) return;
+      if (c.byteOffset === 0 && c.buffer.byteLength === this.chunkBytes)
+        this.free.push(Buffer.from(c.buffer, 0, this.chunkBytes));
+    }
+  }
+}
+
+export class ByteSink {
+  private readonly chunks: Buffer[] = [];
+  private buf: Buffer;
+  private pos = 0;
+  private readonly pool: ChunkPool;
+
+  /** `pool`: where chunks come from; a pool of its own (fresh chunks) if none. */
+  constructor(pool: ChunkPool | number = CHUNK_BYTES) {
+    this.pool = typeof pool === 'number' ? new ChunkPool(pool, 0) : pool;
+    this.buf = this.pool.take(0);
+  }
+
+  /** Room for `n` more bytes in the current chunk (a new chunk if they do not fit). */
+  reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    if (this.pos > 0) this.chunks.push(this.buf.subarray(0, this.pos));
+    this.buf = this.pool.take(n);
+    this.pos = 0;
+  }
+
+  byte(code: number): void {
+    this.buf[this.pos++] = code;
+  }
+
+  bytes(source: Uint8Array): void {
+    const n = source.length;
+    const buf = this.buf;
+    let p = this.pos;
+    if (n > SET_ABOVE) buf.set(source, p);
+    else for (let i = 0; i < n; i++) buf[p + i] = source[i]!;
+    p += n;
+    this.pos = p;
+  }
+
+  /** `text` as UTF-8: reserve 3 bytes per UTF-16 unit (the most one encodes to). */
+  text(text: string): void {
+    const buf = this.buf;
+    let p = this.pos;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) {
+        // Not ASCII: the rest through Node's encoder, which pairs surrogates as UTF-8 must.
+        this.pos = p + buf.write(text.slice(i), p, 'utf8');
+        return;
+      }
+      buf[p++] = c;
+    }
+    this.pos = p;
+  }
+
+  /**
+   * A label value, escaped as exposition.ts escapeLabelValue does (backslash, newline and
+   * `"`) while it is copied: reserve 3 bytes per UTF-16 unit, plus 1 per escape (2 at most).
+   */
+  labelValue(value: string): void {
+    const buf = this.buf;
+    let p = this.pos;
+    const n = value.length;
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) {
+        this.pos = p;
+        this.text(escapeLabelValue(value.slice(i)));
+        return;
+      }
+      if (c === BACKSLASH || c === QUOTE) {
+        buf[p++] = BACKSLASH;
+        buf[p++] = c;
+      } else if (c === NEWLINE) {
+        buf[p++] = BACKSLASH;
+        buf[p++] = LETTER_N;
+      } else buf[p++] = c;
+    }
+    this.pos = p;
+  }
+
+  /**
+   * A sample value as prom-client writes it (exposition.ts formatValue): the integers
+   * most samples are (0, 1, counts, ports) as digits here, the rest as JavaScript writes them.
+   */
+  number(value: number): void {
+    if (value >= 0 && value <= 0xffffffff && Number.isInteger(value)) {
+      const buf = this.buf;
+      let v = value;
+      let digits = 1;
+      for (let t = 10; t <= v; t *= 10) digits++;
+      const end = this.pos + digits;
+      let p = end;
+      do {
+        buf[--p] = 48 + (v % 10);
+        v = Math.floor(v / 10);
+      } while (v > 0);
+      this.pos = end;
+      return;
+    }
+    this.text(formatValue(value));
+  }
+
+  /** A number as a label value: as JavaScript writes it (ports, builds, priorities). */
+  labelNumber(value: number): void {
+    if (value >= 0 && value <= 0xffffffff && Number.isInteger(value)) this.number(value);
+    else this.text(`${value}`);
+  }
+
+  /** The bytes written, in order; the sink is not to be written after this. */
+  finish(): Buffer[] {
+    if (this.pos > 0) this.chunks.push(this.buf.subarray(0, this.pos));
+    else this.pool.give([this.buf]);
+    this.pos = 0;
+    this.buf = Buffer.alloc(0);
+    return this.chunks;
+  }
+}
+
+const NEEDS_ESCAPE = /[\\\n"]/;
+
+/** A label value as the exposition format quotes it: backslash, newline and `"` escaped. */
+export function escapeLabelValue(value: string): string {
+  return NEEDS_ESCAPE.test(value)
+    ? value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')
+    : value;
+}
+
+/** A sample value as prom-client writes it (`Nan`, `+Inf`, `-Inf`, else JavaScript's). */
+export function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'Nan';
+  if (!Number.isFinite(value)) return value < 0 ? '-Inf' : '+Inf';
+  return `${value}`;
+}
