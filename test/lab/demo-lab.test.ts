@@ -23,6 +23,7 @@ import {
 import { labProduct, NonLoopbackAddressError } from '../../src/lab/index.js';
 import { demoBanner, demoBaseUrl } from '../../src/commands/demo.js';
 import { activeResources, settleHandles, withoutLeaks } from '../dns/resources.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const IDENTITY = resolveIdentity({
   cmid: '1ab07e57-0000-4000-a000-000000000001',
@@ -32,20 +33,8 @@ const TIMEOUTS = { connectMs: 5000, bindMs: 5000, requestMs: 5000, overallMs: 20
 
 const PRODUCTS: KmsProductSpec[] = DEMO_PRODUCTS.map(labProduct);
 
-/** mulberry32: a seeded drift, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function withLab<T>(work: (lab: DemoLab) => Promise<T>): Promise<T> {
-  const lab = await startDemoLab({ random: prng(6) });
+  const lab = await startDemoLab({ random: seededRandom(6) });
   try {
     return await work(lab);
   } finally {
@@ -274,7 +263,7 @@ describe('demo lab', { timeout: 180_000 }, () => {
 
   it('close() leaves no socket or timer behind, drift timer and lookups included', async () => {
     await withoutLeaks(async () => {
-      const lab = await startDemoLab({ driftEveryMs: 40, random: prng(1) });
+      const lab = await startDemoLab({ driftEveryMs: 40, random: seededRandom(1) });
       const before = lab.hosts['healthy-kms1']?.counts.windows;
       await lookup(lab, 'healthy.kms-lab.test');
       await probeKms(

@@ -21,6 +21,7 @@ import { DnsClient, lookupSrv } from '../../src/dns/index.js';
 import { digAddresses, digSrv } from '../dns/dig.js';
 import { dnsPacketQuery as query } from '../helpers/dns-packet-query.js';
 import { activeResources, settleHandles, withoutLeaks } from '../dns/resources.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const run = promisify(execFile);
 const ZONE = 'alpha.kms-lab.test';
@@ -139,18 +140,6 @@ async function dig(port: number, ...args: string[]): Promise<string> {
     ...args,
   ]);
   return stdout;
-}
-
-/** mulberry32: seeded, so a failing fuzz run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('lab DNS zone server', { timeout: 120_000 }, () => {
@@ -479,7 +468,7 @@ describe('lab DNS zone server', { timeout: 120_000 }, () => {
 
   it('survives garbage: drops what is no query, FORMERR/NOTIMP where it can answer', () =>
     withServer(async (server) => {
-      const random = prng(0x1ab0);
+      const random = seededRandom(0x1ab0);
       const bytes = (n: number) =>
         Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)));
       // Too short for a header, and a response (answering it could start a loop): silence.

@@ -10,6 +10,7 @@ import { labProduct, startLabKmsHost } from '../../src/lab/index.js';
 import { decideKmsRequest } from '../../src/lab/kms-answer.js';
 import { defaultLabHostConfig } from '../../src/lab/host-config.js';
 import { TestConnection, bindOn, exchange } from './lab-client.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -23,18 +24,6 @@ function resources(): string[] {
     .getActiveResourcesInfo()
     .filter((r) => !r.startsWith('FSReq'))
     .sort();
-}
-
-/** Small seeded PRNG (mulberry32) so a failing fuzz run can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function validRequestPdu(slug: string): Buffer {
@@ -162,7 +151,7 @@ describe('lab host robustness', () => {
 
   it('fuzz: random and mutated bytes over TCP never crash it; valid clients keep being answered', async () => {
     const seed = Number(process.env.LAB_FUZZ_SEED ?? Date.now() % 2 ** 31);
-    const random = prng(seed);
+    const random = seededRandom(seed);
     const bytes = (n: number): Buffer =>
       Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)));
     const host = await startLabKmsHost({ idleTimeoutMs: 2000 });
@@ -209,7 +198,7 @@ describe('lab host robustness', () => {
   });
 
   it('fuzz: decideKmsRequest refuses random payloads without throwing', () => {
-    const random = prng(1234);
+    const random = seededRandom(1234);
     const config = defaultLabHostConfig();
     for (let i = 0; i < 2000; i++) {
       const length = Math.floor(random() * 300);

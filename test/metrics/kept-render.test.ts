@@ -21,18 +21,7 @@ import type { PlannedProduct } from '../../src/monitor/plan.js';
 import { MonitorState } from '../../src/monitor/state.js';
 import { buildStatusView } from '../../src/monitor/status-view.js';
 import { mergeTargets } from '../../src/monitor/targets.js';
-
-/** mulberry32: a small seeded generator, so a failing sequence can be run again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const PRODUCT_SETS: PlannedProduct[][] = [
   [
@@ -149,7 +138,7 @@ function step(state: MonitorState, next: () => number, products: PlannedProduct[
 
 test('kept labels, chunks and evaluation parts equal a render from scratch after random changes', async () => {
   for (const seed of [1, 2, 3, 4]) {
-    const next = random(seed);
+    const next = seededRandom(seed);
     const state = new MonitorState();
     let products = PRODUCT_SETS[0]!;
     const exporter = new ExporterStatus();
