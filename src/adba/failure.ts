@@ -6,20 +6,9 @@
  * else the server does wrong `protocol`.
  */
 import { InvalidCredentialsError, NoSuchObjectError, ResultCodeError } from 'ldapts';
+import type { AdbaFailureReason, AdbaPhase } from './failure-reasons.js';
 
-export type AdbaFailureReason = 'connect' | 'tls' | 'bind' | 'timeout' | 'not_found' | 'protocol';
-
-export const ADBA_FAILURE_REASONS: readonly AdbaFailureReason[] = [
-  'connect',
-  'tls',
-  'bind',
-  'timeout',
-  'not_found',
-  'protocol',
-];
-
-/** Where the read was when it failed. */
-export type AdbaPhase = 'connect' | 'tls' | 'bind' | 'rootdse' | 'search';
+export { ADBA_FAILURE_REASONS, type AdbaFailureReason, type AdbaPhase } from './failure-reasons.js';
 
 export class AdbaReadError extends Error {
   override readonly name = 'AdbaReadError';

@@ -17,9 +17,9 @@ export { forgerySigns } from './forged.js';
 export type { ForgeryEvidence, ForgerySign } from './forged.js';
 export { diffRounds } from './diff.js';
 export type { AdbaObjectChange, AdbaRoundDiff } from './diff.js';
-export { ADBA_FAILURE_REASONS } from './failure.js';
-export type { AdbaFailureReason, AdbaPhase } from './failure.js';
-export { MAX_ADBA_OBJECTS, readForest } from './collector.js';
+export { ADBA_FAILURE_REASONS } from './failure-reasons.js';
+export type { AdbaFailureReason, AdbaPhase } from './failure-reasons.js';
+export { readForestLazily } from './read-lazily.js';
 export type {
   AdbaLogger,
   AdbaReadFailure,

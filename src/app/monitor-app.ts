@@ -16,7 +16,7 @@ import { processMetricsRegistry } from '../metrics/process-metrics.js';
 import type { MonitorPlan } from '../monitor/plan.js';
 import { planFromConfig } from '../monitor/plan-from-config.js';
 import { Poller, type Probers } from '../monitor/poller.js';
-import { readForest } from '../adba/index.js';
+import { readForestLazily } from '../adba/index.js';
 import { AdbaScheduler } from '../monitor/adba-scheduler.js';
 import { realProbers } from '../monitor/probers.js';
 import { MonitorState } from '../monitor/state.js';
@@ -114,7 +114,7 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
   // The ADBA forests, each on its own adba_interval, apart from the KMS rounds.
   const adba = new AdbaScheduler(
     state.adba,
-    (forest, o) => readForest(forest, { ...o, logger: log }),
+    (forest, o) => readForestLazily(forest, { ...o, logger: log }),
     log,
   );
 

@@ -28,8 +28,8 @@ import { Poller } from '../monitor/poller.js';
 import { realProbers } from '../monitor/probers.js';
 import { MonitorState } from '../monitor/state.js';
 import { buildStatusView } from '../monitor/status-view.js';
-import { readForest } from '../adba/index.js';
 import { AdbaScheduler } from '../monitor/adba-scheduler.js';
+import { readForestLazily } from '../adba/index.js';
 import { checkText, formatCheck, perfdataItems, summaryLine } from './check-format.js';
 
 const options = {
@@ -118,7 +118,11 @@ async function runCheck(argv: string[]): Promise<number> {
     realProbers(() => identity),
     log,
   );
-  const adba = new AdbaScheduler(state.adba, (f, o) => readForest(f, { ...o, logger: log }), log);
+  const adba = new AdbaScheduler(
+    state.adba,
+    (f, o) => readForestLazily(f, { ...o, logger: log }),
+    log,
+  );
   await Promise.all([poller.runRound({ forceKms: true }), adba.readAllOnce(config.adba)]);
   const view = buildStatusView(state, plan.products);
   const { evaluation, samples } = applyCountThresholds(view, evaluate(view), thresholds);

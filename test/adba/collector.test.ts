@@ -5,12 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  diffRounds,
-  forgerySigns,
-  readForest,
-  type AdbaReadSuccess,
-} from '../../src/adba/index.js';
+import { readForest } from '../../src/adba/collector.js';
+import { diffRounds, forgerySigns, type AdbaReadSuccess } from '../../src/adba/index.js';
 import {
   activationObjectLdif,
   FORGED_LOOKING_OBJECT,

@@ -13,7 +13,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
-import { readForest, validateAdbaForest, type AdbaReadResult } from '../../src/adba/index.js';
+import { readForest } from '../../src/adba/collector.js';
+import { validateAdbaForest, type AdbaReadResult } from '../../src/adba/index.js';
 import { freePort } from '../../src/lab/free-port.js';
 import { silentServer } from '../helpers/silent-server.js';
 import {

@@ -138,5 +138,7 @@ describe('lazy command loading', () => {
     for (const name of ['zod', 'yaml', 'pino']) {
       assert.ok(loaded.includes(name), `check loads ${name} (loaded: ${loaded.join(', ')})`);
     }
+    // The LDAP client comes with the first ADBA forest read (adba/read-lazily.ts), not before.
+    assert.ok(!loaded.includes('ldapts'), `check --help loaded ldapts (${loaded.join(', ')})`);
   });
 });

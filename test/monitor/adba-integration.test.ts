@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
-import { readForest } from '../../src/adba/index.js';
+import { readForestLazily } from '../../src/adba/index.js';
 import { startMonitorApp, type MonitorApp } from '../../src/app/monitor-app.js';
 import { configSchema, type ConfigInput } from '../../src/config/schema.js';
 import { freePort } from '../../src/lab/free-port.js';
@@ -265,7 +265,7 @@ describe('ADBA changes between reads, against slapd', { skip, timeout: 60_000 },
     const state = new MonitorState();
     const clock = new StepClock();
     const { log } = capturedLog();
-    const scheduler = new AdbaScheduler(state.adba, (f, o) => readForest(f, o), log, clock);
+    const scheduler = new AdbaScheduler(state.adba, (f, o) => readForestLazily(f, o), log, clock);
     const config = fixture.forest();
     const findings = () =>
       evaluate(buildStatusView(state, []))
