@@ -36,6 +36,21 @@ function packageOf(path: string): string | null {
 }
 
 /**
+ * Runs the built CLI with `hook` imported first; the hook writes `TAG word word…` to stderr
+ * at exit, and the words are returned.
+ */
+function reportOfRun(hook: string, tag: string, args: string[]): string[] {
+  const r = spawnSync(
+    process.execPath,
+    [`--import=data:text/javascript,${encodeURIComponent(hook)}`, CLI, ...args],
+    { cwd: REPO, encoding: 'utf8' },
+  );
+  const line = new RegExp(`^${tag} (.*)$`, 'm').exec(r.stderr);
+  assert.ok(line, `the hook reported (stderr: ${r.stderr})`);
+  return (line[1] ?? '').split(' ').filter(Boolean);
+}
+
+/**
  * The npm packages a run of the built CLI loads, from a module-loading hook: a package's
  * own files, or a bundle file (scripts/bundle-cli.mjs) that carries the package's code.
  */
@@ -47,16 +62,10 @@ function packagesLoaded(args: string[]): string[] {
     "  if (url.startsWith('file:')) seen.add(url); return next(url, context); } });",
     "process.on('exit', () => process.stderr.write(`LOADED ${[...seen].join(' ')}\\n`));",
   ].join('\n');
-  const r = spawnSync(
-    process.execPath,
-    [`--import=data:text/javascript,${encodeURIComponent(hook)}`, CLI, ...args],
-    { cwd: REPO, encoding: 'utf8' },
-  );
-  const line = /^LOADED (.*)$/m.exec(r.stderr);
-  assert.ok(line, `the hook reported (stderr: ${r.stderr})`);
+  const loadedUrls = reportOfRun(hook, 'LOADED', args);
   const bundled = JSON.parse(readFileSync(BUNDLE_INPUTS, 'utf8')) as Record<string, string[]>;
   const packages = new Set<string>();
-  for (const url of (line[1] ?? '').split(' ').filter(Boolean)) {
+  for (const url of loadedUrls) {
     const file = fileURLToPath(url);
     const inputs = bundled[relative(DIST, file)] ?? [file];
     for (const input of inputs) {
@@ -77,14 +86,7 @@ function builtinsLoaded(args: string[]): string[] {
     "  .filter((m) => !before.has(m) && m.startsWith('NativeModule '))",
     "  .map((m) => m.slice('NativeModule '.length)).join(' ')}\\n`));",
   ].join('\n');
-  const r = spawnSync(
-    process.execPath,
-    [`--import=data:text/javascript,${encodeURIComponent(hook)}`, CLI, ...args],
-    { cwd: REPO, encoding: 'utf8' },
-  );
-  const line = /^BUILTINS (.*)$/m.exec(r.stderr);
-  assert.ok(line, `the hook reported (stderr: ${r.stderr})`);
-  return (line[1] ?? '').split(' ').filter(Boolean);
+  return reportOfRun(hook, 'BUILTINS', args);
 }
 
 describe('lazy command loading', () => {
