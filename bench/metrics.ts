@@ -13,7 +13,7 @@
  *
  *   npm run bench -- metrics      node --import tsx bench/metrics.ts [--hosts 1000,10000]
  */
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -39,6 +39,7 @@ import {
   type BenchReport,
   type Figure,
 } from './lib/figures.js';
+import { RemoteScraper } from './lib/remote-scraper.js';
 import { SYNTHETIC_PRODUCTS, syntheticState } from './lib/synthetic-state.js';
 
 const BENCH = 'metrics';
@@ -139,20 +140,6 @@ function oneResult(state: MonitorState, round: number): void {
     state.recordTcp(host.target.key, { ...host.tcp, durationSeconds: 0.0005 + round / 1e6 });
 }
 
-/** One GET over a fresh keep-alive-less connection; resolves with the body's byte count. */
-function scrape(port: number, path: string, gzip: boolean): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const headers = gzip ? { 'accept-encoding': 'gzip' } : {};
-    const req = request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
-      let bytes = 0;
-      res.on('data', (c: Buffer) => (bytes += c.length));
-      res.on('end', () => resolve(bytes));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 /**
  * /metrics over real HTTP, as Prometheus scrapes it: the kms-monitor web server (fastify,
  * every hook of serve) with the cached source, next to the floor: a bare node:http server
@@ -194,6 +181,11 @@ async function overHttp(
   });
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
   const barePort = (bare.address() as AddressInfo).port;
+  // The scrapes come from another process, as Prometheus's do (bench/lib/scrape-child.mjs
+  // gives the figures: an in-process client added its own receive work to every row).
+  const scraper = await RemoteScraper.start();
+  const scrape = (to: number, path: string, gzip: boolean, method: 'GET' | 'HEAD' = 'GET') =>
+    scraper.scrape({ port: to, path, gzip, method });
   try {
     await scrape(port, '/metrics', false); // warm-up
     await scrape(port, '/metrics', true);
@@ -221,28 +213,13 @@ async function overHttp(
         repeat,
       ),
       gzip: (await time(() => scrape(port, '/metrics', true), repeat)).ms,
-      head: (
-        await time(
-          () =>
-            new Promise<number>((resolve, reject) => {
-              const req = request(
-                { host: '127.0.0.1', port, path: '/metrics', method: 'HEAD', agent: false },
-                (res) => {
-                  res.resume();
-                  res.on('end', () => resolve(0));
-                },
-              );
-              req.on('error', reject);
-              req.end();
-            }),
-          repeat,
-        )
-      ).ms,
+      head: (await time(() => scrape(port, '/metrics', false, 'HEAD'), repeat)).ms,
       roundEndEvaluation: 0,
     };
     out.roundEndEvaluation = median(roundEnds);
     return out;
   } finally {
+    scraper.close();
     await web.close(1000);
     await new Promise((resolve) => bare.close(resolve));
   }
