@@ -20,11 +20,25 @@
  * concurrent run never reads half an entry. KMS_MONITOR_CONFIG_CACHE=0 turns it off.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { readYamlFile } from '../config/read-yaml-text.js';
 import { userCacheDirectory } from './compile-cache.js';
+
+/**
+ * Entries kept at most: one per configuration text, so a file rewritten often (a demo lab's,
+ * with new ports each start) would otherwise leave one behind per version of it.
+ */
+export const MAX_ENTRIES = 32;
 
 /** A bundle chunk's file name: the build step's prefix, a name and esbuild's content hash. */
 const HASHED_CHUNK = /\/cli-[A-Za-z0-9_-]+-[A-Z0-9]{8}\.js$/;
@@ -70,8 +84,25 @@ export class ParsedConfigCache {
       mkdirSync(this.directory, { recursive: true, mode: 0o700 });
       writeFileSync(temporary, JSON.stringify({ key, config } satisfies Entry), { mode: 0o600 });
       renameSync(temporary, file);
+      this.prune(`${key}.json`);
     } catch {
       // A cache is never worth a failed command: the next run parses again.
+    }
+  }
+
+  /**
+   * Drops the least recently written entries beyond MAX_ENTRIES (only after a parse), never
+   * `written`, the one just written (entries written within one clock tick tie on age).
+   */
+  private prune(written: string): void {
+    const entries = readdirSync(this.directory).filter((n) => n.endsWith('.json'));
+    if (entries.length <= MAX_ENTRIES) return;
+    const byAge = entries
+      .filter((name) => name !== written)
+      .map((name) => ({ name, mtime: statSync(join(this.directory, name)).mtimeMs }))
+      .sort((a, b) => a.mtime - b.mtime);
+    for (const { name } of byAge.slice(0, entries.length - MAX_ENTRIES)) {
+      unlinkSync(join(this.directory, name));
     }
   }
 }

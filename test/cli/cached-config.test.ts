@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import {
   buildKey,
   loadConfigCached,
+  MAX_ENTRIES,
   ParsedConfigCache,
   parsedConfigCache,
 } from '../../src/cli/cached-config.js';
@@ -101,6 +102,19 @@ describe('the parsed configuration cache', () => {
       writeFileSync(join(dir, 'config'), 'a file where the directory would be');
       const cache = new ParsedConfigCache(join(dir, 'config'), BUILD);
       assert.deepEqual(await loadConfigCached(EXAMPLE, cache), await loadConfigFile(EXAMPLE));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the most recently written MAX_ENTRIES entries', async () => {
+    const dir = scratch();
+    try {
+      const cache = new ParsedConfigCache(join(dir, 'config'), BUILD);
+      const config = defaultConfig();
+      for (let i = 0; i < MAX_ENTRIES + 3; i++) cache.set(`# ${i}\n`, config);
+      assert.equal(readdirSync(join(dir, 'config')).length, MAX_ENTRIES);
+      assert.deepEqual(cache.get(`# ${MAX_ENTRIES + 2}\n`), config, 'the newest is kept');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
