@@ -7,7 +7,7 @@
  *
  * What is kept is exactly what the loader returned for that text: the loader reads
  * nothing but the text (no other file, no environment), and its result is plain JSON
- * data (test/cli/cached-config.test.ts holds both). An entry is named by a SHA-256 of the
+ * data (test/cli/cached-config.test.ts holds the second). An entry is named by a SHA-256 of the
  * build and the text. The build is the URL of the bundle chunk this module is in, whose
  * name carries a hash of its content and so of the chunk of the schema it imports: a new
  * build never reads an older build's entries. Run unbundled (tsc's output, tsx), no URL
