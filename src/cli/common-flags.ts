@@ -5,72 +5,28 @@
  * A flag given replaces the file's key; the values go through the same schema as the file,
  * so a bad `--host` is reported like a bad `hosts` entry, naming the flag.
  */
-import type { z } from 'zod';
 import type { Config } from '../config/schema.js';
-import { configSchema } from '../config/schema.js';
-import { defaultConfig, loadConfigFile } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
-import { reportedIssue } from '../config/yaml-schema.js';
 import { DEFAULT_RESOLV_CONF, readResolvConf } from '../dns/index.js';
 import type { ResolvConf } from '../dns/index.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../log/logger.js';
 import { oneOf } from './parse.js';
-import { productsFor } from './product-flags.js';
+import { loadConfigCached } from './cached-config.js';
 
 export { LOG_USAGE, TARGET_USAGE, logOptions, targetOptions } from './flag-specs.js';
 
-export interface TargetFlags {
-  'config.file'?: string;
-  'dns.resolv-conf'?: string;
-  domain?: string[];
-  host?: string[];
-  resolver?: string[];
-  product?: string[];
-  timeout?: string;
-}
+export type { TargetFlags } from './apply-target-flags.js';
+import type { TargetFlags } from './apply-target-flags.js';
 
-type SchemaResult<T> = z.ZodSafeParseResult<T>;
-
-/** The parsed value, or a ConfigError naming the flag and the value it refuses. */
-function checked<T>(result: SchemaResult<T>, flag: string, values: readonly unknown[]): T {
-  if (result.success) return result.data;
-  const first = result.error.issues[0];
-  const issue = first && reportedIssue(first);
-  const at = typeof issue?.path[0] === 'number' ? issue.path[0] : 0;
-  const message = issue?.message ?? 'invalid';
-  const raw = values[at];
-  // Most parsers name the value themselves ('host "x!" is not...'); the others get it added.
-  const named = typeof raw !== 'string' || message.includes(raw);
-  throw new ConfigError(named ? message : `${JSON.stringify(raw)}: ${message}`, flag);
-}
-
-/** Applies the target flags to a loaded configuration, each through its key's schema. */
-export function applyTargetFlags(base: Config, flags: TargetFlags): Config {
-  const config = { ...base };
-  if (flags.domain?.length) {
-    config.domains = checked(
-      configSchema.shape.domains.safeParse(flags.domain),
-      '--domain',
-      flags.domain,
-    );
-  }
-  if (flags.host?.length) {
-    config.hosts = checked(configSchema.shape.hosts.safeParse(flags.host), '--host', flags.host);
-  }
-  if (flags.resolver?.length) {
-    config.resolvers = checked(
-      configSchema.shape.resolvers.safeParse(flags.resolver),
-      '--resolver',
-      flags.resolver,
-    );
-  }
-  if (flags.product?.length) config.products = productsFor(flags.product, base.products);
-  if (flags.timeout !== undefined) {
-    config.timeout = checked(configSchema.shape.timeout.safeParse(flags.timeout), '--timeout', [
-      flags.timeout,
-    ]);
-  }
-  return config;
+/** Whether any flag replaces a configuration key (applying one needs the schema). */
+function hasTargetFlags(flags: TargetFlags): boolean {
+  return (
+    !!flags.domain?.length ||
+    !!flags.host?.length ||
+    !!flags.resolver?.length ||
+    !!flags.product?.length ||
+    flags.timeout !== undefined
+  );
 }
 
 /**
@@ -118,8 +74,12 @@ export async function loadTargets(
   flags: TargetFlags,
   extra: (config: Config) => Config = (c) => c,
 ): Promise<{ config: Config; system: ResolvConf }> {
-  const base = flags['config.file'] ? await loadConfigFile(flags['config.file']) : defaultConfig();
-  const config = extra(applyTargetFlags(base, flags));
+  const base = await loadConfigCached(flags['config.file'] || undefined);
+  // The schema library loads only for flags that replace keys (cached-config.ts: why).
+  const withFlags = hasTargetFlags(flags)
+    ? (await import('./apply-target-flags.js')).applyTargetFlags(base, flags)
+    : base;
+  const config = extra(withFlags);
   return { config, system: await readSystemFor(config, flags) };
 }
 

@@ -16,11 +16,17 @@ import { enableCompileCache } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-/** The cache directory for this environment, or null when there is no home to keep it in. */
-export function compileCacheDirectory(env: NodeJS.ProcessEnv = process.env): string | null {
+/**
+ * kms-monitor's directory `name` in the user's cache (the compile cache, the parsed
+ * configurations of ./cached-config.ts), or null when there is no home to keep it in.
+ */
+export function userCacheDirectory(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | null {
   const xdg = env['XDG_CACHE_HOME'];
   // The XDG Base Directory specification: a relative XDG_CACHE_HOME is invalid and ignored.
-  if (xdg && xdg.startsWith('/')) return join(xdg, 'kms-monitor', 'compile-cache');
+  if (xdg && xdg.startsWith('/')) return join(xdg, 'kms-monitor', name);
   let home = env['HOME'];
   if (!home) {
     try {
@@ -29,7 +35,12 @@ export function compileCacheDirectory(env: NodeJS.ProcessEnv = process.env): str
       return null;
     }
   }
-  return home ? join(home, '.cache', 'kms-monitor', 'compile-cache') : null;
+  return home ? join(home, '.cache', 'kms-monitor', name) : null;
+}
+
+/** The compile cache's directory for this environment, or null without a home. */
+export function compileCacheDirectory(env: NodeJS.ProcessEnv = process.env): string | null {
+  return userCacheDirectory('compile-cache', env);
 }
 
 export function startCompileCache(env: NodeJS.ProcessEnv = process.env): void {

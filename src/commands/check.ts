@@ -22,7 +22,8 @@ import { ConfigError } from '../config/errors.js';
 import { DEFAULT_RESOLV_CONF } from '../dns/index.js';
 import { identityFromConfig } from '../monitor/identity-from-config.js';
 import { createLogger, LOG_FORMATS, LOG_LEVELS } from '../log/logger.js';
-import { EXIT_CODES, evaluate } from '../monitor/evaluate.js';
+import { EXIT_CODES } from '../monitor/evaluate.js';
+import { evaluationOf } from '../monitor/evaluation-of.js';
 import { planFromConfig } from '../monitor/plan-from-config.js';
 import { Poller } from '../monitor/poller.js';
 import { realProbers } from '../monitor/probers.js';
@@ -31,6 +32,7 @@ import { buildStatusView } from '../monitor/status-view.js';
 import { AdbaScheduler } from '../monitor/adba-scheduler.js';
 import { readForestLazily } from '../adba/index.js';
 import { checkText, formatCheck, perfdataItems, summaryLine } from './check-format.js';
+import { RoundTimeline } from '../cli/round-timeline.js';
 
 const options = {
   ...targetOptions,
@@ -87,6 +89,8 @@ ${LOG_USAGE.replace('(default info)', '(default warn)')}
 };
 
 async function runCheck(argv: string[]): Promise<number> {
+  const timeline = RoundTimeline.fromEnv();
+  timeline?.mark('modules');
   const { values: flags } = parseFlags(argv, options);
   const log = createLogger({
     level: oneOf('log.level', flags['log.level'], LOG_LEVELS, 'warn'),
@@ -98,6 +102,7 @@ async function runCheck(argv: string[]): Promise<number> {
     critical: flags.critical === undefined ? null : parseNagiosRange(flags.critical, '--critical'),
   };
   const { config, system } = await loadTargets(flags);
+  timeline?.mark('config');
   // What serve logs about the system fallback (e.g. no resolv.conf on Windows), logged here too.
   const plan = await planFromConfig(
     config,
@@ -110,24 +115,33 @@ async function runCheck(argv: string[]): Promise<number> {
       `nothing to check: give --domain or --host (or domains/hosts in --config.file); ${path} has no search line to fall back on`,
     );
   }
+  timeline?.mark('plan');
   const identity = identityFromConfig(config);
   const state = new MonitorState();
   const poller = new Poller(
     state,
     plan,
-    realProbers(() => identity),
+    timeline ? timeline.wrap(realProbers(() => identity)) : realProbers(() => identity),
     log,
   );
   const adba = new AdbaScheduler(
     state.adba,
-    (f, o) => readForestLazily(f, { ...o, logger: log }),
+    (f, o) => {
+      const read = () => readForestLazily(f, { ...o, logger: log });
+      return timeline ? timeline.time('adba', read) : read();
+    },
     log,
   );
   await Promise.all([poller.runRound({ forceKms: true }), adba.readAllOnce(config.adba)]);
   const view = buildStatusView(state, plan.products);
-  const { evaluation, samples } = applyCountThresholds(view, evaluate(view), thresholds);
+  // The poller evaluated the state at the round's end (for its log of findings); the
+  // evaluation of the same state is kept, and after an ADBA read that ended later only
+  // the forests' part is new (evaluate-memo.ts): the estate is not evaluated twice.
+  const evaluated = evaluationOf(state, plan.products);
+  const { evaluation, samples } = applyCountThresholds(view, evaluated, thresholds);
   const problems = groupProblems(evaluation.problems);
   const report = { view, evaluation, problems, samples };
+  timeline?.mark('evaluate');
   if (flags.json) {
     const body = {
       status: evaluation.status,
@@ -154,5 +168,7 @@ async function runCheck(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(formatCheck(report));
   }
+  timeline?.mark('print');
+  if (timeline) process.stderr.write(timeline.text());
   return EXIT_CODES[evaluation.status];
 }

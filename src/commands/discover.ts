@@ -6,7 +6,8 @@
  */
 import type { Command } from '../cli/command.js';
 import { UsageError, parseFlags } from '../cli/parse.js';
-import { applyTargetFlags, readSystemFor, targetOptions } from '../cli/common-flags.js';
+import { readSystemFor, targetOptions } from '../cli/common-flags.js';
+import { applyTargetFlags } from '../cli/apply-target-flags.js';
 import { escapeText } from '../cli/escape.js';
 import { oneShotCommand, processIo, reportResults } from '../cli/one-shot-command.js';
 import type { CommandIo } from '../cli/one-shot-command.js';

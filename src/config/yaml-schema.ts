@@ -7,11 +7,9 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { formatKeyPath, locate } from './yaml-locate.js';
-import {
-  DEFAULT_MAX_FILE_BYTES,
-  FileReadError,
-  readBoundedTextFile,
-} from '../util/read-bounded-file.js';
+
+// Apart so that a cached configuration is read without loading the YAML parser.
+export { readYamlFile } from './read-yaml-text.js';
 
 export interface ParsedYaml<T> {
   value: T;
@@ -115,27 +113,4 @@ function describeReceived(issue: z.core.$ZodIssue): string {
   const input = issue.input;
   if (typeof input === 'number') return `, got ${input}`;
   return `, got ${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}`;
-}
-
-/**
- * Reads a YAML file through the bounded reader: a device (`/dev/zero`), a FIFO or a file
- * over `maxBytes` is refused before it is read, instead of filling memory or hanging.
- */
-export async function readYamlFile(
-  file: string,
-  what = 'configuration file',
-  maxBytes = DEFAULT_MAX_FILE_BYTES,
-): Promise<string> {
-  try {
-    return await readBoundedTextFile(file, what, maxBytes);
-  } catch (err) {
-    if (err instanceof FileReadError) {
-      // The ConfigError names the file already; keep only what is wrong with it.
-      const problem = err.message.startsWith(`${what} ${file} `)
-        ? err.message.slice(`${what} ${file} `.length)
-        : err.message;
-      throw new ConfigError(`cannot read file: ${problem}`, '', file);
-    }
-    throw new ConfigError(`cannot read file: ${(err as Error).message}`, '', file);
-  }
 }
