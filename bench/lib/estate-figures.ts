@@ -34,6 +34,26 @@ function load(): string {
     .join(' ');
 }
 
+const mib = (bytes: number | undefined) => ((bytes ?? 0) / MiB).toFixed(1);
+
+/**
+ * The resident memory after GC by kind: V8's spaces (committed / used), the anonymous
+ * memory outside V8's committed heap (malloc arenas, Buffers, code, thread stacks) and the
+ * file-backed part (the node binary and libraries, shared with every Node process).
+ */
+function breakdown(m: EstateMemory): string {
+  const spaces = Object.entries(m.spaces)
+    .filter(([, s]) => s.size >= MiB)
+    .map(([name, s]) => `${name.replace(/_space$/, '')} ${mib(s.physical)}/${mib(s.used)}`)
+    .join(', ');
+  const anon = m.smaps['Anonymous'] ?? m.anonRss;
+  return (
+    `V8 spaces (resident/used MiB) ${spaces}; anonymous ${mib(anon)} MiB of which outside ` +
+    `V8's committed heap ${mib(anon - m.heapTotal)} (external ${mib(m.external)}), ` +
+    `file-backed ${mib(m.rss - anon)} MiB`
+  );
+}
+
 export async function estateFigures(run: EstateRun): Promise<Omit<BenchReport, 'bench'>> {
   const notes: string[] = [];
   const failures: string[] = [];
@@ -63,6 +83,7 @@ export async function estateFigures(run: EstateRun): Promise<Omit<BenchReport, '
           `of ${(m.heapTotal / MiB).toFixed(1)} MiB, external ${(m.external / MiB).toFixed(1)} MiB ` +
           `(array buffers ${(m.arrayBuffers / MiB).toFixed(1)}); /metrics ${m.responses.metricsGzip} B gzip; load ${load()}`,
       );
+      notes.push(`serve at ${domains} domains, where the RSS is: ${breakdown(m)}`);
     }
   } catch (error) {
     failures.push(

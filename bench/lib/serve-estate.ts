@@ -34,6 +34,22 @@ export function builtCli(): { cli: string; failure: string | null } {
   };
 }
 
+/**
+ * Experiments on how serve is started, beside what bench/lib/serve-estate.ts always sets:
+ * BENCH_SERVE_EXEC_ARGV="--max-semi-space-size=2" adds Node flags, BENCH_SERVE_ENV=
+ * "MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072" adds environment variables.
+ */
+function experiment(): { execArgv: string[]; env: Record<string, string> } {
+  const words = (name: string) => (process.env[name] ?? '').split(' ').filter(Boolean);
+  const env: Record<string, string> = {};
+  for (const pair of words('BENCH_SERVE_ENV')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`BENCH_SERVE_ENV: expected NAME=VALUE, got ${pair}`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return { execArgv: words('BENCH_SERVE_EXEC_ARGV'), env };
+}
+
 export interface EstateMemory {
   domains: number;
   rounds: number;
@@ -48,6 +64,10 @@ export interface EstateMemory {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
+  /** V8's heap spaces after the collections: committed (`size`), used and resident. */
+  spaces: Record<string, { size: number; used: number; physical: number }>;
+  /** /proc/PID/smaps_rollup after the collections, in bytes ({} where there is none). */
+  smaps: Record<string, number>;
   /** Wall seconds of each round, as the monitor logged them. */
   roundSeconds: number[];
   /** Bytes of the last gzip /metrics, status page and status API responses. */
@@ -86,7 +106,8 @@ async function collected(child: ChildProcess, file: string, timeoutMs: number) {
     if (performance.now() > until) throw new Error('serve wrote no memory figures after SIGUSR2');
     await sleep(50);
   }
-  return JSON.parse(readFileSync(file, 'utf8')) as NodeJS.MemoryUsage;
+  return JSON.parse(readFileSync(file, 'utf8')) as NodeJS.MemoryUsage &
+    Pick<EstateMemory, 'spaces' | 'smaps'>;
 }
 
 export async function serveEstate(options: EstateOptions): Promise<EstateMemory> {
@@ -112,9 +133,11 @@ export async function serveEstate(options: EstateOptions): Promise<EstateMemory>
   writeFileSync(configFile, yaml);
   const port = await freePort('127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
+  const tried = experiment();
   const child = spawn(
     process.execPath,
     [
+      ...tried.execArgv,
       '--expose-gc',
       '--import',
       PRELOAD,
@@ -132,7 +155,7 @@ export async function serveEstate(options: EstateOptions): Promise<EstateMemory>
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, BENCH_MEMORY_FILE: memoryFile },
+      env: { ...process.env, ...tried.env, BENCH_MEMORY_FILE: memoryFile },
     },
   );
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -178,6 +201,8 @@ export async function serveEstate(options: EstateOptions): Promise<EstateMemory>
       heapTotal: usage.heapTotal,
       external: usage.external,
       arrayBuffers: usage.arrayBuffers,
+      spaces: usage.spaces,
+      smaps: usage.smaps,
       roundSeconds,
       responses,
     };
