@@ -77,7 +77,8 @@ export async function estateFigures(run: EstateRun): Promise<Omit<BenchReport, '
       });
       measured.push(m);
       notes.push(
-        `serve at ${domains} domains: rounds ${m.roundSeconds.map((s) => s.toFixed(1)).join(', ')} s; ` +
+        `serve at ${domains} domains: rounds ${m.roundSeconds.map((s) => s.toFixed(1)).join(', ')} s, ` +
+          `serve CPU ${m.cpuSeconds.toFixed(1)} s from start to the last read; ` +
           `peak ${(m.peakRss / MiB).toFixed(1)} MiB, after GC RSS ${(m.rss / MiB).toFixed(1)} MiB ` +
           `(anonymous ${(m.anonRss / MiB).toFixed(1)}), heap used ${(m.heapUsed / MiB).toFixed(1)} ` +
           `of ${(m.heapTotal / MiB).toFixed(1)} MiB, external ${(m.external / MiB).toFixed(1)} MiB ` +

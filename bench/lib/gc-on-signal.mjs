@@ -32,6 +32,7 @@ const file = process.env['BENCH_MEMORY_FILE'];
 if (file && typeof globalThis.gc === 'function') {
   const gc = globalThis.gc;
   process.on('SIGUSR2', () => {
+    const cpu = process.cpuUsage();
     // Two: the first frees what only weak or finalised objects kept alive.
     gc();
     gc();
@@ -46,7 +47,13 @@ if (file && typeof globalThis.gc === 'function') {
     // Written whole, then renamed: the bench never reads half a file.
     writeFileSync(
       `${file}.tmp`,
-      JSON.stringify({ ...process.memoryUsage(), spaces, smaps: smapsRollup() }),
+      JSON.stringify({
+        ...process.memoryUsage(),
+        spaces,
+        smaps: smapsRollup(),
+        // Before the collections above would count: the CPU the rounds and reads took.
+        cpu,
+      }),
     );
     renameSync(`${file}.tmp`, file);
     // $BENCH_SMAPS_FILE: every mapping (/proc/self/smaps), to find the large anonymous ones.

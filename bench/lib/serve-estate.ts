@@ -19,6 +19,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { freePort } from '../../src/lab/free-port.js';
 import { get } from './http-get.js';
 import type { Fleet } from './lab-fleet.js';
+import { deployedRuntime } from './deployed-runtime.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('./gc-on-signal.mjs', import.meta.url));
@@ -35,7 +36,7 @@ export function builtCli(): { cli: string; failure: string | null } {
 }
 
 /**
- * Experiments on how serve is started, beside what bench/lib/serve-estate.ts always sets:
+ * Experiments on how serve is started, beside the deployed settings (deployed-runtime.ts):
  * BENCH_SERVE_EXEC_ARGV="--max-semi-space-size=2" adds Node flags, BENCH_SERVE_ENV=
  * "MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072" adds environment variables.
  */
@@ -66,6 +67,8 @@ export interface EstateMemory {
   arrayBuffers: number;
   /** V8's heap spaces after the collections: committed (`size`), used and resident. */
   spaces: Record<string, { size: number; used: number; physical: number }>;
+  /** CPU seconds (user + system) serve spent from its start to the end of the reads. */
+  cpuSeconds: number;
   /** /proc/PID/smaps_rollup after the collections, in bytes ({} where there is none). */
   smaps: Record<string, number>;
   /** Wall seconds of each round, as the monitor logged them. */
@@ -107,7 +110,7 @@ async function collected(child: ChildProcess, file: string, timeoutMs: number) {
     await sleep(50);
   }
   return JSON.parse(readFileSync(file, 'utf8')) as NodeJS.MemoryUsage &
-    Pick<EstateMemory, 'spaces' | 'smaps'>;
+    Pick<EstateMemory, 'spaces' | 'smaps'> & { cpu: NodeJS.CpuUsage };
 }
 
 export async function serveEstate(options: EstateOptions): Promise<EstateMemory> {
@@ -133,10 +136,13 @@ export async function serveEstate(options: EstateOptions): Promise<EstateMemory>
   writeFileSync(configFile, yaml);
   const port = await freePort('127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
+  // As the systemd unit and the image start it (allocator tuning, Node flags), plus any trial.
+  const deployed = deployedRuntime();
   const tried = experiment();
   const child = spawn(
     process.execPath,
     [
+      ...deployed.nodeFlags,
       ...tried.execArgv,
       '--expose-gc',
       '--import',
@@ -155,7 +161,7 @@ export async function serveEstate(options: EstateOptions): Promise<EstateMemory>
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...tried.env, BENCH_MEMORY_FILE: memoryFile },
+      env: { ...process.env, ...deployed.env, ...tried.env, BENCH_MEMORY_FILE: memoryFile },
     },
   );
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -203,6 +209,7 @@ export async function serveEstate(options: EstateOptions): Promise<EstateMemory>
       arrayBuffers: usage.arrayBuffers,
       spaces: usage.spaces,
       smaps: usage.smaps,
+      cpuSeconds: (usage.cpu.user + usage.cpu.system) / 1e6,
       roundSeconds,
       responses,
     };
