@@ -44,6 +44,12 @@ if (file && typeof globalThis.gc === 'function') {
         { size: s.space_size, used: s.space_used_size, physical: s.physical_space_size },
       ]),
     );
+    // Then what V8's memory reducer does once a process goes idle (it fires a few seconds
+    // after allocation slows: between serve's rounds), at once: a compacting collection
+    // that also gives back the free pages V8 pools for reuse. The figure above is the
+    // process right after a round; this one the same process settled between rounds.
+    gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    const settled = { rss: process.memoryUsage.rss(), heapTotal: process.memoryUsage().heapTotal };
     // Written whole, then renamed: the bench never reads half a file.
     writeFileSync(
       `${file}.tmp`,
@@ -53,6 +59,7 @@ if (file && typeof globalThis.gc === 'function') {
         smaps: smapsRollup(),
         // Before the collections above would count: the CPU the rounds and reads took.
         cpu,
+        settled,
       }),
     );
     renameSync(`${file}.tmp`, file);

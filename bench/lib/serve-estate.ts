@@ -67,6 +67,8 @@ export interface EstateMemory {
   arrayBuffers: number;
   /** V8's heap spaces after the collections: committed (`size`), used and resident. */
   spaces: Record<string, { size: number; used: number; physical: number }>;
+  /** After a memory-reducing collection too (gc-on-signal.mjs): serve settled between rounds. */
+  settled: { rss: number; heapTotal: number };
   /** CPU seconds (user + system) serve spent from its start to the end of the reads. */
   cpuSeconds: number;
   /** /proc/PID/smaps_rollup after the collections, in bytes ({} where there is none). */
@@ -110,7 +112,7 @@ async function collected(child: ChildProcess, file: string, timeoutMs: number) {
     await sleep(50);
   }
   return JSON.parse(readFileSync(file, 'utf8')) as NodeJS.MemoryUsage &
-    Pick<EstateMemory, 'spaces' | 'smaps'> & { cpu: NodeJS.CpuUsage };
+    Pick<EstateMemory, 'spaces' | 'smaps' | 'settled'> & { cpu: NodeJS.CpuUsage };
 }
 
 export async function serveEstate(options: EstateOptions): Promise<EstateMemory> {
@@ -209,6 +211,7 @@ export async function serveEstate(options: EstateOptions): Promise<EstateMemory>
       arrayBuffers: usage.arrayBuffers,
       spaces: usage.spaces,
       smaps: usage.smaps,
+      settled: usage.settled,
       cpuSeconds: (usage.cpu.user + usage.cpu.system) / 1e6,
       roundSeconds,
       responses,
