@@ -10,6 +10,7 @@ import os from 'node:os';
 import { figure, type BenchReport, type Figure } from './figures.js';
 import { startFleet } from './lab-fleet.js';
 import { builtCli, serveEstate, type EstateMemory } from './serve-estate.js';
+import { deployedRuntime } from './deployed-runtime.js';
 
 const MiB = 2 ** 20;
 const GOAL_BYTES = 200 * MiB;
@@ -65,6 +66,14 @@ export async function estateFigures(run: EstateRun): Promise<Omit<BenchReport, '
   const largest = sizes[sizes.length - 1] ?? 0;
   const fleet = await startFleet({ domains: largest, perDomain: HOSTS_PER_DOMAIN, hosts: 8 });
   const measured: EstateMemory[] = [];
+  const deployed = deployedRuntime();
+  notes.push(
+    `serve started as deploy/systemd/kms-monitor.service starts it: environment ${Object.entries(
+      deployed.env,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}; node flags ${deployed.nodeFlags.join(' ') || 'none'}`,
+  );
   try {
     for (const domains of sizes) {
       const m = await serveEstate({
