@@ -38,30 +38,26 @@ if (file && typeof globalThis.gc === 'function') {
     gc();
     const snapshot = process.env['BENCH_HEAP_SNAPSHOT'];
     if (snapshot) writeHeapSnapshot(snapshot);
-    const spaces = Object.fromEntries(
-      getHeapSpaceStatistics().map((s) => [
-        s.space_name,
-        { size: s.space_size, used: s.space_used_size, physical: s.physical_space_size },
-      ]),
-    );
-    // Then what V8's memory reducer does once a process goes idle (it fires a few seconds
-    // after allocation slows: between serve's rounds), at once: a compacting collection
-    // that also gives back the free pages V8 pools for reuse. The figure above is the
-    // process right after a round; this one the same process settled between rounds.
+    // Captured before the memory-reducing collection below changes them.
+    const after = {
+      ...process.memoryUsage(),
+      spaces: Object.fromEntries(
+        getHeapSpaceStatistics().map((s) => [
+          s.space_name,
+          { size: s.space_size, used: s.space_used_size, physical: s.physical_space_size },
+        ]),
+      ),
+      smaps: smapsRollup(),
+    };
+    // Then, at once, the kind of collection V8's memory reducer runs on its own once a
+    // process's allocation slows (between serve's rounds in a deployment; the bench's
+    // rounds run back to back): compacting, and giving back the free pages V8 pools for
+    // reuse. The figures above are serve right after a round; `settled` the same heap
+    // settled. An estimate of an idle serve's RSS, not a measurement of one.
     gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
     const settled = { rss: process.memoryUsage.rss(), heapTotal: process.memoryUsage().heapTotal };
     // Written whole, then renamed: the bench never reads half a file.
-    writeFileSync(
-      `${file}.tmp`,
-      JSON.stringify({
-        ...process.memoryUsage(),
-        spaces,
-        smaps: smapsRollup(),
-        // Before the collections above would count: the CPU the rounds and reads took.
-        cpu,
-        settled,
-      }),
-    );
+    writeFileSync(`${file}.tmp`, JSON.stringify({ ...after, cpu, settled }));
     renameSync(`${file}.tmp`, file);
     // $BENCH_SMAPS_FILE: every mapping (/proc/self/smaps), to find the large anonymous ones.
     const maps = process.env['BENCH_SMAPS_FILE'];

@@ -203,8 +203,9 @@ export async function serveEstate(options: EstateOptions): Promise<EstateMemory>
       domains,
       rounds: roundSeconds.length,
       peakRss: procStatus(pid, 'VmHWM'),
-      rss: procStatus(pid, 'VmRSS'),
-      anonRss: procStatus(pid, 'RssAnon'),
+      // As the preload saw them right after its collections (it settles the heap after).
+      rss: usage.smaps['Rss'] ?? procStatus(pid, 'VmRSS'),
+      anonRss: usage.smaps['Anonymous'] ?? procStatus(pid, 'RssAnon'),
       heapUsed: usage.heapUsed,
       heapTotal: usage.heapTotal,
       external: usage.external,
