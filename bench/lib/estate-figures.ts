@@ -51,8 +51,8 @@ function breakdown(m: EstateMemory): string {
   return (
     `V8 spaces (resident/used MiB) ${spaces}; anonymous ${mib(anon)} MiB of which outside ` +
     `V8's committed heap ${mib(anon - m.heapTotal)} (external ${mib(m.external)}), ` +
-    `file-backed ${mib(m.rss - anon)} MiB; after a memory-reducing GC (V8's idle-time ` +
-    `collection, pooled pages given back) RSS ${mib(m.settled.rss)} MiB, V8 heap committed ` +
+    `file-backed ${mib(m.rss - anon)} MiB; after a memory-reducing GC (the kind V8 runs ` +
+    `when serve idles between rounds: an estimate) RSS ${mib(m.settled.rss)} MiB, V8 heap committed ` +
     `${mib(m.settled.heapTotal)} MiB`
   );
 }
