@@ -6,7 +6,10 @@
  * each round the bench reads what `reads` names — /metrics as Prometheus asks for it
  * (gzip), the status page, the status API — so their caches are part of the figure.
  * After `rounds` rounds: the peak RSS (VmHWM), and the RSS and V8 heap after two full
- * collections (bench/lib/gc-on-signal.mjs, a preload that the product does not have).
+ * collections (bench/lib/gc-on-signal.mjs, a preload that the product does not have),
+ * where that RSS is (V8's spaces, smaps_rollup), the RSS once a memory-reducing collection
+ * settled the heap, and serve's CPU. Serve runs with the environment and Node flags of the
+ * shipped systemd unit (deployed-runtime.ts), as deployed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
