@@ -10,6 +10,7 @@ import os from 'node:os';
 import { figure, type BenchReport, type Figure } from './figures.js';
 import { startFleet } from './lab-fleet.js';
 import { builtCli, serveEstate, type EstateMemory } from './serve-estate.js';
+import { deployedRuntime } from './deployed-runtime.js';
 
 const MiB = 2 ** 20;
 const GOAL_BYTES = 200 * MiB;
@@ -34,6 +35,28 @@ function load(): string {
     .join(' ');
 }
 
+const mib = (bytes: number | undefined) => ((bytes ?? 0) / MiB).toFixed(1);
+
+/**
+ * The resident memory after GC by kind: V8's spaces (committed / used), the anonymous
+ * memory outside V8's committed heap (malloc arenas, Buffers, code, thread stacks) and the
+ * file-backed part (the node binary and libraries, shared with every Node process).
+ */
+function breakdown(m: EstateMemory): string {
+  const spaces = Object.entries(m.spaces)
+    .filter(([, s]) => s.size >= MiB)
+    .map(([name, s]) => `${name.replace(/_space$/, '')} ${mib(s.physical)}/${mib(s.used)}`)
+    .join(', ');
+  const anon = m.smaps['Anonymous'] ?? m.anonRss;
+  return (
+    `V8 spaces (resident/used MiB) ${spaces}; anonymous ${mib(anon)} MiB of which outside ` +
+    `V8's committed heap ${mib(anon - m.heapTotal)} (external ${mib(m.external)}), ` +
+    `file-backed ${mib(m.rss - anon)} MiB; after a memory-reducing GC (the kind V8 runs ` +
+    `when serve idles between rounds: an estimate) RSS ${mib(m.settled.rss)} MiB, V8 heap committed ` +
+    `${mib(m.settled.heapTotal)} MiB`
+  );
+}
+
 export async function estateFigures(run: EstateRun): Promise<Omit<BenchReport, 'bench'>> {
   const notes: string[] = [];
   const failures: string[] = [];
@@ -43,6 +66,14 @@ export async function estateFigures(run: EstateRun): Promise<Omit<BenchReport, '
   const largest = sizes[sizes.length - 1] ?? 0;
   const fleet = await startFleet({ domains: largest, perDomain: HOSTS_PER_DOMAIN, hosts: 8 });
   const measured: EstateMemory[] = [];
+  const deployed = deployedRuntime();
+  notes.push(
+    `serve started as deploy/systemd/kms-monitor.service starts it: environment ${Object.entries(
+      deployed.env,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}; node flags ${deployed.nodeFlags.join(' ') || 'none'}`,
+  );
   try {
     for (const domains of sizes) {
       const m = await serveEstate({
@@ -57,12 +88,14 @@ export async function estateFigures(run: EstateRun): Promise<Omit<BenchReport, '
       });
       measured.push(m);
       notes.push(
-        `serve at ${domains} domains: rounds ${m.roundSeconds.map((s) => s.toFixed(1)).join(', ')} s; ` +
+        `serve at ${domains} domains: rounds ${m.roundSeconds.map((s) => s.toFixed(1)).join(', ')} s, ` +
+          `serve CPU ${m.cpuSeconds.toFixed(1)} s from start to the last read; ` +
           `peak ${(m.peakRss / MiB).toFixed(1)} MiB, after GC RSS ${(m.rss / MiB).toFixed(1)} MiB ` +
           `(anonymous ${(m.anonRss / MiB).toFixed(1)}), heap used ${(m.heapUsed / MiB).toFixed(1)} ` +
           `of ${(m.heapTotal / MiB).toFixed(1)} MiB, external ${(m.external / MiB).toFixed(1)} MiB ` +
           `(array buffers ${(m.arrayBuffers / MiB).toFixed(1)}); /metrics ${m.responses.metricsGzip} B gzip; load ${load()}`,
       );
+      notes.push(`serve at ${domains} domains, where the RSS is: ${breakdown(m)}`);
     }
   } catch (error) {
     failures.push(

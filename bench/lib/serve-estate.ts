@@ -6,7 +6,10 @@
  * each round the bench reads what `reads` names — /metrics as Prometheus asks for it
  * (gzip), the status page, the status API — so their caches are part of the figure.
  * After `rounds` rounds: the peak RSS (VmHWM), and the RSS and V8 heap after two full
- * collections (bench/lib/gc-on-signal.mjs, a preload that the product does not have).
+ * collections (bench/lib/gc-on-signal.mjs, a preload that the product does not have),
+ * where that RSS is (V8's spaces, smaps_rollup), the RSS once a memory-reducing collection
+ * settled the heap, and serve's CPU. Serve runs with the environment and Node flags of the
+ * shipped systemd unit (deployed-runtime.ts), as deployed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +22,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { freePort } from '../../src/lab/free-port.js';
 import { get } from './http-get.js';
 import type { Fleet } from './lab-fleet.js';
+import { deployedRuntime } from './deployed-runtime.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('./gc-on-signal.mjs', import.meta.url));
@@ -32,6 +36,22 @@ export function builtCli(): { cli: string; failure: string | null } {
     cli: join(REPO, 'dist', 'cli.js'),
     failure: build.status === 0 ? null : `npm run build failed (exit ${build.status})`,
   };
+}
+
+/**
+ * Experiments on how serve is started, beside the deployed settings (deployed-runtime.ts):
+ * BENCH_SERVE_EXEC_ARGV="--max-semi-space-size=2" adds Node flags, BENCH_SERVE_ENV=
+ * "MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072" adds environment variables.
+ */
+function experiment(): { execArgv: string[]; env: Record<string, string> } {
+  const words = (name: string) => (process.env[name] ?? '').split(' ').filter(Boolean);
+  const env: Record<string, string> = {};
+  for (const pair of words('BENCH_SERVE_ENV')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`BENCH_SERVE_ENV: expected NAME=VALUE, got ${pair}`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return { execArgv: words('BENCH_SERVE_EXEC_ARGV'), env };
 }
 
 export interface EstateMemory {
@@ -48,6 +68,14 @@ export interface EstateMemory {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
+  /** V8's heap spaces after the collections: committed (`size`), used and resident. */
+  spaces: Record<string, { size: number; used: number; physical: number }>;
+  /** After a memory-reducing collection too (gc-on-signal.mjs): serve settled between rounds. */
+  settled: { rss: number; heapTotal: number };
+  /** CPU seconds (user + system) serve spent from its start to the end of the reads. */
+  cpuSeconds: number;
+  /** /proc/PID/smaps_rollup after the collections, in bytes ({} where there is none). */
+  smaps: Record<string, number>;
   /** Wall seconds of each round, as the monitor logged them. */
   roundSeconds: number[];
   /** Bytes of the last gzip /metrics, status page and status API responses. */
@@ -86,7 +114,8 @@ async function collected(child: ChildProcess, file: string, timeoutMs: number) {
     if (performance.now() > until) throw new Error('serve wrote no memory figures after SIGUSR2');
     await sleep(50);
   }
-  return JSON.parse(readFileSync(file, 'utf8')) as NodeJS.MemoryUsage;
+  return JSON.parse(readFileSync(file, 'utf8')) as NodeJS.MemoryUsage &
+    Pick<EstateMemory, 'spaces' | 'smaps' | 'settled'> & { cpu: NodeJS.CpuUsage };
 }
 
 export async function serveEstate(options: EstateOptions): Promise<EstateMemory> {
@@ -112,9 +141,14 @@ export async function serveEstate(options: EstateOptions): Promise<EstateMemory>
   writeFileSync(configFile, yaml);
   const port = await freePort('127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
+  // As the systemd unit and the image start it (allocator tuning, Node flags), plus any trial.
+  const deployed = deployedRuntime();
+  const tried = experiment();
   const child = spawn(
     process.execPath,
     [
+      ...deployed.nodeFlags,
+      ...tried.execArgv,
       '--expose-gc',
       '--import',
       PRELOAD,
@@ -132,7 +166,7 @@ export async function serveEstate(options: EstateOptions): Promise<EstateMemory>
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, BENCH_MEMORY_FILE: memoryFile },
+      env: { ...process.env, ...deployed.env, ...tried.env, BENCH_MEMORY_FILE: memoryFile },
     },
   );
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -172,12 +206,17 @@ export async function serveEstate(options: EstateOptions): Promise<EstateMemory>
       domains,
       rounds: roundSeconds.length,
       peakRss: procStatus(pid, 'VmHWM'),
-      rss: procStatus(pid, 'VmRSS'),
-      anonRss: procStatus(pid, 'RssAnon'),
+      // As the preload saw them right after its collections (it settles the heap after).
+      rss: usage.smaps['Rss'] ?? procStatus(pid, 'VmRSS'),
+      anonRss: usage.smaps['Anonymous'] ?? procStatus(pid, 'RssAnon'),
       heapUsed: usage.heapUsed,
       heapTotal: usage.heapTotal,
       external: usage.external,
       arrayBuffers: usage.arrayBuffers,
+      spaces: usage.spaces,
+      smaps: usage.smaps,
+      settled: usage.settled,
+      cpuSeconds: (usage.cpu.user + usage.cpu.system) / 1e6,
       roundSeconds,
       responses,
     };

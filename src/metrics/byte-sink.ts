@@ -21,31 +21,79 @@ const NEWLINE = 0x0a;
 const LETTER_N = 0x6e;
 
 /**
+ * How long free chunks wait for the next render before they are let go. State changes
+ * come in rounds (every `interval`, 30 s by default) and a render happens only when a
+ * scrape follows one, so between rounds the free chunks — as many as a render fills, 24
+ * MiB at 3,000 domains × 2 hosts — are resident for nothing; a scraper every 15 s still
+ * finds them within a round. A render after the release allocates fresh chunks once.
+ */
+const IDLE_RELEASE_MS = 30_000;
+
+/**
  * Chunks of a body no one reads any more, for the next render to write into: at 10,000
  * hosts a render fills ~9 chunks, and 36 MiB of fresh buffers per render made V8 run a
  * full collection of the whole heap every second render ("external memory pressure").
  * Only the owner of a body knows when it is no longer sent (cached-render.ts).
+ * It keeps no more free chunks than the last render used (what the next one will need
+ * when the estate is the same size; fewer after a reload shrank it), and none after
+ * `idleMs` without a render.
  */
 export class ChunkPool {
   private readonly free: Buffer[] = [];
+  /** Pool-sized chunks the last finished render used (ByteSink.finish); `keep` until one did. */
+  private lastUsed: number;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly chunkBytes = CHUNK_BYTES,
     /** Free chunks kept at most (more are left to the garbage collector). */
     private readonly keep = 24,
-  ) {}
+    private readonly idleMs = IDLE_RELEASE_MS,
+  ) {
+    this.lastUsed = keep;
+  }
 
   take(atLeast: number): Buffer {
     if (atLeast > this.chunkBytes) return Buffer.allocUnsafe(atLeast);
     return this.free.pop() ?? Buffer.allocUnsafe(this.chunkBytes);
   }
 
+  /** A render finished, having taken `chunks` pool-sized chunks. */
+  used(chunks: number): void {
+    this.lastUsed = chunks;
+    this.free.length = Math.min(this.free.length, this.limit());
+  }
+
   /** The chunks of a finished body (ByteSink.finish), none of them read again by anyone. */
   give(chunks: readonly Buffer[]): void {
+    const limit = this.limit();
     for (const c of chunks) {
-      if (this.free.length >= this.keep) return;
+      if (this.free.length >= limit) break;
       if (c.byteOffset === 0 && c.buffer.byteLength === this.chunkBytes)
         this.free.push(Buffer.from(c.buffer, 0, this.chunkBytes));
+    }
+    if (this.free.length > 0) this.releaseWhenIdle();
+  }
+
+  /** Free chunks held now (for the tests and the bench). */
+  get size(): number {
+    return this.free.length;
+  }
+
+  private limit(): number {
+    return Math.min(this.keep, this.lastUsed);
+  }
+
+  /** Restarted by every give: the chunks go once no render has come for `idleMs`. */
+  private releaseWhenIdle(): void {
+    if (this.idleTimer) this.idleTimer.refresh();
+    else {
+      this.idleTimer = setTimeout(() => {
+        this.idleTimer = null;
+        this.free.length = 0;
+      }, this.idleMs);
+      // A pool never keeps the process alive.
+      this.idleTimer.unref();
     }
   }
 }
@@ -55,6 +103,8 @@ export class ByteSink {
   private buf: Buffer;
   private pos = 0;
   private readonly pool: ChunkPool;
+  /** Chunks of the pool's size taken so far (the pool sizes itself by the last render's). */
+  private taken = 1;
 
   /** `pool`: where chunks come from; a pool of its own (fresh chunks) if none. */
   constructor(pool: ChunkPool | number = CHUNK_BYTES) {
@@ -67,6 +117,7 @@ export class ByteSink {
     if (this.pos + n <= this.buf.length) return;
     if (this.pos > 0) this.chunks.push(this.buf.subarray(0, this.pos));
     this.buf = this.pool.take(n);
+    if (n <= this.pool.chunkBytes) this.taken++;
     this.pos = 0;
   }
 
@@ -158,7 +209,11 @@ export class ByteSink {
   /** The bytes written, in order; the sink is not to be written after this. */
   finish(): Buffer[] {
     if (this.pos > 0) this.chunks.push(this.buf.subarray(0, this.pos));
-    else this.pool.give([this.buf]);
+    else {
+      this.pool.give([this.buf]);
+      this.taken--;
+    }
+    this.pool.used(this.taken);
     this.pos = 0;
     this.buf = Buffer.alloc(0);
     return this.chunks;
