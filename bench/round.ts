@@ -5,7 +5,8 @@
  * by parseConfig + planFromConfig). Wall time, CPU time of this process, peak RSS and
  * exchanges per second; the baseline is the same lookups and probes called directly on the
  * protocol layers (discoverAll, probeTcp, probeKms with the same concurrency, no poller and
- * no state), so the ratio is what the monitor machinery adds.
+ * no state; the trust kind's control connection too), so the ratio is what the monitor
+ * machinery adds.
  *
  *   npm run bench -- round      node --import tsx bench/round.ts [--domains 1000] [--rounds 3]
  *
@@ -31,6 +32,8 @@ import { Poller } from '../src/monitor/poller.js';
 import { realProbers } from '../src/monitor/probers.js';
 import { MonitorState } from '../src/monitor/state.js';
 import { mergeTargets } from '../src/monitor/targets.js';
+import { exchangeTimeouts } from '../src/monitor/kinds/exchange-timeouts.js';
+import { trustSpecs } from '../src/monitor/kinds/trust.js';
 import { commandFor, figure, median, type BenchReport } from './lib/figures.js';
 import { startFleet } from './lib/lab-fleet.js';
 import { benchMain } from './lib/main.js';
@@ -181,11 +184,25 @@ export async function run(options: RoundOptions): Promise<BenchReport> {
         if (!r.success) bad++;
       }
     });
+    // The trust kind's controls, as the monitor sends them: a second connection per host
+    // each sweep (src/monitor/kinds/trust.ts). Refusals are what they ask for, so no
+    // answer counts as a failure here; their CPU is noted apart.
+    const tKms = performance.now();
+    const trustCpu0 = process.cpuUsage();
+    const { specs } = trustSpecs(identity.cmid, plan.products, plan.trust);
+    await mapLimit(targets, plan.concurrency, async (target) => {
+      await probeKms(where(target), specs, {
+        identity,
+        timeouts: exchangeTimeouts(plan.timeoutMs, specs.length),
+      });
+    });
+    const trustCpu = process.cpuUsage(trustCpu0);
     bareLines.push(
       `dns ${((tDns - t0) / 1000).toFixed(2)} s, tcp ${((tTcp - tDns) / 1000).toFixed(2)} s, kms ${(
-        (performance.now() - tTcp) /
+        (tKms - tTcp) /
         1000
-      ).toFixed(2)} s`,
+      ).toFixed(2)} s, trust ${((performance.now() - tKms) / 1000).toFixed(2)} s ` +
+        `(${((trustCpu.user + trustCpu.system) / 1e6).toFixed(2)} s CPU)`,
     );
     return { exchanges, failures: bad };
   };

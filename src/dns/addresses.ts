@@ -8,6 +8,7 @@ import { mapLimit } from '../util/map-limit.js';
 import { asDnsFailure, reasonForRcode, type DnsError } from './errors.js';
 import type { DnsRecord } from './message.js';
 import { sortAddresses } from './ip-order.js';
+import { canonicalName } from './names.js';
 
 /** Address queries in flight per domain lookup. */
 export const ADDRESS_QUERY_CONCURRENCY = 8;
@@ -121,17 +122,25 @@ export async function resolveTargets(
 ): Promise<TargetAddresses[]> {
   // Glue first, synchronously: with a full additional section no query is needed at all.
   const outcomes = glueOutcomes(hosts, additionals);
-  const missing: Array<{ host: string; family: Family; i: number }> = [];
+  // One query per name and family: a host published on two ports, or twice with other
+  // priorities, has the same addresses in every record, so it is asked once (names
+  // compare as DNS compares them, without case).
+  const missing = new Map<string, { host: string; family: Family; records: number[] }>();
   hosts.forEach((host, i) => {
-    for (const family of FAMILIES) if (!outcomes[i]?.[family]) missing.push({ host, family, i });
+    for (const family of FAMILIES) {
+      if (outcomes[i]?.[family]) continue;
+      const key = `${family} ${canonicalName(host)}`;
+      const query = missing.get(key);
+      if (query) query.records.push(i);
+      else missing.set(key, { host, family, records: [i] });
+    }
   });
-  if (missing.length > 0) {
-    await mapLimit(missing, ADDRESS_QUERY_CONCURRENCY, async ({ host, family, i }) => {
-      (outcomes[i] as Record<Family, FamilyOutcome | null>)[family] = await queryFamily(
-        context,
-        host,
-        family,
-      );
+  if (missing.size > 0) {
+    await mapLimit([...missing.values()], ADDRESS_QUERY_CONCURRENCY, async (query) => {
+      const outcome = await queryFamily(context, query.host, query.family);
+      for (const i of query.records) {
+        (outcomes[i] as Record<Family, FamilyOutcome | null>)[query.family] = outcome;
+      }
     });
   }
   return combine(hosts, outcomes);

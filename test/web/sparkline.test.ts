@@ -3,6 +3,7 @@
 // markup that is inline SVG with nothing but numbers and escaped text in it.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { renderSparkline, sparklineGeometry } from '../../src/web/status-page/sparkline.js';
 
 const T0 = 1_767_225_600; // 2026-01-01, Unix seconds
@@ -75,5 +76,44 @@ describe('sparkline markup', () => {
     assert.doesNotMatch(svg.split(escaped).join(''), /<script|<a |style=|on\w+=|href=|xlink/);
     // The geometry is numbers only.
     for (const d of svg.match(/ d="[^"]*"/g) ?? []) assert.match(d, /^ d="[MLhv0-9. -]+"$/);
+  });
+});
+
+describe('sparkline coordinates', () => {
+  // The path is written from integers (fast); it must read as the tenths of the geometry
+  // written by the number conversion, to the character: "12", "12.3", never "12.30".
+  it('are the geometry rounded to tenths, as Number#toString writes them', () => {
+    const tenths = (n: number) => (Math.round(n * 10) / 10).toString();
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.double({ min: 0, max: 5000, noNaN: true }), { nil: null }), {
+          minLength: 1,
+          maxLength: 600,
+        }),
+        fc.double({ min: 0.001, max: 5000, noNaN: true }),
+        fc.integer({ min: 8, max: 600 }),
+        (values, yMax, width) => {
+          const s = series(values, 0.4);
+          const options = { ...base, yMax, width, threshold: yMax / 3 };
+          const g = sparklineGeometry(s, options);
+          const svg = renderSparkline(s, options).value;
+          const d = g.runs
+            .map(
+              (run) =>
+                `M${tenths(run[0]![0])} ${tenths(run[0]![1])}${run.length === 1 ? 'h0' : ''}` +
+                run
+                  .slice(1)
+                  .map(([x, y]) => `L${tenths(x)} ${tenths(y)}`)
+                  .join(''),
+            )
+            .join('');
+          if (d !== '') assert.ok(svg.includes(`class="spark-line" d="${d}"`), d);
+          assert.ok(svg.includes(`y1="${tenths(g.thresholdY!)}"`));
+          const ticks = g.failures.map((x) => `M${tenths(x)} 36v-4`).join('');
+          if (ticks !== '') assert.ok(svg.includes(`class="spark-fail" d="${ticks}"`));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

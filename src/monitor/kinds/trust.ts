@@ -100,6 +100,46 @@ function trustProduct(p: KmsProductSpec & Partial<TrustProduct>): TrustProduct {
   };
 }
 
+type TrustRequests = ReturnType<typeof trustSpecs> & { products: readonly TrustProduct[] };
+
+/**
+ * The requests of a sweep, made once per plan rather than per host: they depend only on
+ * the CMID, the planned products and the settings, and each costs two SHA-256 digests and
+ * the products' lookups (2,000 hosts a sweep at estate scale). Keyed by the plan's product
+ * list, which a reload replaces rather than changes.
+ */
+const requestsByProducts = new WeakMap<
+  readonly KmsProductSpec[],
+  { cmid: string; countEcho: boolean; clockWindow: boolean; requests: TrustRequests }
+>();
+
+function trustRequests(
+  cmid: string,
+  products: readonly (KmsProductSpec & Partial<TrustProduct>)[],
+  settings: TrustSettings,
+): TrustRequests {
+  const known = requestsByProducts.get(products);
+  if (
+    known !== undefined &&
+    known.cmid === cmid &&
+    known.countEcho === settings.countEcho &&
+    known.clockWindow === settings.clockWindow
+  ) {
+    return known.requests;
+  }
+  const requests = {
+    ...trustSpecs(cmid, products, settings),
+    products: products.map((p) => trustProduct(p)),
+  };
+  requestsByProducts.set(products, {
+    cmid,
+    countEcho: settings.countEcho,
+    clockWindow: settings.clockWindow,
+    requests,
+  });
+  return requests;
+}
+
 export interface TrustProbeResult extends TrustControls {
   timestamp: string;
   durationSeconds: number;
@@ -114,7 +154,8 @@ export const trustKind: HostProbeKind<TrustProbeResult> = {
     (deps) =>
     async (target, { products, timeoutMs, signal, trust = DEFAULT_TRUST_SETTINGS }) => {
       const started = performance.now();
-      const { specs, echo, clock } = trustSpecs(deps.identity().cmid, products, trust);
+      const requests = trustRequests(deps.identity().cmid, products, trust);
+      const { specs, echo, clock } = requests;
       const address = addressOf(target);
       const results =
         address === null
@@ -135,7 +176,7 @@ export const trustKind: HostProbeKind<TrustProbeResult> = {
           const result = bySlug.get(slug);
           return result ? [{ ...e, result: { ...result, product: e.product } }] : [];
         }),
-        products: products.map((p) => trustProduct(p)),
+        products: requests.products,
         timestamp: new Date().toISOString(),
         durationSeconds: (performance.now() - started) / 1000,
         error:

@@ -55,16 +55,46 @@ const PAD = 2;
 /** A gap of more than this many times the usual spacing breaks the line (monitor stopped). */
 const GAP_FACTOR = 3;
 
-const fixed = (n: number) => (Math.round(n * 10) / 10).toString();
+/** The text of each tenth up to a 400-pixel-wide line, made once: most coordinates repeat. */
+const TENTHS_CACHED = 4096;
+const tenthsText: string[] = [];
+
+/**
+ * A coordinate to one decimal, exactly as `(Math.round(n * 10) / 10).toString()` writes
+ * it ("12", "12.3") but from integers: a sparkline has ~500 coordinates, six to a host's
+ * history block, and double-to-text conversion was the block's largest cost (bench/history.ts).
+ */
+function fixed(n: number): string {
+  const tenths = Math.round(n * 10);
+  // Negative, huge or not a number: the general conversion (never for the geometry here).
+  if (!(tenths >= 0 && tenths < TENTHS_CACHED)) return (tenths / 10).toString();
+  let text = tenthsText[tenths];
+  if (text === undefined) {
+    const digit = tenths % 10;
+    text = digit === 0 ? String(tenths / 10) : `${(tenths - digit) / 10}.${digit}`;
+    tenthsText[tenths] = text;
+  }
+  return text;
+}
+
+/**
+ * The usual spacing of each series drawn: a product's count and latency sparklines share
+ * one `at` array, which the status view builds afresh and never changes.
+ */
+const spacingOf = new WeakMap<readonly number[], number>();
 
 /** The usual time between samples: the median of the gaps. */
 function usualSpacing(at: readonly number[]): number {
   if (at.length < 2) return Infinity;
+  const known = spacingOf.get(at);
+  if (known !== undefined) return known;
   // A typed array sorts numerically and fast: this runs for every sparkline drawn.
   const gaps = new Float64Array(at.length - 1);
   for (let i = 1; i < at.length; i++) gaps[i - 1] = at[i]! - at[i - 1]!;
   gaps.sort();
-  return gaps[gaps.length >> 1]! * 1000;
+  const spacing = gaps[gaps.length >> 1]! * 1000;
+  spacingOf.set(at, spacing);
+  return spacing;
 }
 
 export function sparklineGeometry(
@@ -73,72 +103,86 @@ export function sparklineGeometry(
 ): SparklineGeometry {
   const width = options.width ?? 240;
   const height = options.height ?? 36;
-  const span = Math.max(1, options.to - options.from);
+  const { from, to } = options;
+  const span = Math.max(1, to - from);
   const yMax = options.yMax > 0 ? options.yMax : 1;
-  const y = (v: number) => height - PAD - (Math.min(v, yMax) / yMax) * (height - 2 * PAD);
-  const column = (ms: number) =>
-    Math.max(0, Math.min(width - 1, Math.floor(((ms - options.from) / span) * width)));
+  const ySpan = height - 2 * PAD;
+  const min = options.fold === 'min';
   const maxGap = usualSpacing(series.at) * GAP_FACTOR;
+  const { at, values, failed } = series;
   const runs: Array<Array<[number, number]>> = [];
   const failures: number[] = [];
+  // The loop's state lives in plain locals (no closure shares it), so the loop over a
+  // week of samples stays tight; a column is flushed where it ends and once after the loop.
   let run: Array<[number, number]> = [];
   let col = -1;
   let folded: number | null = null;
   let failedHere = false;
   let last = -Infinity;
-  const flush = () => {
-    if (col < 0) return;
-    if (folded !== null) run.push([col + 0.5, y(folded)]);
-    if (failedHere) failures.push(col + 0.5);
-  };
-  const breakRun = () => {
-    if (run.length > 0) runs.push(run);
-    run = [];
-  };
-  for (let i = 0; i < series.at.length; i++) {
-    const ms = series.at[i]! * 1000;
-    if (ms < options.from || ms > options.to) continue;
-    const c = column(ms);
+  for (let i = 0; i < at.length; i++) {
+    const ms = at[i]! * 1000;
+    if (ms < from || ms > to) continue;
+    const c = Math.max(0, Math.min(width - 1, Math.floor(((ms - from) / span) * width)));
     if (c !== col) {
-      flush();
+      if (col >= 0) {
+        if (folded !== null) run.push([col + 0.5, yOf(folded, yMax, height, ySpan)]);
+        if (failedHere) failures.push(col + 0.5);
+      }
       col = c;
       folded = null;
       failedHere = false;
     }
-    if (ms - last > maxGap) breakRun();
+    if (ms - last > maxGap && run.length > 0) {
+      runs.push(run);
+      run = [];
+    }
     last = ms;
-    const v = series.values[i] ?? null;
-    if (series.failed[i]) failedHere = true;
+    const v = values[i] ?? null;
+    if (failed[i]) failedHere = true;
     if (v === null) {
       // Nothing to draw, and the line does not pretend to know across it.
-      if (folded !== null) run.push([col + 0.5, y(folded)]);
+      if (folded !== null) run.push([col + 0.5, yOf(folded, yMax, height, ySpan)]);
       folded = null;
-      breakRun();
+      if (run.length > 0) {
+        runs.push(run);
+        run = [];
+      }
       continue;
     }
-    folded =
-      folded === null ? v : options.fold === 'min' ? Math.min(folded, v) : Math.max(folded, v);
+    folded = folded === null ? v : min ? Math.min(folded, v) : Math.max(folded, v);
   }
-  flush();
-  breakRun();
+  if (col >= 0) {
+    if (folded !== null) run.push([col + 0.5, yOf(folded, yMax, height, ySpan)]);
+    if (failedHere) failures.push(col + 0.5);
+  }
+  if (run.length > 0) runs.push(run);
   return {
     runs,
     failures: [...new Set(failures)],
-    thresholdY: options.threshold === undefined ? null : y(options.threshold),
+    thresholdY:
+      options.threshold === undefined ? null : yOf(options.threshold, yMax, height, ySpan),
     width,
     height,
   };
 }
 
+/** The y of a value: 0 at the bottom (less the padding), yMax and above at the top. */
+function yOf(v: number, yMax: number, height: number, ySpan: number): number {
+  return height - PAD - (Math.min(v, yMax) / yMax) * ySpan;
+}
+
 function pathOf(runs: SparklineGeometry['runs']): string {
   let d = '';
   for (const run of runs) {
-    // A run of one point is a dot: a zero-length line with round caps.
-    const [first, ...rest] = run;
+    const first = run[0];
     if (!first) continue;
     d += `M${fixed(first[0])} ${fixed(first[1])}`;
-    if (rest.length === 0) d += 'h0';
-    for (const [x, yy] of rest) d += `L${fixed(x)} ${fixed(yy)}`;
+    // A run of one point is a dot: a zero-length line with round caps.
+    if (run.length === 1) d += 'h0';
+    for (let i = 1; i < run.length; i++) {
+      const point = run[i]!;
+      d += `L${fixed(point[0])} ${fixed(point[1])}`;
+    }
   }
   return d;
 }
