@@ -24,9 +24,22 @@ export interface ConnectSettings {
   signal?: AbortSignal;
 }
 
+/**
+ * Reads the answer to a call where it arrives, in the socket's data callback: what it
+ * returns resolves the call, what it throws rejects it (and leaves the connection as it
+ * is: a payload the reader refuses is not a broken connection). One promise per exchange
+ * instead of one per layer awaiting the layer below (docs/performance.md, KMS client CPU).
+ */
+export interface AnswerReader<T> {
+  readAnswer(pdu: Buffer): T;
+}
+
+/** Hands the PDU back unread: the bind phase decodes it after the await. */
+const AS_IS: AnswerReader<Buffer> = { readAnswer: (pdu) => pdu };
+
 interface Waiter {
-  resolve(pdu: Buffer): void;
-  reject(failure: ProbeFailure): void;
+  resolve(value: unknown): void;
+  reject(failure: unknown): void;
 }
 
 /** What the pending wait is for: the timeout's text is built from it only if it fires. */
@@ -83,6 +96,8 @@ export class RpcConnection {
   private readonly queue: Buffer[] = [];
   private readonly closed: Promise<void>;
   private waiter: Waiter | null = null;
+  /** How the pending call reads its answer. */
+  private answerReader: AnswerReader<unknown> = AS_IS;
   /** What the pending wait is for: plain data, not closures made per call. */
   private pending: PhaseWait | null = null;
   /**
@@ -183,6 +198,20 @@ export class RpcConnection {
    * the connection.
    */
   call(pdu: Buffer, phase: CallPhase, phaseMs: number, deadline: Deadline): Promise<Buffer> {
+    return this.callWith(pdu, phase, phaseMs, deadline, AS_IS);
+  }
+
+  /**
+   * {@link call}, resolving with what `reader` makes of the answer (it runs synchronously
+   * when the answer arrives; what it throws rejects the call, the connection stays).
+   */
+  callWith<T>(
+    pdu: Buffer,
+    phase: CallPhase,
+    phaseMs: number,
+    deadline: Deadline,
+    reader: AnswerReader<T>,
+  ): Promise<T> {
     if (this.failure !== null) return Promise.reject(this.failure);
     if (this.queue.length > 0) {
       const failure = new ProbeFailure(
@@ -194,8 +223,12 @@ export class RpcConnection {
     }
     const budget = deadline.budget(phaseMs);
     this.receivedInCall = 0;
-    return new Promise<Buffer>((resolve, reject) => {
-      this.wait(phase, phaseMs, budget, deadline, { resolve, reject });
+    this.answerReader = reader;
+    return new Promise<T>((resolve, reject) => {
+      this.wait(phase, phaseMs, budget, deadline, {
+        resolve: resolve as Waiter['resolve'],
+        reject,
+      });
       this.socket.write(pdu);
     });
   }
@@ -253,7 +286,14 @@ export class RpcConnection {
     }
     this.waiter = null;
     this.callsDone += 1;
-    waiter.resolve(pdu);
+    let value: unknown;
+    try {
+      value = this.answerReader.readAnswer(pdu);
+    } catch (error) {
+      waiter.reject(error);
+      return;
+    }
+    waiter.resolve(value);
   }
 
   /** Makes `waiter` the pending wait of `phase` and (re-)arms the timer for its budget. */

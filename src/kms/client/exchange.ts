@@ -16,7 +16,8 @@ import { ProbeFailure, asProbeFailure, fromDecodeError } from './failure.js';
 import type { KmsIdentity } from './identity.js';
 import type { KmsProductSpec } from './product-spec.js';
 import type { KmsProtocolVersion } from '../protocol-version.js';
-import type { RpcSession, RpcTimeouts } from './rpc-session.js';
+import type { ActivationCall, RpcSession, RpcTimeouts } from './rpc-session.js';
+import type { ResponseStub } from '../rpc/index.js';
 
 export type ExchangeAnswer =
   | { kind: 'response'; response: KmsResponse }
@@ -62,44 +63,67 @@ function templateFor(input: ExchangeInput): RequestTemplate {
   return template;
 }
 
-/** The template and this request's client time; a bad product spec is a named failure. */
-function prepare(input: ExchangeInput): { template: RequestTemplate; clientTime: bigint } {
+/**
+ * One request of one exchange: writes the payload straight into the PDU the session sends
+ * and, when the answer arrives, checks it against what was sent (decodeClientResponse).
+ * One object per exchange, no closures: its methods run synchronously inside the session.
+ */
+class ExchangeCall implements ActivationCall<ExchangeAnswer> {
+  private context: RequestContext | null = null;
+
+  constructor(
+    readonly template: RequestTemplate,
+    private readonly clientTime: bigint,
+    private readonly protocol: KmsProtocolVersion,
+  ) {}
+
+  writePayload(out: Buffer, offset: number): void {
+    this.context = this.template.writeInto(out, offset, this.clientTime);
+  }
+
+  readStub(stub: ResponseStub): ExchangeAnswer {
+    if (stub.payload === null) {
+      if (stub.hresult === 0) {
+        throw new ProbeFailure('malformed', 'host returned no response payload and no error code');
+      }
+      return { kind: 'hresult', hresult: stub.hresult };
+    }
+    const context = this.context;
+    if (context === null) throw new ProbeFailure('unexpected', 'an answer to a request not sent');
+    try {
+      return { kind: 'response', response: decodeClientResponse(stub.payload, context) };
+    } catch (error) {
+      if (error instanceof KmsDecodeError)
+        throw fromDecodeError(error, `v${this.protocol} response`);
+      throw error;
+    }
+  }
+}
+
+/** The request of this exchange; a bad product spec is a named failure. */
+function prepare(input: ExchangeInput): ExchangeCall {
   try {
-    return {
-      template: templateFor(input),
-      clientTime: filetimeFromDate(
-        new Date(input.now().getTime() + (input.product.clientTimeOffsetMs ?? 0)),
-      ),
-    };
+    const clientTime = filetimeFromDate(
+      new Date(input.now().getTime() + (input.product.clientTimeOffsetMs ?? 0)),
+    );
+    return new ExchangeCall(templateFor(input), clientTime, input.protocol);
   } catch (error) {
     // A product spec with a bad GUID or N: a local error, named so it cannot escape.
     throw asProbeFailure(error, `cannot build the request for ${input.product.slug}`);
   }
 }
 
-export async function exchange(
+/** Sends one request and resolves with the checked answer; rejects with a ProbeFailure. */
+export function exchange(
   session: RpcSession,
   input: ExchangeInput,
   timeouts: RpcTimeouts,
 ): Promise<ExchangeAnswer> {
-  const { template, clientTime } = prepare(input);
-  // The payload is written straight into the PDU the session sends.
-  const { stub, written: context } = await session.requestActivation(
-    template.size,
-    (out, offset): RequestContext => template.writeInto(out, offset, clientTime),
-    timeouts,
-  );
-  if (stub.payload === null) {
-    if (stub.hresult === 0) {
-      throw new ProbeFailure('malformed', 'host returned no response payload and no error code');
-    }
-    return { kind: 'hresult', hresult: stub.hresult };
-  }
+  let call: ExchangeCall;
   try {
-    return { kind: 'response', response: decodeClientResponse(stub.payload, context) };
+    call = prepare(input);
   } catch (error) {
-    if (error instanceof KmsDecodeError)
-      throw fromDecodeError(error, `v${input.protocol} response`);
-    throw error;
+    return Promise.reject(error as Error);
   }
+  return session.requestActivation(call.template.size, call, timeouts);
 }
