@@ -42,13 +42,17 @@ interface Waiter {
   reject(failure: unknown): void;
 }
 
-/** What the pending wait is for: the timeout's text is built from it only if it fires. */
+/**
+ * What the pending wait is for: the timeout's text is built from it only if it fires. One
+ * per connection, rewritten by each wait (no object per call).
+ */
 interface PhaseWait {
   phase: CallPhase | 'connect';
   /** The setting that applies (connectMs, bindMs or requestMs). */
   settingMs: number;
-  budget: PhaseBudget;
-  deadline: Deadline;
+  /** What the wait was given: settingMs or, when less was left, the overall deadline's rest. */
+  ms: number;
+  deadline: Deadline | null;
 }
 
 /** Errors before the connection is up: what the admin should look at. */
@@ -99,7 +103,7 @@ export class RpcConnection {
   /** How the pending call reads its answer. */
   private answerReader: AnswerReader<unknown> = AS_IS;
   /** What the pending wait is for: plain data, not closures made per call. */
-  private pending: PhaseWait | null = null;
+  private readonly pending: PhaseWait = { phase: 'connect', settingMs: 0, ms: 0, deadline: null };
   /**
    * One timer for every phase of the connection. A phase with the same budget as the last
    * re-arms it (refresh) instead of creating and cancelling a Timeout per phase, which
@@ -174,10 +178,9 @@ export class RpcConnection {
   }
 
   private connect(settings: ConnectSettings): Promise<void> {
-    const budget = settings.deadline.budget(settings.connectMs);
     return new Promise<void>((resolve, reject) => {
       const waiter = { resolve: () => resolve(), reject };
-      this.wait('connect', settings.connectMs, budget, settings.deadline, waiter);
+      this.wait('connect', settings.connectMs, settings.deadline, waiter);
       this.socket.setNoDelay(true);
       this.socket.connect(
         { host: this.target.address ?? this.target.host, port: this.target.port },
@@ -221,11 +224,10 @@ export class RpcConnection {
       this.fail(failure);
       return Promise.reject(failure);
     }
-    const budget = deadline.budget(phaseMs);
     this.receivedInCall = 0;
     this.answerReader = reader;
     return new Promise<T>((resolve, reject) => {
-      this.wait(phase, phaseMs, budget, deadline, {
+      this.wait(phase, phaseMs, deadline, {
         resolve: resolve as Waiter['resolve'],
         reject,
       });
@@ -234,8 +236,9 @@ export class RpcConnection {
   }
 
   /** The failure of the pending wait when its time runs out. */
-  private timeoutFailure(pending: PhaseWait): ProbeFailure {
-    const { phase, settingMs, budget, deadline } = pending;
+  private timeoutFailure(deadline: Deadline): ProbeFailure {
+    const { phase, settingMs, ms } = this.pending;
+    const budget: PhaseBudget = { ms, byDeadline: ms < settingMs };
     if (phase === 'connect') {
       return new ProbeFailure(
         'connect_timeout',
@@ -300,13 +303,16 @@ export class RpcConnection {
   private wait(
     phase: PhaseWait['phase'],
     settingMs: number,
-    budget: PhaseBudget,
     deadline: Deadline,
     waiter: Waiter,
   ): void {
     this.waiter = waiter;
-    this.pending = { phase, settingMs, budget, deadline };
-    const ms = budget.ms;
+    const ms = deadline.phaseMs(settingMs);
+    const pending = this.pending;
+    pending.phase = phase;
+    pending.settingMs = settingMs;
+    pending.ms = ms;
+    pending.deadline = deadline;
     if (this.timer !== null && ms === this.timerMs) {
       this.timer.refresh();
       return;
@@ -317,7 +323,8 @@ export class RpcConnection {
   }
 
   private readonly onTimer = (): void => {
-    if (this.waiter !== null && this.pending !== null) this.fail(this.timeoutFailure(this.pending));
+    const deadline = this.pending.deadline;
+    if (this.waiter !== null && deadline !== null) this.fail(this.timeoutFailure(deadline));
   };
 
   private readonly onAbort = (): void => {
