@@ -103,9 +103,10 @@ class ExchangeCall implements ActivationCall<ExchangeAnswer> {
 /** The request of this exchange; a bad product spec is a named failure. */
 function prepare(input: ExchangeInput): ExchangeCall {
   try {
-    const clientTime = filetimeFromDate(
-      new Date(input.now().getTime() + (input.product.clientTimeOffsetMs ?? 0)),
-    );
+    const now = input.now();
+    const offset = input.product.clientTimeOffsetMs ?? 0;
+    // A second Date only for a product dated off (trust's clock check), not per request.
+    const clientTime = filetimeFromDate(offset === 0 ? now : new Date(now.getTime() + offset));
     return new ExchangeCall(templateFor(input), clientTime, input.protocol);
   } catch (error) {
     // A product spec with a bad GUID or N: a local error, named so it cannot escape.
