@@ -68,20 +68,25 @@ function templateFor(input: ExchangeInput): RequestTemplate {
  * and, when the answer arrives, checks it against what was sent (decodeClientResponse).
  * One object per exchange, no closures: its methods run synchronously inside the session.
  */
-class ExchangeCall implements ActivationCall<ExchangeAnswer> {
+class ExchangeCall<T> implements ActivationCall<T> {
   private context: RequestContext | null = null;
 
   constructor(
     readonly template: RequestTemplate,
     private readonly clientTime: bigint,
     private readonly protocol: KmsProtocolVersion,
+    private readonly handler: AnswerHandler<T>,
   ) {}
 
   writePayload(out: Buffer, offset: number): void {
     this.context = this.template.writeInto(out, offset, this.clientTime);
   }
 
-  readStub(stub: ResponseStub): ExchangeAnswer {
+  readStub(stub: ResponseStub): T {
+    return this.handler.onAnswer(this.answerOf(stub));
+  }
+
+  private answerOf(stub: ResponseStub): ExchangeAnswer {
     if (stub.payload === null) {
       if (stub.hresult === 0) {
         throw new ProbeFailure('malformed', 'host returned no response payload and no error code');
@@ -100,29 +105,52 @@ class ExchangeCall implements ActivationCall<ExchangeAnswer> {
   }
 }
 
+/** What the caller makes of a checked answer, where it arrives (no promise of its own). */
+export interface AnswerHandler<T> {
+  onAnswer(answer: ExchangeAnswer): T;
+}
+
+/** The answer as it is. */
+const AS_ANSWER: AnswerHandler<ExchangeAnswer> = { onAnswer: (answer) => answer };
+
 /** The request of this exchange; a bad product spec is a named failure. */
-function prepare(input: ExchangeInput): ExchangeCall {
+function prepare<T>(input: ExchangeInput, handler: AnswerHandler<T>): ExchangeCall<T> {
   try {
     const now = input.now();
     const offset = input.product.clientTimeOffsetMs ?? 0;
     // A second Date only for a product dated off (trust's clock check), not per request.
     const clientTime = filetimeFromDate(offset === 0 ? now : new Date(now.getTime() + offset));
-    return new ExchangeCall(templateFor(input), clientTime, input.protocol);
+    return new ExchangeCall(templateFor(input), clientTime, input.protocol, handler);
   } catch (error) {
     // A product spec with a bad GUID or N: a local error, named so it cannot escape.
     throw asProbeFailure(error, `cannot build the request for ${input.product.slug}`);
   }
 }
 
-/** Sends one request and resolves with the checked answer; rejects with a ProbeFailure. */
+/**
+ * Sends one request and resolves with what `handler` makes of the checked answer (by
+ * default the answer itself); rejects with a ProbeFailure when there is no usable answer.
+ */
 export function exchange(
   session: RpcSession,
   input: ExchangeInput,
   timeouts: RpcTimeouts,
-): Promise<ExchangeAnswer> {
-  let call: ExchangeCall;
+): Promise<ExchangeAnswer>;
+export function exchange<T>(
+  session: RpcSession,
+  input: ExchangeInput,
+  timeouts: RpcTimeouts,
+  handler: AnswerHandler<T>,
+): Promise<T>;
+export function exchange<T>(
+  session: RpcSession,
+  input: ExchangeInput,
+  timeouts: RpcTimeouts,
+  handler: AnswerHandler<T> = AS_ANSWER as AnswerHandler<T>,
+): Promise<T> {
+  let call: ExchangeCall<T>;
   try {
-    call = prepare(input);
+    call = prepare(input, handler);
   } catch (error) {
     return Promise.reject(error as Error);
   }
