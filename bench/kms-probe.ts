@@ -16,6 +16,7 @@
  * The lab runs in a child process, so this process pays only for the client side. Rounds
  * interleave the three kinds so that machine load hits them alike. Only 127.0.0.1.
  */
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
 import { probeKms, resolveIdentity } from '../src/kms/client/index.js';
@@ -38,6 +39,34 @@ const EXCHANGES_PER_CONNECTION = 20;
 /** Goals of issue 18 (docs/performance.md): client CPU per exchange. */
 const CPU_GOAL_FRESH_MS = 0.25;
 const CPU_GOAL_ONE_CONNECTION_MS = 0.08;
+
+/**
+ * Microseconds the think-time echo host spins before each echo: about the lab host's own CPU
+ * per exchange (the note "lab host CPU per exchange"). A client whose peer answers at once
+ * finds its caches and CPU warm; one that sleeps while the host works pays for waking up
+ * (measured: a bare echo client's CPU per round trip about doubles at 400 µs of host time).
+ */
+const HOST_THINK_US = 400;
+
+/** An echo host in a child process that spins `thinkUs` before each echo (127.0.0.1 only). */
+async function startThinkingEcho(thinkUs: number): Promise<{ port: number; stop(): void }> {
+  const source = `const net = require('node:net');
+net.createServer((s) => {
+  s.setNoDelay(true);
+  s.on('error', () => {});
+  s.on('data', (d) => {
+    const until = process.hrtime.bigint() + ${thinkUs}000n;
+    while (process.hrtime.bigint() < until);
+    s.write(d);
+  });
+}).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });`;
+  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim())));
+  });
+  return { port, stop: () => child.kill() };
+}
 
 /** The floor: TCP connect, then close, waiting for the socket to be fully closed. */
 function connectClose(port: number): Promise<boolean> {
@@ -131,6 +160,7 @@ export async function run(options: { seconds: number; rounds: number }): Promise
   };
 
   const figures: Figure[] = [];
+  let thinking: { stop(): void } | null = null;
   try {
     // Warm-up: JIT on both sides, the lab's tables, the kernel's port ranges.
     await load(probe, { concurrency: 8, ms: 1000 });
@@ -259,12 +289,19 @@ export async function run(options: { seconds: number; rounds: number }): Promise
     }
     const one: Sample[] = [];
     const echoOne: Sample[] = [];
+    const thinkOne: Sample[] = [];
+    const thinker = await startThinkingEcho(HOST_THINK_US);
+    thinking = thinker;
+    const echoThinking = (): Promise<boolean> => echoExchange(thinker.port, echoManyRequests);
     for (let round = 0; round < rounds; round++) {
       echoOne.push(await load(echoOneConnection, { concurrency: 1, ms: (seconds * 1000) / 2 }));
+      thinkOne.push(await load(echoThinking, { concurrency: 1, ms: (seconds * 1000) / 2 }));
       one.push(await load(oneConnection, { concurrency: 1, ms: seconds * 1000 }));
     }
     const o = summarize(one);
     const eo = summarize(echoOne);
+    const to = summarize(thinkOne);
+    if (to.failures > 0) failures.push(`think-time echo floor: ${to.failures} failed`);
     probeCount += o.count * EXCHANGES_PER_CONNECTION;
     if (o.failures > 0) failures.push(`one connection: ${o.failures} of ${o.count} runs failed`);
     if (eo.failures > 0) failures.push(`one-connection echo floor: ${eo.failures} failed`);
@@ -290,11 +327,28 @@ export async function run(options: { seconds: number; rounds: number }): Promise
         command: commandFor(BENCH),
       }),
     );
+    figures.push(
+      figure({
+        id: `${BENCH}.one-connection.cpu-think`,
+        bench: BENCH,
+        name: `client CPU per KMS exchange on one connection, against a floor whose host takes ${HOST_THINK_US} µs per answer`,
+        value: perExchange,
+        unit: 'ms',
+        better: 'lower',
+        baseline: {
+          name: `the same bare-socket round trips, the echo host spinning ${HOST_THINK_US} µs before each answer (as the lab host spends its CPU)`,
+          value: to.cpuMsPerOp / EXCHANGES_PER_CONNECTION,
+          unit: 'ms',
+        },
+        command: commandFor(BENCH),
+      }),
+    );
     const labCpu = (await lab.cpuSeconds()) - labCpu0;
     notes.push(
       `lab host CPU per exchange (host side, includes the floors' accepts): ${((labCpu * 1000) / probeCount).toFixed(3)} ms`,
     );
   } finally {
+    thinking?.stop();
     await lab.stop();
   }
   if (lastFailure)

@@ -2,7 +2,7 @@
  * `npm run bench [-- NAME...]`: runs the benchmarks (docs/performance.md), each in a fresh Node
  * process (so one's RSS, handles and JIT state never colour another's), prints one table
  * and merges the figures into bench/results.json with the machine, date and load of the
- * run. NAME is one or more of: startup kms-probe dns tcp round metrics auth-attack soak
+ * run. NAME is one or more of: startup kms-probe kms-codec dns tcp round metrics auth-attack soak
  * history status-page-estate fuzz (default: all).
  * Extra `--key value` arguments after the names go to every benchmark selected.
  *

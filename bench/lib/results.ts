@@ -8,6 +8,7 @@ import type { Figure, Machine } from './figures.js';
 export const BENCHES = [
   'startup',
   'kms-probe',
+  'kms-codec',
   'dns',
   'tcp',
   'round',

@@ -28,9 +28,14 @@ export class Deadline {
     return this.remainingMs() <= 0;
   }
 
+  /** Milliseconds a phase may wait: its own timeout or what is left, whichever is shorter. */
+  phaseMs(phaseMs: number): number {
+    return Math.min(this.remainingMs(), phaseMs);
+  }
+
   budget(phaseMs: number): PhaseBudget {
-    const left = this.remainingMs();
-    return left < phaseMs ? { ms: left, byDeadline: true } : { ms: phaseMs, byDeadline: false };
+    const ms = this.phaseMs(phaseMs);
+    return { ms, byDeadline: ms < phaseMs };
   }
 
   /** Words for a timeout message: "the 2000 ms bind timeout" or "the 10000 ms overall deadline". */

@@ -16,7 +16,8 @@ import { ProbeFailure, asProbeFailure, fromDecodeError } from './failure.js';
 import type { KmsIdentity } from './identity.js';
 import type { KmsProductSpec } from './product-spec.js';
 import type { KmsProtocolVersion } from '../protocol-version.js';
-import type { RpcSession, RpcTimeouts } from './rpc-session.js';
+import type { ActivationCall, RpcSession, RpcTimeouts } from './rpc-session.js';
+import type { ResponseStub } from '../rpc/index.js';
 
 export type ExchangeAnswer =
   | { kind: 'response'; response: KmsResponse }
@@ -62,44 +63,96 @@ function templateFor(input: ExchangeInput): RequestTemplate {
   return template;
 }
 
-/** The template and this request's client time; a bad product spec is a named failure. */
-function prepare(input: ExchangeInput): { template: RequestTemplate; clientTime: bigint } {
+/**
+ * One request of one exchange: writes the payload straight into the PDU the session sends
+ * and, when the answer arrives, checks it against what was sent (decodeClientResponse).
+ * One object per exchange, no closures: its methods run synchronously inside the session.
+ */
+class ExchangeCall<T> implements ActivationCall<T> {
+  private context: RequestContext | null = null;
+
+  constructor(
+    readonly template: RequestTemplate,
+    private readonly clientTime: bigint,
+    private readonly protocol: KmsProtocolVersion,
+    private readonly handler: AnswerHandler<T>,
+  ) {}
+
+  writePayload(out: Buffer, offset: number): void {
+    this.context = this.template.writeInto(out, offset, this.clientTime);
+  }
+
+  readStub(stub: ResponseStub): T {
+    return this.handler.onAnswer(this.answerOf(stub));
+  }
+
+  private answerOf(stub: ResponseStub): ExchangeAnswer {
+    if (stub.payload === null) {
+      if (stub.hresult === 0) {
+        throw new ProbeFailure('malformed', 'host returned no response payload and no error code');
+      }
+      return { kind: 'hresult', hresult: stub.hresult };
+    }
+    const context = this.context;
+    if (context === null) throw new ProbeFailure('unexpected', 'an answer to a request not sent');
+    try {
+      return { kind: 'response', response: decodeClientResponse(stub.payload, context) };
+    } catch (error) {
+      if (error instanceof KmsDecodeError)
+        throw fromDecodeError(error, `v${this.protocol} response`);
+      throw error;
+    }
+  }
+}
+
+/** What the caller makes of a checked answer, where it arrives (no promise of its own). */
+export interface AnswerHandler<T> {
+  onAnswer(answer: ExchangeAnswer): T;
+}
+
+/** The answer as it is. */
+const AS_ANSWER: AnswerHandler<ExchangeAnswer> = { onAnswer: (answer) => answer };
+
+/** The request of this exchange; a bad product spec is a named failure. */
+function prepare<T>(input: ExchangeInput, handler: AnswerHandler<T>): ExchangeCall<T> {
   try {
-    return {
-      template: templateFor(input),
-      clientTime: filetimeFromDate(
-        new Date(input.now().getTime() + (input.product.clientTimeOffsetMs ?? 0)),
-      ),
-    };
+    const now = input.now();
+    const offset = input.product.clientTimeOffsetMs ?? 0;
+    // A second Date only for a product dated off (trust's clock check), not per request.
+    const clientTime = filetimeFromDate(offset === 0 ? now : new Date(now.getTime() + offset));
+    return new ExchangeCall(templateFor(input), clientTime, input.protocol, handler);
   } catch (error) {
     // A product spec with a bad GUID or N: a local error, named so it cannot escape.
     throw asProbeFailure(error, `cannot build the request for ${input.product.slug}`);
   }
 }
 
-export async function exchange(
+/**
+ * Sends one request and resolves with what `handler` makes of the checked answer (by
+ * default the answer itself); rejects with a ProbeFailure when there is no usable answer.
+ */
+export function exchange(
   session: RpcSession,
   input: ExchangeInput,
   timeouts: RpcTimeouts,
-): Promise<ExchangeAnswer> {
-  const { template, clientTime } = prepare(input);
-  // The payload is written straight into the PDU the session sends.
-  const { stub, written: context } = await session.requestActivation(
-    template.size,
-    (out, offset): RequestContext => template.writeInto(out, offset, clientTime),
-    timeouts,
-  );
-  if (stub.payload === null) {
-    if (stub.hresult === 0) {
-      throw new ProbeFailure('malformed', 'host returned no response payload and no error code');
-    }
-    return { kind: 'hresult', hresult: stub.hresult };
-  }
+): Promise<ExchangeAnswer>;
+export function exchange<T>(
+  session: RpcSession,
+  input: ExchangeInput,
+  timeouts: RpcTimeouts,
+  handler: AnswerHandler<T>,
+): Promise<T>;
+export function exchange<T>(
+  session: RpcSession,
+  input: ExchangeInput,
+  timeouts: RpcTimeouts,
+  handler: AnswerHandler<T> = AS_ANSWER as AnswerHandler<T>,
+): Promise<T> {
+  let call: ExchangeCall<T>;
   try {
-    return { kind: 'response', response: decodeClientResponse(stub.payload, context) };
+    call = prepare(input, handler);
   } catch (error) {
-    if (error instanceof KmsDecodeError)
-      throw fromDecodeError(error, `v${input.protocol} response`);
-    throw error;
+    return Promise.reject(error as Error);
   }
+  return session.requestActivation(call.template.size, call, timeouts);
 }

@@ -8,7 +8,7 @@
 import type { KmsResponse } from '../messages/index.js';
 import type { RpcTimeouts, RpcSession } from './rpc-session.js';
 import { exchange } from './exchange.js';
-import type { ExchangeInput } from './exchange.js';
+import type { AnswerHandler, ExchangeAnswer, ExchangeInput } from './exchange.js';
 import { ProbeFailure, asProbeFailure, hresultFailure } from './failure.js';
 import type { KmsProductSpec } from './product-spec.js';
 import type { KmsProtocolVersion } from '../protocol-version.js';
@@ -48,42 +48,66 @@ export interface ProductOutcome {
   tried: KmsProtocolVersion[];
 }
 
-export async function exchangeWithFallback(
-  session: RpcSession,
-  input: Omit<ExchangeInput, 'protocol'>,
-  protocols: readonly KmsProtocolVersion[],
-  timeouts: RpcTimeouts,
-): Promise<ProductOutcome> {
-  const tried: KmsProtocolVersion[] = [];
-  // Built only when needed: an Error's stack trace costs more than a whole codec step, and
-  // this runs once per product on every host.
-  let failure: ProbeFailure | null = null;
-  for (let i = 0; i < protocols.length; i++) {
-    const protocol = protocols[i]!;
-    tried.push(protocol);
-    let answer;
-    try {
-      answer = await exchange(
-        session,
-        { product: input.product, identity: input.identity, now: input.now, protocol },
-        timeouts,
-      );
-    } catch (error) {
-      return { protocol, response: null, tried, failure: asProbeFailure(error, 'request') };
-    }
-    if (answer.kind === 'response') {
-      return { protocol, response: answer.response, tried, failure: null };
-    }
-    failure = hresultFailure(answer.hresult, protocol);
-    const lower = i + 1 < protocols.length;
-    if (answer.hresult !== HRESULT_PROTOCOL_NOT_SUPPORTED || !lower) {
-      return { protocol, response: null, tried, failure };
-    }
+/**
+ * One product's exchange with fallback, as one promise: each answer is judged where it
+ * arrives (exchange's AnswerHandler) and a fallback sends the next version's request from
+ * there, so the product's promise follows it; no async layer per product
+ * (docs/performance.md, KMS client CPU). The promise rejects only when an attempt got no
+ * usable answer: {@link failed} turns that into the outcome.
+ */
+export class FallbackExchange implements AnswerHandler<ProductOutcome | Promise<ProductOutcome>> {
+  private index = 0;
+  private readonly attempt: ExchangeInput;
+
+  constructor(
+    private readonly session: RpcSession,
+    input: Omit<ExchangeInput, 'protocol'>,
+    private readonly protocols: readonly KmsProtocolVersion[],
+    private readonly timeouts: RpcTimeouts,
+  ) {
+    this.attempt = {
+      product: input.product,
+      identity: input.identity,
+      now: input.now,
+      protocol: protocols[0] ?? 4,
+    };
   }
-  return {
-    protocol: tried[tried.length - 1] ?? 4,
-    response: null,
-    tried,
-    failure: failure ?? new ProbeFailure('malformed', 'no protocol version to try'),
-  };
+
+  /** Sends the first version's request. */
+  start(): Promise<ProductOutcome> {
+    if (this.protocols.length === 0) {
+      const failure = new ProbeFailure('malformed', 'no protocol version to try');
+      return Promise.resolve({ protocol: 4, response: null, tried: [], failure });
+    }
+    return this.send();
+  }
+
+  /** The outcome of the attempt that got no usable answer (what start() rejected with). */
+  failed(error: unknown): ProductOutcome {
+    return this.outcome(null, asProbeFailure(error, 'request'));
+  }
+
+  onAnswer(answer: ExchangeAnswer): ProductOutcome | Promise<ProductOutcome> {
+    if (answer.kind === 'response') return this.outcome(answer.response, null);
+    const failure = hresultFailure(answer.hresult, this.attempt.protocol);
+    const lower = this.index + 1 < this.protocols.length;
+    if (answer.hresult !== HRESULT_PROTOCOL_NOT_SUPPORTED || !lower) {
+      return this.outcome(null, failure);
+    }
+    // The host answered, so the association is in sync: the next version goes on it.
+    this.index += 1;
+    return this.send();
+  }
+
+  private send(): Promise<ProductOutcome> {
+    this.attempt.protocol = this.protocols[this.index]!;
+    // The handler may answer with the next attempt's promise, which the first one follows.
+    return exchange(this.session, this.attempt, this.timeouts, this) as Promise<ProductOutcome>;
+  }
+
+  private outcome(response: KmsResponse | null, failure: ProbeFailure | null): ProductOutcome {
+    // The versions tried are the prefix of the order up to this one, cut once here.
+    const tried = this.protocols.slice(0, this.index + 1);
+    return { protocol: this.attempt.protocol, response, failure, tried };
+  }
 }

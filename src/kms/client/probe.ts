@@ -22,7 +22,7 @@
 import { RpcConnection } from './connection.js';
 import { Deadline } from './deadline.js';
 import { ProbeFailure, asProbeFailure } from './failure.js';
-import { exchangeWithFallback, protocolsToTry } from './fallback.js';
+import { FallbackExchange, protocolsToTry } from './fallback.js';
 import type { ProductOutcome } from './fallback.js';
 import { buildProductResult } from './build-result.js';
 import type { KmsProbeOptions, ProbeTarget } from './options.js';
@@ -112,20 +112,25 @@ class ProbeRun {
 
     const requestStarted = performance.now();
     const protocols = protocolsToTry(product, this.options.protocol);
-    let outcome = await this.ask(session, product, protocols);
     this.reopened = false;
-    if (this.isStale(session, outcome)) {
+    let tryNow = protocols;
+    let outcome: ProductOutcome;
+    for (;;) {
+      // Awaited here, not in a function of its own: the product's one promise (fallback.ts).
+      const run = this.ask(session, product, tryNow);
+      try {
+        outcome = await run.start();
+      } catch (error) {
+        outcome = run.failed(error);
+      }
+      if (this.reopened || !this.isStale(session, outcome)) break;
       await this.dropSession();
       session = await this.openSession();
       if (session instanceof SessionFailure) return session;
       this.reopened = true;
       // Resume with the version whose request was lost, not from the top again.
       const failedAt = outcome.protocol;
-      outcome = await this.ask(
-        session,
-        product,
-        protocols.filter((p) => p <= failedAt),
-      );
+      tryNow = protocols.filter((p) => p <= failedAt);
     }
     const phases: PhaseDurations = { ...this.sessionPhases, request: seconds(requestStarted) };
     const result = this.result(product, outcome, outcome.failure, phases);
@@ -151,8 +156,8 @@ class ProbeRun {
     session: RpcSession,
     product: KmsProductSpec,
     protocols: readonly KmsProtocolVersion[],
-  ): Promise<ProductOutcome> {
-    return exchangeWithFallback(
+  ): FallbackExchange {
+    return new FallbackExchange(
       session,
       { product, identity: this.options.identity, now: this.now },
       protocols,

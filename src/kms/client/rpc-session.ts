@@ -48,7 +48,7 @@ import type {
   PresentationContext,
   ResponseStub,
 } from '../rpc/index.js';
-import type { CallPhase, RpcConnection } from './connection.js';
+import type { AnswerReader, RpcConnection } from './connection.js';
 import type { Deadline } from './deadline.js';
 import { formatHresult } from '../hresult.js';
 import { ProbeFailure, fromDecodeError } from './failure.js';
@@ -105,8 +105,22 @@ function readBindAnswer(
   }
 }
 
+/** What one RequestActivation call writes into its PDU and makes of the answer's stub. */
+export interface ActivationCall<T> {
+  writePayload(out: Buffer, offset: number): void;
+  /** Runs when the answer arrives (synchronously, in the data callback). */
+  readStub(stub: ResponseStub): T;
+}
+
 export class RpcSession {
   private nextCallId = DEFAULT_CALL_ID;
+  /** The call id and the call of the request whose answer is awaited. */
+  private pendingCallId = 0;
+  private pendingCall: ActivationCall<unknown> | null = null;
+  /** Made once per session: the connection runs it on every request's answer. */
+  private readonly answerReader: AnswerReader<unknown> = {
+    readAnswer: (answer) => this.readAnswer(answer),
+  };
   private poisoned: ProbeFailure | null = null;
   private answered = 0;
 
@@ -196,33 +210,56 @@ export class RpcSession {
   }
 
   /**
-   * One RequestActivation call whose `payloadSize`-byte payload `writePayload` writes into
-   * the PDU (synchronously, before it is sent). Resolves with the response stub (payload or
-   * HRESULT) and what `writePayload` returned;
-   * throws ProbeFailure for a fault, a timeout, a closed connection or a bad PDU.
+   * One RequestActivation call: `call` writes its `payloadSize`-byte payload into the PDU
+   * (synchronously, before it is sent) and reads the response stub (payload or HRESULT)
+   * when the answer arrives, inside the data callback, so the exchange costs one promise.
+   * Rejects with a ProbeFailure for a fault, a timeout, a closed connection or a bad PDU,
+   * and with whatever `call.readStub` throws.
    */
-  async requestActivation<Written>(
+  requestActivation<T>(
     payloadSize: number,
-    writePayload: (out: Buffer, offset: number) => Written,
+    call: ActivationCall<T>,
     timeouts: RpcTimeouts,
-  ): Promise<{ stub: ResponseStub; written: Written }> {
+  ): Promise<T> {
     const callId = this.nextCallId;
     const frame = requestFrame(this.syntax, this.contextId, payloadSize);
     const pdu = frame.open(callId);
-    const written = writePayload(pdu, frame.payloadAt);
+    call.writePayload(pdu, frame.payloadAt);
     this.nextCallId += 1;
-    const phase: CallPhase = 'request';
-    const answer = await this.connection.call(pdu, phase, timeouts.requestMs, timeouts.deadline);
+    this.pendingCallId = callId;
+    this.pendingCall = call;
+    return this.connection.callWith(
+      pdu,
+      'request',
+      timeouts.requestMs,
+      timeouts.deadline,
+      this.answerReader as AnswerReader<T>,
+    );
+  }
+
+  /** The connection's reader for a request's answer: the RPC checks, then the call's own. */
+  private readAnswer(answer: Buffer): unknown {
+    const call = this.pendingCall;
+    this.pendingCall = null;
+    if (call === null) throw new ProbeFailure('unexpected', 'an answer with no request pending');
+    return call.readStub(this.readResponseStub(answer));
+  }
+
+  private readResponseStub(answer: Buffer): ResponseStub {
     try {
       const h = header.decode(answer);
-      validateHeader(h, { ptype: [PTYPE.response, PTYPE.fault], callId, tolerateCallIdOne: false });
+      validateHeader(h, {
+        ptype: [PTYPE.response, PTYPE.fault],
+        callId: this.pendingCallId,
+        tolerateCallIdOne: false,
+      });
       if (h.ptype === PTYPE.fault) {
         this.answered += 1;
         throw faultFailure(answer, 'request');
       }
       const stubAnswer = responseStub(this.syntax).decode(responseStubOf(answer, h));
       this.answered += 1;
-      return { stub: stubAnswer, written };
+      return stubAnswer;
     } catch (error) {
       if (!(error instanceof KmsDecodeError)) throw error;
       const failure = fromDecodeError(error, 'response PDU');

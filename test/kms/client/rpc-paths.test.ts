@@ -158,6 +158,36 @@ describe('RPC paths against a scripted peer', () => {
     assert.match(results[0]?.error?.message ?? '', /CMID/);
   });
 
+  it('an RPC fault and a payload that fails its checks fail only their product: one connection carries all', async () => {
+    // The answer is read where it arrives (one promise per exchange): what the reader
+    // refuses rejects that call only, the association stays in sync for the next product.
+    const { results, connections } = await probeWith(
+      (pdu, ptype, c) => {
+        const callId = pdu.readUInt32LE(12);
+        if (ptype === PTYPE.bind) c.send(ackBind(pdu, [accept('ndr32')]));
+        else if (c.received === 1) c.send(fault.encode({ callId, status: 0x1c010003 }));
+        else if (c.received === 2)
+          c.send(
+            answerRequest(pdu, {
+              context: (ctx) => ({ ...ctx, cmidBytes: Buffer.alloc(16, 0x11) }),
+            }),
+          );
+        else c.send(answerRequest(pdu));
+      },
+      ['lab-windows', 'lab-office', 'lab-windows-v4'],
+    );
+    assert.deepEqual(reasons(results), ['rpc_fault', 'mismatch', 'ok']);
+    assert.equal(connections, 1);
+    assert.deepEqual(
+      results.map((r) => [r.association?.connection, r.association?.answered]),
+      [
+        [1, 1],
+        [1, 2],
+        [1, 3],
+      ],
+    );
+  });
+
   it('call id 1 (tolerated by vlmcs for Wine) is unexpected for the monitor', async () => {
     const { results } = await probeWith((pdu, ptype, c) => {
       if (ptype === PTYPE.bind) c.send(ackBind(pdu, [accept('ndr32')]));
