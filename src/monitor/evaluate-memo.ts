@@ -55,28 +55,28 @@ export class EvaluationMemo {
     this.domains = currentDomains;
     return {
       host(key, host, compute) {
-        const kept = hosts.get(key);
+        let entry = hosts.get(key);
         // An equal host keeps its part and holds the new objects: the next comparison
         // starts from identity, and the old ones can go.
-        const entry =
-          kept !== undefined && sameHostInputs(kept.inputs, host)
-            ? { inputs: host, part: kept.part }
-            : { inputs: host, part: compute() };
+        if (entry !== undefined && sameHostInputs(entry.inputs, host)) entry.inputs = host;
+        else entry = { inputs: host, part: compute() };
         current.set(key, entry);
         return entry.part;
       },
       domain(domain, keysOf, compute) {
         const kept = domains.get(domain.domain);
-        const same =
+        if (
           kept !== undefined &&
           domain.replaces === undefined &&
-          sameDomainInputs(kept.inputs, domain);
-        const keys = same ? kept.keys : keysOf();
-        const now = keys.map((k) => current.get(k)?.part);
-        if (same && kept.hosts.length === now.length && kept.hosts.every((p, i) => p === now[i])) {
-          currentDomains.set(domain.domain, { ...kept, inputs: domain });
+          sameDomainInputs(kept.inputs, domain) &&
+          kept.keys.every((k, i) => current.get(k)?.part === kept.hosts[i])
+        ) {
+          kept.inputs = domain;
+          currentDomains.set(domain.domain, kept);
           return kept.part;
         }
+        const keys = keysOf();
+        const now = keys.map((k) => current.get(k)?.part);
         const entry = { inputs: domain, keys, hosts: now, part: compute(keys) };
         currentDomains.set(domain.domain, entry);
         return entry.part;

@@ -371,7 +371,9 @@ export function evaluate(view: StatusView, parts: EvaluationParts = COMPUTE_ALL)
     });
   });
   const coverage = hostParts.map((p) => p.coverage);
-  const coverageOf = new Map(coverage.map((c) => [c.host, c]));
+  // Only a domain part computed anew reads it: most evaluations keep every domain's.
+  let coverageOf: Map<string, HostCoverage> | undefined;
+  const coverageByHost = () => (coverageOf ??= new Map(coverage.map((c) => [c.host, c])));
   const readiness: DomainReadiness[] = [];
   const counts: DomainCount[] = [];
 
@@ -379,7 +381,7 @@ export function evaluate(view: StatusView, parts: EvaluationParts = COMPUTE_ALL)
     const part = parts.domain(
       domain,
       () => publishedKeys(domain),
-      (keys) => domainPart(view, domain, keys, byKey, coverageOf),
+      (keys) => domainPart(view, domain, keys, byKey, coverageByHost()),
     );
     append(readiness, part.readiness);
     append(counts, part.counts);
