@@ -111,6 +111,8 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
     options.probers ?? realProbers(() => current.identity),
     log,
   );
+  // The /metrics body of a round's results is built as the round ends, not by the first scrape.
+  poller.onRoundEnd(() => metrics.prepare());
   // The ADBA forests, each on its own adba_interval, apart from the KMS rounds.
   const adba = new AdbaScheduler(
     state.adba,

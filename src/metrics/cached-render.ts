@@ -51,9 +51,22 @@ interface StateBody {
   replaced: boolean;
 }
 
-export function cachedMetrics(inputs: MetricsInputs): MetricsSource {
+/** The cached source, and a way to build the body before a scrape asks for it. */
+export interface CachedMetricsSource extends MetricsSource {
+  /**
+   * Renders the state's body now if it is out of date and a scrape asked for a body since
+   * the last call: the poller calls it at a round's end, once the round's results are in,
+   * so the next scrape sends bytes already built. A monitor nobody scrapes renders nothing.
+   * Returns whether it rendered.
+   */
+  prepare(): boolean;
+}
+
+export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
   const { state, exporter, process } = inputs;
   let cached: StateBody | null = null;
+  /** A body was asked for since the last prepare(). */
+  let asked = false;
   const labels = new SeriesLabels();
   const pool = new ChunkPool();
   /** A body no longer current nor sent gives its chunks to the next render. */
@@ -87,11 +100,20 @@ export function cachedMetrics(inputs: MetricsInputs): MetricsSource {
 
   return {
     contentType: process.contentType,
+    prepare() {
+      const due =
+        asked && (cached?.generation !== state.generation || cached.products !== inputs.products());
+      asked = false;
+      if (due) stateBody();
+      return due;
+    },
     async render() {
+      asked = true;
       const body = stateBody();
       return `${Buffer.concat(body.text).toString()}${await tail()}`;
     },
     async body(encoding, sent) {
+      asked = true;
       const body = stateBody();
       // Held (or compressed from a copy) before the first await: a scrape in between may
       // render a newer body, and the chunks of a body held by no one go back to the pool.

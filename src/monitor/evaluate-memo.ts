@@ -5,16 +5,19 @@
  * again (~0.5 s at 10,000 hosts) for one host's new result; with this, one host's result
  * recomputes that host's part and the parts of the domains that publish it.
  *
- * "The same" is object identity of the results the state holds: the state replaces a
- * result, a host's target or a domain's lookups with a new object and never edits one in
- * place (state.ts, kinds/), so an unchanged reference is an unchanged input. The view is
- * built anew per evaluation; its hosts and domains hold those references.
+ * "The same" is equal content, not identity: the state replaces every result each round
+ * and discovery makes new targets and lookups every round, so identity would recompute the
+ * whole estate at every round's end (slower than evaluate() alone: the comparisons and two
+ * generations of parts alive). Fields the evaluation never reads (the timings) are skipped
+ * (evaluate-inputs.ts), so a round that only moved the timings keeps every part. The view is built anew per
+ * evaluation; its hosts and domains hold the state's objects.
  *
  * A domain with migrations (replaces:) reads every host of the estate: it is computed
  * every time. Products are compared by value; any change drops everything.
  */
 import type { DomainPart, EvaluationParts, HostPart } from './evaluate.js';
 import type { StatusView } from './status-view.js';
+import { sameDomainInputs, sameHostInputs } from './evaluate-inputs.js';
 
 type ViewHost = StatusView['hosts'][number];
 type ViewDomain = StatusView['domains'][number];
@@ -31,56 +34,6 @@ interface KeptDomain {
   /** The parts of the published hosts it was computed from, in order. */
   hosts: readonly (HostPart | undefined)[];
   part: DomainPart;
-}
-
-function sameHost(a: ViewHost, b: ViewHost): boolean {
-  if (
-    a.host !== b.host ||
-    a.port !== b.port ||
-    a.domains !== b.domains ||
-    a.static !== b.static ||
-    a.addresses !== b.addresses ||
-    a.addressError !== b.addressError ||
-    a.tcp !== b.tcp ||
-    a.reachability !== b.reachability ||
-    a.trust !== b.trust ||
-    a.products.length !== b.products.length
-  ) {
-    return false;
-  }
-  for (let i = 0; i < a.products.length; i++) if (a.products[i] !== b.products[i]) return false;
-  return true;
-}
-
-function sameDomain(a: ViewDomain, b: ViewDomain): boolean {
-  if (
-    a.domain !== b.domain ||
-    a.resolversDisagree !== b.resolversDisagree ||
-    a.missingExpectedHosts !== b.missingExpectedHosts ||
-    a.authorization !== b.authorization ||
-    a.replaces !== b.replaces ||
-    a.resolvers.length !== b.resolvers.length
-  ) {
-    return false;
-  }
-  for (let i = 0; i < a.resolvers.length; i++) {
-    const r = a.resolvers[i]!;
-    const s = b.resolvers[i]!;
-    if (
-      r.resolver !== s.resolver ||
-      r.success !== s.success ||
-      r.rcode !== s.rcode ||
-      r.ttl !== s.ttl ||
-      r.durationSeconds !== s.durationSeconds ||
-      r.serviceUnavailable !== s.serviceUnavailable ||
-      r.truncatedRecords !== s.truncatedRecords ||
-      r.records !== s.records ||
-      r.error !== s.error
-    ) {
-      return false;
-    }
-  }
-  return true;
 }
 
 /** The parts of one state's evaluations; one memo per state (evaluation-of.ts). */
@@ -102,24 +55,28 @@ export class EvaluationMemo {
     this.domains = currentDomains;
     return {
       host(key, host, compute) {
-        const kept = hosts.get(key);
-        const entry =
-          kept !== undefined && sameHost(kept.inputs, host)
-            ? kept
-            : { inputs: host, part: compute() };
+        let entry = hosts.get(key);
+        // An equal host keeps its part and holds the new objects: the next comparison
+        // starts from identity, and the old ones can go.
+        if (entry !== undefined && sameHostInputs(entry.inputs, host)) entry.inputs = host;
+        else entry = { inputs: host, part: compute() };
         current.set(key, entry);
         return entry.part;
       },
       domain(domain, keysOf, compute) {
         const kept = domains.get(domain.domain);
-        const same =
-          kept !== undefined && domain.replaces === undefined && sameDomain(kept.inputs, domain);
-        const keys = same ? kept.keys : keysOf();
-        const now = keys.map((k) => current.get(k)?.part);
-        if (same && kept.hosts.length === now.length && kept.hosts.every((p, i) => p === now[i])) {
+        if (
+          kept !== undefined &&
+          domain.replaces === undefined &&
+          sameDomainInputs(kept.inputs, domain) &&
+          kept.keys.every((k, i) => current.get(k)?.part === kept.hosts[i])
+        ) {
+          kept.inputs = domain;
           currentDomains.set(domain.domain, kept);
           return kept.part;
         }
+        const keys = keysOf();
+        const now = keys.map((k) => current.get(k)?.part);
         const entry = { inputs: domain, keys, hosts: now, part: compute(keys) };
         currentDomains.set(domain.domain, entry);
         return entry.part;

@@ -343,6 +343,11 @@ export function publishedKeys(domain: ViewDomain): string[] {
   return [...new Set(domain.resolvers.flatMap((r) => r.records.map((rec) => hostKey(rec))))];
 }
 
+/** `list` onto `out`: a loop, as most lists are empty or short and there are 10,000s of them. */
+function append<T>(out: T[], list: readonly T[]): void {
+  for (let i = 0; i < list.length; i++) out.push(list[i]!);
+}
+
 export function evaluate(view: StatusView, parts: EvaluationParts = COMPUTE_ALL): Evaluation {
   const problems: Finding[] = [];
   const verdicts: DomainProductVerdict[] = [];
@@ -366,7 +371,9 @@ export function evaluate(view: StatusView, parts: EvaluationParts = COMPUTE_ALL)
     });
   });
   const coverage = hostParts.map((p) => p.coverage);
-  const coverageOf = new Map(coverage.map((c) => [c.host, c]));
+  // Only a domain part computed anew reads it: most evaluations keep every domain's.
+  let coverageOf: Map<string, HostCoverage> | undefined;
+  const coverageByHost = () => (coverageOf ??= new Map(coverage.map((c) => [c.host, c])));
   const readiness: DomainReadiness[] = [];
   const counts: DomainCount[] = [];
 
@@ -374,12 +381,12 @@ export function evaluate(view: StatusView, parts: EvaluationParts = COMPUTE_ALL)
     const part = parts.domain(
       domain,
       () => publishedKeys(domain),
-      (keys) => domainPart(view, domain, keys, byKey, coverageOf),
+      (keys) => domainPart(view, domain, keys, byKey, coverageByHost()),
     );
-    readiness.push(...part.readiness);
-    counts.push(...part.counts);
-    verdicts.push(...part.verdicts);
-    problems.push(...part.findings);
+    append(readiness, part.readiness);
+    append(counts, part.counts);
+    append(verdicts, part.verdicts);
+    append(problems, part.findings);
   }
 
   // Static hosts outside every domain form a group of their own.
@@ -399,7 +406,7 @@ export function evaluate(view: StatusView, parts: EvaluationParts = COMPUTE_ALL)
     );
   }
 
-  for (const part of hostParts) problems.push(...part.findings);
+  for (const part of hostParts) append(problems, part.findings);
   const status = problems.reduce<Severity>((s, p) => worst(s, p.severity), 'ok');
   const domainStatus = statusByDomain(view, problems, verdicts, byKey);
   return { status, problems, verdicts, domainStatus, readiness, coverage, counts };

@@ -91,6 +91,7 @@ export class Poller<P extends PlannedProduct> {
   private loop: Promise<void> | null = null;
   private readonly warnedCuts = new Set<string>();
   private readonly findingLog: FindingLog;
+  private readonly roundEndHooks: Array<() => void> = [];
 
   constructor(
     private readonly state: MonitorState,
@@ -170,6 +171,14 @@ export class Poller<P extends PlannedProduct> {
     }
   }
 
+  /**
+   * Runs `hook` at the end of every round that was not aborted, after the round's
+   * evaluation: where work that follows the state (the /metrics body) is best done once.
+   */
+  onRoundEnd(hook: () => void): void {
+    this.roundEndHooks.push(hook);
+  }
+
   /** One round: discovery, targets, then every probe kind that is due. */
   async runRound(options: RoundOptions = {}): Promise<void> {
     const plan = this.plan;
@@ -217,6 +226,7 @@ export class Poller<P extends PlannedProduct> {
     this.state.recordRoundEnd(started, finished, kmsDue && !signal.aborted, !signal.aborted);
     if (!signal.aborted) {
       this.findingLog.update(evaluationOf(this.state, plan.products), finished);
+      for (const hook of this.roundEndHooks) hook();
     }
     this.log.debug(
       { targets: targets.length, kms: kmsDue, seconds: (finished - started) / 1000 },

@@ -2,8 +2,9 @@
  * What /metrics keeps between renders (label bytes and series per host, pooled chunks,
  * the evaluation's parts per host and domain) must never change what it says: after
  * every step of seeded random sequences of discovery (hosts and domains come and go,
- * lookups fail), TCP and KMS results (hosts up and down, counts, refusals, hostile ePIDs
- * that need escaping), and product reloads, the kept evaluation equals one made from
+ * lookups fail), discovery again with equal content (new objects), whole rounds where
+ * only the timings moved, TCP and KMS results (hosts up and down, counts, refusals, hostile
+ * ePIDs that need escaping), and product reloads, the kept evaluation equals one made from
  * scratch and the served body equals a render from scratch. A body still being sent is
  * never written over.
  */
@@ -51,7 +52,29 @@ function step(state: MonitorState, next: () => number, products: PlannedProduct[
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   const hosts = [...state.hosts.values()];
   const roll = next();
-  if (roll < 0.15 || hosts.length === 0) {
+  if (roll >= 0.13 && roll < 0.18 && state.domains.size > 0) {
+    // Discovery again with equal content: every lookup and target a new object.
+    const lookups = structuredClone([...state.domains.values()].flatMap((d) => d.lookups));
+    const { targets, cut } = mergeTargets(lookups, [], 6);
+    const expected = new Map([['a.example.test', ['kms4.example.test']]]);
+    state.applyDiscovery(lookups, targets, expected, cut);
+    return 'discovery again, equal';
+  }
+  if (roll >= 0.18 && roll < 0.25 && hosts.length > 0) {
+    // A whole round where only the timings moved: every result a new object.
+    const at = new Date(Date.parse(AT) + Math.floor(next() * 1e6)).toISOString();
+    for (const h of hosts) {
+      if (h.tcp) {
+        state.recordTcp(h.target.key, { ...h.tcp, durationSeconds: next() / 100, timestamp: at });
+      }
+      for (const r of [...h.products.values()]) {
+        const phases = { connect: next() / 1e3, bind: next() / 1e3, request: next() / 1e3 };
+        state.recordKms(h.target.key, { ...r, durationSeconds: next(), phases, timestamp: at });
+      }
+    }
+    return 'round, timings only';
+  }
+  if (roll < 0.18 || hosts.length === 0) {
     const lookups: SrvLookupResult[] = [];
     for (const domain of DOMAINS.filter(() => next() < 0.75)) {
       for (const resolver of RESOLVERS) {

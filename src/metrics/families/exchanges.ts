@@ -3,11 +3,13 @@
  * (count, intervals, identity), and the N each product needs.
  */
 import type { KmsProductResult } from '../../kms/client/index.js';
+import { LabelNames } from '../exposition.js';
 import { labelledGauge } from '../family.js';
 import {
   RESULT_LABELS,
   RESULTS,
   labelledCounterFamily,
+  type ResultSeries,
   type StateFamily,
 } from '../state-scrape.js';
 
@@ -63,23 +65,78 @@ export const HOST_RENEWAL_INTERVAL = resultGauge(
   (r) => minutesToSeconds(r.renewalIntervalMinutes),
 );
 
+/** Unix time of an ePID's install date; the estate has few distinct dates, parsed once each. */
+const installTimes = new Map<string, number>();
+function installTimestamp(date: string): number {
+  let seconds = installTimes.get(date);
+  if (seconds === undefined) {
+    // Bounded: a hostile host could send a new date each exchange.
+    if (installTimes.size >= 4096) installTimes.clear();
+    seconds = Date.parse(date) / 1000;
+    installTimes.set(date, seconds);
+  }
+  return seconds;
+}
+
 export const HOST_KEY_INSTALL_TIMESTAMP = resultGauge(
   'kms_host_key_install_timestamp_seconds',
   'When the host key (CSVLK) was installed, as Unix time, from the date part of the ePID.',
   true,
-  (r) => (r.keyInstallDate ? Date.parse(r.keyInstallDate) / 1000 : null),
+  (r) => (r.keyInstallDate ? installTimestamp(r.keyInstallDate) : null),
 );
 
-export const HOST_INFO = RESULTS.labelledGauge({
+const INFO_LABELS = new LabelNames(['epid', 'hwid', 'host_build', 'protocol']);
+
+/** What kms_host_info's labels are made of: a result's identity as the host sent it. */
+interface InfoLabels {
+  epid: string;
+  hwid: string;
+  build: number | string;
+  protocol: string;
+  /** The series' labels then INFO_LABELS, as UTF-8. */
+  bytes: Buffer;
+}
+
+/**
+ * The whole label text of each result's kms_host_info sample, kept with its (kept) series
+ * while the identity is the same: an ePID changes rarely, and escaping and encoding
+ * 30,000 of them again was the largest part of this family's render after a round.
+ */
+const infoLabels = new WeakMap<ResultSeries, InfoLabels>();
+
+function infoOf(series: ResultSeries): Buffer {
+  const r = series.result;
+  const epid = r.epid ?? '';
+  const hwid = r.hwid ?? '';
+  const build = r.hostBuild ?? '';
+  const protocol = r.protocol === null ? '' : `${r.protocol}.0`;
+  const kept = infoLabels.get(series);
+  if (
+    kept !== undefined &&
+    kept.epid === epid &&
+    kept.hwid === hwid &&
+    kept.build === build &&
+    kept.protocol === protocol
+  ) {
+    return kept.bytes;
+  }
+  const text = INFO_LABELS.text([epid, hwid, build, protocol], true);
+  const bytes = Buffer.concat([series.labels, Buffer.from(text)]);
+  infoLabels.set(series, { epid, hwid, build, protocol, bytes });
+  return bytes;
+}
+
+export const HOST_INFO: StateFamily = {
   name: 'kms_host_info',
   help: 'Always 1 for a host that answered: its ePID (the host key product ID), HWID (v6), host OS build from the ePID and the protocol version used. A change of ePID or HWID means a different machine or an emulator answers.',
-  labels: ['epid', 'hwid', 'host_build', 'protocol'],
-  samples({ result: r }, emit) {
-    if (!r.success) return;
-    const protocol = r.protocol === null ? '' : `${r.protocol}.0`;
-    emit([r.epid ?? '', r.hwid ?? '', r.hostBuild ?? '', protocol], 1);
+  type: 'gauge',
+  labels: [...RESULTS.labels, ...INFO_LABELS.names],
+  samples(scrape, out) {
+    for (const series of RESULTS.list(scrape)) {
+      if (series.result.success) out.labelled('', 1, infoOf(series));
+    }
   },
-});
+};
 
 export const ACTIVATION_THRESHOLD: StateFamily = labelledGauge({
   name: 'kms_activation_threshold',
