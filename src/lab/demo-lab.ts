@@ -13,6 +13,7 @@ import { addressRecords, kmsSrvRecord, startDnsZoneServer } from './dns-zone-ser
 import type { DnsZoneServer, ZoneRecord } from './dns-zone-server.js';
 import {
   DEMO_EPIDS,
+  DEMO_OFFICE_LTSC_2024_EPID,
   DEMO_PLANNED_PRODUCTS,
   DEMO_PRODUCTS,
   DEMO_SCENARIOS,
@@ -53,9 +54,11 @@ function demoHostIdentity(
       'office-2010': serial(DEFAULT_LAB_EPIDS['office-2010']),
       'office-2013+': serial(office ?? DEMO_EPIDS['office-2013+']),
     },
-    // One ePID per application: epid_stable (docs/trust.md) does not yet allow an Office
-    // host two keys, so the LTSC 2024 answers carry the LTSC 2021 key's ePID for now.
-    productEpid: {},
+    // A second Office key, for the planned LTSC 2024 product: its answers carry that key's
+    // ePID, as a genuine host's do. An emulator's personality keeps its own identity.
+    productEpid: spec.personality
+      ? {}
+      : { 'lab-office-ltsc-2024': serial(DEMO_OFFICE_LTSC_2024_EPID) },
     hwid: `1AB0C0FFEE${(index + 1).toString(16).toUpperCase().padStart(6, '0')}`,
   };
 }

@@ -37,6 +37,12 @@ export const DEMO_EPIDS = {
   'office-2013+': '03612-00206-580-300001-03-1033-20348.0000-0452024',
 } as const;
 
+/**
+ * The Office LTSC 2024 host key a demo host answers its LTSC 2024 requests with: a genuine
+ * Office host holds one key per Office release, each with its own ePID (docs/coverage.md §5).
+ */
+export const DEMO_OFFICE_LTSC_2024_EPID = '03612-00206-600-300001-03-1033-20348.0000-3002024';
+
 /** What `kms-monitor check` should say about a domain (Nagios levels). */
 export type DemoStatus = 'ok' | 'warning' | 'critical';
 

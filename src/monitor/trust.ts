@@ -4,11 +4,12 @@
  * ePIDs kept for the next sweep's stability check.
  */
 import type { KmsProductResult } from '../kms/client/index.js';
-import type { CounterName, Product } from '../kms/products/index.js';
+import type { Product } from '../kms/products/index.js';
 import {
   associationGroup,
   countEcho,
   epidConsistency,
+  epidKeySlot,
   epidStable,
   impossibleCount,
   keepsAssociation,
@@ -59,8 +60,11 @@ export interface HostTrust {
   /** The worst verdict of the checks that ran. */
   verdict: TrustVerdict;
   checks: TrustCheckResult[];
-  /** The ePID per application this sweep, for the next sweep's stability check. */
-  epids: Partial<Record<CounterName, string>>;
+  /**
+   * The first ePID per host key slot this sweep (epidKeySlot: an application, or one Office
+   * 2013+ key), for the next sweep's stability check.
+   */
+  epids: Readonly<Record<string, string>>;
 }
 
 const answered = (r: KmsProductResult) => r.success && r.activeClients !== null;
@@ -115,20 +119,22 @@ export function assessTrust(
     echo = echo.verdict === 'not_run' ? check : worse(echo, check);
   }
 
-  // ePIDs per application: this sweep's answers (exchanges, then the echo requests).
-  const epids: Partial<Record<CounterName, string[]>> = {};
+  // ePIDs per host key slot: this sweep's answers (exchanges, then the echo requests).
+  const slots = new Map<string, { label: string; thisSweep: string[] }>();
   for (const r of allAnswers) {
     const counter = bySlug.get(r.product)?.counter;
     if (!counter || r.epid === null) continue;
-    (epids[counter] ??= []).push(r.epid);
+    const { slot, label } = epidKeySlot(counter, r.epid);
+    const seen = slots.get(slot);
+    if (seen) seen.thisSweep.push(r.epid);
+    else slots.set(slot, { label, thisSweep: [r.epid] });
   }
-  const sightings = (Object.entries(epids) as [CounterName, string[]][]).map(
-    ([application, thisSweep]) => ({
-      application,
-      thisSweep,
-      previous: previous?.epids[application] ?? null,
-    }),
-  );
+  const sightings = [...slots].map(([slot, { label, thisSweep }]) => ({
+    slot,
+    label,
+    thisSweep,
+    previous: previous?.epids[slot] ?? null,
+  }));
 
   const consistency = epidConsistency(
     exchanges
@@ -173,8 +179,6 @@ export function assessTrust(
     timestamp: now.toISOString(),
     verdict: worstVerdict(checks),
     checks,
-    epids: Object.fromEntries(
-      (Object.entries(epids) as [CounterName, string[]][]).map(([k, v]) => [k, v[0]]),
-    ),
+    epids: Object.fromEntries([...slots].map(([slot, { thisSweep }]) => [slot, thisSweep[0]!])),
   };
 }

@@ -279,7 +279,8 @@ function judge(s: Sweep): Partial<Record<TrustCheckName, TrustVerdict>> {
     countEcho(sample(result(s, WINDOWS), WINDOWS.nPolicy), sample(result(s, ECHO), ECHO.nPolicy)),
     epidStable(
       [...byApplication].map(([application, thisSweep]) => ({
-        application,
+        slot: application,
+        label: application,
         thisSweep,
         previous: null,
       })),

@@ -2,16 +2,45 @@
  * What the host's identity says: one ePID per host key for its lifetime, and no public
  * emulator's default hardware ID or ePID.
  */
+import { tryParseEpid } from '../epid.js';
+import type { CounterName } from '../products/index.js';
 import { knownEpid, knownHwid } from './emulator-identities.js';
 import { trustResult, type TrustCheckResult } from './verdict.js';
 
 export interface EpidSighting {
-  /** The counter the ePID belongs to (Windows, Office 2010, Office 2013+): one CSVLK each. */
-  application: string;
-  /** The ePIDs answered for that application this sweep (its exchanges and controls), in order. */
+  /**
+   * The host key slot the ePIDs belong to (epidKeySlot): an application, or for Office
+   * 2013+ one Office host key. A genuine host answers one ePID per slot.
+   */
+  slot: string;
+  /** The slot in words, for the reason text: 'windows', 'office-2013+ (Office LTSC 2021 key)'. */
+  label: string;
+  /** The ePIDs answered for that slot this sweep (its exchanges and controls), in order. */
   thisSweep: readonly string[];
-  /** The ePID of the previous sweep, or null on the first. */
+  /** The slot's ePID of the previous sweep, or null on the first. */
   previous: string | null;
+}
+
+/**
+ * Which host key an answer's ePID stands for, as far as one ePID per key can be asked of
+ * a genuine host (docs/trust.md, epid_stable). A Windows host holds one Windows host key
+ * and an Office 2010 host one Office 2010 key, so their slot is the application: another
+ * key there is a reinstalled key or another host. Office 2013 and later share one counter,
+ * but each Office release needs its own Volume License Pack and host key (docs/coverage.md
+ * §3.2), and a host holding two answers each version's products with that key's ePID: there
+ * the slot is the key the ePID decodes to. An ePID that names no known key stays in its
+ * application's slot, so an emulator cannot spread random ePIDs over slots of its making.
+ */
+export function epidKeySlot(
+  application: CounterName,
+  epid: string,
+): { slot: string; label: string } {
+  if (application !== 'office-2013+') return { slot: application, label: application };
+  const key = tryParseEpid(epid)?.csvlk ?? null;
+  if (key === null || key.application !== application) {
+    return { slot: application, label: application };
+  }
+  return { slot: `${application}/${key.id}`, label: `${application} (${key.name} key)` };
 }
 
 export function epidStable(sightings: readonly EpidSighting[]): TrustCheckResult {
@@ -23,7 +52,7 @@ export function epidStable(sightings: readonly EpidSighting[]): TrustCheckResult
       return trustResult(
         'epid_stable',
         'failed',
-        `${s.application}: two requests of one sweep got different ePIDs (${distinct.join(' then ')}): a genuine host has one per host key`,
+        `${s.label}: two requests of one sweep got different ePIDs (${distinct.join(' then ')}): a genuine host has one per host key`,
       );
     }
   }
@@ -33,7 +62,7 @@ export function epidStable(sightings: readonly EpidSighting[]): TrustCheckResult
       return trustResult(
         'epid_stable',
         'suspicious',
-        `${s.application}: the ePID changed since the last sweep (${s.previous} → ${now}): a reinstalled host key, or a different host answering`,
+        `${s.label}: the ePID changed since the last sweep (${s.previous} → ${now}): a reinstalled host key, or a different host answering`,
       );
     }
   }
@@ -41,7 +70,14 @@ export function epidStable(sightings: readonly EpidSighting[]): TrustCheckResult
   if (checked < 2) {
     return trustResult('epid_stable', 'not_run', 'a single ePID so far: nothing to compare yet');
   }
-  return trustResult('epid_stable', 'pass', `the same ePID in ${checked} answers`);
+  if (seen.length === 1) {
+    return trustResult('epid_stable', 'pass', `the same ePID in ${checked} answers`);
+  }
+  return trustResult(
+    'epid_stable',
+    'pass',
+    `one ePID per host key (${seen.map((s) => s.label).join(', ')}) in ${checked} answers`,
+  );
 }
 
 export function knownEmulatorIdentity(

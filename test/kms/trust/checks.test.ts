@@ -8,6 +8,7 @@ import {
   associationGroup,
   countEcho,
   echoPolicy,
+  epidKeySlot,
   epidStable,
   impossibleCount,
   keepsAssociation,
@@ -17,9 +18,13 @@ import {
   type ObservedAnswer,
   type TrustCheckResult,
 } from '../../../src/kms/trust/index.js';
+import type { CounterName } from '../../../src/kms/products/index.js';
 
 const GENUINE_EPID = '03612-00206-556-123456-03-1033-17763.0000-0452019';
 const OTHER_EPID = '03612-00206-556-654321-03-1033-17763.0000-0452019';
+// Office LTSC 2021 and LTSC 2024 host keys (group 206, docs/coverage.md §3.1) on a Server 2022.
+const OFFICE_2021_EPID = '03612-00206-575-123456-03-1033-20348.0000-0452022';
+const OFFICE_2024_EPID = '03612-00206-595-123456-03-1033-20348.0000-3002024';
 
 const refused = (code: string): ObservedAnswer => ({
   success: false,
@@ -102,13 +107,31 @@ describe('trust checks', () => {
 
   it('ePID stability: two on one connection fail, a change across sweeps is suspicious', () => {
     const one = (thisSweep: string[], previous: string | null) =>
-      epidStable([{ application: 'windows', thisSweep, previous }]).verdict;
+      epidStable([{ slot: 'windows', label: 'windows', thisSweep, previous }]).verdict;
     assert.equal(one([GENUINE_EPID, GENUINE_EPID], null), 'pass');
     assert.equal(one([GENUINE_EPID], GENUINE_EPID), 'pass');
     assert.equal(one([GENUINE_EPID, OTHER_EPID], null), 'failed', 'py-kms: a new ePID per answer');
     assert.equal(one([OTHER_EPID], GENUINE_EPID), 'suspicious', 'vlmcsd -r1: a new one per start');
     assert.equal(one([GENUINE_EPID], null), 'not_run');
     assert.equal(one([], null), 'not_run');
+  });
+
+  it('ePID slots: one per Office release key on an Office 2013+ host, one per application elsewhere', () => {
+    const slotOf = (application: CounterName, epid: string) => epidKeySlot(application, epid).slot;
+    assert.equal(slotOf('office-2013+', OFFICE_2021_EPID), 'office-2013+/office-ltsc-2021');
+    assert.equal(slotOf('office-2013+', OFFICE_2024_EPID), 'office-2013+/office-ltsc-2024');
+    assert.equal(
+      epidKeySlot('office-2013+', OFFICE_2024_EPID).label,
+      'office-2013+ (Office LTSC 2024 key)',
+    );
+    assert.equal(slotOf('office-2013+', 'not an epid'), 'office-2013+', 'no key: the application');
+    assert.equal(
+      slotOf('office-2013+', GENUINE_EPID),
+      'office-2013+',
+      'a Windows key: the application',
+    );
+    assert.equal(slotOf('windows', GENUINE_EPID), 'windows', 'one Windows key per host');
+    assert.equal(slotOf('windows', OFFICE_2021_EPID), 'windows');
   });
 
   it('known emulator identities: the default HWIDs and ePID fail', () => {
@@ -146,7 +169,12 @@ describe('trust checks', () => {
       impossibleCount([{ product: 'w', count: 31, nPolicy: 25 }], 25),
       countEcho({ product: 'w', count: 31, nPolicy: 25 }, { product: 'w', count: 31, nPolicy: 13 }),
       epidStable([
-        { application: 'windows', thisSweep: [GENUINE_EPID, GENUINE_EPID], previous: null },
+        {
+          slot: 'windows',
+          label: 'windows',
+          thisSweep: [GENUINE_EPID, GENUINE_EPID],
+          previous: null,
+        },
       ]),
       knownEmulatorIdentity('1AB0C0FFEE000001', [GENUINE_EPID]),
       associationGroup(0x2a),
