@@ -10,3 +10,6 @@ export type KmsProtocolVersion = (typeof KMS_PROTOCOL_VERSIONS)[number];
 export function isKmsProtocolVersion(value: unknown): value is KmsProtocolVersion {
   return (KMS_PROTOCOL_VERSIONS as readonly unknown[]).includes(value);
 }
+
+/** The oldest version, where a client's fallback stops (docs/protocol.md §5.4). */
+export const OLDEST_KMS_PROTOCOL: KmsProtocolVersion = KMS_PROTOCOL_VERSIONS[0];

@@ -11,7 +11,7 @@ import { exchange } from './exchange.js';
 import type { AnswerHandler, ExchangeAnswer, ExchangeInput } from './exchange.js';
 import { ProbeFailure, asProbeFailure, hresultFailure } from './failure.js';
 import type { KmsProductSpec } from './product-spec.js';
-import type { KmsProtocolVersion } from '../protocol-version.js';
+import { OLDEST_KMS_PROTOCOL, type KmsProtocolVersion } from '../protocol-version.js';
 
 /** ERROR_INVALID_DATA: what a host answers for a protocol version it does not speak. */
 export const HRESULT_PROTOCOL_NOT_SUPPORTED = 0x8007000d;
@@ -20,7 +20,7 @@ export const HRESULT_PROTOCOL_NOT_SUPPORTED = 0x8007000d;
 const ORDERS = new Map<KmsProtocolVersion, readonly KmsProtocolVersion[]>();
 const FORCED = new Map<KmsProtocolVersion, readonly KmsProtocolVersion[]>();
 
-/** The product's own version, then each lower one down to 4; or the forced version alone. */
+/** The product's own version, then each lower one down to the oldest; or the forced one alone. */
 export function protocolsToTry(
   product: Pick<KmsProductSpec, 'protocol'>,
   forced?: KmsProtocolVersion,
@@ -33,7 +33,7 @@ export function protocolsToTry(
   let order = ORDERS.get(product.protocol);
   if (order === undefined) {
     const out: KmsProtocolVersion[] = [];
-    for (let v = product.protocol; v >= 4; v--) out.push(v as KmsProtocolVersion);
+    for (let v = product.protocol; v >= OLDEST_KMS_PROTOCOL; v--) out.push(v as KmsProtocolVersion);
     ORDERS.set(product.protocol, (order = Object.freeze(out)));
   }
   return order;
@@ -69,7 +69,7 @@ export class FallbackExchange implements AnswerHandler<ProductOutcome | Promise<
       product: input.product,
       identity: input.identity,
       now: input.now,
-      protocol: protocols[0] ?? 4,
+      protocol: protocols[0] ?? OLDEST_KMS_PROTOCOL,
     };
   }
 
@@ -77,7 +77,7 @@ export class FallbackExchange implements AnswerHandler<ProductOutcome | Promise<
   start(): Promise<ProductOutcome> {
     if (this.protocols.length === 0) {
       const failure = new ProbeFailure('malformed', 'no protocol version to try');
-      return Promise.resolve({ protocol: 4, response: null, tried: [], failure });
+      return Promise.resolve({ protocol: OLDEST_KMS_PROTOCOL, response: null, tried: [], failure });
     }
     return this.send();
   }
