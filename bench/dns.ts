@@ -31,7 +31,7 @@
  * row is paired with its c-ares row, the pair's order alternating per round too. The goal
  * rows name every round's ratio, so a reader can see whether it is stable.
  *
- *   npm run bench -- dns      node --import tsx bench/dns.ts [--domains 1000] [--concurrency 64] [--rounds 3]
+ *   npm run bench -- dns      node --import tsx bench/dns.ts [--domains 1000] [--concurrency 64] [--rounds 5]
  *
  * Only 127.0.0.1.
  */
@@ -511,4 +511,4 @@ export async function run(options: {
   return { bench: BENCH, figures, notes, failures };
 }
 
-await benchMain(import.meta.url, { domains: 1000, concurrency: 64, rounds: 3 }, run);
+await benchMain(import.meta.url, { domains: 1000, concurrency: 64, rounds: 5 }, run);
