@@ -98,7 +98,7 @@ export class UdpChannel {
     private readonly onClose: (channel: UdpChannel) => void,
   ) {
     this.socket = dgram.createSocket(isIP(server.address) === 6 ? 'udp6' : 'udp4');
-    this.socket.on('message', (message: Buffer) => this.receive(message));
+    this.socket.on('message', this.onMessage);
     this.socket.on('error', (error) => this.fail(error));
     // Node hands a connect error (no route, address family not available) to this
     // callback rather than to 'error'; sending on the unconnected socket would then throw
@@ -205,6 +205,29 @@ export class UdpChannel {
   }
 
   private sentAny = false;
+
+  /**
+   * Datagrams that arrived in this turn of the event loop, handled together in its check
+   * phase. Node runs the microtasks after every 'message', so answers handled one by one
+   * let each caller's next query go out between two reads: one datagram per send, one
+   * wake-up of the server per query. Handling a turn's answers together sends the next
+   * queries as one burst, like c-ares, which reads every pending answer before it runs a
+   * callback, and the server reads them in one go. Measured (bench/dns.ts, Knot DNS):
+   * the server's CPU per answer to DnsClient fell from ~0.020 to ~0.013 ms (c-ares's),
+   * DnsClient's own from ~0.045 to ~0.029 ms. The check phase comes before the next
+   * timers phase, so no answer read in time is handled after its query's deadline.
+   */
+  private inbox: Buffer[] = [];
+
+  private readonly onMessage = (message: Buffer): void => {
+    if (this.inbox.push(message) === 1) setImmediate(this.drain);
+  };
+
+  private readonly drain = (): void => {
+    const batch = this.inbox;
+    this.inbox = [];
+    for (const message of batch) this.receive(message);
+  };
 
   private receive(message: Buffer): void {
     // Only the ID is needed to route; the owner vets the rest.
