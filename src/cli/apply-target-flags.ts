@@ -10,16 +10,14 @@ import { configSchema } from '../config/schema.js';
 import { ConfigError } from '../config/errors.js';
 import { reportedIssue } from '../config/yaml-schema.js';
 import { productsFor } from './product-flags.js';
+import {
+  KEY_REPLACING_FLAGS,
+  flagGiven,
+  type KeyReplacingFlag,
+  type TargetFlags,
+} from './key-replacing-flags.js';
 
-export interface TargetFlags {
-  'config.file'?: string;
-  'dns.resolv-conf'?: string;
-  domain?: string[];
-  host?: string[];
-  resolver?: string[];
-  product?: string[];
-  timeout?: string;
-}
+export type { TargetFlags } from './key-replacing-flags.js';
 
 type SchemaResult<T> = z.ZodSafeParseResult<T>;
 
@@ -36,31 +34,41 @@ function checked<T>(result: SchemaResult<T>, flag: string, values: readonly unkn
   throw new ConfigError(named ? message : `${JSON.stringify(raw)}: ${message}`, flag);
 }
 
+type Appliers = {
+  [F in KeyReplacingFlag]: (
+    value: NonNullable<TargetFlags[F]>,
+    base: Config,
+  ) => Config[(typeof KEY_REPLACING_FLAGS)[F]];
+};
+
+/** Each key-replacing flag's value through its key's schema; keyed by the one list. */
+const APPLIERS: Appliers = {
+  domain: (v) => checked(configSchema.shape.domains.safeParse(v), '--domain', v),
+  host: (v) => checked(configSchema.shape.hosts.safeParse(v), '--host', v),
+  resolver: (v) => checked(configSchema.shape.resolvers.safeParse(v), '--resolver', v),
+  product: (v, base) => productsFor(v, base.products),
+  timeout: (v) => checked(configSchema.shape.timeout.safeParse(v), '--timeout', [v]),
+};
+
+function applyOne<F extends KeyReplacingFlag>(
+  config: Config,
+  base: Config,
+  flag: F,
+  value: TargetFlags[F],
+): void {
+  if (!flagGiven(value)) return;
+  const key: (typeof KEY_REPLACING_FLAGS)[F] = KEY_REPLACING_FLAGS[flag];
+  (config as Record<string, unknown>)[key] = APPLIERS[flag](
+    value as NonNullable<TargetFlags[F]>,
+    base,
+  );
+}
+
 /** Applies the target flags to a loaded configuration, each through its key's schema. */
 export function applyTargetFlags(base: Config, flags: TargetFlags): Config {
   const config = { ...base };
-  if (flags.domain?.length) {
-    config.domains = checked(
-      configSchema.shape.domains.safeParse(flags.domain),
-      '--domain',
-      flags.domain,
-    );
-  }
-  if (flags.host?.length) {
-    config.hosts = checked(configSchema.shape.hosts.safeParse(flags.host), '--host', flags.host);
-  }
-  if (flags.resolver?.length) {
-    config.resolvers = checked(
-      configSchema.shape.resolvers.safeParse(flags.resolver),
-      '--resolver',
-      flags.resolver,
-    );
-  }
-  if (flags.product?.length) config.products = productsFor(flags.product, base.products);
-  if (flags.timeout !== undefined) {
-    config.timeout = checked(configSchema.shape.timeout.safeParse(flags.timeout), '--timeout', [
-      flags.timeout,
-    ]);
+  for (const flag of Object.keys(KEY_REPLACING_FLAGS) as KeyReplacingFlag[]) {
+    applyOne(config, base, flag, flags[flag]);
   }
   return config;
 }

@@ -15,19 +15,8 @@ import { loadConfigCached } from './cached-config.js';
 
 export { LOG_USAGE, TARGET_USAGE, logOptions, targetOptions } from './flag-specs.js';
 
-export type { TargetFlags } from './apply-target-flags.js';
-import type { TargetFlags } from './apply-target-flags.js';
-
-/** Whether any flag replaces a configuration key (applying one needs the schema). */
-function hasTargetFlags(flags: TargetFlags): boolean {
-  return (
-    !!flags.domain?.length ||
-    !!flags.host?.length ||
-    !!flags.resolver?.length ||
-    !!flags.product?.length ||
-    flags.timeout !== undefined
-  );
-}
+export type { TargetFlags } from './key-replacing-flags.js';
+import { hasKeyReplacingFlags, type TargetFlags } from './key-replacing-flags.js';
 
 /**
  * Whether some domain will be asked at resolv.conf's nameservers (as planFromConfig
@@ -76,7 +65,7 @@ export async function loadTargets(
 ): Promise<{ config: Config; system: ResolvConf }> {
   const base = await loadConfigCached(flags['config.file'] || undefined);
   // The schema library loads only for flags that replace keys (cached-config.ts: why).
-  const withFlags = hasTargetFlags(flags)
+  const withFlags = hasKeyReplacingFlags(flags)
     ? (await import('./apply-target-flags.js')).applyTargetFlags(base, flags)
     : base;
   const config = extra(withFlags);
