@@ -18,7 +18,8 @@
  * status page read after every round: peak RSS, RSS and V8 heap after GC, and the growth
  * per host as the slope between the two sizes, measured in the same run. With
  * --estate-interval S (serve's interval; 1, the default, runs rounds back to back) and
- * --estate-idle S, serve at the largest size is then left alone S seconds and its RSS
+ * --estate-idle S (and --estate-kms-interval S: 600 is the default deployment's, a full
+ * KMS sweep every 20th round), serve at the largest size is then left alone S seconds and its RSS
  * sampled, to see what V8 gives back by itself between rounds (S must fit in the interval
  * after a round: a round finishing in the watch marks it spoiled).
  */
@@ -73,6 +74,8 @@ export interface RoundOptions {
   estateRounds: number;
   /** serve's interval at estate scale, seconds (1: back to back; 30: as deployed by default). */
   estateInterval: number;
+  /** serve's kms_interval at estate scale, seconds (0: the same as estateInterval). */
+  estateKmsInterval: number;
   /** Seconds serve is watched idle after its last round at the largest size (0: not watched). */
   estateIdle: number;
 }
@@ -330,6 +333,7 @@ export async function run(options: RoundOptions): Promise<BenchReport> {
       domains: options.estateDomains.filter((n) => n > 0),
       rounds: options.estateRounds,
       intervalSeconds: options.estateInterval,
+      kmsIntervalSeconds: options.estateKmsInterval,
       idleSeconds: options.estateIdle,
       products: productConfigs,
       identity: { cmid: CMID, workstation: 'kms-monitor-bench' },
@@ -349,6 +353,7 @@ await benchMain(
     estateDomains: [1000, 3000],
     estateRounds: 2,
     estateInterval: 1,
+    estateKmsInterval: 0,
     estateIdle: 0,
   },
   run,

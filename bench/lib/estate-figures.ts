@@ -28,6 +28,8 @@ export interface EstateRun {
   identity: { cmid: string; workstation: string };
   /** serve's `interval`/`kms_interval`, seconds (1: rounds back to back). */
   intervalSeconds: number;
+  /** serve's `kms_interval`, seconds (0: the same as `intervalSeconds`). */
+  kmsIntervalSeconds: number;
   /** Seconds serve is watched idle after the last reads, at the largest size only (0: not). */
   idleSeconds: number;
 }
@@ -103,6 +105,7 @@ export async function estateFigures(run: EstateRun): Promise<Omit<BenchReport, '
         reads: READS,
         timeoutMs: 15 * 60_000,
         intervalSeconds: run.intervalSeconds,
+        ...(run.kmsIntervalSeconds > 0 ? { kmsIntervalSeconds: run.kmsIntervalSeconds } : {}),
         idleSeconds: domains === largest ? run.idleSeconds : 0,
       });
       measured.push(m);
@@ -173,7 +176,7 @@ export async function estateFigures(run: EstateRun): Promise<Omit<BenchReport, '
       figure({
         id: `${run.bench}.estate.idle-rss`,
         bench: run.bench,
-        name: `${what(big)}: RSS after ${idle.seconds} s idle after the reads, nothing forced (interval ${run.intervalSeconds} s)`,
+        name: `${what(big)}: RSS after ${idle.seconds} s idle after the reads, nothing forced (interval ${run.intervalSeconds} s, kms_interval ${run.kmsIntervalSeconds || run.intervalSeconds} s)`,
         value: (idle.rss[idle.rss.length - 1] ?? 0) / MiB,
         unit: 'MiB',
         better: 'lower',

@@ -116,6 +116,8 @@ export interface EstateOptions {
    * rounds back to back; longer leaves serve idle between rounds, as deployed (30 s).
    */
   intervalSeconds?: number;
+  /** `kms_interval`, seconds; `intervalSeconds` if not given (every round a full KMS sweep). */
+  kmsIntervalSeconds?: number;
   /** Seconds to watch serve idle after the last reads (IdleWatch); 0 (default): none. */
   idleSeconds?: number;
 }
@@ -179,7 +181,7 @@ export async function serveEstate(options: EstateOptions): Promise<EstateMemory>
     timeout: '5s',
     concurrency: 64,
     interval: `${options.intervalSeconds ?? 1}s`,
-    kms_interval: `${options.intervalSeconds ?? 1}s`,
+    kms_interval: `${options.kmsIntervalSeconds ?? options.intervalSeconds ?? 1}s`,
     resolvers: [fleet.resolver],
     domains: fleet.domains.slice(0, domains),
     products: options.products,
