@@ -16,7 +16,12 @@
  * `kms-monitor serve` (dist/cli.js, built first) at --estate-domains (default 1,000 and
  * 3,000) × 2 hosts × 3 products, --estate-rounds full KMS rounds each, /metrics and the
  * status page read after every round: peak RSS, RSS and V8 heap after GC, and the growth
- * per host as the slope between the two sizes, measured in the same run.
+ * per host as the slope between the two sizes, measured in the same run. With
+ * --estate-interval S (serve's interval; 1, the default, runs rounds back to back) and
+ * --estate-idle S (and --estate-kms-interval S: 600 is the default deployment's, a full
+ * KMS sweep every 20th round), serve at the largest size is then left alone S seconds and its RSS
+ * sampled, to see what V8 gives back by itself between rounds (S must fit in the interval
+ * after a round: a round finishing in the watch marks it spoiled).
  */
 import os from 'node:os';
 import { pino } from 'pino';
@@ -67,6 +72,12 @@ export interface RoundOptions {
   /** Sizes of the estate memory runs (domains); an empty value (`--estate-domains 0`) skips them. */
   estateDomains: number[];
   estateRounds: number;
+  /** serve's interval at estate scale, seconds (1: back to back; 30: as deployed by default). */
+  estateInterval: number;
+  /** serve's kms_interval at estate scale, seconds (0: the same as estateInterval). */
+  estateKmsInterval: number;
+  /** Seconds serve is watched idle after its last round at the largest size (0: not watched). */
+  estateIdle: number;
 }
 
 export async function run(options: RoundOptions): Promise<BenchReport> {
@@ -321,6 +332,9 @@ export async function run(options: RoundOptions): Promise<BenchReport> {
       command,
       domains: options.estateDomains.filter((n) => n > 0),
       rounds: options.estateRounds,
+      intervalSeconds: options.estateInterval,
+      kmsIntervalSeconds: options.estateKmsInterval,
+      idleSeconds: options.estateIdle,
       products: productConfigs,
       identity: { cmid: CMID, workstation: 'kms-monitor-bench' },
     });
@@ -333,6 +347,14 @@ export async function run(options: RoundOptions): Promise<BenchReport> {
 
 await benchMain(
   import.meta.url,
-  { domains: 1000, rounds: 3, estateDomains: [1000, 3000], estateRounds: 2 },
+  {
+    domains: 1000,
+    rounds: 3,
+    estateDomains: [1000, 3000],
+    estateRounds: 2,
+    estateInterval: 1,
+    estateKmsInterval: 0,
+    estateIdle: 0,
+  },
   run,
 );

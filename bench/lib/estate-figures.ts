@@ -9,7 +9,7 @@
 import os from 'node:os';
 import { figure, type BenchReport, type Figure } from './figures.js';
 import { startFleet } from './lab-fleet.js';
-import { builtCli, serveEstate, type EstateMemory } from './serve-estate.js';
+import { builtCli, serveEstate, type EstateMemory, type IdleWatch } from './serve-estate.js';
 import { deployedRuntime } from './deployed-runtime.js';
 
 const MiB = 2 ** 20;
@@ -26,6 +26,12 @@ export interface EstateRun {
   rounds: number;
   products: unknown[];
   identity: { cmid: string; workstation: string };
+  /** serve's `interval`/`kms_interval`, seconds (1: rounds back to back). */
+  intervalSeconds: number;
+  /** serve's `kms_interval`, seconds (0: the same as `intervalSeconds`). */
+  kmsIntervalSeconds: number;
+  /** Seconds serve is watched idle after the last reads, at the largest size only (0: not). */
+  idleSeconds: number;
 }
 
 function load(): string {
@@ -57,6 +63,19 @@ function breakdown(m: EstateMemory): string {
   );
 }
 
+/** When and how far the RSS fell by itself while serve idled (V8's memory reducer). */
+function idleNote(idle: IdleWatch): string {
+  const drops = idle.rss
+    .map((rss, i) => ({ at: i + 1, by: (idle.rss[i - 1] ?? rss) - rss }))
+    .filter((d) => d.by >= 4 * MiB)
+    .map((d) => `−${mib(d.by)} MiB at ${d.at} s`);
+  return (
+    `left idle ${idle.seconds} s after the reads (nothing forced${idle.spoiled ? '; SPOILED: a round finished meanwhile' : ''}): ` +
+    `RSS ${mib(idle.rss[0])} → ${mib(idle.rss[idle.rss.length - 1])} MiB (lowest ${mib(Math.min(...idle.rss))}), ` +
+    `drops ${drops.join(', ') || 'none'}; serve CPU ${idle.cpuSeconds.toFixed(2)} s meanwhile`
+  );
+}
+
 export async function estateFigures(run: EstateRun): Promise<Omit<BenchReport, 'bench'>> {
   const notes: string[] = [];
   const failures: string[] = [];
@@ -85,6 +104,9 @@ export async function estateFigures(run: EstateRun): Promise<Omit<BenchReport, '
         identity: run.identity,
         reads: READS,
         timeoutMs: 15 * 60_000,
+        intervalSeconds: run.intervalSeconds,
+        ...(run.kmsIntervalSeconds > 0 ? { kmsIntervalSeconds: run.kmsIntervalSeconds } : {}),
+        idleSeconds: domains === largest ? run.idleSeconds : 0,
       });
       measured.push(m);
       notes.push(
@@ -96,6 +118,7 @@ export async function estateFigures(run: EstateRun): Promise<Omit<BenchReport, '
           `(array buffers ${(m.arrayBuffers / MiB).toFixed(1)}); /metrics ${m.responses.metricsGzip} B gzip; load ${load()}`,
       );
       notes.push(`serve at ${domains} domains, where the RSS is: ${breakdown(m)}`);
+      if (m.idle) notes.push(`serve at ${domains} domains, ${idleNote(m.idle)}`);
     }
   } catch (error) {
     failures.push(
@@ -144,6 +167,24 @@ export async function estateFigures(run: EstateRun): Promise<Omit<BenchReport, '
     sizeFigure('rss', 'RSS after the rounds, after GC', (m) => m.rss, true),
     sizeFigure('heap', 'V8 heap used after GC', (m) => m.heapUsed, false),
   );
+  // Beside the after-GC row, never instead of it: what serve settles at by itself between
+  // rounds. Not judged: a scrape or a round can come before V8 settles, and the figure
+  // depends on V8's own timing (docs/deployment.md, "Sizing: memory").
+  const idle = big.idle;
+  if (idle && !idle.spoiled) {
+    figures.push(
+      figure({
+        id: `${run.bench}.estate.idle-rss`,
+        bench: run.bench,
+        name: `${what(big)}: RSS after ${idle.seconds} s idle after the reads, nothing forced (interval ${run.intervalSeconds} s, kms_interval ${run.kmsIntervalSeconds || run.intervalSeconds} s)`,
+        value: (idle.rss[idle.rss.length - 1] ?? 0) / MiB,
+        unit: 'MiB',
+        better: 'lower',
+        baseline: { name: 'RSS after the rounds, after GC', value: big.rss / MiB, unit: 'MiB' },
+        command: run.command,
+      }),
+    );
+  }
   if (big !== small) {
     const hosts = (big.domains - small.domains) * HOSTS_PER_DOMAIN;
     const slope = (a: number, b: number) => (b - a) / hosts / 1024;

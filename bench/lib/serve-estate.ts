@@ -80,6 +80,23 @@ export interface EstateMemory {
   roundSeconds: number[];
   /** Bytes of the last gzip /metrics, status page and status API responses. */
   responses: { metricsGzip: number; page: number; api: number };
+  /** serve left alone after the last reads (`idleSeconds`), nothing forced: null if not asked. */
+  idle: IdleWatch | null;
+}
+
+/**
+ * What serve's RSS does by itself between two rounds: whether V8's memory reducer (a
+ * memory-reducing full collection V8 schedules once allocation stops) comes, when, and
+ * what it brings the RSS down to. Sampled from /proc, no signal sent, nothing forced.
+ */
+export interface IdleWatch {
+  seconds: number;
+  /** VmRSS every second of the watch, in bytes. */
+  rss: number[];
+  /** CPU seconds serve spent during the watch (what settling by itself costs). */
+  cpuSeconds: number;
+  /** A round finished during the watch: the figures are not of an idle serve. */
+  spoiled: boolean;
 }
 
 export interface EstateOptions {
@@ -94,6 +111,15 @@ export interface EstateOptions {
   reads: ReadonlyArray<'metrics' | 'page' | 'api'>;
   /** Ceiling for the whole run; past it the process is stopped and the run fails. */
   timeoutMs: number;
+  /**
+   * `interval` and `kms_interval` of the configuration, seconds. 1 (the default) runs the
+   * rounds back to back; longer leaves serve idle between rounds, as deployed (30 s).
+   */
+  intervalSeconds?: number;
+  /** `kms_interval`, seconds; `intervalSeconds` if not given (every round a full KMS sweep). */
+  kmsIntervalSeconds?: number;
+  /** Seconds to watch serve idle after the last reads (IdleWatch); 0 (default): none. */
+  idleSeconds?: number;
 }
 
 /** One field of /proc/PID/status, in bytes. */
@@ -105,6 +131,31 @@ function procStatus(pid: number, field: string): number {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** utime + stime of /proc/PID/stat, in seconds (USER_HZ is 100 on Linux). */
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Samples serve's RSS every second for `seconds`, sending it nothing. */
+async function watchIdle(pid: number, seconds: number, rounds: () => number): Promise<IdleWatch> {
+  const roundsBefore = rounds();
+  const cpuBefore = cpuSecondsOf(pid);
+  const rss: number[] = [];
+  for (let i = 0; i < seconds; i++) {
+    await sleep(1000);
+    rss.push(procStatus(pid, 'VmRSS'));
+  }
+  return {
+    seconds,
+    rss,
+    cpuSeconds: cpuSecondsOf(pid) - cpuBefore,
+    spoiled: rounds() !== roundsBefore,
+  };
+}
 
 /** Waits for `file` to appear (the preload writes it after SIGUSR2). */
 async function collected(child: ChildProcess, file: string, timeoutMs: number) {
@@ -129,8 +180,8 @@ export async function serveEstate(options: EstateOptions): Promise<EstateMemory>
   const yaml = stringify({
     timeout: '5s',
     concurrency: 64,
-    interval: '1s',
-    kms_interval: '1s',
+    interval: `${options.intervalSeconds ?? 1}s`,
+    kms_interval: `${options.kmsIntervalSeconds ?? options.intervalSeconds ?? 1}s`,
     resolvers: [fleet.resolver],
     domains: fleet.domains.slice(0, domains),
     products: options.products,
@@ -200,6 +251,11 @@ export async function serveEstate(options: EstateOptions): Promise<EstateMemory>
       if (reads.has('page')) responses.page = await get(`${url}/`, { 'accept-encoding': 'gzip' });
       if (reads.has('api')) responses.api = await get(`${url}/api/v1/status`);
     }
+    const idleSeconds = options.idleSeconds ?? 0;
+    const idle =
+      idleSeconds > 0
+        ? await watchIdle(child.pid ?? 0, idleSeconds, () => roundSeconds.length)
+        : null;
     const usage = await collected(child, memoryFile, 120_000);
     const pid = child.pid ?? 0;
     return {
@@ -216,9 +272,11 @@ export async function serveEstate(options: EstateOptions): Promise<EstateMemory>
       spaces: usage.spaces,
       smaps: usage.smaps,
       settled: usage.settled,
-      cpuSeconds: (usage.cpu.user + usage.cpu.system) / 1e6,
+      // The rounds and reads only: what the idle watch cost is its own figure.
+      cpuSeconds: (usage.cpu.user + usage.cpu.system) / 1e6 - (idle?.cpuSeconds ?? 0),
       roundSeconds,
       responses,
+      idle,
     };
   } finally {
     clearTimeout(timer);
