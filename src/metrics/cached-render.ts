@@ -3,10 +3,11 @@
  * products changed since the last scrape, then the process families and the exporter's
  * own, rendered on every scrape because they move on their own (a failed reload changes
  * neither state nor products).
- * At 10,000 hosts the state's text is ~35 MiB. It is written straight into buffers
- * (byte-sink.ts), with the label bytes of hosts and lookups kept between renders, kept as
- * they are, and gzipped once per state version when a client asks for gzip, so a scrape of
- * unchanged state (a second Prometheus replica, a person reloading) writes bytes that are
+ * At 10,000 hosts the state's text is ~35 MiB. It is written as one buffer per family
+ * (kept-families.ts), the bytes of every series whose subject did not change copied from
+ * the previous render, with the label bytes of hosts and lookups kept between renders,
+ * kept as they are, and gzipped once per state version when a client asks for gzip, so a
+ * scrape of unchanged state (a second Prometheus replica, a person reloading) writes bytes that are
  * already built: no string concatenation, flattening or UTF-8 encoding per scrape.
  */
 import { promisify } from 'node:util';
@@ -16,7 +17,9 @@ import type { PlannedProduct } from '../monitor/plan.js';
 import type { MonitorState } from '../monitor/state.js';
 import type { ExporterStatus } from './exporter-status.js';
 import { ChunkPool } from './byte-sink.js';
-import { renderExporterMetrics, writeStateMetrics } from './render.js';
+import { KeptFamilies } from './kept-families.js';
+import { renderExporterMetrics, writeKeptStateMetrics } from './render.js';
+import type { StateScrape } from './state-scrape.js';
 import { SeriesLabels } from './series-labels.js';
 import type { MetricsSource } from './source.js';
 
@@ -39,16 +42,13 @@ export interface MetricsInputs {
 interface StateBody {
   generation: number;
   products: readonly PlannedProduct[];
-  /** The text in the buffers it was written into (byte-sink.ts), in order. */
+  /**
+   * The text as the family buffers it was written into (kept-families.ts), in order.
+   * Never written again: later bodies share the buffers of families that did not change.
+   */
   text: Buffer[];
   /** Compressed on the first scrape that asks for gzip, off the event loop. */
   gzipped: Promise<Buffer> | null;
-  /** Responses still sending `text`. */
-  sending: number;
-  /** `text` was handed to a caller that never says when it is done: never written again. */
-  kept: boolean;
-  /** A later body took its place. */
-  replaced: boolean;
 }
 
 /** The cached source, and a way to build the body before a scrape asks for it. */
@@ -68,29 +68,19 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
   /** A body was asked for since the last prepare(). */
   let asked = false;
   const labels = new SeriesLabels();
+  const kept = new KeptFamilies<StateScrape>();
+  /** Scratch chunks for the families written whole; their bytes are copied out. */
   const pool = new ChunkPool();
-  /** A body no longer current nor sent gives its chunks to the next render. */
-  const recycle = (body: StateBody) => {
-    if (body.replaced && body.sending === 0 && !body.kept) pool.give(body.text);
-  };
 
   const stateBody = (): StateBody => {
     const products = inputs.products();
     if (!cached || cached.generation !== state.generation || cached.products !== products) {
-      const previous = cached;
       cached = {
         generation: state.generation,
         products,
-        text: writeStateMetrics(state, products, labels, pool),
+        text: writeKeptStateMetrics(state, products, labels, kept, pool),
         gzipped: null,
-        sending: 0,
-        kept: false,
-        replaced: false,
       };
-      if (previous) {
-        previous.replaced = true;
-        recycle(previous);
-      }
     }
     return cached;
   };
@@ -112,26 +102,17 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
       const body = stateBody();
       return `${Buffer.concat(body.text).toString()}${await tail()}`;
     },
-    async body(encoding, sent) {
+    async body(encoding) {
       asked = true;
       const body = stateBody();
-      // Held (or compressed from a copy) before the first await: a scrape in between may
-      // render a newer body, and the chunks of a body held by no one go back to the pool.
       if (encoding === 'gzip') {
         body.gzipped ??= gzipAsync(Buffer.concat(body.text), { level: GZIP_LEVEL });
         const gzipped = body.gzipped;
         const rest = await tail();
         return [await gzipped, gzipSync(rest, { level: GZIP_LEVEL })];
       }
-      if (sent === undefined) body.kept = true;
-      else {
-        body.sending++;
-        const done = () => {
-          body.sending--;
-          recycle(body);
-        };
-        sent.then(done, done);
-      }
+      // The body's buffers are never written again: a response still sending them after
+      // a later render needs nothing held.
       return [...body.text, Buffer.from(await tail())];
     },
   };
