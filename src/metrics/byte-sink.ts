@@ -216,14 +216,18 @@ export class ByteSink {
     return this.done + this.pos;
   }
 
-  /** The bytes written, in order; the sink is not to be written after this. */
-  finish(): Buffer[] {
+  /**
+   * The bytes written, in order; the sink is not to be written after this. `alsoHeld`:
+   * pool-sized chunks of earlier renders still in use, counted with this one's as what a
+   * render needs (kept-families.ts).
+   */
+  finish(alsoHeld = 0): Buffer[] {
     if (this.pos > 0) this.chunks.push(this.buf.subarray(0, this.pos));
     else {
       this.pool.give([this.buf]);
       this.taken--;
     }
-    this.pool.used(this.taken);
+    this.pool.used(this.taken + alsoHeld);
     this.pos = 0;
     this.buf = Buffer.alloc(0);
     return this.chunks;

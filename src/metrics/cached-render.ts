@@ -17,7 +17,7 @@ import type { PlannedProduct } from '../monitor/plan.js';
 import type { MonitorState } from '../monitor/state.js';
 import type { ExporterStatus } from './exporter-status.js';
 import { ChunkPool } from './byte-sink.js';
-import { KeptFamilies } from './kept-families.js';
+import { KeptFamilies, type KeptBody } from './kept-families.js';
 import { renderExporterMetrics, writeKeptStateMetrics } from './render.js';
 import type { StateScrape } from './state-scrape.js';
 import { SeriesLabels } from './series-labels.js';
@@ -43,12 +43,18 @@ interface StateBody {
   generation: number;
   products: readonly PlannedProduct[];
   /**
-   * The text as the family buffers it was written into (kept-families.ts), in order.
-   * Never written again: later bodies share the buffers of families that did not change.
+   * The text as the family buffers it was written into (kept-families.ts), in order:
+   * later bodies share the buffers of families that did not change.
    */
-  text: Buffer[];
+  text: KeptBody;
   /** Compressed on the first scrape that asks for gzip, off the event loop. */
   gzipped: Promise<Buffer> | null;
+  /** Responses still sending `text`. */
+  sending: number;
+  /** `text` was handed to a caller that never says when it is done: never written again. */
+  kept: boolean;
+  /** A later body took its place. */
+  replaced: boolean;
 }
 
 /** The cached source, and a way to build the body before a scrape asks for it. */
@@ -71,16 +77,28 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
   const kept = new KeptFamilies<StateScrape>();
   /** Scratch chunks for the families written whole; their bytes are copied out. */
   const pool = new ChunkPool();
+  /** A body no longer current nor sent lets its chunks go back to the pool for later renders. */
+  const recycle = (body: StateBody) => {
+    if (body.replaced && body.sending === 0 && !body.kept) body.text.release();
+  };
 
   const stateBody = (): StateBody => {
     const products = inputs.products();
     if (!cached || cached.generation !== state.generation || cached.products !== products) {
+      const previous = cached;
       cached = {
         generation: state.generation,
         products,
         text: writeKeptStateMetrics(state, products, labels, kept, pool),
         gzipped: null,
+        sending: 0,
+        kept: false,
+        replaced: false,
       };
+      if (previous) {
+        previous.replaced = true;
+        recycle(previous);
+      }
     }
     return cached;
   };
@@ -100,20 +118,29 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
     async render() {
       asked = true;
       const body = stateBody();
-      return `${Buffer.concat(body.text).toString()}${await tail()}`;
+      return `${Buffer.concat(body.text.text).toString()}${await tail()}`;
     },
-    async body(encoding) {
+    async body(encoding, sent) {
       asked = true;
       const body = stateBody();
+      // Held (or compressed from a copy) before the first await: a scrape in between may
+      // render a newer body, and the chunks of a body held by no one go back to the pool.
       if (encoding === 'gzip') {
-        body.gzipped ??= gzipAsync(Buffer.concat(body.text), { level: GZIP_LEVEL });
+        body.gzipped ??= gzipAsync(Buffer.concat(body.text.text), { level: GZIP_LEVEL });
         const gzipped = body.gzipped;
         const rest = await tail();
         return [await gzipped, gzipSync(rest, { level: GZIP_LEVEL })];
       }
-      // The body's buffers are never written again: a response still sending them after
-      // a later render needs nothing held.
-      return [...body.text, Buffer.from(await tail())];
+      if (sent === undefined) body.kept = true;
+      else {
+        body.sending++;
+        const done = () => {
+          body.sending--;
+          recycle(body);
+        };
+        sent.then(done, done);
+      }
+      return [...body.text.text, Buffer.from(await tail())];
     },
   };
 }

@@ -1,16 +1,17 @@
 /**
- * The state's families written as one immutable buffer per family, each family listed
- * series by series (MetricFamily.perSeries) keeping its bytes and where each series'
- * samples start: the next render copies the bytes of every series whose subject and
- * version are the same and writes only the others. A result mid-round changes one host's
- * series, so the render after it writes that host's lines and copies the rest of its
- * families (or hands over a family's buffer as it is when none of its series changed),
+ * The state's families written series by series where a family is listed so
+ * (MetricFamily.perSeries), each keeping its bytes and where each series' samples start:
+ * the next render copies nothing for a series whose subject and version are the same, it
+ * slices the previous bytes around the series written again. A result mid-round changes
+ * one host's series, so the render after it writes that host's lines and hands over the
+ * rest as slices (or a family's pieces as they are when none of its series changed),
  * instead of writing all ~35 MiB again at 10,000 hosts. The other families (counts,
  * verdicts, findings, timestamps: small) are written whole every time.
  *
- * A body is the list of these buffers. They are never written again once made, so a body
- * being sent shares them with later bodies and needs no guarding; the pool's chunks are
- * only scratch space, given back as soon as a family's bytes are copied out of them.
+ * A body is the list of these pieces. Pieces are never written again while read: those
+ * in a render's pool chunks go back to the pool only when neither a kept family nor a
+ * body being sent holds them (ChunkGroup), so a whole round reuses the chunks of the one
+ * before it, as a render did before families were kept.
  */
 import { ByteSink, type ChunkPool } from './byte-sink.js';
 import { FamilyLines, familyHead } from './exposition.js';
@@ -21,10 +22,70 @@ interface KeptFamily {
   series: readonly unknown[];
   subjects: object[];
   versions: number[];
-  /** Where each series' samples start in `bytes`; one more at the end. */
+  /** Where each series' samples start in the bytes of `pieces`; one more at the end. */
   offsets: number[];
-  bytes: Buffer;
+  /**
+   * The family's sample bytes, in order: a patch makes a list of slices of the previous
+   * pieces and the series written again rather than one new buffer, as ~27 MiB of new
+   * buffers per result made V8 collect the whole heap for the external memory.
+   */
+  pieces: Buffer[];
+  /** Where each piece starts; one more at the end. */
+  starts: number[];
+  /** The chunks the pieces slice, if any (none once joined into a buffer of their own). */
+  group: ChunkGroup | null;
 }
+
+/**
+ * The pool chunks a family written whole filled: its pieces and those of later patches
+ * slice them, so they go back to the pool only once neither the kept family nor any body
+ * being sent reads them (a fresh 35 MiB per round made V8 collect the whole heap).
+ */
+class ChunkGroup {
+  private users = 0;
+
+  constructor(
+    readonly chunks: Buffer[],
+    private readonly pool: ChunkPool,
+  ) {}
+
+  hold(): void {
+    this.users++;
+  }
+
+  release(): void {
+    if (--this.users === 0) this.pool.give(this.chunks);
+  }
+}
+
+/** A body: its buffers, and the way to say they are no longer read (its chunks reusable). */
+export interface KeptBody {
+  text: Buffer[];
+  /** Called once, when nothing reads `text` any more. */
+  release(): void;
+}
+
+/** A byte range of a render's chunks. */
+interface Range {
+  from: number;
+  to: number;
+}
+
+const EMPTY: KeptFamily = {
+  series: [],
+  subjects: [],
+  versions: [],
+  offsets: [0],
+  pieces: [],
+  starts: [0],
+  group: null,
+};
+
+/** The chunk size of the bytes a patch writes again (a few series). */
+const PATCH_CHUNK_BYTES = 64 << 10;
+
+/** More pieces than this are joined into one buffer (every ~this/2 patches of a family). */
+const MAX_PIECES = 64;
 
 /**
  * More changed series than this share of a family's are written whole: copying between
@@ -37,37 +98,76 @@ export class KeptFamilies<Input> {
   private readonly heads = new Map<MetricFamily<Input>, Buffer>();
 
   /** The text of `families` for `input`, as buffers to send in order. */
-  write(families: readonly MetricFamily<Input>[], input: Input, pool: ChunkPool): Buffer[] {
-    const out: Buffer[] = [];
-    /** Families written whole, in a run, into scratch chunks. */
-    let sink: ByteSink | null = null;
-    const flush = () => {
-      if (sink !== null) out.push(copyOut(sink, pool));
-      sink = null;
-    };
+  write(families: readonly MetricFamily<Input>[], input: Input, pool: ChunkPool): KeptBody {
+    /** This render's chunks: the families written whole, per series or not. */
+    const sink = new ByteSink(pool);
+    const out: Array<Buffer | Range | KeptFamily> = [];
+    /** Families written whole into `sink`, with where. */
+    const whole: Array<{ kept: KeptFamily; range: Range }> = [];
+    const groups = new Set<ChunkGroup>();
     const seen = new Set<MetricFamily<Input>>();
     // Families walking the same list (eight walk the results) compare it once.
     const compared = new Map<readonly unknown[], Compared>();
     families.forEach((family, index) => {
       const { perSeries } = family;
       if (perSeries === undefined) {
-        sink ??= new ByteSink(pool);
+        const from = sink.written;
         const head = familyHead(family, index === 0);
         sink.reserve(3 * head.length);
         sink.text(head);
         family.samples(input, new FamilyLines(sink, family.name));
+        out.push({ from, to: sink.written });
         return;
       }
-      flush();
       seen.add(family);
       out.push(this.head(family, index === 0));
-      const bytes = this.samples(family, perSeries, input, pool, compared);
-      if (bytes.length > 0) out.push(bytes);
+      const from = sink.written;
+      const kept = this.samples(family, perSeries, input, sink, compared);
+      if (kept === 'written') {
+        const written = this.kept.get(family)!;
+        whole.push({ kept: written, range: { from, to: sink.written } });
+        out.push(written);
+      } else {
+        if (kept.group !== null) groups.add(kept.group);
+        for (const piece of kept.pieces) out.push(piece);
+      }
     });
-    flush();
     // Families no longer written (a list of families that changed) are forgotten.
-    for (const family of this.kept.keys()) if (!seen.has(family)) this.kept.delete(family);
-    return out;
+    for (const [family, kept] of this.kept) {
+      if (seen.has(family)) continue;
+      kept.group?.release();
+      this.kept.delete(family);
+    }
+    // The pool keeps as many free chunks as a whole render fills: this one's and those
+    // the kept families still slice.
+    let held = 0;
+    for (const group of groups) held += group.chunks.length;
+    const chunks = sink.finish(held);
+    const written: KeptFamily = { ...EMPTY, pieces: chunks, starts: startsOf(chunks) };
+    const group = new ChunkGroup(chunks, pool);
+    groups.add(group);
+    for (const { kept, range } of whole) {
+      kept.pieces = [];
+      slices(written, range.from, range.to, kept.pieces);
+      kept.starts = startsOf(kept.pieces);
+      kept.group = group;
+      group.hold();
+    }
+    const text: Buffer[] = [];
+    for (const piece of out) {
+      if (piece instanceof Uint8Array) {
+        if (piece.length > 0) text.push(piece);
+      } else if ('pieces' in piece) text.push(...piece.pieces);
+      else slices(written, piece.from, piece.to, text);
+    }
+    for (const group of groups) group.hold();
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      for (const group of groups) group.release();
+    };
+    return { text, release };
   }
 
   private head(family: MetricFamily<Input>, first: boolean): Buffer {
@@ -82,9 +182,9 @@ export class KeptFamilies<Input> {
     family: MetricFamily<Input>,
     perSeries: PerSeries<Input, unknown>,
     input: Input,
-    pool: ChunkPool,
+    sink: ByteSink,
     compared: Map<readonly unknown[], Compared>,
-  ): Buffer {
+  ): KeptFamily | 'written' {
     const list = perSeries.list(input);
     const previous = this.kept.get(family);
     let changed: number[] | null = null;
@@ -102,16 +202,18 @@ export class KeptFamilies<Input> {
         compared.set(list, { previous: previous.series, perSeries, changed });
       }
     }
-    let kept: KeptFamily;
-    if (changed === null || changed.length > PATCH_SHARE * list.length) {
-      kept = writeWhole(family, perSeries, input, list, pool);
-    } else if (changed.length === 0) {
-      return previous!.bytes;
-    } else {
-      kept = patch(family, perSeries, input, previous!, changed, pool);
+    if (changed !== null && changed.length === 0) return previous!;
+    const whole = changed === null || changed.length > PATCH_SHARE * list.length;
+    const kept = whole
+      ? writeWhole(family, perSeries, input, list, sink)
+      : patch(family, perSeries, input, previous!, changed!);
+    // A family written whole holds this render's chunks once they are known (write()).
+    if (kept.group !== previous?.group) {
+      kept.group?.hold();
+      previous?.group?.release();
     }
     this.kept.set(family, kept);
-    return kept.bytes;
+    return whole ? 'written' : kept;
   }
 }
 
@@ -142,27 +244,28 @@ function changedSeries(
   return changed;
 }
 
+/** The series of `list` written into `sink`; the pieces are set once the render ends. */
 function writeWhole<Input>(
   family: MetricFamily<Input>,
   perSeries: PerSeries<Input, unknown>,
   input: Input,
   list: readonly unknown[],
-  pool: ChunkPool,
+  sink: ByteSink,
 ): KeptFamily {
-  const sink = new ByteSink(pool);
   const lines = new FamilyLines(sink, family.name);
   const subjects: object[] = new Array(list.length);
   const versions: number[] = new Array(list.length);
   const offsets: number[] = new Array(list.length + 1);
+  const base = sink.written;
   for (let i = 0; i < list.length; i++) {
     const series = list[i];
     subjects[i] = perSeries.subject(series);
     versions[i] = perSeries.version(series);
-    offsets[i] = sink.written;
+    offsets[i] = sink.written - base;
     perSeries.write(input, series, lines);
   }
-  offsets[list.length] = sink.written;
-  return { series: list, subjects, versions, offsets, bytes: copyOut(sink, pool) };
+  offsets[list.length] = sink.written - base;
+  return { ...EMPTY, series: list, subjects, versions, offsets };
 }
 
 /** `previous` with the series at `changed` (ascending) written again. */
@@ -172,10 +275,10 @@ function patch<Input>(
   input: Input,
   previous: KeptFamily,
   changed: readonly number[],
-  pool: ChunkPool,
 ): KeptFamily {
   const list = previous.series;
-  const sink = new ByteSink(pool);
+  // Small: fresh memory of its own, not a 4 MiB chunk of the render's.
+  const sink = new ByteSink(PATCH_CHUNK_BYTES);
   const lines = new FamilyLines(sink, family.name);
   const starts: number[] = [];
   for (const i of changed) {
@@ -183,16 +286,15 @@ function patch<Input>(
     perSeries.write(input, list[i], lines);
   }
   starts.push(sink.written);
-  const fresh = copyOut(sink, pool);
+  const fresh = Buffer.concat(sink.finish());
   const subjects = previous.subjects.slice();
   const versions = previous.versions.slice();
   const offsets = previous.offsets.slice();
   const pieces: Buffer[] = [];
-  const old = previous.bytes;
   let from = 0; // the next series whose old bytes are still to be copied
   let shift = 0; // how far the series from `from` on moved
   changed.forEach((i, k) => {
-    pieces.push(old.subarray(previous.offsets[from]!, previous.offsets[i]!));
+    slices(previous, previous.offsets[from]!, previous.offsets[i]!, pieces);
     for (let j = from; j < i; j++) offsets[j] = previous.offsets[j]! + shift;
     offsets[i] = previous.offsets[i]! + shift;
     pieces.push(fresh.subarray(starts[k]!, starts[k + 1]!));
@@ -201,15 +303,43 @@ function patch<Input>(
     versions[i] = perSeries.version(list[i]);
     from = i + 1;
   });
-  pieces.push(old.subarray(previous.offsets[from]!));
+  slices(previous, previous.offsets[from]!, previous.offsets[list.length]!, pieces);
   for (let j = from; j <= list.length; j++) offsets[j] = previous.offsets[j]! + shift;
-  return { series: list, subjects, versions, offsets, bytes: Buffer.concat(pieces) };
+  const join = pieces.length > MAX_PIECES;
+  const joined = join ? [Buffer.concat(pieces)] : pieces.filter((p) => p.length > 0);
+  const group = join ? null : previous.group;
+  return {
+    series: list,
+    subjects,
+    versions,
+    offsets,
+    pieces: joined,
+    starts: startsOf(joined),
+    group,
+  };
 }
 
-/** What `sink` holds as one buffer of its own; the sink's chunks go back to the pool. */
-function copyOut(sink: ByteSink, pool: ChunkPool): Buffer {
-  const chunks = sink.finish();
-  const bytes = Buffer.concat(chunks);
-  pool.give(chunks);
-  return bytes;
+/** The bytes `from`..`to` of a family's pieces, as slices of them onto `out`. */
+function slices(family: KeptFamily, from: number, to: number, out: Buffer[]): void {
+  if (from >= to) return;
+  const { pieces, starts } = family;
+  // The last piece starting at or before `from`.
+  let lo = 0;
+  let hi = pieces.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= from) lo = mid;
+    else hi = mid - 1;
+  }
+  for (let p = lo; p < pieces.length && starts[p]! < to; p++) {
+    const start = starts[p]!;
+    out.push(pieces[p]!.subarray(Math.max(from - start, 0), Math.min(to, starts[p + 1]!) - start));
+  }
+}
+
+/** Where each of `pieces` starts, and one more at the end. */
+function startsOf(pieces: readonly Buffer[]): number[] {
+  const starts = [0];
+  for (const piece of pieces) starts.push(starts[starts.length - 1]! + piece.length);
+  return starts;
 }

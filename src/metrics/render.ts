@@ -5,7 +5,7 @@ import { ByteSink, ChunkPool } from './byte-sink.js';
 import type { ExporterStatus } from './exporter-status.js';
 import { renderFamilies, writeFamilies } from './exposition.js';
 import { EXPORTER_FAMILIES, STATE_FAMILIES } from './families/index.js';
-import type { KeptFamilies } from './kept-families.js';
+import type { KeptBody, KeptFamilies } from './kept-families.js';
 import type { SeriesLabels } from './series-labels.js';
 import { StateScrape } from './state-scrape.js';
 
@@ -26,7 +26,7 @@ export function writeStateMetrics(
 }
 
 /**
- * The state's text as immutable buffers, with the bytes of every series whose subject is
+ * The state's text as buffers to send, with the bytes of every series whose subject is
  * unchanged copied from `kept`'s earlier renders (kept-families.ts); `pool`: scratch chunks.
  */
 export function writeKeptStateMetrics(
@@ -35,7 +35,7 @@ export function writeKeptStateMetrics(
   labels: SeriesLabels,
   kept: KeptFamilies<StateScrape>,
   pool: ChunkPool,
-): Buffer[] {
+): KeptBody {
   return kept.write(STATE_FAMILIES, new StateScrape(state, products, labels), pool);
 }
 
