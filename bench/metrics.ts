@@ -9,9 +9,9 @@
  * that output) as plain gauges set beforehand. Over real HTTP, each beside the floor of
  * sending the same bytes from one prebuilt Buffer: unchanged, after a whole round (every
  * result new, the poller's round-end evaluation made before the scrape as serve makes it),
- * after one result mid-round (its evaluation counted), gzip and HEAD; and after a whole
- * round as serve runs it (the body built by the poller's round-end hook), with a scrape
- * that arrives as that render starts and the render's own time beside it.
+ * after one TCP or one KMS result mid-round (its evaluation counted), gzip and HEAD; and
+ * after a whole round as serve runs it (the body built by the poller's round-end hook),
+ * with a scrape that arrives as that render starts and the render's own time beside it.
  *
  *   npm run bench -- metrics      node --import tsx bench/metrics.ts [--hosts 1000,10000]
  */
@@ -148,6 +148,15 @@ function oneResult(state: MonitorState, round: number): void {
     state.recordTcp(host.target.key, { ...host.tcp, durationSeconds: 0.0005 + round / 1e6 });
 }
 
+/** One KMS result in the middle of a round: a host's exchange for one product, new. */
+function oneKmsResult(state: MonitorState, round: number): void {
+  const hosts = [...state.hosts.values()];
+  const host = hosts[(round * 6007) % hosts.length]!;
+  const [result] = host.products.values();
+  if (result)
+    state.recordKms(host.target.key, { ...result, durationSeconds: 0.0032 + round / 1e6 });
+}
+
 /**
  * /metrics over real HTTP, as Prometheus scrapes it: the kms-monitor web server (fastify,
  * every hook of serve) with the cached source, next to the floor: a bare node:http server
@@ -170,6 +179,7 @@ async function overHttp(
     | 'roundPrepared'
     | 'roundDuringRender'
     | 'oneResult'
+    | 'oneKmsResult'
     | 'gzip'
     | 'head',
     number
@@ -248,6 +258,11 @@ async function overHttp(
       ),
       oneResult: await timeAfter(
         () => oneResult(state, ++rounds),
+        () => scrape(port, '/metrics', false),
+        repeat,
+      ),
+      oneKmsResult: await timeAfter(
+        () => oneKmsResult(state, ++rounds),
         () => scrape(port, '/metrics', false),
         repeat,
       ),
@@ -425,6 +440,16 @@ export async function run(options: { hosts: number[] }): Promise<BenchReport> {
         better: 'lower',
         baseline: floor,
         ...(big ? { goal: { text: '≤ 100 ms after a change', met: http.oneResult <= 100 } } : {}),
+        command,
+      }),
+      figure({
+        id: `${BENCH}.${n}.http.one-kms-result`,
+        bench: BENCH,
+        name: `GET /metrics over HTTP after one KMS result mid-round (that result's series written again in the result families, evaluation and render counted), ${n.toLocaleString('en-US')} hosts`,
+        value: http.oneKmsResult,
+        unit: 'ms',
+        better: 'lower',
+        baseline: floor,
         command,
       }),
       figure({

@@ -102,6 +102,8 @@ export class ByteSink {
   private readonly chunks: Buffer[] = [];
   private buf: Buffer;
   private pos = 0;
+  /** Bytes in `chunks`. */
+  private done = 0;
   private readonly pool: ChunkPool;
   /** Chunks of the pool's size taken so far (the pool sizes itself by the last render's). */
   private taken = 1;
@@ -115,7 +117,10 @@ export class ByteSink {
   /** Room for `n` more bytes in the current chunk (a new chunk if they do not fit). */
   reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    if (this.pos > 0) this.chunks.push(this.buf.subarray(0, this.pos));
+    if (this.pos > 0) {
+      this.chunks.push(this.buf.subarray(0, this.pos));
+      this.done += this.pos;
+    }
     this.buf = this.pool.take(n);
     if (n <= this.pool.chunkBytes) this.taken++;
     this.pos = 0;
@@ -206,14 +211,23 @@ export class ByteSink {
     else this.text(`${value}`);
   }
 
-  /** The bytes written, in order; the sink is not to be written after this. */
-  finish(): Buffer[] {
+  /** How many bytes were written so far. */
+  get written(): number {
+    return this.done + this.pos;
+  }
+
+  /**
+   * The bytes written, in order; the sink is not to be written after this. `alsoHeld`:
+   * pool-sized chunks of earlier renders still in use, counted with this one's as what a
+   * render needs (kept-families.ts).
+   */
+  finish(alsoHeld = 0): Buffer[] {
     if (this.pos > 0) this.chunks.push(this.buf.subarray(0, this.pos));
     else {
       this.pool.give([this.buf]);
       this.taken--;
     }
-    this.pool.used(this.taken);
+    this.pool.used(this.taken + alsoHeld);
     this.pos = 0;
     this.buf = Buffer.alloc(0);
     return this.chunks;

@@ -3,10 +3,11 @@
  * products changed since the last scrape, then the process families and the exporter's
  * own, rendered on every scrape because they move on their own (a failed reload changes
  * neither state nor products).
- * At 10,000 hosts the state's text is ~35 MiB. It is written straight into buffers
- * (byte-sink.ts), with the label bytes of hosts and lookups kept between renders, kept as
- * they are, and gzipped once per state version when a client asks for gzip, so a scrape of
- * unchanged state (a second Prometheus replica, a person reloading) writes bytes that are
+ * At 10,000 hosts the state's text is ~35 MiB. It is written as one buffer per family
+ * (kept-families.ts), the bytes of every series whose subject did not change copied from
+ * the previous render, with the label bytes of hosts and lookups kept between renders,
+ * kept as they are, and gzipped once per state version when a client asks for gzip, so a
+ * scrape of unchanged state (a second Prometheus replica, a person reloading) writes bytes that are
  * already built: no string concatenation, flattening or UTF-8 encoding per scrape.
  */
 import { promisify } from 'node:util';
@@ -16,7 +17,9 @@ import type { PlannedProduct } from '../monitor/plan.js';
 import type { MonitorState } from '../monitor/state.js';
 import type { ExporterStatus } from './exporter-status.js';
 import { ChunkPool } from './byte-sink.js';
-import { renderExporterMetrics, writeStateMetrics } from './render.js';
+import { KeptFamilies, type KeptBody } from './kept-families.js';
+import { renderExporterMetrics, writeKeptStateMetrics } from './render.js';
+import type { StateScrape } from './state-scrape.js';
 import { SeriesLabels } from './series-labels.js';
 import type { MetricsSource } from './source.js';
 
@@ -39,8 +42,11 @@ export interface MetricsInputs {
 interface StateBody {
   generation: number;
   products: readonly PlannedProduct[];
-  /** The text in the buffers it was written into (byte-sink.ts), in order. */
-  text: Buffer[];
+  /**
+   * The text as the family buffers it was written into (kept-families.ts), in order:
+   * later bodies share the buffers of families that did not change.
+   */
+  text: KeptBody;
   /** Compressed on the first scrape that asks for gzip, off the event loop. */
   gzipped: Promise<Buffer> | null;
   /** Responses still sending `text`. */
@@ -68,10 +74,12 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
   /** A body was asked for since the last prepare(). */
   let asked = false;
   const labels = new SeriesLabels();
+  const kept = new KeptFamilies<StateScrape>();
+  /** Scratch chunks for the families written whole; their bytes are copied out. */
   const pool = new ChunkPool();
-  /** A body no longer current nor sent gives its chunks to the next render. */
+  /** A body no longer current nor sent lets its chunks go back to the pool for later renders. */
   const recycle = (body: StateBody) => {
-    if (body.replaced && body.sending === 0 && !body.kept) pool.give(body.text);
+    if (body.replaced && body.sending === 0 && !body.kept) body.text.release();
   };
 
   const stateBody = (): StateBody => {
@@ -81,7 +89,7 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
       cached = {
         generation: state.generation,
         products,
-        text: writeStateMetrics(state, products, labels, pool),
+        text: writeKeptStateMetrics(state, products, labels, kept, pool),
         gzipped: null,
         sending: 0,
         kept: false,
@@ -110,7 +118,7 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
     async render() {
       asked = true;
       const body = stateBody();
-      return `${Buffer.concat(body.text).toString()}${await tail()}`;
+      return `${Buffer.concat(body.text.text).toString()}${await tail()}`;
     },
     async body(encoding, sent) {
       asked = true;
@@ -118,7 +126,7 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
       // Held (or compressed from a copy) before the first await: a scrape in between may
       // render a newer body, and the chunks of a body held by no one go back to the pool.
       if (encoding === 'gzip') {
-        body.gzipped ??= gzipAsync(Buffer.concat(body.text), { level: GZIP_LEVEL });
+        body.gzipped ??= gzipAsync(Buffer.concat(body.text.text), { level: GZIP_LEVEL });
         const gzipped = body.gzipped;
         const rest = await tail();
         return [await gzipped, gzipSync(rest, { level: GZIP_LEVEL })];
@@ -132,7 +140,7 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
         };
         sent.then(done, done);
       }
-      return [...body.text, Buffer.from(await tail())];
+      return [...body.text.text, Buffer.from(await tail())];
     },
   };
 }

@@ -84,7 +84,7 @@ export function renderFamilies<Input>(
 }
 
 /** Writes the sample lines of one family: each starts with a newline (see writeFamilies). */
-class FamilyLines implements SampleOut {
+export class FamilyLines implements SampleOut {
   /** `\nname ` and `\nname{`, encoded once per family: every sample line starts with one. */
   private readonly bare: Buffer;
   private readonly open: Buffer;
@@ -144,10 +144,15 @@ export function writeFamilies<Input>(
   sink: ByteSink,
 ): void {
   families.forEach((family, index) => {
-    const { name } = family;
-    const head = `${index === 0 ? '' : '\n\n'}# HELP ${name} ${family.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${name} ${family.type}`;
+    const head = familyHead(family, index === 0);
     sink.reserve(3 * head.length);
     sink.text(head);
-    family.samples(input, new FamilyLines(sink, name));
+    family.samples(input, new FamilyLines(sink, family.name));
   });
+}
+
+/** A family's HELP and TYPE lines; after the first family, from the blank line before them. */
+export function familyHead(family: MetricFamily<never>, first: boolean): string {
+  const { name } = family;
+  return `${first ? '' : '\n\n'}# HELP ${name} ${family.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${name} ${family.type}`;
 }

@@ -40,6 +40,48 @@ export interface MetricFamily<Input> {
   readonly labels: readonly string[];
   /** Emits the family's samples for `input`; reads only, never probes. */
   readonly samples: (input: Input, out: SampleOut) => void;
+  /**
+   * Present when the samples are those of each series of a list in turn, each series'
+   * made from its subject alone: the renderer keeps each series' bytes while its subject
+   * and version are the same (kept-families.ts). `samples` writes the same text.
+   */
+  readonly perSeries?: PerSeries<Input, unknown>;
+}
+
+/** A family's samples, series by series (see MetricFamily.perSeries). */
+export interface PerSeries<Input, S> {
+  list(input: Input): readonly S[];
+  /**
+   * What the series' samples are made of, as an object and a version: the same object
+   * (and version) give the same samples. Results and lookups are never changed in place
+   * (version 0); a HostState is, and the state bumps its version when it does.
+   */
+  subject(series: S): object;
+  version(series: S): number;
+  write(input: Input, series: S, out: SampleOut): void;
+}
+
+/** A family whose samples are those of each series of a list (see MetricFamily.perSeries). */
+export function listFamily<Input, S>(declaration: {
+  name: string;
+  help: string;
+  type?: MetricType;
+  labels: readonly string[];
+  series: PerSeries<Input, S>;
+}): MetricFamily<Input> {
+  const { series } = declaration;
+  return {
+    name: declaration.name,
+    type: declaration.type ?? 'gauge',
+    help: declaration.help,
+    labels: declaration.labels,
+    // A family keeps series of one list type; the renderer only hands a series back to
+    // the family that listed it.
+    perSeries: series as unknown as PerSeries<Input, unknown>,
+    samples(input, out) {
+      for (const one of series.list(input)) series.write(input, one, out);
+    },
+  };
 }
 
 /** A family of one unlabelled sample; absent while `value` is null (not known yet). */
@@ -113,23 +155,37 @@ export class SeriesList<Input, S extends Series> {
   constructor(
     readonly labels: readonly string[],
     readonly list: (input: Input) => readonly S[],
+    /** What a series' samples are made of (see PerSeries.subject). */
+    private readonly subject: (series: S) => object,
+    private readonly version: (series: S) => number = () => 0,
   ) {}
+
+  /** A family with the samples `write` gives for each series. */
+  family(declaration: {
+    name: string;
+    help: string;
+    labels: readonly string[];
+    write: (series: S, out: SampleOut) => void;
+  }): MetricFamily<Input> {
+    const { list, subject, version } = this;
+    const { write } = declaration;
+    return listFamily({
+      ...declaration,
+      series: { list, subject, version, write: (_input, series, out) => write(series, out) },
+    });
+  }
 
   /** A gauge with one sample per series; a series for which `value` is null has none. */
   gauge(name: string, help: string, value: (series: S) => number | null): MetricFamily<Input> {
-    const { labels, list } = this;
-    return {
+    return this.family({
       name,
-      type: 'gauge',
       help,
-      labels,
-      samples(input, out) {
-        for (const series of list(input)) {
-          const v = value(series);
-          if (v !== null) out.labelled('', v, series.labels);
-        }
+      labels: this.labels,
+      write(series, out) {
+        const v = value(series);
+        if (v !== null) out.labelled('', v, series.labels);
       },
-    };
+    });
   }
 
   /** A gauge with samples of each series (its addresses, its records...), labelled by the series' labels then `labels`. */
@@ -142,19 +198,20 @@ export class SeriesList<Input, S extends Series> {
       emit: (values: ReadonlyArray<string | number>, value: number) => void,
     ) => void;
   }): MetricFamily<Input> {
-    const { list } = this;
-    return labelledGauge({
-      ...declaration,
-      prefix: this.labels,
-      samples(input, emit) {
-        // One closure per render, not per series: it reads the series being walked.
-        let prefix: Uint8Array | undefined;
-        const write = (values: ReadonlyArray<string | number>, value: number) =>
-          emit(values, value, prefix);
-        for (const series of list(input)) {
-          prefix = series.labels;
-          declaration.samples(series, write);
-        }
+    const names = new LabelNames(declaration.labels);
+    // One closure per family, not per series: it reads the series being written.
+    let prefix: Uint8Array | undefined;
+    let to: SampleOut | undefined;
+    const emit = (values: ReadonlyArray<string | number>, value: number) =>
+      to!.values(names, values, value, prefix);
+    return this.family({
+      name: declaration.name,
+      help: declaration.help,
+      labels: [...this.labels, ...declaration.labels],
+      write(series, out) {
+        prefix = series.labels;
+        to = out;
+        declaration.samples(series, emit);
       },
     });
   }

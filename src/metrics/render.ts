@@ -5,6 +5,7 @@ import { ByteSink, ChunkPool } from './byte-sink.js';
 import type { ExporterStatus } from './exporter-status.js';
 import { renderFamilies, writeFamilies } from './exposition.js';
 import { EXPORTER_FAMILIES, STATE_FAMILIES } from './families/index.js';
+import type { KeptBody, KeptFamilies } from './kept-families.js';
 import type { SeriesLabels } from './series-labels.js';
 import { StateScrape } from './state-scrape.js';
 
@@ -22,6 +23,20 @@ export function writeStateMetrics(
   const sink = new ByteSink(pool);
   writeFamilies(STATE_FAMILIES, new StateScrape(state, products, labels), sink);
   return sink.finish();
+}
+
+/**
+ * The state's text as buffers to send, with the bytes of every series whose subject is
+ * unchanged copied from `kept`'s earlier renders (kept-families.ts); `pool`: scratch chunks.
+ */
+export function writeKeptStateMetrics(
+  state: MonitorState,
+  products: readonly PlannedProduct[],
+  labels: SeriesLabels,
+  kept: KeptFamilies<StateScrape>,
+  pool: ChunkPool,
+): KeptBody {
+  return kept.write(STATE_FAMILIES, new StateScrape(state, products, labels), pool);
 }
 
 export function renderStateMetrics(

@@ -66,11 +66,25 @@ export class StateScrape {
 export type StateFamily = MetricFamily<StateScrape>;
 
 /** Every host, for families with a sample per host (or per host's address). */
-export const HOSTS = new SeriesList(HOST_LABELS.names, (scrape: StateScrape) => scrape.hosts);
-/** Every host × product result. */
-export const RESULTS = new SeriesList(RESULT_LABELS.names, (scrape: StateScrape) => scrape.results);
-/** Every SRV lookup: a domain as one resolver answered it. */
-export const LOOKUPS = new SeriesList(LOOKUP_LABELS.names, (scrape: StateScrape) => scrape.lookups);
+export const HOSTS = new SeriesList(
+  HOST_LABELS.names,
+  (scrape: StateScrape) => scrape.hosts,
+  // The state changes a host in place, bumping its version (monitor/state.ts).
+  (series) => series.host,
+  (series) => series.host.version,
+);
+/** Every host × product result (never changed in place: a new result is a new object). */
+export const RESULTS = new SeriesList(
+  RESULT_LABELS.names,
+  (scrape: StateScrape) => scrape.results,
+  (series) => series.result,
+);
+/** Every SRV lookup: a domain as one resolver answered it (never changed in place). */
+export const LOOKUPS = new SeriesList(
+  LOOKUP_LABELS.names,
+  (scrape: StateScrape) => scrape.lookups,
+  (series) => series.lookup,
+);
 
 /**
  * A counter family that shows one of the state's LabelledCounters under `labels` (a

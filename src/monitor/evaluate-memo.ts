@@ -25,6 +25,8 @@ type ViewDomain = StatusView['domains'][number];
 interface KeptHost {
   inputs: ViewHost;
   part: HostPart;
+  /** The evaluation that last asked for it: entries of earlier ones left the state. */
+  pass: number;
 }
 
 interface KeptDomain {
@@ -34,53 +36,81 @@ interface KeptDomain {
   /** The parts of the published hosts it was computed from, in order. */
   hosts: readonly (HostPart | undefined)[];
   part: DomainPart;
+  pass: number;
 }
 
-/** The parts of one state's evaluations; one memo per state (evaluation-of.ts). */
+/**
+ * The parts of one state's evaluations; one memo per state (evaluation-of.ts). The maps
+ * are updated in place (two new maps of 10,000 entries per evaluation cost more than the
+ * host that changed); what an evaluation does not ask for is forgotten after it.
+ */
 export class EvaluationMemo {
   private products = '';
-  private hosts = new Map<string, KeptHost>();
-  private domains = new Map<string, KeptDomain>();
+  private readonly hosts = new Map<string, KeptHost>();
+  private readonly domains = new Map<string, KeptDomain>();
+  private pass = 0;
 
-  /** The parts for an evaluation of `view`; what this one does not ask for is forgotten. */
+  /** The parts for an evaluation of `view`. */
   parts(view: StatusView): EvaluationParts {
     const products = JSON.stringify(view.products);
-    const keep = products === this.products;
+    if (products !== this.products) {
+      this.hosts.clear();
+      this.domains.clear();
+    }
     this.products = products;
-    const hosts = keep ? this.hosts : new Map<string, KeptHost>();
-    const domains = keep ? this.domains : new Map<string, KeptDomain>();
-    const current = new Map<string, KeptHost>();
-    const currentDomains = new Map<string, KeptDomain>();
-    this.hosts = current;
-    this.domains = currentDomains;
+    const pass = ++this.pass;
+    const { hosts, domains } = this;
+    /** The part of host `key` in this evaluation; none for a host not in its view. */
+    const partNow = (key: string): HostPart | undefined => {
+      const entry = hosts.get(key);
+      return entry?.pass === pass ? entry.part : undefined;
+    };
+    let hostsAsked = 0;
+    let domainsAsked = 0;
+    const forget = () => {
+      // The last host is asked before any domain, the last domain last of all.
+      if (hosts.size !== hostsAsked)
+        for (const [key, entry] of hosts) if (entry.pass !== pass) hosts.delete(key);
+      if (domains.size !== domainsAsked)
+        for (const [key, entry] of domains) if (entry.pass !== pass) domains.delete(key);
+    };
     return {
       host(key, host, compute) {
-        let entry = hosts.get(key);
-        // An equal host keeps its part and holds the new objects: the next comparison
-        // starts from identity, and the old ones can go.
-        if (entry !== undefined && sameHostInputs(entry.inputs, host)) entry.inputs = host;
-        else entry = { inputs: host, part: compute() };
-        current.set(key, entry);
+        hostsAsked++;
+        const entry = hosts.get(key);
+        if (entry === undefined) {
+          const part = compute();
+          hosts.set(key, { inputs: host, part, pass });
+          return part;
+        }
+        // The same view object (evaluate-view.ts keeps it while the host is unchanged)
+        // needs no comparison. An equal host keeps its part and holds the new objects: the
+        // next comparison starts from identity, and the old ones can go.
+        if (entry.inputs !== host && !sameHostInputs(entry.inputs, host)) entry.part = compute();
+        entry.inputs = host;
+        entry.pass = pass;
         return entry.part;
       },
       domain(domain, keysOf, compute) {
+        domainsAsked++;
         const kept = domains.get(domain.domain);
         if (
           kept !== undefined &&
           domain.replaces === undefined &&
-          sameDomainInputs(kept.inputs, domain) &&
-          kept.keys.every((k, i) => current.get(k)?.part === kept.hosts[i])
+          (kept.inputs === domain || sameDomainInputs(kept.inputs, domain)) &&
+          kept.keys.every((k, i) => partNow(k) === kept.hosts[i])
         ) {
           kept.inputs = domain;
-          currentDomains.set(domain.domain, kept);
+          kept.pass = pass;
           return kept.part;
         }
         const keys = keysOf();
-        const now = keys.map((k) => current.get(k)?.part);
-        const entry = { inputs: domain, keys, hosts: now, part: compute(keys) };
-        currentDomains.set(domain.domain, entry);
+        const now = keys.map(partNow);
+        const entry = { inputs: domain, keys, hosts: now, part: compute(keys), pass };
+        domains.set(domain.domain, entry);
         return entry.part;
       },
+      done: forget,
     };
   }
 }

@@ -247,6 +247,8 @@ export interface EvaluationParts {
     keys: () => readonly string[],
     compute: (keys: readonly string[]) => DomainPart,
   ): DomainPart;
+  /** Called once every host and domain was asked for (what was not asked can be forgotten). */
+  done?(): void;
 }
 
 const COMPUTE_ALL: EvaluationParts = {
@@ -355,6 +357,7 @@ export function evaluate(view: StatusView, parts: EvaluationParts = COMPUTE_ALL)
   problems.push(...adbaFindings(view.adba ?? []));
   if (view.domains.length === 0 && view.hosts.length === 0) {
     problems.push(finding('nothing_to_watch', { message: 'no domains and no hosts to check' }));
+    parts.done?.();
     const none = { readiness: [], coverage: [], counts: [] };
     return { status: 'unknown', problems, verdicts, domainStatus: new Map(), ...none };
   }
@@ -406,6 +409,7 @@ export function evaluate(view: StatusView, parts: EvaluationParts = COMPUTE_ALL)
     );
   }
 
+  parts.done?.();
   for (const part of hostParts) append(problems, part.findings);
   const status = problems.reduce<Severity>((s, p) => worst(s, p.severity), 'ok');
   const domainStatus = statusByDomain(view, problems, verdicts, byKey);

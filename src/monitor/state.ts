@@ -53,6 +53,13 @@ export interface HostState {
   products: Map<string, KmsProductResult>;
   /** The latest authenticity verdict (the trust kind); null until judged. */
   trust: HostTrust | null;
+  /**
+   * Bumped by every change the state makes to this host (its target, a result, a product
+   * forgotten), so a reader can keep what it derived from the host while this stays the
+   * same: the evaluation after one result rebuilds only that host's part
+   * (evaluate-view.ts).
+   */
+  version: number;
 }
 
 export interface PollStats {
@@ -224,14 +231,17 @@ export class MonitorState {
     this.events.retainTargets((target) => keep.has(target) || this.domains.has(target));
     for (const target of targets) {
       const existing = this.hosts.get(target.key);
-      if (existing) existing.target = target;
-      else
+      if (existing) {
+        if (existing.target !== target) existing.version++;
+        existing.target = target;
+      } else
         this.hosts.set(target.key, {
           target,
           tcp: null,
           addresses: [],
           products: new Map(),
           trust: null,
+          version: 0,
         });
     }
     for (const counter of this.kindFailures.values()) {
@@ -246,7 +256,11 @@ export class MonitorState {
   retainPlan(plan: MonitorPlan): void {
     for (const name of PROBE_KIND_NAMES) {
       const kind: HostProbeKind<unknown> = probeKind(name);
-      if (kind.retain) for (const host of this.hosts.values()) kind.retain(host, plan);
+      if (kind.retain)
+        for (const host of this.hosts.values()) {
+          kind.retain(host, plan);
+          host.version++;
+        }
       const keeps = kind.keepsFailure;
       if (keeps) this.failuresOf(name).retain((labels) => keeps(labels, plan));
     }
@@ -293,6 +307,7 @@ export class MonitorState {
     const host = this.hosts.get(key);
     if (!host || probed.length === 0) return; // the host left while its probe ran
     const recorded = probeKind(name).record(host, probed);
+    host.version++;
     this.series.observe(key, host);
     this.generation++;
     const failures = this.failuresOf(name);

@@ -10,7 +10,7 @@ import type { KmsProductResult, TcpProbeResult } from '../kms/client/index.js';
 import type { HistoryEntry } from './history.js';
 import type { HostHistoryView } from './history/index.js';
 import type { PlannedProduct, Replacement } from './plan.js';
-import type { MonitorState, PollStats } from './state.js';
+import type { DomainState, HostState, MonitorState, PollStats } from './state.js';
 import { buildAdbaView, type AdbaForestView } from './adba-view.js';
 import type { JournalEvent } from './events/index.js';
 
@@ -83,17 +83,15 @@ export interface StatusViewOptions {
   historyWindowMs?: number;
   /** The view's time (ms); the system clock's by default. */
   now?: number;
+  /** How a host's view is made (hostView by default): evaluate-view.ts keeps unchanged ones. */
+  hostView?: (host: HostState) => StatusView['hosts'][number];
+  /** How a domain's view is made (domainView by default). */
+  domainView?: (domain: DomainState) => StatusView['domains'][number];
 }
 
-export function buildStatusView(
-  state: MonitorState,
-  products: readonly PlannedProduct[],
-  { historyLimit = 200, host, historyWindowMs, now = Date.now() }: StatusViewOptions = {},
-): StatusView {
-  const selected = [...state.hosts.values()].filter(
-    (h) => host === undefined || h.target.key === host || h.target.host === host,
-  );
-  const hosts = selected.map((h) => ({
+/** A host's view, without its history. */
+export function hostView(h: HostState): StatusView['hosts'][number] {
+  return {
     host: h.target.host,
     port: h.target.port,
     domains: h.target.domains,
@@ -104,10 +102,51 @@ export function buildStatusView(
     reachability: h.addresses,
     products: [...h.products.values()],
     trust: h.trust,
-    ...(historyWindowMs === undefined
-      ? {}
-      : { history: state.series.view(h.target.key, now, historyWindowMs) }),
-  }));
+  };
+}
+
+/** A domain's view. */
+export function domainView(d: DomainState): StatusView['domains'][number] {
+  return {
+    domain: d.domain,
+    resolversDisagree: d.resolversDisagree,
+    missingExpectedHosts: d.missingExpectedHosts,
+    authorization: d.authorization,
+    ...(d.replaces ? { replaces: d.replaces } : {}),
+    resolvers: d.lookups.map((l) => ({
+      resolver: l.resolver,
+      success: l.success,
+      rcode: l.rcode,
+      ttl: l.ttl,
+      durationSeconds: l.durationSeconds,
+      serviceUnavailable: l.serviceUnavailable,
+      truncatedRecords: l.truncatedRecords,
+      records: l.records,
+      error: l.error,
+    })),
+  };
+}
+
+export function buildStatusView(
+  state: MonitorState,
+  products: readonly PlannedProduct[],
+  {
+    historyLimit = 200,
+    host,
+    historyWindowMs,
+    now = Date.now(),
+    hostView: viewOfHost = hostView,
+    domainView: viewOfDomain = domainView,
+  }: StatusViewOptions = {},
+): StatusView {
+  const selected = [...state.hosts.values()].filter(
+    (h) => host === undefined || h.target.key === host || h.target.host === host,
+  );
+  const hosts = selected.map((h) =>
+    historyWindowMs === undefined
+      ? viewOfHost(h)
+      : { ...viewOfHost(h), history: state.series.view(h.target.key, now, historyWindowMs) },
+  );
   return {
     generatedAt: new Date(now).toISOString(),
     ready: state.ready,
@@ -118,24 +157,7 @@ export function buildStatusView(
       ...(p.planned ? { planned: true as const } : {}),
       ...(p.group === undefined ? {} : { group: p.group }),
     })),
-    domains: [...state.domains.values()].map((d) => ({
-      domain: d.domain,
-      resolversDisagree: d.resolversDisagree,
-      missingExpectedHosts: d.missingExpectedHosts,
-      authorization: d.authorization,
-      ...(d.replaces ? { replaces: d.replaces } : {}),
-      resolvers: d.lookups.map((l) => ({
-        resolver: l.resolver,
-        success: l.success,
-        rcode: l.rcode,
-        ttl: l.ttl,
-        durationSeconds: l.durationSeconds,
-        serviceUnavailable: l.serviceUnavailable,
-        truncatedRecords: l.truncatedRecords,
-        records: l.records,
-        error: l.error,
-      })),
-    })),
+    domains: [...state.domains.values()].map((d) => viewOfDomain(d)),
     hosts,
     hostsCut: state.hostsCut,
     adba: buildAdbaView(

@@ -4,7 +4,8 @@
  * every step of seeded random sequences of discovery (hosts and domains come and go,
  * lookups fail), discovery again with equal content (new objects), whole rounds where
  * only the timings moved, TCP and KMS results (hosts up and down, counts, refusals, hostile
- * ePIDs that need escaping), and product reloads, the kept evaluation equals one made from
+ * ePIDs that need escaping), trust judgements, and product reloads (results of products no
+ * longer planned forgotten in place), the kept evaluation equals one made from
  * scratch and the served body equals a render from scratch. A body still being sent is
  * never written over.
  */
@@ -18,7 +19,7 @@ import { ExporterStatus } from '../../src/metrics/exporter-status.js';
 import { renderStateMetrics } from '../../src/metrics/render.js';
 import { evaluate } from '../../src/monitor/evaluate.js';
 import { evaluationOf } from '../../src/monitor/evaluation-of.js';
-import type { PlannedProduct } from '../../src/monitor/plan.js';
+import type { MonitorPlan, PlannedProduct } from '../../src/monitor/plan.js';
 import { MonitorState } from '../../src/monitor/state.js';
 import { buildStatusView } from '../../src/monitor/status-view.js';
 import { mergeTargets } from '../../src/monitor/targets.js';
@@ -156,7 +157,39 @@ function step(state: MonitorState, next: () => number, products: PlannedProduct[
     state.recordKms(target.key, result);
     return `kms ${target.key} ${product.slug}`;
   }
+  if (roll < 0.975) {
+    // A trust judgement: the unknown-ID control answered (not genuine) or refused.
+    const answered = next() < 0.5;
+    const control: KmsProductResult = {
+      ...[...host.products.values()][0]!,
+      product: 'control_unknown_id',
+      success: answered,
+      activeClients: answered ? 50 : null,
+      error: answered ? null : { reason: 'kms_error', code: '0xC004F042', message: 'refused' },
+    };
+    if (host.products.size === 0) return 'trust (no result yet)';
+    state.recordProbes('trust', target.key, [
+      {
+        address: target.addresses[0] ?? null,
+        result: {
+          unknownId: control,
+          retail: null,
+          echo: [],
+          products: [],
+          timestamp: AT,
+          durationSeconds: next() / 100,
+          error: null,
+        },
+      },
+    ]);
+    return `trust ${target.key}`;
+  }
   return 'reload';
+}
+
+/** What retainPlan() reads of a plan: its products, the history's retention and interval. */
+function planOf(products: PlannedProduct[]): MonitorPlan {
+  return { products, kmsIntervalMs: 300_000 } as unknown as MonitorPlan;
 }
 
 test('kept labels, chunks and evaluation parts equal a render from scratch after random changes', async () => {
@@ -176,8 +209,11 @@ test('kept labels, chunks and evaluation parts equal a render from scratch after
     const done: string[] = [];
     for (let i = 0; i < 60; i++) {
       const what = step(state, next, products);
-      if (what === 'reload')
+      if (what === 'reload') {
         products = [...PRODUCT_SETS[Math.floor(next() * 3)]!.map((p) => ({ ...p }))];
+        // As serve reloads: results of products no longer planned are forgotten in place.
+        state.retainPlan(planOf(products));
+      }
       done.push(what);
       const where = `seed ${seed}, after: ${done.slice(-4).join('; ')}`;
 

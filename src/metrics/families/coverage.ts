@@ -3,8 +3,9 @@
  * product would activate in each domain now, and the coverage model's verdict for every
  * configured product on every host.
  */
-import { labelledGauge } from '../family.js';
-import { DOMAIN_LABELS, HOST_LABELS, type StateFamily } from '../state-scrape.js';
+import { LabelNames } from '../exposition.js';
+import { labelledGauge, listFamily } from '../family.js';
+import { DOMAIN_LABELS, HOST_LABELS, type StateFamily, type StateScrape } from '../state-scrape.js';
 
 export const DOMAIN_PRODUCT_READY: StateFamily = labelledGauge({
   name: 'kms_domain_product_ready',
@@ -15,16 +16,22 @@ export const DOMAIN_PRODUCT_READY: StateFamily = labelledGauge({
   },
 });
 
-export const HOST_COVERAGE: StateFamily = labelledGauge({
+const COVERAGE_LABELS = new LabelNames(['product', 'verdict']);
+
+export const HOST_COVERAGE: StateFamily = listFamily({
   name: 'kms_host_coverage',
   help: "The coverage model's verdict for each configured product on the host, always 1: verdict is activates, refused, predicted-activates, predicted-activates-with-update, predicted-refused or unknown (a custom product without group:). The reason and fix are in /api/v1/status and kms-monitor coverage.",
-  prefix: HOST_LABELS.names,
-  labels: ['product', 'verdict'],
-  samples(scrape, emit) {
-    for (const host of scrape.evaluation.coverage) {
+  labels: [...HOST_LABELS.names, ...COVERAGE_LABELS.names],
+  series: {
+    list: (scrape: StateScrape) => scrape.evaluation.coverage,
+    // The evaluation keeps a host's coverage object while the host's part is kept.
+    subject: (host) => host,
+    version: () => 0,
+    write(scrape, host, out) {
       // The host's label bytes of this render, not its name and port escaped again.
       const labels = scrape.hostLabels(host.host, host.name, host.port);
-      for (const cell of host.cells) emit([cell.product, cell.verdict], 1, labels);
-    }
+      for (const cell of host.cells)
+        out.values(COVERAGE_LABELS, [cell.product, cell.verdict], 1, labels);
+    },
   },
 });

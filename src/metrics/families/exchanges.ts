@@ -126,17 +126,14 @@ function infoOf(series: ResultSeries): Buffer {
   return bytes;
 }
 
-export const HOST_INFO: StateFamily = {
+export const HOST_INFO: StateFamily = RESULTS.family({
   name: 'kms_host_info',
   help: 'Always 1 for a host that answered: its ePID (the host key product ID), HWID (v6), host OS build from the ePID and the protocol version used. A change of ePID or HWID means a different machine or an emulator answers.',
-  type: 'gauge',
   labels: [...RESULTS.labels, ...INFO_LABELS.names],
-  samples(scrape, out) {
-    for (const series of RESULTS.list(scrape)) {
-      if (series.result.success) out.labelled('', 1, infoOf(series));
-    }
+  write(series, out) {
+    if (series.result.success) out.labelled('', 1, infoOf(series));
   },
-};
+});
 
 export const ACTIVATION_THRESHOLD: StateFamily = labelledGauge({
   name: 'kms_activation_threshold',
