@@ -130,7 +130,7 @@ export async function run(options: { hosts: number; days: number }): Promise<Ben
       ]);
     }
   };
-  state.applyDiscovery([], all, new Map(), 0);
+  state.applyDiscovery({ lookups: [], targets: all, hostsCut: 0 });
   state.retainPlan(p);
   // The baseline: the state after one sweep holds every host's latest results, and the
   // history one sample a ring (allocated at its first size).

@@ -53,7 +53,7 @@ export function syntheticState(hosts: number, products = SYNTHETIC_PRODUCTS): Mo
   const at = new Date().toISOString();
   for (const lookup of lookups) state.recordLookup(lookup, at);
   const { targets, cut } = mergeTargets(lookups, [], Number.MAX_SAFE_INTEGER);
-  state.applyDiscovery(lookups, targets, new Map(), cut);
+  state.applyDiscovery({ lookups, targets, hostsCut: cut });
   targets.forEach((target, i) => {
     const down = i % 40 === 39;
     const tcp: TcpProbeResult = {

@@ -209,10 +209,7 @@ export class Poller<P extends PlannedProduct> {
         'more KMS hosts than limits.hosts_total; the rest are not probed',
       );
     }
-    const expected = new Map(plan.domains.map((d) => [d.domain, d.expectedHosts]));
-    const authorization = new Map(plan.domains.map((d) => [d.domain, d.authorization ?? null]));
-    const replaces = new Map(plan.domains.map((d) => [d.domain, d.replaces ?? []]));
-    this.state.applyDiscovery(lookups, targets, expected, cut, authorization, replaces);
+    this.state.applyDiscovery({ lookups, targets, hostsCut: cut, domains: plan.domains });
     this.state.retainPlan(plan);
 
     await this.resolveStaticHosts(targets, plan, signal);

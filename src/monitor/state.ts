@@ -21,7 +21,7 @@ import {
   type ProbeKindName,
   type ProbeResults,
 } from './kinds/index.js';
-import type { MonitorPlan, Replacement } from './plan.js';
+import type { MonitorPlan, PlannedDomain, Replacement } from './plan.js';
 import type { KmsTarget } from './targets.js';
 import { AdbaState } from './adba-state.js';
 import { EstateEvents } from './events/index.js';
@@ -111,6 +111,19 @@ export interface MonitorStateOptions {
   history?: { successes?: number; failures?: number };
 }
 
+/** One round's discovery, as the poller hands it to the state (applyDiscovery). */
+export interface Discovery {
+  lookups: SrvLookupResult[];
+  targets: KmsTarget[];
+  /** Targets left out by limits.hosts_total. */
+  hostsCut: number;
+  /** The planned domains' settings the state keeps per domain; absent: none. */
+  domains?: readonly Pick<
+    PlannedDomain,
+    'domain' | 'expectedHosts' | 'authorization' | 'replaces'
+  >[];
+}
+
 export class MonitorState {
   readonly domains = new Map<string, DomainState>();
   readonly hosts = new Map<string, HostState>();
@@ -197,14 +210,8 @@ export class MonitorState {
    * Installs a round's discovery: the domains as looked up now, and the hosts to probe.
    * Hosts no longer targeted are forgotten with everything recorded about them.
    */
-  applyDiscovery(
-    lookups: SrvLookupResult[],
-    targets: KmsTarget[],
-    expectedHosts: ReadonlyMap<string, readonly string[]>,
-    hostsCut: number,
-    authorization: ReadonlyMap<string, DomainAuthorization | null> = new Map(),
-    replaces: ReadonlyMap<string, readonly Replacement[]> = new Map(),
-  ): void {
+  applyDiscovery({ lookups, targets, hostsCut, domains = [] }: Discovery): void {
+    const settings = new Map(domains.map((d) => [d.domain, d]));
     const byDomain = new Map<string, SrvLookupResult[]>();
     for (const lookup of lookups) {
       const list = byDomain.get(lookup.domain) ?? [];
@@ -215,14 +222,15 @@ export class MonitorState {
     for (const [domain, list] of byDomain) {
       const answered = list.filter((l) => l.success);
       const published = new Set(answered.flatMap((l) => l.records.map((r) => r.host)));
-      const expected = expectedHosts.get(domain) ?? [];
+      const planned = settings.get(domain);
+      const expected = planned?.expectedHosts ?? [];
       this.domains.set(domain, {
         domain,
         lookups: list,
         resolversDisagree: new Set(answered.map(recordSetKey)).size > 1,
         missingExpectedHosts: expected.filter((h) => !published.has(canonicalName(h))),
-        authorization: authorization.get(domain) ?? null,
-        ...(replaces.get(domain)?.length ? { replaces: replaces.get(domain) } : {}),
+        authorization: planned?.authorization ?? null,
+        ...(planned?.replaces?.length ? { replaces: planned.replaces } : {}),
       });
     }
     const keep = new Set(targets.map((t) => t.key));

@@ -57,8 +57,8 @@ function step(state: MonitorState, next: () => number, products: PlannedProduct[
     // Discovery again with equal content: every lookup and target a new object.
     const lookups = structuredClone([...state.domains.values()].flatMap((d) => d.lookups));
     const { targets, cut } = mergeTargets(lookups, [], 6);
-    const expected = new Map([['a.example.test', ['kms4.example.test']]]);
-    state.applyDiscovery(lookups, targets, expected, cut);
+    const domains = [{ domain: 'a.example.test', expectedHosts: ['kms4.example.test'] }];
+    state.applyDiscovery({ lookups, targets, hostsCut: cut, domains });
     return 'discovery again, equal';
   }
   if (roll >= 0.18 && roll < 0.25 && hosts.length > 0) {
@@ -109,8 +109,8 @@ function step(state: MonitorState, next: () => number, products: PlannedProduct[
     }
     for (const lookup of lookups) state.recordLookup(lookup, AT);
     const { targets, cut } = mergeTargets(lookups, [], 6);
-    const expected = new Map([['a.example.test', ['kms4.example.test']]]);
-    state.applyDiscovery(lookups, targets, expected, cut);
+    const domains = [{ domain: 'a.example.test', expectedHosts: ['kms4.example.test'] }];
+    state.applyDiscovery({ lookups, targets, hostsCut: cut, domains });
     return 'discovery';
   }
   const host = pick(hosts);

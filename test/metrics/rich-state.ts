@@ -218,15 +218,18 @@ function answer(host: string, product: PlannedProduct): Partial<KmsProductResult
 export function richState(): MonitorState {
   const state = new MonitorState();
   const all = lookups();
-  const expected = new Map([
-    ['mixed.example.test', ['gone.mixed.example.test', 'low.mixed.example.test.']],
-  ]);
+  const domains = [
+    {
+      domain: 'mixed.example.test',
+      expectedHosts: ['gone.mixed.example.test', 'low.mixed.example.test.'],
+    },
+  ];
   for (let round = 0; round < 2; round++) {
     const started = round === 0 ? T - 130_000 : T - 70_000;
     for (const lookup of all) state.recordLookup(lookup, AT);
     // 10 hosts, a limit of 9: the last one (cut.mixed) is left unprobed.
     const { targets, cut } = mergeTargets(all, STATIC, 9);
-    state.applyDiscovery(all, targets, expected, cut);
+    state.applyDiscovery({ lookups: all, targets, hostsCut: cut, domains });
     for (const target of targets) {
       const addresses = target.addresses.length === 0 ? [null] : target.addresses;
       const results = addresses.map((address, i) =>

@@ -38,7 +38,7 @@ const kms2 = { ...kms1, host: 'kms2.alpha.test', priority: 10, weight: 0, addres
 /** The state after a round whose discovery returned `lookups`. */
 function discovered(state: MonitorState, lookups: SrvLookupResult[]): MonitorState {
   const { targets, cut } = mergeTargets(lookups, [], 100);
-  state.applyDiscovery(lookups, targets, new Map(), cut);
+  state.applyDiscovery({ lookups, targets, hostsCut: cut });
   return state;
 }
 

@@ -137,7 +137,7 @@ describe('ADBA evaluation', () => {
       transport: 'udp',
       failedResolvers: [],
     };
-    state.applyDiscovery([lookup], [], new Map(), 0);
+    state.applyDiscovery({ lookups: [lookup], targets: [], hostsCut: 0 });
     const e = evaluate(buildStatusView(state, products));
     const verdict = e.verdicts.find((v) => v.product === 'windows-10-11')!;
     assert.equal(verdict.status, 'critical', 'no KMS host: critical, whatever ADBA covers');

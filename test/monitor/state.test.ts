@@ -77,7 +77,7 @@ describe('state hooks', () => {
   it('counts each TCP address, keeps the first that answered, and names where a failure went', () => {
     const state = new MonitorState();
     const { targets } = mergeTargets([], [{ host: '127.0.0.7', port: 1688 }], 10);
-    state.applyDiscovery([], targets, new Map(), 0);
+    state.applyDiscovery({ lookups: [], targets, hostsCut: 0 });
     const at = '2026-01-01T00:00:00.000Z';
     const key = '127.0.0.7:1688';
     state.recordReachability(key, [
