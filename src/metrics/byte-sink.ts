@@ -9,7 +9,7 @@
  */
 
 /** Big enough that a render makes a handful of chunks, small enough to waste little. */
-const CHUNK_BYTES = 4 << 20;
+export const CHUNK_BYTES = 4 << 20;
 /** Longer sources go through TypedArray#set; shorter ones are copied byte by byte (cheaper). */
 const SET_ABOVE = 48;
 /** The longest text a finite double takes in JavaScript's shortest form ("-1.2345678901234567e-308"). */
@@ -21,13 +21,18 @@ const NEWLINE = 0x0a;
 const LETTER_N = 0x6e;
 
 /**
- * How long free chunks wait for the next render before they are let go. State changes
- * come in rounds (every `interval`, 30 s by default) and a render happens only when a
- * scrape follows one, so between rounds the free chunks — as many as a render fills, 24
- * MiB at 3,000 domains × 2 hosts — are resident for nothing; a scraper every 15 s still
- * finds them within a round. A render after the release allocates fresh chunks once.
+ * How long free chunks wait for the next render before they are let go. A render happens
+ * only when a scrape follows a change of state, so the renders that reuse chunks come in
+ * bursts: the scrapes during a round (every result moves the state), several scrapers
+ * asking together. Between bursts — most of every `interval`, 30 s by default — the free
+ * chunks, as many as a render fills (24 MiB at 3,000 domains × 2 hosts), are resident for
+ * nothing: with 30 s here they never went, as rounds and scrapes came more often than
+ * that. 5 s keeps them through a burst of scrapes a few seconds apart and gives them back
+ * long before the next round; the render after a release allocates fresh chunks once.
+ * (Given back to the OS only where glibc maps such buffers on their own: the shipped
+ * units' MALLOC_MMAP_THRESHOLD_, docs/deployment.md.)
  */
-const IDLE_RELEASE_MS = 30_000;
+const IDLE_RELEASE_MS = 5_000;
 
 /**
  * Chunks of a body no one reads any more, for the next render to write into: at 10,000

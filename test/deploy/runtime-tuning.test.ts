@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import YAML from 'yaml';
 import { deployedRuntime } from '../../bench/lib/deployed-runtime.js';
+import { CHUNK_BYTES } from '../../src/metrics/byte-sink.js';
 import { runtimeOps } from './dockerfile.js';
 import { readText } from './helpers.js';
 
@@ -30,6 +31,12 @@ function imageEnv(): Record<string, string> {
 
 test('the unit limits glibc to two malloc arenas', () => {
   assert.equal(unit.env['MALLOC_ARENA_MAX'], '2');
+});
+
+test("the unit fixes glibc's mmap threshold, so freed large buffers leave the RSS", () => {
+  const threshold = Number(unit.env['MALLOC_MMAP_THRESHOLD_']);
+  // At most the /metrics chunk size: those chunks are what the pool gives back between rounds.
+  assert.ok(threshold > 0 && threshold <= CHUNK_BYTES, `MALLOC_MMAP_THRESHOLD_=${threshold}`);
 });
 
 test('the image sets every variable of the unit to the same value', () => {
