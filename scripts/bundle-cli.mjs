@@ -70,10 +70,10 @@ const asciiSources = {
     b.onLoad({ filter: /\.ts$/ }, (args) => {
       if (!args.path.startsWith(join(REPO, 'src'))) return undefined;
       const text = readFileSync(args.path, 'utf8');
-      if (!/[^\x00-\x7f]/.test(text)) return undefined;
+      if (!/[\x80-\uffff]/.test(text)) return undefined;
       return {
         contents: text.replace(
-          /[^\x00-\x7f]/g,
+          /[\x80-\uffff]/g,
           (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
         ),
         loader: 'ts',
