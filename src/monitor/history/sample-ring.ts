@@ -1,9 +1,10 @@
 /**
  * The KMS history of one product on one host: a ring of samples, one per exchange (a
- * sweep, or a retry between sweeps), in four typed arrays — 11 bytes a sample, no object
- * per sample, so 7 days of 10-minute sweeps over 1,000 hosts × 3 products stays tens of
- * MiB (README, "History"; measured by bench/history.ts). The arrays grow by doubling up
- * to the capacity, so a monitor that has just started holds only what it has seen.
+ * sweep, or a retry between sweeps), in four columns of one buffer — 11 bytes a sample,
+ * no object per sample, so 7 days of 10-minute sweeps over 1,000 hosts × 3 products stays
+ * tens of MiB (README, "History"; measured by bench/history.ts). The buffer grows by
+ * doubling up to the capacity, so a monitor that has just started holds only what it has
+ * seen.
  */
 
 /** Stored for "no count" (a failed exchange, or an answer without one). */
@@ -26,48 +27,54 @@ export interface Sample {
   outcome: number;
 }
 
-interface Columns {
-  times: Uint32Array;
-  counts: Uint16Array;
-  latencies: Float32Array;
-  outcomes: Uint8Array;
+/**
+ * The samples of a ring of `slots` in one buffer, column after column, widest first:
+ * times (4 bytes each), then latencies (4), counts (2), outcomes (1), read and written
+ * through one DataView. At 3,000 domains × 2 hosts × 3 products there are 18,000 rings:
+ * four buffers a ring took 1.6 KiB of RSS after GC at 16 samples, four typed-array views
+ * of one buffer 1.1 KiB (176 B of it samples), of which ~400 B were the four view
+ * objects alone (~6 MiB at that size, in a heap snapshot); one DataView is one object.
+ * Little-endian on every platform: the layout is the ring's own, never shared.
+ */
+const TIME = 4;
+const LATENCY = 4;
+const COUNT = 2;
+
+// Sample `slot` of a ring buffer with room for `slots` samples, column by column.
+const secondsIn = (view: DataView, slot: number) => view.getUint32(TIME * slot, true);
+const latencyIn = (view: DataView, slots: number, slot: number) =>
+  view.getFloat32(TIME * slots + LATENCY * slot, true);
+const countIn = (view: DataView, slots: number, slot: number) =>
+  view.getUint16((TIME + LATENCY) * slots + COUNT * slot, true);
+const outcomeIn = (view: DataView, slots: number, slot: number) =>
+  view.getUint8((TIME + LATENCY + COUNT) * slots + slot);
+
+function writeIn(
+  view: DataView,
+  slots: number,
+  slot: number,
+  sample: { seconds: number; latency: number; count: number; outcome: number },
+): void {
+  view.setUint32(TIME * slot, sample.seconds, true);
+  view.setFloat32(TIME * slots + LATENCY * slot, sample.latency, true);
+  view.setUint16((TIME + LATENCY) * slots + COUNT * slot, sample.count, true);
+  view.setUint8((TIME + LATENCY + COUNT) * slots + slot, sample.outcome);
 }
 
-/**
- * The four columns of `length` samples as views of one buffer: one buffer and one
- * allocation a ring instead of four. At 3,000 domains × 2 hosts × 3 products there are
- * 18,000 rings: with four buffers a ring of 16 samples took 1.6 KiB of RSS after GC,
- * with one 1.1 KiB (176 B of it samples). Widest first, so each view starts
- * aligned to its element size.
- */
-function columns(length: number): Columns {
-  const buffer = new ArrayBuffer(length * BYTES_PER_SAMPLE);
-  return {
-    times: new Uint32Array(buffer, 0, length),
-    latencies: new Float32Array(buffer, 4 * length, length),
-    counts: new Uint16Array(buffer, 8 * length, length),
-    outcomes: new Uint8Array(buffer, 10 * length, length),
-  };
-}
+const bufferFor = (slots: number) => new DataView(new ArrayBuffer(slots * BYTES_PER_SAMPLE));
 
 export class SampleRing {
-  /** Seconds since the epoch: Uint32 holds them until 2106. */
-  private times: Uint32Array;
-  private counts: Uint16Array;
-  private latencies: Float32Array;
-  private outcomes: Uint8Array;
+  private view: DataView;
+  /** Samples the buffer has room for (grows by doubling up to `limit`). */
+  private slots: number;
   /** Index of the oldest sample. */
   private head = 0;
   private size = 0;
 
   constructor(private limit: number) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`capacity ${limit}`);
-    ({
-      times: this.times,
-      counts: this.counts,
-      latencies: this.latencies,
-      outcomes: this.outcomes,
-    } = columns(Math.min(limit, FIRST_ALLOCATION)));
+    this.slots = Math.min(limit, FIRST_ALLOCATION);
+    this.view = bufferFor(this.slots);
   }
 
   get length(): number {
@@ -79,29 +86,31 @@ export class SampleRing {
     return this.limit;
   }
 
-  /** Bytes held by the arrays (allocated, not only used). */
+  /** Bytes held by the buffer (allocated, not only used). */
   get byteLength(): number {
-    return this.times.length * BYTES_PER_SAMPLE;
+    return this.slots * BYTES_PER_SAMPLE;
   }
 
   push(sample: Sample): void {
-    if (this.size === this.times.length && this.size < this.limit) {
-      this.reallocate(Math.min(this.limit, this.times.length * 2));
+    if (this.size === this.slots && this.size < this.limit) {
+      this.reallocate(Math.min(this.limit, this.slots * 2));
     }
-    const slot = (this.head + this.size) % this.times.length;
+    const slot = (this.head + this.size) % this.slots;
     // Times never go backwards in the ring (a clock stepped back by NTP would otherwise
     // break the binary search of firstAtOrAfter): such a sample is filed at the last time.
     const seconds = Math.max(
       Math.floor(sample.at / 1000),
-      this.size > 0 ? this.times[this.slotOf(this.size - 1)]! : 0,
+      this.size > 0 ? secondsIn(this.view, this.slotOf(this.size - 1)) : 0,
     );
-    this.times[slot] = seconds;
-    this.counts[slot] =
-      sample.count === null ? NO_COUNT : Math.min(MAX_STORED_COUNT, Math.max(0, sample.count));
-    this.latencies[slot] = sample.latencySeconds;
-    this.outcomes[slot] = sample.outcome;
-    if (this.size < this.times.length) this.size++;
-    else this.head = (this.head + 1) % this.times.length;
+    writeIn(this.view, this.slots, slot, {
+      seconds,
+      latency: sample.latencySeconds,
+      count:
+        sample.count === null ? NO_COUNT : Math.min(MAX_STORED_COUNT, Math.max(0, sample.count)),
+      outcome: sample.outcome,
+    });
+    if (this.size < this.slots) this.size++;
+    else this.head = (this.head + 1) % this.slots;
   }
 
   /** A new capacity (the retention or kms_interval changed); the newest samples stay. */
@@ -109,22 +118,22 @@ export class SampleRing {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`capacity ${limit}`);
     if (limit === this.limit) return;
     this.limit = limit;
-    if (this.times.length > limit) this.reallocate(limit);
+    if (this.slots > limit) this.reallocate(limit);
   }
 
   /** Sample `i`, 0 the oldest. */
   timeAt(i: number): number {
-    return this.times[this.slotOf(i)]! * 1000;
+    return secondsIn(this.view, this.slotOf(i)) * 1000;
   }
   countAt(i: number): number | null {
-    const c = this.counts[this.slotOf(i)]!;
+    const c = countIn(this.view, this.slots, this.slotOf(i));
     return c === NO_COUNT ? null : c;
   }
   latencyAt(i: number): number {
-    return this.latencies[this.slotOf(i)]!;
+    return latencyIn(this.view, this.slots, this.slotOf(i));
   }
   outcomeAt(i: number): number {
-    return this.outcomes[this.slotOf(i)]!;
+    return outcomeIn(this.view, this.slots, this.slotOf(i));
   }
 
   /** The index of the oldest sample at or after `ms` (= length when there is none). */
@@ -134,32 +143,32 @@ export class SampleRing {
     let hi = this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.times[this.slotOf(mid)]! < seconds) lo = mid + 1;
+      if (secondsIn(this.view, this.slotOf(mid)) < seconds) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
   private slotOf(i: number): number {
-    return (this.head + i) % this.times.length;
+    return (this.head + i) % this.slots;
   }
 
-  /** New arrays of `length`, holding the newest samples in order from index 0. */
-  private reallocate(length: number): void {
-    const keep = Math.min(this.size, length);
+  /** A new buffer of `slots`, holding the newest samples in order from index 0. */
+  private reallocate(slots: number): void {
+    const keep = Math.min(this.size, slots);
     const skip = this.size - keep;
-    const { times, counts, latencies, outcomes } = columns(length);
+    const view = bufferFor(slots);
     for (let i = 0; i < keep; i++) {
       const from = this.slotOf(skip + i);
-      times[i] = this.times[from]!;
-      counts[i] = this.counts[from]!;
-      latencies[i] = this.latencies[from]!;
-      outcomes[i] = this.outcomes[from]!;
+      writeIn(view, slots, i, {
+        seconds: secondsIn(this.view, from),
+        latency: latencyIn(this.view, this.slots, from),
+        count: countIn(this.view, this.slots, from),
+        outcome: outcomeIn(this.view, this.slots, from),
+      });
     }
-    this.times = times;
-    this.counts = counts;
-    this.latencies = latencies;
-    this.outcomes = outcomes;
+    this.view = view;
+    this.slots = slots;
     this.head = 0;
     this.size = keep;
   }

@@ -84,6 +84,32 @@ describe('sample ring', () => {
     assert.deepEqual(times(ring), [7, 8, 9, 10, 11, 12]);
     assert.throws(() => ring.setCapacity(0), RangeError);
   });
+
+  it('keeps every column of every sample through growth, wrap-around and shrinking', () => {
+    // The columns sit at offsets that depend on the buffer's size: a reallocation that read
+    // the old buffer at the new offsets would keep the times and scramble the rest.
+    const columns = (ring: SampleRing) =>
+      Array.from({ length: ring.length }, (_, i) => [
+        (ring.timeAt(i) - T0) / MIN,
+        ring.countAt(i),
+        Math.round(ring.latencyAt(i) * 1000),
+        ring.outcomeAt(i),
+      ]);
+    const expected = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, k) => [from + k, from + k, from + k, (from + k) % 3]);
+    const ring = new SampleRing(100);
+    fill(ring, 40); // grows 16 → 32 → 64
+    assert.deepEqual(columns(ring), expected(0, 40));
+    ring.setCapacity(20); // shrinks a ring that has not wrapped
+    assert.deepEqual(columns(ring), expected(20, 40));
+    fill(ring, 7, 40); // wraps
+    assert.deepEqual(columns(ring), expected(27, 47));
+    ring.setCapacity(9); // shrinks a wrapped ring
+    assert.deepEqual(columns(ring), expected(38, 47));
+    ring.setCapacity(50);
+    fill(ring, 30, 47); // grows again from a wrapped start
+    assert.deepEqual(columns(ring), expected(38, 77));
+  });
 });
 
 describe('ring capacity', () => {
