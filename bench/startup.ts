@@ -8,8 +8,10 @@
  *  - `kms-monitor check --config.file DEMO`, the demo lab's configuration while
  *    `kms-monitor demo` runs (11 domains, 19 hosts × 5 products, the trust kind's control
  *    connection per host, and a forest read over LDAPS), against `node -e 0`;
- *  - `kms-monitor serve` with the demo configuration: time to /-/ready and RSS after
- *    IDLE seconds (rounds every 5 s keep running), against a bare idle Node process.
+ *  - `kms-monitor serve` with the demo configuration, started as the systemd unit starts
+ *    it (deploy/systemd/kms-monitor.service: its environment and Node flags): time to
+ *    /-/ready and RSS after IDLE seconds (rounds every 5 s keep running), against a bare
+ *    idle Node process and against fastify with one route (the web stack's own floor).
  * Runs interleave each command with its baseline so that load hits them alike. The medians
  * are reported; CPU is the mean (the kernel counts children's CPU in 10 ms ticks).
  *
@@ -28,6 +30,7 @@ import { freePort } from '../src/lab/free-port.js';
 import { commandFor, figure, median, type BenchReport, type Figure } from './lib/figures.js';
 import { startLabProcess } from './lib/lab-process.js';
 import { benchMain } from './lib/main.js';
+import { deployedRuntime } from './lib/deployed-runtime.js';
 
 const BENCH = 'startup';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -138,9 +141,13 @@ async function serveIdle(
 ): Promise<{ readyMs: number; rss: number; anon: number }> {
   const port = await freePort('127.0.0.1');
   const t0 = performance.now();
+  // Started as the shipped systemd unit starts it (its environment and Node flags), as
+  // the estate memory bench does: the allocator settings there are part of serve's memory.
+  const deployed = deployedRuntime();
   const child = spawn(
     process.execPath,
     [
+      ...deployed.nodeFlags,
       CLI,
       'serve',
       '--config.file',
@@ -150,7 +157,7 @@ async function serveIdle(
       '--log.level',
       'error',
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...deployed.env } },
   );
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   try {
@@ -170,17 +177,32 @@ async function serveIdle(
   }
 }
 
-/** RSS of a bare Node process doing nothing, after `idleS` seconds. */
-async function bareIdleRss(idleS: number): Promise<{ rss: number; anon: number }> {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
-    stdio: 'ignore',
-  });
+/** RSS of `node ARGS` (run in the repository) after `idleS` seconds, then stopped. */
+async function idleRss(args: string[], idleS: number): Promise<{ rss: number; anon: number }> {
+  // cwd: the repository, so that an import in ARGS finds the project's own packages.
+  const child = spawn(process.execPath, args, { cwd: REPO, stdio: 'ignore' });
   await sleep(idleS * 1000);
   const resident = residentBytes(child.pid ?? 0);
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('close', resolve));
   return resident;
 }
+
+/** A bare Node process doing nothing. */
+const BARE_NODE = ['-e', 'setInterval(() => {}, 1000)'];
+
+/**
+ * The smallest server the product's web stack makes: fastify (the framework serve runs
+ * on) with one route, listening on loopback. The part of the idle figure that no code of
+ * kms-monitor adds: V8's compilers and Node's HTTP code paged in from the node binary,
+ * and fastify's modules on the heap.
+ */
+const FASTIFY_ONE_ROUTE = [
+  '--input-type=module',
+  '-e',
+  "import Fastify from 'fastify'; const app = Fastify(); app.get('/', async () => 'ok'); " +
+    "await app.listen({ host: '127.0.0.1', port: 0 });",
+];
 
 export async function run(options: { runs: number; idle: number }): Promise<BenchReport> {
   const { runs, idle } = options;
@@ -282,7 +304,8 @@ export async function run(options: { runs: number; idle: number }): Promise<Benc
         command,
       }),
     );
-    const bare = await bareIdleRss(idle);
+    const bare = await idleRss(BARE_NODE, idle);
+    const fastify = await idleRss(FASTIFY_ONE_ROUTE, idle);
     const serve = await serveIdle(demo.config, idle);
     figures.push(
       figure({
@@ -304,6 +327,20 @@ export async function run(options: { runs: number; idle: number }): Promise<Benc
         better: 'lower',
         baseline: { name: 'bare idle node process', value: bare.rss / MiB, unit: 'MiB' },
         goal: { text: '≤ 60 MiB', met: serve.rss <= 60 * MiB },
+        command,
+      }),
+      figure({
+        id: `${BENCH}.serve.rss-fastify`,
+        bench: BENCH,
+        name: `kms-monitor serve (demo configuration): RSS after ${idle} s idle, against a one-route fastify server`,
+        value: serve.rss / MiB,
+        unit: 'MiB',
+        better: 'lower',
+        baseline: {
+          name: 'fastify with one route, listening, idle (the web stack serve runs on)',
+          value: fastify.rss / MiB,
+          unit: 'MiB',
+        },
         command,
       }),
       figure({
