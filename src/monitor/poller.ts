@@ -1,7 +1,7 @@
 /**
- * The poller: every `interval` a round of DNS discovery, then each probe kind of
- * ./kinds/index.ts in turn over the hosts found (TCP reachability every round, the full
- * KMS exchange every `kms_interval`). Rounds never overlap: a slow round delays the next
+ * The poller: every `interval` a round of DNS discovery, then the probe kinds of
+ * ./kinds/index.ts over the hosts found, each host through the kinds in turn (TCP
+ * reachability every round, the full KMS exchange every `kms_interval`). Rounds never overlap: a slow round delays the next
  * one and is counted as an overrun. Probes run here and nowhere else; scrapes only read
  * the state (docs/design.md principle 1). Time comes from a PollerClock, so tests drive
  * the schedule without waiting.
@@ -216,9 +216,7 @@ export class Poller<P extends PlannedProduct> {
     const lastKms = this.state.poll.lastKmsSweepTimestamp;
     const kmsDue =
       options.forceKms || lastKms === null || started - lastKms * 1000 >= plan.kmsIntervalMs;
-    for (const name of PROBE_KIND_NAMES) {
-      await this.runKind(name, targets, plan, kmsDue, signal);
-    }
+    await this.probeTargets(targets, plan, kmsDue, signal);
     const finished = this.clock.now();
     this.state.recordRoundEnd(started, finished, kmsDue && !signal.aborted, !signal.aborted);
     if (!signal.aborted) {
@@ -263,18 +261,47 @@ export class Poller<P extends PlannedProduct> {
     });
   }
 
-  /** One probe kind over the round's targets that it is due for. */
-  private async runKind<N extends ProbeKindName>(
-    name: N,
+  /**
+   * Every due probe kind over the round's targets. A host runs its kinds one after the
+   * other in registry order (a kind reads what the one before it recorded for that host:
+   * the KMS exchange goes to the address that answered TCP, trust waits for an answer),
+   * but hosts do not wait for each other between kinds: a round lasts as long as its
+   * slowest host's chain, not the sum of each kind's slowest host, and `concurrency`
+   * bounds the hosts in flight.
+   */
+  private async probeTargets(
     targets: readonly KmsTarget[],
     plan: MonitorPlan<P>,
     sweepDue: boolean,
     signal: AbortSignal,
   ): Promise<void> {
+    const kinds = PROBE_KIND_NAMES.flatMap((name) => {
+      const run = this.kindRun(name, plan, sweepDue, signal);
+      return run ? [run] : [];
+    });
+    if (kinds.length === 0) return;
+    await mapLimit(targets, plan.concurrency, async (target) => {
+      for (const run of kinds) {
+        if (signal.aborted) return;
+        await run(target);
+      }
+    });
+  }
+
+  /**
+   * One probe kind's run for one host, probing it when the kind is due for it; null when
+   * the kind does not run this round at all.
+   */
+  private kindRun<N extends ProbeKindName>(
+    name: N,
+    plan: MonitorPlan<P>,
+    sweepDue: boolean,
+    signal: AbortSignal,
+  ): ((target: KmsTarget) => Promise<void>) | null {
     const probe = this.probers[name] as ProbeFn<P, ProbeResults[N]> | undefined;
     const kind = probeKind(name);
-    if (!probe || signal.aborted || (kind.perProduct && plan.products.length === 0)) return;
-    const selected = targets.filter((target) => {
+    if (!probe || (kind.perProduct && plan.products.length === 0)) return null;
+    const due = (target: KmsTarget): boolean => {
       // Probers that cannot resolve (test doubles that open no socket) get them as they are.
       if (kind.needsAddress && target.addresses.length === 0 && this.probers.resolve) {
         return false;
@@ -284,15 +311,15 @@ export class Poller<P extends PlannedProduct> {
       // a reload) are probed at once rather than up to a kms_interval later.
       const host = this.state.hosts.get(target.key);
       return host !== undefined && kind.pending?.(host, plan) === true;
-    });
+    };
     const options = {
       products: plan.products,
       timeoutMs: plan.timeoutMs,
       signal,
       ...(plan.trust ? { trust: plan.trust } : {}),
     };
-    await mapLimit(selected, plan.concurrency, async (target) => {
-      if (signal.aborted) return;
+    return async (target) => {
+      if (!due(target)) return;
       try {
         const probed = await Promise.all(
           this.addressesFor(kind, target).map(async (address) => ({
@@ -311,7 +338,7 @@ export class Poller<P extends PlannedProduct> {
           'probe failed (a bug in kms-monitor); the host keeps its last result',
         );
       }
-    });
+    };
   }
 
   /**

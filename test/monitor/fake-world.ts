@@ -54,7 +54,14 @@ export class FakeWorld {
   readonly counts = new Map<string, number>();
   /** How long each probe takes on the clock. */
   readonly delays = { discover: 0, tcp: 0, kms: 0 };
-  readonly calls = { discover: [] as number[], tcp: [] as Call[], kms: [] as Call[] };
+  /** Per-host delays that replace `delays` for that host's probes of a kind. */
+  readonly hostDelays = new Map<string, { tcp?: number; kms?: number }>();
+  readonly calls = {
+    discover: [] as number[],
+    tcp: [] as Call[],
+    kms: [] as Call[],
+    trust: [] as Call[],
+  };
   inFlight = 0;
   maxInFlight = 0;
   private readonly addressOf = new Map<string, string>();
@@ -180,20 +187,27 @@ export class FakeWorld {
       tcp: (target, { signal }) => {
         const address = target.addresses[0] ?? null;
         this.calls.tcp.push({ at: this.clock.now(), host: target.host, address });
-        return this.busy(this.delays.tcp, signal, () =>
+        return this.busy(this.delayOf('tcp', target.host), signal, () =>
           this.tcp(target.host, target.port, address),
         );
       },
       kms: (target, { products, signal }) => {
         const address = target.addresses[0] ?? null;
         this.calls.kms.push({ at: this.clock.now(), host: target.host, address });
-        return this.busy(this.delays.kms, signal, () =>
+        return this.busy(this.delayOf('kms', target.host), signal, () =>
           this.kms(target.host, target.port, address, products),
         );
       },
-      trust: (target, { products, signal }) =>
-        this.busy(0, signal, () => this.trust(target.host, target.port, products)),
+      trust: (target, { products, signal }) => {
+        const address = target.addresses[0] ?? null;
+        this.calls.trust.push({ at: this.clock.now(), host: target.host, address });
+        return this.busy(0, signal, () => this.trust(target.host, target.port, products));
+      },
     };
+  }
+
+  private delayOf(kind: 'tcp' | 'kms', host: string): number {
+    return this.hostDelays.get(host)?.[kind] ?? this.delays[kind];
   }
 
   /**
@@ -233,7 +247,7 @@ export class FakeWorld {
   }
 
   /** Hosts probed with `kind` at `at` (ms after the start), sorted. */
-  probedAt(kind: 'tcp' | 'kms', at: number, start: number): string[] {
+  probedAt(kind: 'tcp' | 'kms' | 'trust', at: number, start: number): string[] {
     return this.calls[kind]
       .filter((c) => c.at === start + at)
       .map((c) => c.host)

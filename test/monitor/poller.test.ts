@@ -68,6 +68,44 @@ describe('poller schedule', () => {
   });
 });
 
+describe('hosts in a round', () => {
+  it('go through their kinds without waiting for each other between kinds', async () => {
+    // kms1 is slow to connect, kms2 slow to answer the exchange. Each host runs TCP, then
+    // KMS, then trust; a host that is done with one kind goes on to the next at once.
+    const m = corpMonitor(['kms1.corp.example', 'kms2.corp.example']);
+    m.world.hostDelays.set('kms1.corp.example', { tcp: 500 });
+    m.world.hostDelays.set('kms2.corp.example', { kms: 500 });
+    m.poller.start();
+    await m.clock.advance(900);
+    await m.poller.stop();
+
+    assert.deepEqual(m.world.probedAt('kms', 0, m.start), ['kms2.corp.example']);
+    assert.deepEqual(m.world.probedAt('kms', 500, m.start), ['kms1.corp.example']);
+    assert.deepEqual(m.world.probedAt('trust', 500, m.start), [
+      'kms1.corp.example',
+      'kms2.corp.example',
+    ]);
+    // As long as the slowest host's chain (500 ms), not the slowest TCP plus the slowest
+    // exchange (1 s).
+    assert.equal(m.state.poll.lastPollDurationSeconds, 0.5);
+    assert.equal(m.state.hosts.get('kms1.corp.example:1688')?.trust?.verdict, 'pass');
+  });
+
+  it('still hold at most `concurrency` hosts in flight', async () => {
+    const hosts = ['kms1', 'kms2', 'kms3', 'kms4', 'kms5'].map((h) => `${h}.corp.example`);
+    const m = corpMonitor(hosts, { concurrency: 2 });
+    m.world.delays.tcp = 100;
+    m.world.delays.kms = 100;
+    m.poller.start();
+    await m.clock.advance(900);
+    await m.poller.stop();
+    assert.equal(m.world.maxInFlight, 2);
+    assert.equal(m.world.calls.kms.length, 5);
+    // Three waves of at most two hosts, each 200 ms through TCP and KMS.
+    assert.equal(m.state.poll.lastPollDurationSeconds, 0.6);
+  });
+});
+
 describe('hosts between sweeps', () => {
   it('a host that appears gets its exchange at once; one that leaves is forgotten', async () => {
     const m = corpMonitor(['kms1.corp.example', 'kms2.corp.example'], { kmsIntervalMs: 10_000 });
