@@ -49,12 +49,17 @@ const assetQuery: QuerySpec = {
   v: { kind: 'string', minLength: 1, maxLength: 64, pattern: /^[0-9a-f]+$/ },
 };
 
-// A wildcard, not `:host`: fastify caps named parameters at 100 characters, and a host
-// name may have 253.
-const hostParams = {
-  type: 'object',
-  properties: { '*': { type: 'string', maxLength: 260 } },
-} as const;
+// The pages of a domain and of a host take the name as a wildcard, not `:host`: fastify
+// caps named parameters at 100 characters, and a host name may have 253. Checked here,
+// not by a route schema, so that no schema compiler is loaded (../server.ts).
+const MAX_PATH_NAME = 260;
+
+function nameTooLong(reply: FastifyReply): FastifyReply {
+  return reply
+    .code(400)
+    .type('text/plain; charset=utf-8')
+    .send(`the name in the path is longer than ${MAX_PATH_NAME} characters\n`);
+}
 
 const gzipAsync = promisify(gzip);
 /** Below this a page goes out as is: compressing would cost more than it saves. */
@@ -134,9 +139,10 @@ export function statusPageRoutes(source: StatusPageSource, options: StatusPageOp
 
     app.get<{ Params: { '*': string }; Querystring: { refresh?: number } }>(
       '/domain/*',
-      { schema: { params: hostParams }, ...strictQuery(pageQuery) },
+      strictQuery(pageQuery),
       async (request, reply) => {
         const name = request.params['*'];
+        if (name.length > MAX_PATH_NAME) return nameTooLong(reply);
         const view =
           name === '' ? null : narrowToDomain(source({ historyLimit: PAGE_HISTORY }), name);
         if (view === null) return sendPage(request, reply, 404, renderDomainNotFound(name));
@@ -147,9 +153,10 @@ export function statusPageRoutes(source: StatusPageSource, options: StatusPageOp
 
     app.get<{ Params: { '*': string }; Querystring: { refresh?: number } }>(
       '/host/*',
-      { schema: { params: hostParams }, ...strictQuery(pageQuery) },
+      strictQuery(pageQuery),
       async (request, reply) => {
         const host = request.params['*'];
+        if (host.length > MAX_PATH_NAME) return nameTooLong(reply);
         const view =
           host === ''
             ? null
