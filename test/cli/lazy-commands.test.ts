@@ -152,6 +152,22 @@ describe('lazy command loading', () => {
     }
   });
 
+  it("no bundle file carries fastify's schema compilers, which serve never runs", () => {
+    // src/web/server.ts gives fastify compilers of its own; bundled, ajv and
+    // fast-json-stringify's compiler were ~0.4 MB of the web chunk's source on serve's heap.
+    const bundled = JSON.parse(readFileSync(BUNDLE_INPUTS, 'utf8')) as Record<string, string[]>;
+    const compilers = Object.values(bundled)
+      .flat()
+      .filter((input) => /node_modules\/(ajv|@fastify\/ajv-compiler|fast-uri)\//.test(input));
+    assert.deepEqual(compilers, []);
+    assert.ok(
+      Object.values(bundled)
+        .flat()
+        .some((input) => /node_modules\/fastify\//.test(input)),
+      'the inputs list names the bundled packages',
+    );
+  });
+
   it('check parses a configuration once: a cached one loads neither zod nor yaml', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kms-lazy-config-'));
     try {
