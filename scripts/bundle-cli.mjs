@@ -143,7 +143,7 @@ const result = await build({
   plugins: [keepUrlLocatedModules, requireBuiltins, asciiSources],
   // fastify require()s its default schema compilers only when no compilers are given, and
   // src/web/server.ts gives its own (no route declares a schema): bundled, ajv and
-  // fast-json-stringify would be ~0.6 MB of the web chunk's source text on the heap of
+  // fast-json-stringify would be ~0.4 MB of the web chunk's source text on the heap of
   // every serve, for code that never runs. Left out, the require() stays and would find
   // them in node_modules, where fastify's dependencies put them.
   external: ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler'],

@@ -1,10 +1,10 @@
 /**
  * The poller: every `interval` a round of DNS discovery, then the probe kinds of
  * ./kinds/index.ts over the hosts found, each host through the kinds in turn (TCP
- * reachability every round, the full KMS exchange every `kms_interval`). Rounds never overlap: a slow round delays the next
- * one and is counted as an overrun. Probes run here and nowhere else; scrapes only read
- * the state (docs/design.md principle 1). Time comes from a PollerClock, so tests drive
- * the schedule without waiting.
+ * reachability every round, the full KMS exchange every `kms_interval`). Rounds never
+ * overlap: a slow round delays the next one and is counted as an overrun. Probes run here
+ * and nowhere else; scrapes only read the state (docs/design.md principle 1). Time comes
+ * from a PollerClock, so tests drive the schedule without waiting.
  */
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
