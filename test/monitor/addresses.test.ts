@@ -28,7 +28,9 @@ describe('addresses: every one probed, resolved only by the configured resolvers
 
   before(async () => {
     v6 = await startLabKmsHost({ address: '::1', counts: { windows: 30 } });
-    v4 = await startLabKmsHost({ counts: { windows: 30 } });
+    // Slow to answer, so the other host's exchange is always in before this one's: the
+    // metrics test must wait for the whole first round, not for the first host it sees.
+    v4 = await startLabKmsHost({ counts: { windows: 30 }, delays: { response: 400 } });
     dns = await startDnsZoneServer({
       zones: {
         [DUAL]: [
@@ -57,10 +59,13 @@ describe('addresses: every one probed, resolved only by the configured resolvers
   });
 
   it('metrics: the AAAA address serves, the A address is down, the stale domain has 0 working hosts', async () => {
-    const m = await eventually('a KMS sweep done', async () => {
-      const now = await scrape(server.url);
-      return valueOf(now, 'kms_probe_success', { host: `kms1.${DUAL}` }) === 1 ? now : undefined;
-    });
+    // /-/ready turns 200 once the first round with the KMS exchange has ended: every host's
+    // result is in. (Waiting for one host's result raced the others' mid-round.)
+    await eventually('the first KMS sweep done (/-/ready)', async () =>
+      (await fetch(`${server.url}/-/ready`)).ok ? true : undefined,
+    );
+    const m = await scrape(server.url);
+    assert.equal(valueOf(m, 'kms_probe_success', { host: `kms1.${DUAL}` }), 1);
     const dual = { host: `kms1.${DUAL}`, port: String(v6.port) };
     assert.equal(valueOf(m, 'kms_host_up', dual), 1);
     assert.equal(valueOf(m, 'kms_host_address_up', { ...dual, address: '127.0.0.77' }), 0);
