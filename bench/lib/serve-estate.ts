@@ -256,12 +256,15 @@ export async function serveEstate(options: EstateOptions): Promise<EstateMemory>
       idleSeconds > 0
         ? await watchIdle(child.pid ?? 0, idleSeconds, () => roundSeconds.length)
         : null;
-    const usage = await collected(child, memoryFile, 120_000);
     const pid = child.pid ?? 0;
+    // Read before the preload's collections and its heap snapshot (BENCH_HEAP_SNAPSHOT):
+    // the snapshot's own ~400 MiB raised VmHWM, and the peak with one was 841 MiB, not ~416.
+    const peakRss = procStatus(pid, 'VmHWM');
+    const usage = await collected(child, memoryFile, 120_000);
     return {
       domains,
       rounds: roundSeconds.length,
-      peakRss: procStatus(pid, 'VmHWM'),
+      peakRss,
       // As the preload saw them right after its collections (it settles the heap after).
       rss: usage.smaps['Rss'] ?? procStatus(pid, 'VmRSS'),
       anonRss: usage.smaps['Anonymous'] ?? procStatus(pid, 'RssAnon'),
