@@ -6,24 +6,24 @@
  * At 10,000 hosts the state's text is ~35 MiB. It is written as one buffer per family
  * (kept-families.ts), the bytes of every series whose subject did not change copied from
  * the previous render, with the label bytes of hosts and lookups kept between renders,
- * kept as they are, and gzipped once per state version when a client asks for gzip, so a
- * scrape of unchanged state (a second Prometheus replica, a person reloading) writes bytes that are
- * already built: no string concatenation, flattening or UTF-8 encoding per scrape.
+ * kept as they are, and gzipped once per state version when a client asks for gzip (at the
+ * round's end already, when the scrapes before asked for gzip), so a scrape of unchanged
+ * state (a second Prometheus replica, a person reloading) writes bytes that are already
+ * built: no string concatenation, flattening or UTF-8 encoding per scrape.
  */
-import { promisify } from 'node:util';
-import { gzip, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import type { Registry } from 'prom-client';
 import type { PlannedProduct } from '../monitor/plan.js';
 import type { MonitorState } from '../monitor/state.js';
 import type { ExporterStatus } from './exporter-status.js';
 import { ChunkPool } from './byte-sink.js';
+import { gzipPieces } from './gzip-pieces.js';
 import { KeptFamilies, type KeptBody } from './kept-families.js';
 import { renderExporterMetrics, writeKeptStateMetrics } from './render.js';
 import type { StateScrape } from './state-scrape.js';
 import { SeriesLabels } from './series-labels.js';
 import type { MetricsSource } from './source.js';
 
-const gzipAsync = promisify(gzip);
 /**
  * Level 1: the exposition's repeated label sets compress ~15× even so, and at 30 MiB a
  * higher level costs seconds of a thread-pool thread per state change for a few percent.
@@ -47,9 +47,12 @@ interface StateBody {
    * later bodies share the buffers of families that did not change.
    */
   text: KeptBody;
-  /** Compressed on the first scrape that asks for gzip, off the event loop. */
+  /**
+   * Compressed on the first scrape that asks for gzip, or at a round's end when the last
+   * scrapes asked for it (prepare()); off the event loop.
+   */
   gzipped: Promise<Buffer> | null;
-  /** Responses still sending `text`. */
+  /** Responses still sending `text`, and compressions still reading it. */
   sending: number;
   /** `text` was handed to a caller that never says when it is done: never written again. */
   kept: boolean;
@@ -73,6 +76,8 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
   let cached: StateBody | null = null;
   /** A body was asked for since the last prepare(). */
   let asked = false;
+  /** Of those, one was asked for gzipped (Prometheus asks so): prepare() compresses too. */
+  let askedGzip = false;
   const labels = new SeriesLabels();
   const kept = new KeptFamilies<StateScrape>();
   /** Scratch chunks for the families written whole; their bytes are copied out. */
@@ -80,6 +85,18 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
   /** A body no longer current nor sent lets its chunks go back to the pool for later renders. */
   const recycle = (body: StateBody) => {
     if (body.replaced && body.sending === 0 && !body.kept) body.text.release();
+  };
+
+  /** Compresses `body`, its chunks held until zlib has read them. */
+  const compress = (body: StateBody): Promise<Buffer> => {
+    body.sending++;
+    const done = () => {
+      body.sending--;
+      recycle(body);
+    };
+    const gzipped = gzipPieces(body.text.text, GZIP_LEVEL);
+    gzipped.then(done, done);
+    return gzipped;
   };
 
   const stateBody = (): StateBody => {
@@ -111,9 +128,14 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
     prepare() {
       const due =
         asked && (cached?.generation !== state.generation || cached.products !== inputs.products());
+      const gzipToo = askedGzip;
       asked = false;
-      if (due) stateBody();
-      return due;
+      askedGzip = false;
+      if (!due) return false;
+      const body = stateBody();
+      // Started now, so the scrape after the round finds it done (or under way).
+      if (gzipToo) body.gzipped ??= compress(body);
+      return true;
     },
     async render() {
       asked = true;
@@ -123,10 +145,11 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
     async body(encoding, sent) {
       asked = true;
       const body = stateBody();
-      // Held (or compressed from a copy) before the first await: a scrape in between may
-      // render a newer body, and the chunks of a body held by no one go back to the pool.
+      // Held before the first await: a scrape in between may render a newer body, and the
+      // chunks of a body held by no one go back to the pool.
       if (encoding === 'gzip') {
-        body.gzipped ??= gzipAsync(Buffer.concat(body.text.text), { level: GZIP_LEVEL });
+        askedGzip = true;
+        body.gzipped ??= compress(body);
         const gzipped = body.gzipped;
         const rest = await tail();
         return [await gzipped, gzipSync(rest, { level: GZIP_LEVEL })];

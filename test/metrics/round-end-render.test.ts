@@ -2,15 +2,20 @@
  * The /metrics body built at a round's end (cached-render.ts prepare(), called from the
  * poller's onRoundEnd as serve wires it): the next scrape sends the bytes built then, equal
  * to a render from scratch; nothing is rendered for a monitor nobody scrapes; the hook runs
- * once per finished round, after the round's results are in.
+ * once per finished round, after the round's results are in; when the scrapes asked for
+ * gzip, the body is compressed there too, its chunks held until zlib has read them.
  */
+import { createHook } from 'node:async_hooks';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
 import { Registry } from 'prom-client';
 import { cachedMetrics } from '../../src/metrics/cached-render.js';
 import { ExporterStatus } from '../../src/metrics/exporter-status.js';
 import { renderStateMetrics } from '../../src/metrics/render.js';
 import { RICH_PRODUCTS, richState } from './rich-state.js';
+import { SYNTHETIC_PRODUCTS, syntheticState } from '../../bench/lib/synthetic-state.js';
+import type { MonitorState } from '../../src/monitor/state.js';
 import { domainsOf, fakeMonitor, planOf } from '../monitor/fake-world.js';
 
 function source(state = richState()) {
@@ -63,4 +68,85 @@ test('the poller runs its round-end hooks once per finished round, after the res
     [...m.state.hosts.values()].every((h) => h.tcp !== null),
     "the round's results are in",
   );
+});
+
+/** How many zlib streams `fn` opens (each compression opens one; async_hooks sees it start). */
+function zlibStreamsOpenedBy(fn: () => unknown): number {
+  let opened = 0;
+  const hook = createHook({
+    init(_id, type) {
+      if (type === 'ZLIB') opened++;
+    },
+  }).enable();
+  try {
+    fn();
+  } finally {
+    hook.disable();
+  }
+  return opened;
+}
+
+test('prepare() compresses the new body too when the scrapes before it asked for gzip', async () => {
+  const { state, metrics } = source();
+  await metrics.body('identity', Promise.resolve());
+  state.generation++;
+  assert.equal(
+    zlibStreamsOpenedBy(() => metrics.prepare()),
+    0,
+    'only identity was asked',
+  );
+
+  await metrics.body('gzip');
+  state.hostsCut = 7;
+  state.generation++;
+  const expected = renderStateMetrics(state, RICH_PRODUCTS);
+  assert.equal(
+    zlibStreamsOpenedBy(() => assert.equal(metrics.prepare(), true)),
+    1,
+    'prepare',
+  );
+  // The scrape finds that compression under way and starts none (it would before its first
+  // await; its small tail is compressed later).
+  let sent: Promise<Buffer[]> | undefined;
+  assert.equal(
+    zlibStreamsOpenedBy(() => (sent = metrics.body('gzip'))),
+    0,
+    'the scrape',
+  );
+  const [body] = await sent!;
+  assert.ok(gunzipSync(body!).toString().startsWith(expected));
+});
+
+/** Every host's TCP and KMS results new, as a round records them: every family written again. */
+function wholeRound(state: MonitorState, round: number): void {
+  for (const [key, host] of state.hosts) {
+    if (host.tcp) state.recordTcp(key, { ...host.tcp, durationSeconds: 0.0004 + round / 1e6 });
+    for (const result of [...host.products.values()])
+      state.recordKms(key, { ...result, durationSeconds: 0.003 + round / 1e6 });
+  }
+}
+
+test('a compression under way keeps its chunks: bodies rendered meanwhile do not reuse them', async () => {
+  // Big enough for pieces zlib reads in place (not copied into a batch), and every family
+  // written again each round, so the old body's chunks would go back to the pool at once.
+  const state = syntheticState(1000);
+  const metrics = cachedMetrics({
+    state,
+    products: () => SYNTHETIC_PRODUCTS,
+    exporter: new ExporterStatus(),
+    process: new Registry(),
+  });
+  await metrics.body('gzip');
+  wholeRound(state, 1);
+  const expected = renderStateMetrics(state, SYNTHETIC_PRODUCTS);
+  metrics.prepare();
+  const sent = metrics.body('gzip');
+  // Newer bodies, rendered while zlib still reads the old one: were its chunks back in the
+  // pool, these renders would write over them.
+  for (let round = 2; round < 6; round++) {
+    wholeRound(state, round);
+    await metrics.body('identity', Promise.resolve());
+  }
+  const [body] = await sent;
+  assert.equal(gunzipSync(body!).toString().slice(0, expected.length), expected);
 });
