@@ -22,10 +22,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import YAML from 'yaml';
+import { freePort } from '../../src/lab/index.js';
 import { startServer, type RunningServer } from '../helpers/cli.js';
 import { defaultArgs, healthCheck } from './dockerfile.js';
 import { readText, readYamlDocuments } from './helpers.js';
-import { freeTcpPort, waitFor } from './prometheus-server.js';
+import { waitFor } from './prometheus-server.js';
 
 const FLAG = '--web.unauthenticated-health';
 const SHIPPED_PORT = 9688;
@@ -176,7 +177,7 @@ describe('health checks with basic auth on', { timeout: 120_000 }, () => {
       YAML.stringify({
         interval: '1s',
         timeout: '1s',
-        hosts: [`127.0.0.1:${await freeTcpPort()}`],
+        hosts: [`127.0.0.1:${await freePort()}`],
       }),
     );
   });

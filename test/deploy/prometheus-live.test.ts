@@ -18,7 +18,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { startDemoAdba, type DemoAdba } from '../../src/lab/adba/demo-adba.js';
-import { labProductConfigs, startLabKmsHost, type LabKmsHost } from '../../src/lab/index.js';
+import {
+  freePort,
+  labProductConfigs,
+  startLabKmsHost,
+  type LabKmsHost,
+} from '../../src/lab/index.js';
 import { startDnsmasq, type Dnsmasq, type DnsmasqData } from '../fixtures/dns-dnsmasq.js';
 import { startServer, type RunningServer } from '../helpers/cli.js';
 import {
@@ -32,7 +37,6 @@ import {
 } from './helpers.js';
 import {
   formatAlerts,
-  freeTcpPort,
   hasAlert,
   startPrometheus,
   waitFor,
@@ -96,8 +100,8 @@ describe(
         counts: { windows: 40, 'office-2013+': 20 },
         fault: 'unverifiable',
       });
-      const stalePort = await freeTcpPort();
-      staticPort = await freeTcpPort();
+      const stalePort = await freePort();
+      staticPort = await freePort();
       const deadResolverPort = await freeUdpPort();
 
       const names: Record<string, number> = {

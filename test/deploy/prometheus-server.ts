@@ -6,21 +6,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { freePort } from '../../src/lab/index.js';
 import { ALERTING_RULES, RECORDING_RULES, repoPath } from './helpers.js';
-
-export async function freeTcpPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Polls `check` every 500 ms until it returns a value; throws after `timeoutMs`. */
 export async function waitFor<T>(
@@ -83,7 +72,7 @@ export async function startPrometheus(dir: string, target: string): Promise<Prom
   );
   let lastLogs = '';
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freeTcpPort();
+    const port = await freePort('127.0.0.1');
     const child: ChildProcess = spawn(
       'prometheus',
       [
