@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { discoverAll, lookupSrv } from '../../src/dns/index.js';
 import { faultDomain, startFaultServer, type FaultServer } from '../fixtures/dns-fault-zones.js';
-import { withoutLeaks } from './resources.js';
+import { withoutLeaks } from '../helpers/leaks.js';
 
 let server: FaultServer;
 before(async () => {

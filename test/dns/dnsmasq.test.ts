@@ -12,7 +12,7 @@ import { DnsClient, discoverAll, lookupSrv, type SrvLookupResult } from '../../s
 import { startDnsmasq, dnsmasqAvailable, type Dnsmasq } from '../fixtures/dns-dnsmasq.js';
 import { KMS_TEST_DOMAINS, KMS_ZONES, manyDomainsZone } from '../fixtures/dns-zones.js';
 import { digAddresses, digSrv } from './dig.js';
-import { withoutLeaks } from './resources.js';
+import { withoutLeaks } from '../helpers/leaks.js';
 
 const skip = dnsmasqAvailable() ? false : 'dnsmasq is not installed';
 

@@ -14,7 +14,7 @@ import {
   type SrvLookupResult,
 } from '../../src/dns/index.js';
 import { faultDomain, startFaultServer, type FaultServer } from '../fixtures/dns-fault-zones.js';
-import { withoutLeaks } from './resources.js';
+import { withoutLeaks } from '../helpers/leaks.js';
 
 const TIMEOUT_MS = 300;
 

@@ -22,7 +22,7 @@ import {
 } from '../helpers/demo-expectations.js';
 import { labProduct, NonLoopbackAddressError } from '../../src/lab/index.js';
 import { demoBanner, demoBaseUrl } from '../../src/commands/demo.js';
-import { activeResources, settleHandles, withoutLeaks } from '../dns/resources.js';
+import { activeResources, assertNothingLeftOpen, settleHandles, withoutLeaks } from '../helpers/leaks.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 const IDENTITY = resolveIdentity({
@@ -257,8 +257,7 @@ describe('demo lab', { timeout: 180_000 }, () => {
     for (const address of ['0.0.0.0', '192.0.2.1', '::']) {
       await assert.rejects(startDemoLab({ address }), NonLoopbackAddressError);
     }
-    await settleHandles();
-    assert.deepEqual(activeResources(), before);
+    await assertNothingLeftOpen(before);
   });
 
   it('close() leaves no socket or timer behind, drift timer and lookups included', async () => {

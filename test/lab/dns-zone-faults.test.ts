@@ -12,7 +12,7 @@ import {
   startDnsZoneServer,
 } from '../../src/lab/dns-zone-server.js';
 import type { DnsZoneServer, DnsZoneServerOptions } from '../../src/lab/dns-zone-server.js';
-import { withoutLeaks } from '../dns/resources.js';
+import { withoutLeaks } from '../helpers/leaks.js';
 
 const ZONE = 'beta.kms-lab.test';
 const SRV = `_vlmcs._tcp.${ZONE}`;

@@ -20,7 +20,7 @@ import { NonLoopbackAddressError } from '../../src/lab/loopback.js';
 import { DnsClient, lookupSrv } from '../../src/dns/index.js';
 import { digAddresses, digSrv } from '../dns/dig.js';
 import { dnsPacketQuery as query } from '../helpers/dns-packet-query.js';
-import { activeResources, settleHandles, withoutLeaks } from '../dns/resources.js';
+import { activeResources, assertNothingLeftOpen, settleHandles, withoutLeaks } from '../helpers/leaks.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 const run = promisify(execFile);
@@ -429,8 +429,7 @@ describe('lab DNS zone server', { timeout: 120_000 }, () => {
     for (const address of ['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'example.com', 'fe80::1']) {
       await assert.rejects(startDnsZoneServer({ address }), NonLoopbackAddressError, address);
     }
-    await settleHandles();
-    assert.deepEqual(activeResources(), before);
+    await assertNothingLeftOpen(before);
     const other = await startDnsZoneServer({
       address: '127.0.0.53',
       zones: { [ZONE]: alphaZone() },

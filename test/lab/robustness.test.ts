@@ -11,20 +11,10 @@ import { decideKmsRequest } from '../../src/lab/kms-answer.js';
 import { defaultLabHostConfig } from '../../src/lab/host-config.js';
 import { TestConnection, bindOn, exchange } from './lab-client.js';
 import { seededRandom } from '../helpers/seeded-random.js';
+import { activeResources, assertNothingLeftOpen, settleHandles } from '../helpers/leaks.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
-}
-
-/** Sockets, servers and timers in use; pending file reads (the module loader's) are not ours. */
-function resources(): string[] {
-  return process
-    .getActiveResourcesInfo()
-    .filter((r) => !r.startsWith('FSReq'))
-    .sort();
-}
 
 function validRequestPdu(slug: string): Buffer {
   const p = labProduct(slug);
@@ -44,8 +34,8 @@ function validRequestPdu(slug: string): Buffer {
 
 describe('lab host robustness', () => {
   it('close() leaves no socket or timer behind, whatever is in flight', async () => {
-    await settle();
-    const before = resources();
+    await settleHandles();
+    const before = activeResources();
     const host = await startLabKmsHost({ delays: { response: 60_000 } });
     const conns: TestConnection[] = [];
     // A request waiting on a 60 s response delay.
@@ -78,20 +68,18 @@ describe('lab host robustness', () => {
     // The host destroyed its side of every connection: each client sees the close.
     await Promise.all(conns.map((c) => c.waitClosed()));
     assert.equal(host.stats().activeConnections, 0);
-    await settle();
-    assert.deepEqual(resources(), before, 'a socket or timer was left open');
+    await assertNothingLeftOpen(before);
     await host.close(); // idempotent
   });
 
   it('close() while refusing connections (listener closed) also leaves nothing', async () => {
-    await settle();
-    const before = resources();
+    await settleHandles();
+    const before = activeResources();
     const host = await startLabKmsHost({ fault: 'refuse_connection' });
     await host.configure({ fault: null });
     await host.configure({ fault: 'refuse_connection' });
     await host.close();
-    await settle();
-    assert.deepEqual(resources(), before);
+    await assertNothingLeftOpen(before);
   });
 
   it('a failed reopen after refuse_connection (port taken) rejects, and a later retry works', async () => {

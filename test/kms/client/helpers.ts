@@ -2,9 +2,9 @@
  * Shared pieces of the KMS client tests: a fixed identity, short timeouts, the lab
  * products by slug, and the leak check (sockets and timers before and after a probe).
  */
-import assert from 'node:assert/strict';
 import { resolveIdentity } from '../../../src/kms/client/index.js';
 import type { KmsTimeouts } from '../../../src/kms/client/index.js';
+import { activeResources, assertNothingLeftOpen, leftOpen, settleHandles } from '../../helpers/leaks.js';
 
 /** The identity every test probe uses: one stable CMID, as in production. */
 export const TEST_IDENTITY = resolveIdentity({ hostname: 'kms-client-test' });
@@ -14,17 +14,6 @@ export const FAST: KmsTimeouts = { connectMs: 1000, bindMs: 500, requestMs: 500,
 /** A lab product by slug (throws for an unknown one). */
 export { labProduct as lab } from '../../../src/lab/index.js';
 
-/** Sockets, servers and timers in use; pending file reads (the module loader's) are not ours. */
-export function resources(): string[] {
-  return process
-    .getActiveResourcesInfo()
-    .filter((r) => !r.startsWith('FSReq'))
-    .sort();
-}
-
-async function tick(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
-}
 
 /**
  * Snapshot to compare against after the work. The lab host runs in this process too, and
@@ -33,8 +22,8 @@ async function tick(): Promise<void> {
  */
 export async function snapshot(host?: QuietHost): Promise<string[]> {
   if (host) await quiet(host);
-  await tick();
-  return resources();
+  await settleHandles();
+  return activeResources();
 }
 
 /** The lab host's side of the connections, when the host is in this process. */
@@ -60,12 +49,12 @@ export async function assertNoLeaks(
 ): Promise<void> {
   if (host) await quiet(host);
   const until = Date.now() + waitMs;
-  await tick();
+  await settleHandles();
   while (Date.now() < until) {
-    if (JSON.stringify(resources()) === JSON.stringify(before)) return;
+    if (leftOpen(before).length === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  assert.deepEqual(resources(), before, 'a socket or timer outlived the probe');
+  await assertNothingLeftOpen(before, 'a socket or timer outlived the probe');
 }
 
 /** Milliseconds `work` takes. */
