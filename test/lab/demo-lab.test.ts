@@ -22,7 +22,12 @@ import {
 } from '../helpers/demo-expectations.js';
 import { labProduct, NonLoopbackAddressError } from '../../src/lab/index.js';
 import { demoBanner, demoBaseUrl } from '../../src/commands/demo.js';
-import { activeResources, assertNothingLeftOpen, settleHandles, withoutLeaks } from '../helpers/leaks.js';
+import {
+  activeResources,
+  assertNothingLeftOpen,
+  settleHandles,
+  withoutLeaks,
+} from '../helpers/leaks.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 const IDENTITY = resolveIdentity({

@@ -20,7 +20,12 @@ import { NonLoopbackAddressError } from '../../src/lab/loopback.js';
 import { DnsClient, lookupSrv } from '../../src/dns/index.js';
 import { digAddresses, digSrv } from '../dns/dig.js';
 import { dnsPacketQuery as query } from '../helpers/dns-packet-query.js';
-import { activeResources, assertNothingLeftOpen, settleHandles, withoutLeaks } from '../helpers/leaks.js';
+import {
+  activeResources,
+  assertNothingLeftOpen,
+  settleHandles,
+  withoutLeaks,
+} from '../helpers/leaks.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 const run = promisify(execFile);

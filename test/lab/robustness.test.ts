@@ -15,7 +15,6 @@ import { activeResources, assertNothingLeftOpen, settleHandles } from '../helper
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-
 function validRequestPdu(slug: string): Buffer {
   const p = labProduct(slug);
   const encoded = encodeClientRequest(

@@ -4,7 +4,12 @@
  */
 import { resolveIdentity } from '../../../src/kms/client/index.js';
 import type { KmsTimeouts } from '../../../src/kms/client/index.js';
-import { activeResources, assertNothingLeftOpen, leftOpen, settleHandles } from '../../helpers/leaks.js';
+import {
+  activeResources,
+  assertNothingLeftOpen,
+  leftOpen,
+  settleHandles,
+} from '../../helpers/leaks.js';
 
 /** The identity every test probe uses: one stable CMID, as in production. */
 export const TEST_IDENTITY = resolveIdentity({ hostname: 'kms-client-test' });
@@ -13,7 +18,6 @@ export const FAST: KmsTimeouts = { connectMs: 1000, bindMs: 500, requestMs: 500,
 
 /** A lab product by slug (throws for an unknown one). */
 export { labProduct as lab } from '../../../src/lab/index.js';
-
 
 /**
  * Snapshot to compare against after the work. The lab host runs in this process too, and
