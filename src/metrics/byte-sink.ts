@@ -80,6 +80,17 @@ export class ChunkPool {
     if (this.free.length > 0) this.releaseWhenIdle();
   }
 
+  /**
+   * Lets every free chunk go now: no render is coming soon (a round ended and its body is
+   * built), so holding them until the idle timer fires is resident memory for nothing.
+   * Chunks given back later (a body still being sent) are kept for `idleMs` as usual.
+   */
+  drain(): void {
+    this.free.length = 0;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
   /** Free chunks held now (for the tests and the bench). */
   get size(): number {
     return this.free.length;

@@ -65,3 +65,24 @@ test('a render reuses the chunks of the body before it while renders keep coming
   const reused = memories(first);
   assert.ok(third.every((b) => reused.has(b.buffer)));
 });
+
+test('drain() lets the free chunks go at once; chunks given later wait out the idle time', async () => {
+  const pool = new ChunkPool(CHUNK, 24, 30);
+  const first = render(pool, 3);
+  const second = render(pool, 3);
+  pool.give(first);
+  assert.equal(pool.size, 3);
+  pool.drain();
+  assert.equal(pool.size, 0);
+  const fresh = render(pool, 3);
+  assert.ok(
+    fresh.every((b) => !memories(first).has(b.buffer)),
+    'fresh chunks after a drain',
+  );
+  // A body still being sent at the drain comes back afterwards: kept, then let go as before.
+  pool.give(second);
+  assert.equal(pool.size, 3);
+  await sleep(120);
+  assert.equal(pool.size, 0);
+  pool.give(fresh);
+});

@@ -150,3 +150,38 @@ test('a compression under way keeps its chunks: bodies rendered meanwhile do not
   const [body] = await sent;
   assert.equal(gunzipSync(body!).toString().slice(0, expected.length), expected);
 });
+
+test('after prepare() the free chunks are gone: the next render writes into fresh ones', async () => {
+  // Every host's series written again each round, so a body's own chunks go back to the
+  // pool once a newer body replaced it (the families that did not change keep slicing
+  // the chunks of the render that wrote them: those stay in use).
+  const state = syntheticState(1000);
+  const metrics = cachedMetrics({
+    state,
+    products: () => SYNTHETIC_PRODUCTS,
+    exporter: new ExporterStatus(),
+    process: new Registry(),
+  });
+  const scrape = async () => (await metrics.body('identity', Promise.resolve())).slice(0, -1);
+  /** The pool-sized chunks (4 MiB) a body's pieces slice. */
+  const chunks = (body: Buffer[]) =>
+    new Set(body.map((b) => b.buffer).filter((m) => m.byteLength === 4 << 20));
+  await scrape();
+  wholeRound(state, 1);
+  const midRound = chunks(await scrape());
+  // The round ends: its body is built, and the mid-round body's own chunks come back.
+  wholeRound(state, 2);
+  assert.equal(metrics.prepare(), true);
+  const prepared = chunks(await scrape());
+  const returned = [...midRound].filter((m) => !prepared.has(m));
+  assert.ok(returned.length > 0, 'the mid-round body had chunks of its own');
+  // The next round's first scrape: had the pool kept them through the round end, it
+  // would write into them.
+  wholeRound(state, 3);
+  const next = await scrape();
+  assert.ok(
+    returned.every((m) => !chunks(next).has(m)),
+    'a render after the round end reused a chunk the pool held through it',
+  );
+  assert.equal(Buffer.concat(next).toString(), renderStateMetrics(state, SYNTHETIC_PRODUCTS));
+});
