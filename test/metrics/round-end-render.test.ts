@@ -126,9 +126,8 @@ function wholeRound(state: MonitorState, round: number): void {
   }
 }
 
-test('a compression under way keeps its chunks: bodies rendered meanwhile do not reuse them', async () => {
-  // Big enough for pieces zlib reads in place (not copied into a batch), and every family
-  // written again each round, so the old body's chunks would go back to the pool at once.
+/** The cached source of a synthetic estate of 1,000 domains: bodies that fill whole chunks. */
+function syntheticSource() {
   const state = syntheticState(1000);
   const metrics = cachedMetrics({
     state,
@@ -136,6 +135,13 @@ test('a compression under way keeps its chunks: bodies rendered meanwhile do not
     exporter: new ExporterStatus(),
     process: new Registry(),
   });
+  return { state, metrics };
+}
+
+test('a compression under way keeps its chunks: bodies rendered meanwhile do not reuse them', async () => {
+  // Big enough for pieces zlib reads in place (not copied into a batch), and every family
+  // written again each round, so the old body's chunks would go back to the pool at once.
+  const { state, metrics } = syntheticSource();
   await metrics.body('gzip');
   wholeRound(state, 1);
   const expected = renderStateMetrics(state, SYNTHETIC_PRODUCTS);
@@ -155,13 +161,7 @@ test('after prepare() the free chunks are gone: the next render writes into fres
   // Every host's series written again each round, so a body's own chunks go back to the
   // pool once a newer body replaced it (the families that did not change keep slicing
   // the chunks of the render that wrote them: those stay in use).
-  const state = syntheticState(1000);
-  const metrics = cachedMetrics({
-    state,
-    products: () => SYNTHETIC_PRODUCTS,
-    exporter: new ExporterStatus(),
-    process: new Registry(),
-  });
+  const { state, metrics } = syntheticSource();
   const scrape = async () => (await metrics.body('identity', Promise.resolve())).slice(0, -1);
   /** The pool-sized chunks (4 MiB) a body's pieces slice. */
   const chunks = (body: Buffer[]) =>
