@@ -200,8 +200,28 @@ function earliestRelease(build: number): Date | null {
   return date === null ? null : new Date(`${date}T00:00:00Z`);
 }
 
+/**
+ * Readings by build. Every trust assessment and coverage evaluation asks for the build of
+ * each ePID a host answered, and building the reading (a range search, a name, a Date
+ * parsed from text) was ~3 % of everything serve allocated over a round at 3,000 domains
+ * (docs/performance.md); a real estate has a handful of builds. The readings are frozen,
+ * so callers share them. Bounded against hosts that vary their build: when full it
+ * starts again.
+ */
+const BY_BUILD = new Map<number, Readonly<HostOsInfo> | null>();
+const BY_BUILD_MAX = 4096;
+
 /** The host OS readings of an ePID build; null for a build no Windows release can have. */
-export function hostOsOf(build: number): HostOsInfo | null {
+export function hostOsOf(build: number): Readonly<HostOsInfo> | null {
+  const known = BY_BUILD.get(build);
+  if (known !== undefined) return known;
+  const info = readBuild(build);
+  if (BY_BUILD.size >= BY_BUILD_MAX) BY_BUILD.clear();
+  BY_BUILD.set(build, info);
+  return info;
+}
+
+function readBuild(build: number): Readonly<HostOsInfo> | null {
   if (!Number.isInteger(build) || build < 0) return null;
   const server = SERVER_BUILDS.get(build);
   const client = SERVER_ONLY_BUILDS.has(build)
@@ -209,11 +229,11 @@ export function hostOsOf(build: number): HostOsInfo | null {
     : CLIENT_RANGES.find(([first, last]) => build >= first && build <= last)?.[2];
   const name = windowsNameForBuild(build);
   if (name === null && server === undefined) return null;
-  return {
+  return Object.freeze({
     build,
     name,
     server: server === undefined ? null : OS[server],
     client: client === undefined ? null : OS[client],
     earliestRelease: earliestRelease(build),
-  };
+  });
 }

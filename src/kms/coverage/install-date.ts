@@ -24,6 +24,56 @@ function iso(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** The latest release a key install date is checked against, less the grace period. */
+interface Bound {
+  earliest: Date;
+  /** What was released then, for the reason ("the Windows Server 2025 key (2024-11-01)"). */
+  what: string;
+  /** The verdict for every date at or after `earliest` (and not in the future), shared. */
+  plausible: InstallDateVerdict;
+}
+
+const UNBOUNDED: InstallDateVerdict = Object.freeze({ status: 'plausible', earliest: null });
+
+function bound(release: Date, what: string): Bound {
+  const earliest = new Date(release.getTime() - RELEASE_GRACE_DAYS * 86_400_000);
+  return { earliest, what, plausible: Object.freeze({ status: 'plausible', earliest }) };
+}
+
+/**
+ * The bounds by key and by build, made once: a trust assessment checks the date of every
+ * ePID a host answered, and making them per check (two Dates parsed from text, tuples, the
+ * verdict) was ~5 % of everything serve allocated over a round at 3,000 domains
+ * (docs/performance.md). Keys are the table's objects; builds are bounded as in host-os.ts.
+ */
+const BY_KEY = new WeakMap<Csvlk, Bound | null>();
+const BY_BUILD = new Map<number, Bound | null>();
+const BY_BUILD_MAX = 4096;
+
+function keyBound(csvlk: Csvlk): Bound | null {
+  let b = BY_KEY.get(csvlk);
+  if (b === undefined) {
+    const released = csvlk.releasedOn;
+    b =
+      released === null
+        ? null
+        : bound(new Date(`${released}T00:00:00Z`), `the ${csvlk.name} key (${released})`);
+    BY_KEY.set(csvlk, b);
+  }
+  return b;
+}
+
+function buildBound(build: number): Bound | null {
+  let b = BY_BUILD.get(build);
+  if (b === undefined) {
+    const released = hostOsOf(build)?.earliestRelease ?? null;
+    b = released === null ? null : bound(released, `build ${build} (${iso(released)})`);
+    if (BY_BUILD.size >= BY_BUILD_MAX) BY_BUILD.clear();
+    BY_BUILD.set(build, b);
+  }
+  return b;
+}
+
 /**
  * The verdict on `date` (the ePID's key install date, null when the ePID's day does not
  * exist) for a key on a build, at time `now`.
@@ -38,23 +88,18 @@ export function keyInstallDateVerdict(
   if (date.getTime() > now.getTime() + FUTURE_SLACK_MS) {
     return { status: 'in-future', reason: `installed ${iso(date)}, after today (${iso(now)})` };
   }
-  const bounds: [Date, string][] = [];
-  const keyRelease = csvlk?.releasedOn ?? null;
-  if (csvlk !== null && keyRelease !== null) {
-    bounds.push([new Date(`${keyRelease}T00:00:00Z`), `the ${csvlk.name} key (${keyRelease})`]);
-  }
-  const buildRelease = hostOsOf(build)?.earliestRelease ?? null;
-  if (buildRelease !== null) bounds.push([buildRelease, `build ${build} (${iso(buildRelease)})`]);
-  let latest: [Date, string] | null = null;
-  for (const b of bounds) if (latest === null || b[0] > latest[0]) latest = b;
-  if (latest === null) return { status: 'plausible', earliest: null };
-  const earliest = new Date(latest[0].getTime() - RELEASE_GRACE_DAYS * 86_400_000);
-  if (date < earliest) {
+  const byKey = csvlk === null ? null : keyBound(csvlk);
+  const byBuild = buildBound(build);
+  // The later release bounds the date; the key's when both fall on the same day.
+  const latest =
+    byKey === null || (byBuild !== null && byBuild.earliest > byKey.earliest) ? byBuild : byKey;
+  if (latest === null) return UNBOUNDED;
+  if (date < latest.earliest) {
     return {
       status: 'before-release',
-      earliest,
-      reason: `installed ${iso(date)}, more than ${RELEASE_GRACE_DAYS} days before the release of ${latest[1]}`,
+      earliest: latest.earliest,
+      reason: `installed ${iso(date)}, more than ${RELEASE_GRACE_DAYS} days before the release of ${latest.what}`,
     };
   }
-  return { status: 'plausible', earliest };
+  return latest.plausible;
 }
