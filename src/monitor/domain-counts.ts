@@ -31,12 +31,8 @@ export function domainCounts(
   for (const { product, threshold, planned } of products) {
     const hosts: DomainCount['hosts'] = [];
     for (const machine of machines) {
-      const answers = machine.flatMap((h) => {
-        const r = h.tcp?.up ? h.products.find((p) => p.product === product) : undefined;
-        return r?.success && r.activeClients !== null ? [{ host: h, count: r.activeClients }] : [];
-      });
-      const best = answers.sort((a, b) => b.count - a.count)[0];
-      if (best !== undefined) hosts.push({ host: hostKey(best.host), count: best.count });
+      const best = highestCount(machine, product);
+      if (best !== null) hosts.push({ host: hostKey(best.host), count: best.count });
     }
     if (hosts.length === 0) continue;
     const total = hosts.reduce((sum, h) => sum + h.count, 0);
@@ -55,4 +51,23 @@ export function domainCounts(
     }
   }
   return { counts, findings };
+}
+
+/**
+ * The name of a machine with the highest count it answered for `product` (the first such
+ * name on a tie), or null when none answered. A loop, not a filtered and sorted list: it
+ * runs for every machine and product of the estate at every evaluation.
+ */
+function highestCount(
+  machine: readonly ViewHost[],
+  product: string,
+): { host: ViewHost; count: number } | null {
+  let best: { host: ViewHost; count: number } | null = null;
+  for (const h of machine) {
+    if (!h.tcp?.up) continue;
+    const r = h.products.find((p) => p.product === product);
+    if (!r?.success || r.activeClients === null) continue;
+    if (best === null || r.activeClients > best.count) best = { host: h, count: r.activeClients };
+  }
+  return best;
 }

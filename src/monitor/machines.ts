@@ -35,7 +35,9 @@ export function groupMachines(hosts: readonly ViewHost[]): ViewHost[][] {
   const groups = new Map<number, ViewHost[]>();
   hosts.forEach((host, i) => {
     const r = root(i);
-    groups.set(r, [...(groups.get(r) ?? []), host]);
+    const group = groups.get(r);
+    if (group) group.push(host);
+    else groups.set(r, [host]);
   });
   return [...groups.values()];
 }
