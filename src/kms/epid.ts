@@ -9,6 +9,7 @@ import { KmsDecodeError, requireBytes } from './errors.js';
 import { windowsNameForBuild } from './host-os.js';
 import { decodeCsvlk } from './coverage/csvlk-facts.js';
 import type { Csvlk } from './coverage/types.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 
 export interface Epid {
   /** The text as the host sent it. */
@@ -119,8 +120,7 @@ export function parseEpid(text: unknown): Epid {
  * (docs/performance.md). The parsed objects are frozen, so callers share them safely.
  * Bounded against hosts that vary their ePID: when full it starts again.
  */
-const PARSED = new Map<string, Readonly<Epid> | null>();
-const PARSED_MAX = 65_536;
+const PARSED = new BoundedCache<string, Readonly<Epid> | null>(65_536);
 
 /** parseEpid, or null for text that is not an ePID. */
 export function tryParseEpid(text: unknown): Readonly<Epid> | null {
@@ -134,9 +134,7 @@ export function tryParseEpid(text: unknown): Readonly<Epid> | null {
     if (!(e instanceof KmsDecodeError)) throw e;
     epid = null;
   }
-  if (PARSED.size >= PARSED_MAX) PARSED.clear();
-  PARSED.set(text, epid);
-  return epid;
+  return PARSED.add(text, epid);
 }
 
 /** The 8 HWID bytes at `offset` as 16 uppercase hex digits in byte order (as vlmcs prints). */

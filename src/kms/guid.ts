@@ -3,6 +3,7 @@
  * (4, 2, 2 bytes), the last eight bytes in text order. Text form is lowercase 8-4-4-4-12.
  */
 import { KmsDecodeError, requireBytes } from './errors.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 
 const GUID_TEXT = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -16,8 +17,7 @@ export function isGuid(text: string): boolean {
  * every request: checking and converting the text once per process instead of per
  * request (docs/performance.md, KMS client CPU). Bounded, for a lab serving many clients.
  */
-const ENCODED = new Map<string, Buffer>();
-const ENCODED_MAX = 4096;
+const ENCODED = new BoundedCache<string, Buffer>(4096);
 
 /** Two lowercase hex digits per byte value: a bind_ack and every response carry GUIDs to
  * decode, and a table lookup costs a tenth of copying, reversing and hex-encoding slices. */
@@ -34,9 +34,7 @@ function encodeOnce(text: string): Buffer {
   raw.subarray(4, 6).reverse().copy(out, 4);
   raw.subarray(6, 8).reverse().copy(out, 6);
   raw.copy(out, 8, 8, 16);
-  if (ENCODED.size >= ENCODED_MAX) ENCODED.clear();
-  ENCODED.set(text, out);
-  return out;
+  return ENCODED.add(text, out);
 }
 
 export const guid = {

@@ -4,6 +4,7 @@
  * Server 2019 and Windows 10 1809): the ePID does not say which, so `hostOsOf` gives both
  * readings and the coverage model picks one from the host keys the host revealed.
  */
+import { BoundedCache } from '../util/bounded-cache.js';
 
 export type HostOsKind = 'server' | 'client';
 
@@ -208,17 +209,12 @@ function earliestRelease(build: number): Date | null {
  * so callers share them. Bounded against hosts that vary their build: when full it
  * starts again.
  */
-const BY_BUILD = new Map<number, Readonly<HostOsInfo> | null>();
-const BY_BUILD_MAX = 4096;
+const BY_BUILD = new BoundedCache<number, Readonly<HostOsInfo> | null>(4096);
 
 /** The host OS readings of an ePID build; null for a build no Windows release can have. */
 export function hostOsOf(build: number): Readonly<HostOsInfo> | null {
   const known = BY_BUILD.get(build);
-  if (known !== undefined) return known;
-  const info = readBuild(build);
-  if (BY_BUILD.size >= BY_BUILD_MAX) BY_BUILD.clear();
-  BY_BUILD.set(build, info);
-  return info;
+  return known !== undefined ? known : BY_BUILD.add(build, readBuild(build));
 }
 
 function readBuild(build: number): Readonly<HostOsInfo> | null {

@@ -11,6 +11,7 @@ import type { ProbeTarget } from './options.js';
 import type { KmsProductSpec } from './product-spec.js';
 import type { KmsProtocolVersion } from '../protocol-version.js';
 import type { AssociationInfo, KmsProductResult, PhaseDurations } from './result.js';
+import { BoundedCache } from '../../util/bounded-cache.js';
 
 export interface ProductResultInput {
   target: ProbeTarget;
@@ -47,8 +48,7 @@ type EpidFacts = Pick<KmsProductResult, 'hostBuild' | 'keyInstallDate'>;
  * and caught error) once per distinct text instead of once per exchange saves the work of
  * every later probe (docs/performance.md, KMS client CPU). Bounded against hosts that vary it.
  */
-const EPID_FACTS = new Map<string, EpidFacts>();
-const EPID_FACTS_MAX = 1024;
+const EPID_FACTS = new BoundedCache<string, EpidFacts>(1024);
 
 function epidFacts(text: string): EpidFacts {
   const known = EPID_FACTS.get(text);
@@ -58,9 +58,7 @@ function epidFacts(text: string): EpidFacts {
     hostBuild: epid?.hostBuild ?? null,
     keyInstallDate: epid?.keyInstallDate?.toISOString().slice(0, 10) ?? null,
   };
-  if (EPID_FACTS.size >= EPID_FACTS_MAX) EPID_FACTS.clear();
-  EPID_FACTS.set(text, facts);
-  return facts;
+  return EPID_FACTS.add(text, facts);
 }
 
 export function buildProductResult(input: ProductResultInput): KmsProductResult {

@@ -2,7 +2,7 @@
  * Whether an ePID's key install date can be true (docs/coverage.md §4.4): not before the
  * key's release nor the host build's, not in the future.
  */
-import { hostOsOf } from '../host-os.js';
+import { hostOsOf, type HostOsInfo } from '../host-os.js';
 import type { Csvlk } from './types.js';
 
 /**
@@ -44,11 +44,11 @@ function bound(release: Date, what: string): Bound {
  * The bounds by key and by build, made once: a trust assessment checks the date of every
  * ePID a host answered, and making them per check (two Dates parsed from text, tuples, the
  * verdict) was ~5 % of everything serve allocated over a round at 3,000 domains
- * (docs/performance.md). Keys are the table's objects; builds are bounded as in host-os.ts.
+ * (docs/performance.md). Keyed by the table's key objects and by the build's shared
+ * reading (hostOsOf, which bounds the builds it keeps).
  */
 const BY_KEY = new WeakMap<Csvlk, Bound | null>();
-const BY_BUILD = new Map<number, Bound | null>();
-const BY_BUILD_MAX = 4096;
+const BY_BUILD = new WeakMap<Readonly<HostOsInfo>, Bound | null>();
 
 function keyBound(csvlk: Csvlk): Bound | null {
   let b = BY_KEY.get(csvlk);
@@ -64,12 +64,13 @@ function keyBound(csvlk: Csvlk): Bound | null {
 }
 
 function buildBound(build: number): Bound | null {
-  let b = BY_BUILD.get(build);
+  const os = hostOsOf(build);
+  if (os === null) return null;
+  let b = BY_BUILD.get(os);
   if (b === undefined) {
-    const released = hostOsOf(build)?.earliestRelease ?? null;
+    const released = os.earliestRelease;
     b = released === null ? null : bound(released, `build ${build} (${iso(released)})`);
-    if (BY_BUILD.size >= BY_BUILD_MAX) BY_BUILD.clear();
-    BY_BUILD.set(build, b);
+    BY_BUILD.set(os, b);
   }
   return b;
 }

@@ -9,6 +9,7 @@
  */
 import { hash } from 'node:crypto';
 import { DIGEST_TEXT, bytesEqualText, sha256Text } from './digest-text.js';
+import { BoundedCache } from '../../util/bounded-cache.js';
 
 const C1 = 0x00000022816889bdn;
 const C2 = 0x000000208cbab5edn;
@@ -97,18 +98,11 @@ export function v6Hmac(key: Uint8Array, ...parts: Uint8Array[]): Buffer {
 
 /** Pads by slot. A probe round touches one slot (two around a slot boundary, three with
  * the ±1 tolerance); bounded so a host fed arbitrary client times cannot grow it. */
-const PADS_BY_SLOT = new Map<bigint, HmacPads>();
-const PADS_MAX = 16;
+const PADS_BY_SLOT = new BoundedCache<bigint, HmacPads>(16);
 
 function slotPads(filetime: bigint, slotOffset: number): HmacPads {
   const slot = v6TimeSlot(filetime) + BigInt(slotOffset);
-  let pads = PADS_BY_SLOT.get(slot);
-  if (pads === undefined) {
-    pads = padsOf(keyOfSlot(slot));
-    if (PADS_BY_SLOT.size >= PADS_MAX) PADS_BY_SLOT.clear();
-    PADS_BY_SLOT.set(slot, pads);
-  }
-  return pads;
+  return PADS_BY_SLOT.get(slot) ?? PADS_BY_SLOT.add(slot, padsOf(keyOfSlot(slot)));
 }
 
 /** {@link v6Hmac} with the key of `filetime`'s slot shifted by `slotOffset`. */

@@ -19,6 +19,7 @@ import {
   btfnSyntax,
 } from './constants.js';
 import type { SyntaxId } from './constants.js';
+import { BoundedCache } from '../../util/bounded-cache.js';
 
 /** vlmcs (and, per vlmcsd's source, Microsoft clients) start call ids at 2. */
 export const DEFAULT_CALL_ID = 2;
@@ -53,17 +54,10 @@ export function ndr32BindContexts(
  * encoder (syntax GUIDs, context list) runs once per shape, not once per connection
  * (docs/performance.md, KMS client CPU). Callers get a copy they may alter.
  */
-const ENCODED_BINDS = new Map<string, Buffer>();
-const ENCODED_BINDS_MAX = 64;
+const ENCODED_BINDS = new BoundedCache<string, Buffer>(64);
 
 function encodedOnce(key: string, encode: () => Buffer): Buffer {
-  let pdu = ENCODED_BINDS.get(key);
-  if (pdu === undefined) {
-    pdu = encode();
-    if (ENCODED_BINDS.size >= ENCODED_BINDS_MAX) ENCODED_BINDS.clear();
-    ENCODED_BINDS.set(key, pdu);
-  }
-  return Buffer.from(pdu);
+  return Buffer.from(ENCODED_BINDS.get(key) ?? ENCODED_BINDS.add(key, encode()));
 }
 
 /** The recommended bind: KMS/NDR32 as context 0 (72 bytes without BTFN). */

@@ -8,6 +8,7 @@
 import { requestStub } from './ndr-stub.js';
 import type { NdrSyntax } from './ndr-stub.js';
 import { request } from './request.js';
+import { BoundedCache } from '../../util/bounded-cache.js';
 
 /** call_id: the u32 at offset 12 of the common header. */
 const CALL_ID_AT = 12;
@@ -38,8 +39,7 @@ function buildFrame(syntax: NdrSyntax, contextId: number, payloadSize: number): 
 }
 
 /** A handful of shapes in one process (two syntaxes, a few contexts, three payload sizes). */
-const FRAMES = new Map<string, RequestFrame>();
-const FRAMES_MAX = 64;
+const FRAMES = new BoundedCache<string, RequestFrame>(64);
 
 export function requestFrame(
   syntax: NdrSyntax,
@@ -47,11 +47,5 @@ export function requestFrame(
   payloadSize: number,
 ): RequestFrame {
   const key = `${syntax} ${contextId} ${payloadSize}`;
-  let frame = FRAMES.get(key);
-  if (frame === undefined) {
-    frame = buildFrame(syntax, contextId, payloadSize);
-    if (FRAMES.size >= FRAMES_MAX) FRAMES.clear();
-    FRAMES.set(key, frame);
-  }
-  return frame;
+  return FRAMES.get(key) ?? FRAMES.add(key, buildFrame(syntax, contextId, payloadSize));
 }
