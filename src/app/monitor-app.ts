@@ -20,6 +20,7 @@ import { readForestLazily } from '../adba/index.js';
 import { AdbaScheduler } from '../monitor/adba-scheduler.js';
 import { realProbers } from '../monitor/probers.js';
 import { MonitorState } from '../monitor/state.js';
+import { evaluationOf } from '../monitor/evaluation-of.js';
 import { buildStatusView } from '../monitor/status-view.js';
 import { listen } from '../web/listen.js';
 import { statusApiRoutes, type StatusSource } from '../web/routes/status-api.js';
@@ -158,6 +159,8 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
 
   // The API and the page read the same view of the state; neither ever probes.
   const statusSource: StatusSource = (view) => buildStatusView(state, current.plan.products, view);
+  // ...and the one evaluation of it that /metrics and the round's finding log read.
+  const evaluation = () => evaluationOf(state, current.plan.products);
   const web = await createWebServer({
     logger: log,
     webConfig,
@@ -166,8 +169,8 @@ export async function startMonitorApp(options: MonitorAppOptions): Promise<Monit
     metrics,
     lifecycle: { isReady: () => state.ready, reload },
     plugins: [
-      statusApiRoutes(statusSource, { retentionMs: () => state.series.retentionMs }),
-      statusPageRoutes(statusSource),
+      statusApiRoutes(statusSource, { retentionMs: () => state.series.retentionMs, evaluation }),
+      statusPageRoutes(statusSource, { evaluation }),
       ...(options.plugins ?? []),
     ],
   });

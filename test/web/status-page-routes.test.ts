@@ -346,6 +346,38 @@ describe('status page routes', () => {
     ]);
   });
 
+  it('/ renders the evaluation the options hand over instead of evaluating again', async () => {
+    // The monitor hands over evaluationOf(), the evaluation /metrics and check read: the
+    // page must show that one. A marker in one problem tells which evaluation it shows.
+    const v = scenariosView();
+    const own = evaluate(v);
+    const first = own.problems[0]!;
+    const handed = {
+      ...own,
+      problems: [
+        { ...first, message: 'marker of the handed-over evaluation' },
+        ...own.problems.slice(1),
+      ],
+    };
+    let asked = 0;
+    const withEvaluation = Fastify();
+    await withEvaluation.register(
+      statusPageRoutes(() => v, {
+        evaluation: () => {
+          asked++;
+          return handed;
+        },
+      }),
+    );
+    try {
+      const page = text((await withEvaluation.inject('/')).body);
+      assert.match(page, /marker of the handed-over evaluation/);
+      assert.equal(asked, 1);
+    } finally {
+      await withEvaluation.close();
+    }
+  });
+
   it('renders the not-ready state and an empty monitor', async () => {
     current = () => view([], [], { ready: false, products: [] });
     try {

@@ -4,7 +4,7 @@
  * never a 500 and never silently ignored.
  */
 import type { FastifyInstance } from 'fastify';
-import { evaluate } from '../../monitor/evaluate.js';
+import { evaluate, type Evaluation } from '../../monitor/evaluate.js';
 import { describeFinding } from '../../monitor/findings.js';
 import { DEFAULT_RETENTION_MS } from '../../monitor/history/index.js';
 import type { StatusView } from '../../monitor/status-view.js';
@@ -22,6 +22,12 @@ export type StatusSource = (options: {
 export interface StatusApiOptions {
   /** The history's retention now (a reload may change it): the longest `?history=` window. */
   retentionMs?: () => number;
+  /**
+   * The evaluation of the state the source's whole views show (the monitor passes
+   * evaluationOf(), the one /metrics and `check` read); a request for the whole state
+   * answers with it rather than evaluating every host and domain again.
+   */
+  evaluation?: () => Evaluation;
 }
 
 const DEFAULT_HISTORY = 200;
@@ -57,7 +63,9 @@ export function statusApiRoutes(source: StatusSource, options: StatusApiOptions 
         }
         // The one evaluation: the verdict, the findings (with the catalogue's meaning and
         // fix) and what each domain's clients get. Narrowed to a host, only its findings.
-        const evaluation = evaluate(view);
+        // Taken in the view's tick, so it is of the state the view shows.
+        const evaluation =
+          (host === undefined ? options.evaluation?.() : undefined) ?? evaluate(view);
         const body = {
           ...view,
           status: evaluation.status,

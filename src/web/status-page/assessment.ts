@@ -64,8 +64,13 @@ export function worse(a: Severity, b: Severity): Severity {
   return RANK[b] > RANK[a] ? b : a;
 }
 
-export function assess(view: StatusView): Assessment {
-  const { status, problems, verdicts, domainStatus, readiness, coverage, counts } = evaluate(view);
+/**
+ * `evaluation` is evaluate(view), made here unless the caller has it: the page of the
+ * whole state takes evaluationOf()'s, the one /metrics and `check` read, instead of
+ * evaluating every host and domain again on each load.
+ */
+export function assess(view: StatusView, evaluation: Evaluation = evaluate(view)): Assessment {
+  const { status, problems, verdicts, domainStatus, readiness, coverage, counts } = evaluation;
   const hostsByKey = new Map(view.hosts.map((h) => [hostKey(h), h]));
   const hostSeverity = new Map<string, Severity>();
   const hostProblems = new Map<string, Problem[]>();

@@ -5,6 +5,7 @@
  * StatusView: rendering reads plain data and never probes anything (docs/design.md
  * principle 1), so a page reload costs a few milliseconds and no activation request.
  */
+import type { Evaluation } from '../../monitor/evaluate.js';
 import type { StatusView } from '../../monitor/status-view.js';
 import { assess } from './assessment.js';
 import { severityTag, severityText } from './badges.js';
@@ -34,6 +35,11 @@ export interface PageOptions {
   refreshSeconds: number;
   /** The matrix filters of `/` (query parameters); none by default. */
   filter?: MatrixFilter;
+  /**
+   * evaluate() of this same view when the caller already has it (the monitor's
+   * evaluationOf() of the whole state); the page evaluates the view itself otherwise.
+   */
+  evaluation?: Evaluation;
 }
 
 /** Problems `/` lists; the rest are on the domains' and hosts' pages. */
@@ -43,12 +49,12 @@ const PAGE_EVENTS = 20;
 /** Hosts outside every domain that `/` links by name. */
 const PAGE_STANDALONE = 50;
 
-export function context(view: StatusView, base: string): RenderContext {
+export function context(view: StatusView, base: string, evaluation?: Evaluation): RenderContext {
   const now = Date.parse(view.generatedAt);
   return {
     base,
     now: Number.isNaN(now) ? Date.now() : now,
-    assessment: assess(view),
+    assessment: assess(view, evaluation),
     memo: new Map(),
   };
 }
@@ -109,7 +115,7 @@ function renderStandalone(view: StatusView, ctx: RenderContext): SafeHtml {
 }
 
 export function renderStatusPage(view: StatusView, options: PageOptions): string {
-  const ctx = context(view, '');
+  const ctx = context(view, '', options.evaluation);
   const { assessment } = ctx;
   const header = html`<h1>KMS activation status</h1>
     <p class="status">${severityTag(assessment.status)}</p>

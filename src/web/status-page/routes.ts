@@ -9,6 +9,7 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Evaluation } from '../../monitor/evaluate.js';
 import type { StatusView } from '../../monitor/status-view.js';
 import { acceptsGzip } from '../accept-encoding.js';
 import { integerParam, QueryError, strictQuery, type QuerySpec } from '../query.js';
@@ -28,6 +29,12 @@ export type StatusPageSource = (options: {
 export interface StatusPageOptions {
   /** Seconds between automatic refreshes of an open page (default 15; `?refresh=N` overrides). */
   refreshSeconds?: number;
+  /**
+   * The evaluation of the state the source's whole views show, as /metrics and `check`
+   * read it (the monitor passes evaluationOf()). `/` renders it rather than evaluating
+   * every host and domain again on each load; without it, `/` evaluates its view.
+   */
+  evaluation?: () => Evaluation;
 }
 
 export const CONTENT_SECURITY_POLICY =
@@ -125,7 +132,9 @@ export function statusPageRoutes(source: StatusPageSource, options: StatusPageOp
         page?: number;
       };
     }>('/', strictQuery(indexQuery), async (request, reply) => {
+      // Both taken in the same tick, so the evaluation is of the state the view shows.
       const view = source({ historyLimit: PAGE_HISTORY });
+      const evaluation = options.evaluation?.();
       let filter;
       try {
         filter = filterOf(request.query, matrixProducts(view));
@@ -134,7 +143,12 @@ export function statusPageRoutes(source: StatusPageSource, options: StatusPageOp
         return reply.code(400).type('text/plain; charset=utf-8').send(`${err.message}\n`);
       }
       const refreshSeconds = request.query.refresh ?? defaultRefresh;
-      return sendPage(request, reply, 200, renderStatusPage(view, { refreshSeconds, filter }));
+      return sendPage(
+        request,
+        reply,
+        200,
+        renderStatusPage(view, { refreshSeconds, filter, evaluation }),
+      );
     });
 
     app.get<{ Params: { '*': string }; Querystring: { refresh?: number } }>(
