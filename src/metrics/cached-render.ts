@@ -103,7 +103,17 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
   const stateBody = (): StateBody => {
     const products = inputs.products();
     if (!cached || cached.generation !== state.generation || cached.products !== products) {
+      // The body being replaced lets its chunks go before the render rather than after
+      // (unless a response is still sending it): the kept families hold what the render
+      // copies from, and every chunk the render has written past goes back to the pool
+      // for the rest of it. A round's end writes every family again, and this is what
+      // keeps it from needing a second body's worth of chunks (28 MiB at 3,000 domains).
       const previous = cached;
+      cached = null;
+      if (previous) {
+        previous.replaced = true;
+        recycle(previous);
+      }
       cached = {
         generation: state.generation,
         products,
@@ -113,10 +123,6 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
         kept: false,
         replaced: false,
       };
-      if (previous) {
-        previous.replaced = true;
-        recycle(previous);
-      }
     }
     return cached;
   };

@@ -8,10 +8,12 @@
  * instead of writing all ~35 MiB again at 10,000 hosts. The other families (counts,
  * verdicts, findings, timestamps: small) are written whole every time.
  *
- * A body is the list of these pieces. Pieces are never written again while read: those
- * in a render's pool chunks go back to the pool only when neither a kept family nor a
- * body being sent holds them (ChunkGroup), so a whole round reuses the chunks of the one
- * before it, as a render did before families were kept.
+ * A body is the list of these pieces. Pieces are never written again while read: each of
+ * a render's pool chunks goes back to the pool only when neither a kept family nor a body
+ * being sent holds it (ChunkHold), so a whole round reuses the chunks of the one before
+ * it, as a render did before families were kept. Held per chunk, a render that writes
+ * every family again takes back the previous render's chunks as it passes them, rather
+ * than needing a second body's worth of chunks beside the first.
  */
 import { ByteSink, type ChunkPool } from './byte-sink.js';
 import { FamilyLines, familyHead } from './exposition.js';
@@ -32,20 +34,20 @@ interface KeptFamily {
   pieces: Buffer[];
   /** Where each piece starts; one more at the end. */
   starts: number[];
-  /** The chunks the pieces slice, if any (none once joined into a buffer of their own). */
-  group: ChunkGroup | null;
+  /** The pool chunks the pieces slice, if any (none once joined into a buffer of their own). */
+  holds: readonly ChunkHold[];
 }
 
 /**
- * The pool chunks a family written whole filled: its pieces and those of later patches
- * slice them, so they go back to the pool only once neither the kept family nor any body
- * being sent reads them (a fresh 35 MiB per round made V8 collect the whole heap).
+ * One pool chunk of a render: the pieces of the families written whole into it, and those
+ * of later patches, slice it, so it goes back to the pool only once neither a kept family
+ * nor any body being sent reads it (a fresh 35 MiB per round made V8 collect the whole heap).
  */
-class ChunkGroup {
+class ChunkHold {
   private users = 0;
 
   constructor(
-    readonly chunks: Buffer[],
+    readonly chunk: Buffer,
     private readonly pool: ChunkPool,
   ) {}
 
@@ -54,7 +56,7 @@ class ChunkGroup {
   }
 
   release(): void {
-    if (--this.users === 0) this.pool.give(this.chunks);
+    if (--this.users === 0) this.pool.give([this.chunk]);
   }
 }
 
@@ -78,7 +80,7 @@ const EMPTY: KeptFamily = {
   offsets: [0],
   pieces: [],
   starts: [0],
-  group: null,
+  holds: [],
 };
 
 /** The chunk size of the bytes a patch writes again (a few series). */
@@ -104,7 +106,8 @@ export class KeptFamilies<Input> {
     const out: Array<Buffer | Range | KeptFamily> = [];
     /** Families written whole into `sink`, with where. */
     const whole: Array<{ kept: KeptFamily; range: Range }> = [];
-    const groups = new Set<ChunkGroup>();
+    /** The chunks of earlier renders this body slices (through kept and patched families). */
+    const holds = new Set<ChunkHold>();
     const seen = new Set<MetricFamily<Input>>();
     // Families walking the same list (eight walk the results) compare it once.
     const compared = new Map<readonly unknown[], Compared>();
@@ -128,30 +131,28 @@ export class KeptFamilies<Input> {
         whole.push({ kept: written, range: { from, to: sink.written } });
         out.push(written);
       } else {
-        if (kept.group !== null) groups.add(kept.group);
+        for (const hold of kept.holds) holds.add(hold);
         for (const piece of kept.pieces) out.push(piece);
       }
     });
     // Families no longer written (a list of families that changed) are forgotten.
     for (const [family, kept] of this.kept) {
       if (seen.has(family)) continue;
-      kept.group?.release();
+      for (const hold of kept.holds) hold.release();
       this.kept.delete(family);
     }
     // The pool keeps as many free chunks as a whole render fills: this one's and those
     // the kept families still slice.
-    let held = 0;
-    for (const group of groups) held += group.chunks.length;
-    const chunks = sink.finish(held);
+    const chunks = sink.finish(holds.size);
     const written: KeptFamily = { ...EMPTY, pieces: chunks, starts: startsOf(chunks) };
-    const group = new ChunkGroup(chunks, pool);
-    groups.add(group);
+    const fresh = chunks.map((chunk) => new ChunkHold(chunk, pool));
+    for (const hold of fresh) holds.add(hold);
     for (const { kept, range } of whole) {
       kept.pieces = [];
       slices(written, range.from, range.to, kept.pieces);
       kept.starts = startsOf(kept.pieces);
-      kept.group = group;
-      group.hold();
+      kept.holds = spanned(written, fresh, range);
+      for (const hold of kept.holds) hold.hold();
     }
     const text: Buffer[] = [];
     for (const piece of out) {
@@ -160,12 +161,12 @@ export class KeptFamilies<Input> {
       } else if ('pieces' in piece) text.push(...piece.pieces);
       else slices(written, piece.from, piece.to, text);
     }
-    for (const group of groups) group.hold();
+    for (const hold of holds) hold.hold();
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
-      for (const group of groups) group.release();
+      for (const hold of holds) hold.release();
     };
     return { text, release };
   }
@@ -207,10 +208,12 @@ export class KeptFamilies<Input> {
     const kept = whole
       ? writeWhole(family, perSeries, input, list, sink)
       : patch(family, perSeries, input, previous!, changed!);
-    // A family written whole holds this render's chunks once they are known (write()).
-    if (kept.group !== previous?.group) {
-      kept.group?.hold();
-      previous?.group?.release();
+    // A family written whole holds this render's chunks once they are known (write());
+    // the chunks its previous bytes were in may go back to the pool now, for the rest of
+    // this render to write into.
+    if (kept.holds !== previous?.holds) {
+      for (const hold of kept.holds) hold.hold();
+      for (const hold of previous?.holds ?? []) hold.release();
     }
     this.kept.set(family, kept);
     return whole ? 'written' : kept;
@@ -307,7 +310,6 @@ function patch<Input>(
   for (let j = from; j <= list.length; j++) offsets[j] = previous.offsets[j]! + shift;
   const join = pieces.length > MAX_PIECES;
   const joined = join ? [Buffer.concat(pieces)] : pieces.filter((p) => p.length > 0);
-  const group = join ? null : previous.group;
   return {
     series: list,
     subjects,
@@ -315,7 +317,7 @@ function patch<Input>(
     offsets,
     pieces: joined,
     starts: startsOf(joined),
-    group,
+    holds: join ? [] : previous.holds,
   };
 }
 
@@ -335,6 +337,15 @@ function slices(family: KeptFamily, from: number, to: number, out: Buffer[]): vo
     const start = starts[p]!;
     out.push(pieces[p]!.subarray(Math.max(from - start, 0), Math.min(to, starts[p + 1]!) - start));
   }
+}
+
+/** The holds of the chunks of `written` (one each, in order) that bytes `from`..`to` lie in. */
+function spanned(written: KeptFamily, holds: readonly ChunkHold[], { from, to }: Range) {
+  const out: ChunkHold[] = [];
+  for (let p = 0; p < holds.length; p++) {
+    if (written.starts[p]! < to && written.starts[p + 1]! > from) out.push(holds[p]!);
+  }
+  return out;
 }
 
 /** Where each of `pieces` starts, and one more at the end. */

@@ -127,8 +127,8 @@ function wholeRound(state: MonitorState, round: number): void {
 }
 
 /** The cached source of a synthetic estate of 1,000 domains: bodies that fill whole chunks. */
-function syntheticSource() {
-  const state = syntheticState(1000);
+function syntheticSource(domains = 1000) {
+  const state = syntheticState(domains);
   const metrics = cachedMetrics({
     state,
     products: () => SYNTHETIC_PRODUCTS,
@@ -184,4 +184,34 @@ test('after prepare() the free chunks are gone: the next render writes into fres
     'a render after the round end reused a chunk the pool held through it',
   );
   assert.equal(Buffer.concat(next).toString(), renderStateMetrics(state, SYNTHETIC_PRODUCTS));
+});
+
+test('a round-end render writes into the chunks of the body it replaces as it passes them', async () => {
+  // Every family written again (new lookups as discovery installs them, every host's
+  // results new): the body being replaced, sent by no one, lets its chunks go before the
+  // render, so the render needs few chunks beside it rather than a second body's worth.
+  // 4,000 domains: a body of several 4 MiB chunks.
+  const { state, metrics } = syntheticSource(4000);
+  const scrape = async () => (await metrics.body('identity', Promise.resolve())).slice(0, -1);
+  const chunks = (body: Buffer[]) =>
+    new Set(body.map((b) => b.buffer).filter((m) => m.byteLength === 4 << 20));
+  const before = chunks(await scrape());
+  state.applyDiscovery({
+    lookups: [...state.domains.values()].flatMap((d) =>
+      d.lookups.map((l) => ({ ...l, durationSeconds: l.durationSeconds + 0.001 })),
+    ),
+    targets: [...state.hosts.values()].map((h) => h.target),
+    hostsCut: state.hostsCut,
+  });
+  wholeRound(state, 1);
+  assert.equal(metrics.prepare(), true);
+  const body = await scrape();
+  const after = chunks(body);
+  const both = new Set([...before, ...after]);
+  assert.ok(before.size >= 2, `the body fills ${before.size} chunks`);
+  assert.ok(
+    both.size <= Math.max(before.size, after.size) + 1,
+    `two bodies of ${before.size} and ${after.size} chunks took ${both.size}`,
+  );
+  assert.equal(Buffer.concat(body).toString(), renderStateMetrics(state, SYNTHETIC_PRODUCTS));
 });
