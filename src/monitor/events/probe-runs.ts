@@ -5,6 +5,7 @@
  * down for an hour is "went down" once, then "came back". The series of probes that
  * always succeed make none.
  */
+import { BoundedCache } from '../../util/bounded-cache.js';
 import type { HistoryEntry } from '../history.js';
 import type { ProbeChange, Transition } from './journal.js';
 
@@ -40,7 +41,7 @@ export class ProbeRuns {
    */
   private readonly latest = new Map<string, Map<string, Outcome>>();
   /** The outcomes are a success or one of the failure reasons: one object each, shared. */
-  private readonly failures = new Map<string | null, Outcome>();
+  private readonly failures = new BoundedCache<string | null, Outcome>(1024);
 
   /** The transition this probe makes, if it makes one. */
   observe(e: HistoryEntry): Transition | null {
@@ -74,12 +75,9 @@ export class ProbeRuns {
 
   private outcome(e: HistoryEntry): Outcome {
     if (e.success) return SUCCEEDED;
-    let failed = this.failures.get(e.reason);
-    if (failed === undefined) {
-      failed = Object.freeze({ success: false, reason: e.reason });
-      // Reasons come from the probes' fixed catalogues; the bound is a guard, not a cache.
-      if (this.failures.size < 1024) this.failures.set(e.reason, failed);
-    }
-    return failed;
+    return (
+      this.failures.get(e.reason) ??
+      this.failures.add(e.reason, Object.freeze({ success: false, reason: e.reason }))
+    );
   }
 }

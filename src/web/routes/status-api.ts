@@ -19,15 +19,19 @@ export type StatusSource = (options: {
   historyWindowMs?: number;
 }) => StatusView;
 
+/**
+ * The evaluation of the state the source's whole views show: the monitor passes
+ * evaluationOf(), the one /metrics and `check` read, so a request for the whole state
+ * renders it instead of evaluating every host and domain again. Called in the same tick
+ * as the source, so it is of the state the view shows.
+ */
+export type EvaluationSource = () => Evaluation;
+
 export interface StatusApiOptions {
   /** The history's retention now (a reload may change it): the longest `?history=` window. */
   retentionMs?: () => number;
-  /**
-   * The evaluation of the state the source's whole views show (the monitor passes
-   * evaluationOf(), the one /metrics and `check` read); a request for the whole state
-   * answers with it rather than evaluating every host and domain again.
-   */
-  evaluation?: () => Evaluation;
+  /** Answers a request for the whole state; without it, the view is evaluated. */
+  evaluation?: EvaluationSource;
 }
 
 const DEFAULT_HISTORY = 200;
@@ -63,7 +67,6 @@ export function statusApiRoutes(source: StatusSource, options: StatusApiOptions 
         }
         // The one evaluation: the verdict, the findings (with the catalogue's meaning and
         // fix) and what each domain's clients get. Narrowed to a host, only its findings.
-        // Taken in the view's tick, so it is of the state the view shows.
         const evaluation =
           (host === undefined ? options.evaluation?.() : undefined) ?? evaluate(view);
         const body = {

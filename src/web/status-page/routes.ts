@@ -9,9 +9,9 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Evaluation } from '../../monitor/evaluate.js';
 import type { StatusView } from '../../monitor/status-view.js';
 import { acceptsGzip } from '../accept-encoding.js';
+import type { EvaluationSource } from '../routes/status-api.js';
 import { integerParam, QueryError, strictQuery, type QuerySpec } from '../query.js';
 import { SCRIPT_ASSET, STYLESHEET_ASSET, type StaticAsset } from './assets.js';
 import { FILTER_QUERY, filterOf } from './filters.js';
@@ -29,12 +29,8 @@ export type StatusPageSource = (options: {
 export interface StatusPageOptions {
   /** Seconds between automatic refreshes of an open page (default 15; `?refresh=N` overrides). */
   refreshSeconds?: number;
-  /**
-   * The evaluation of the state the source's whole views show, as /metrics and `check`
-   * read it (the monitor passes evaluationOf()). `/` renders it rather than evaluating
-   * every host and domain again on each load; without it, `/` evaluates its view.
-   */
-  evaluation?: () => Evaluation;
+  /** What `/` renders; without it, `/` evaluates its view. */
+  evaluation?: EvaluationSource;
 }
 
 export const CONTENT_SECURITY_POLICY =
@@ -132,7 +128,6 @@ export function statusPageRoutes(source: StatusPageSource, options: StatusPageOp
         page?: number;
       };
     }>('/', strictQuery(indexQuery), async (request, reply) => {
-      // Both taken in the same tick, so the evaluation is of the state the view shows.
       const view = source({ historyLimit: PAGE_HISTORY });
       const evaluation = options.evaluation?.();
       let filter;
