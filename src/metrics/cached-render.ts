@@ -7,7 +7,8 @@
  * (kept-families.ts), the bytes of every series whose subject did not change copied from
  * the previous render, with the label bytes of hosts and lookups kept between renders,
  * kept as they are, and gzipped once per state version when a client asks for gzip (at the
- * round's end already, when the scrapes before asked for gzip), so a scrape of unchanged
+ * round's end already, when the scrapes before asked for gzip; only the parts of the
+ * families whose series changed since the last compression: gzip-members.ts), so a scrape of unchanged
  * state (a second Prometheus replica, a person reloading) writes bytes that are already
  * built: no string concatenation, flattening or UTF-8 encoding per scrape.
  */
@@ -17,7 +18,7 @@ import type { PlannedProduct } from '../monitor/plan.js';
 import type { MonitorState } from '../monitor/state.js';
 import type { ExporterStatus } from './exporter-status.js';
 import { ChunkPool } from './byte-sink.js';
-import { gzipPieces } from './gzip-pieces.js';
+import { gzipMembers } from './gzip-members.js';
 import { KeptFamilies, type KeptBody } from './kept-families.js';
 import { renderExporterMetrics, writeKeptStateMetrics } from './render.js';
 import type { StateScrape } from './state-scrape.js';
@@ -51,7 +52,7 @@ interface StateBody {
    * Compressed on the first scrape that asks for gzip, or at a round's end when the last
    * scrapes asked for it (prepare()); off the event loop.
    */
-  gzipped: Promise<Buffer> | null;
+  gzipped: Promise<Buffer[]> | null;
   /** Responses still sending `text`, and compressions still reading it. */
   sending: number;
   /** `text` was handed to a caller that never says when it is done: never written again. */
@@ -89,14 +90,18 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
   };
 
   /** Compresses `body`, its chunks held until zlib has read them. */
-  const compress = (body: StateBody): Promise<Buffer> => {
+  const compress = (body: StateBody): Promise<Buffer[]> => {
     body.sending++;
     const done = () => {
       body.sending--;
       recycle(body);
     };
-    const gzipped = gzipPieces(body.text.text, GZIP_LEVEL);
-    gzipped.then(done, done);
+    const gzipped = gzipMembers(body.text.parts, GZIP_LEVEL);
+    gzipped.then(done, () => {
+      // Not kept: the next scrape of this state compresses again.
+      if (body.gzipped === gzipped) body.gzipped = null;
+      done();
+    });
     return gzipped;
   };
 
@@ -164,7 +169,7 @@ export function cachedMetrics(inputs: MetricsInputs): CachedMetricsSource {
         body.gzipped ??= compress(body);
         const gzipped = body.gzipped;
         const rest = await tail();
-        return [await gzipped, gzipSync(rest, { level: GZIP_LEVEL })];
+        return [...(await gzipped), gzipSync(rest, { level: GZIP_LEVEL })];
       }
       if (sent === undefined) body.kept = true;
       else {

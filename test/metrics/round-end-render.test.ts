@@ -70,7 +70,7 @@ test('the poller runs its round-end hooks once per finished round, after the res
   );
 });
 
-/** How many zlib streams `fn` opens (each compression opens one; async_hooks sees it start). */
+/** How many zlib streams `fn` opens (each member's compression opens one; async_hooks sees it start). */
 function zlibStreamsOpenedBy(fn: () => unknown): number {
   let opened = 0;
   const hook = createHook({
@@ -100,10 +100,9 @@ test('prepare() compresses the new body too when the scrapes before it asked for
   state.hostsCut = 7;
   state.generation++;
   const expected = renderStateMetrics(state, RICH_PRODUCTS);
-  assert.equal(
-    zlibStreamsOpenedBy(() => assert.equal(metrics.prepare(), true)),
-    1,
-    'prepare',
+  assert.ok(
+    zlibStreamsOpenedBy(() => assert.equal(metrics.prepare(), true)) > 0,
+    'prepare starts compressing',
   );
   // The scrape finds that compression under way and starts none (it would before its first
   // await; its small tail is compressed later).
@@ -113,8 +112,11 @@ test('prepare() compresses the new body too when the scrapes before it asked for
     0,
     'the scrape',
   );
-  const [body] = await sent!;
-  assert.ok(gunzipSync(body!).toString().startsWith(expected));
+  assert.ok(
+    gunzipSync(Buffer.concat(await sent!))
+      .toString()
+      .startsWith(expected),
+  );
 });
 
 /** Every host's TCP and KMS results new, as a round records them: every family written again. */
@@ -153,8 +155,12 @@ test('a compression under way keeps its chunks: bodies rendered meanwhile do not
     wholeRound(state, round);
     await metrics.body('identity', Promise.resolve());
   }
-  const [body] = await sent;
-  assert.equal(gunzipSync(body!).toString().slice(0, expected.length), expected);
+  assert.equal(
+    gunzipSync(Buffer.concat(await sent))
+      .toString()
+      .slice(0, expected.length),
+    expected,
+  );
 });
 
 test('after prepare() the free chunks are gone: the next render writes into fresh ones', async () => {
