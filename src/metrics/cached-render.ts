@@ -8,9 +8,9 @@
  * the previous render, with the label bytes of hosts and lookups kept between renders,
  * kept as they are, and gzipped once per state version when a client asks for gzip (at the
  * round's end already, when the scrapes before asked for gzip; only the parts of the
- * families whose series changed since the last compression: gzip-members.ts), so a scrape of unchanged
- * state (a second Prometheus replica, a person reloading) writes bytes that are already
- * built: no string concatenation, flattening or UTF-8 encoding per scrape.
+ * families whose series changed since the last compression: gzip-members.ts), so a scrape
+ * of unchanged state (a second Prometheus replica, a person reloading) writes bytes that
+ * are already built: no string concatenation, flattening or UTF-8 encoding per scrape.
  */
 import { gzipSync } from 'node:zlib';
 import type { Registry } from 'prom-client';
