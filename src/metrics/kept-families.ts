@@ -5,8 +5,10 @@
  * slices the previous bytes around the series written again. A result mid-round changes
  * one host's series, so the render after it writes that host's lines and hands over the
  * rest as slices (or a family's pieces as they are when none of its series changed),
- * instead of writing all ~35 MiB again at 10,000 hosts. The other families (counts,
- * verdicts, findings, timestamps: small) are written whole every time.
+ * instead of writing all ~35 MiB again at 10,000 hosts. The evaluation's lists (verdicts,
+ * readiness, coverage) are new arrays holding the objects of the parts it kept, so their
+ * families are patched too. The other families (counts, domain status, findings,
+ * timestamps: ~2.5 % of the text) are written whole every time.
  *
  * A body is the list of these pieces. Pieces are never written again while read: each of
  * a render's pool chunks goes back to the pool only when neither a kept family nor a body
@@ -260,7 +262,7 @@ export class KeptFamilies<Input> {
     const whole = changed === null || changed.length > PATCH_SHARE * list.length;
     const kept = whole
       ? writeWhole(family, perSeries, input, list, sink)
-      : patch(family, perSeries, input, previous!, changed!);
+      : patch(family, perSeries, input, list, previous!, changed!);
     // A family written whole holds this render's chunks once they are known (write());
     // the chunks its previous bytes were in may go back to the pool now, for the rest of
     // this render to write into.
@@ -280,7 +282,13 @@ interface Compared {
   changed: number[] | null;
 }
 
-/** The indexes of the series whose samples may differ; null when the list itself did. */
+/**
+ * The indexes of the series whose samples may differ; null when the list's length did. A
+ * series that is another object at the same place is one of them: lists made anew per
+ * evaluation (its verdicts, its coverage) hold the same objects where nothing changed and
+ * new ones where a part was computed again, and the series written again writes all its
+ * labels, so only the places are shared.
+ */
 function changedSeries(
   previous: KeptFamily,
   list: readonly unknown[],
@@ -290,8 +298,8 @@ function changedSeries(
   const changed: number[] = [];
   for (let i = 0; i < list.length; i++) {
     const series = list[i];
-    if (series !== previous.series[i]) return null;
     if (
+      series !== previous.series[i] ||
       perSeries.subject(series) !== previous.subjects[i] ||
       perSeries.version(series) !== previous.versions[i]
     )
@@ -328,15 +336,15 @@ function writeWhole<Input>(
   return { ...EMPTY, series: list, subjects, versions, offsets, cuts, slots };
 }
 
-/** `previous` with the series at `changed` (ascending) written again. */
+/** `previous` with the series at `changed` (ascending) written again: those of `list`. */
 function patch<Input>(
   family: MetricFamily<Input>,
   perSeries: PerSeries<Input, unknown>,
   input: Input,
+  list: readonly unknown[],
   previous: KeptFamily,
   changed: readonly number[],
 ): KeptFamily {
-  const list = previous.series;
   // Small: fresh memory of its own, not a 4 MiB chunk of the render's.
   const sink = new ByteSink(PATCH_CHUNK_BYTES);
   const lines = new FamilyLines(sink, family.name);

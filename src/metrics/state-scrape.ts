@@ -25,6 +25,11 @@ export { DOMAIN_LABELS, HOST_LABELS, LOOKUP_LABELS };
 export type { HostSeries, LookupSeries, ResultSeries };
 /** The labels of a host's result for one product. */
 export const RESULT_LABELS = new LabelNames([...HOST_LABELS.names, ...PRODUCT_LABEL.names]);
+/** The labels of a verdict for one domain and product (working hosts, readiness). */
+export const DOMAIN_PRODUCT_LABELS = new LabelNames([
+  ...DOMAIN_LABELS.names,
+  ...PRODUCT_LABEL.names,
+]);
 
 export class StateScrape {
   /** Every host, in the state's order. */

@@ -39,8 +39,8 @@ function compressedAgain(before: readonly Buffer[], after: readonly Buffer[]) {
 
 /** Only parts of a few families, none larger than a part, and a small share in all. */
 function assertFew({ share, sampleParts }: ReturnType<typeof compressedAgain>, what: string) {
-  // The families written whole every time (counts, verdicts: ~7 % of the text at this
-  // size) are compressed again; of the per-series families, the one part per family the
+  // The families written whole every time (counts, domain status, findings: ~3 % of the
+  // text at this size) are compressed again; of the per-series families, the one part per family the
   // changed series is in (256 KiB, a series past the cut): after a KMS result, the 7
   // result families and the host's 3 (a result bumps the host's version).
   assert.ok(share < 0.2, `${what}: ${(share * 100).toFixed(1)} % of the text compressed again`);
@@ -69,6 +69,14 @@ test('after one TCP or one KMS result the gzip scrape compresses only a small sh
     renderStateMetrics(state, SYNTHETIC_PRODUCTS),
   );
   assertFew(compressedAgain(first, second), 'after a TCP result');
+  // A connect time moves no verdict: the largest of the evaluation's families (one sample
+  // per domain and product) is not compressed again.
+  const had = new Set(first);
+  const fresh = second.filter((m) => !had.has(m)).map((m) => gunzipSync(m).toString());
+  assert.ok(
+    fresh.every((text) => !text.includes('kms_domain_product_working_hosts{')),
+    'kms_domain_product_working_hosts compressed again after a TCP result',
+  );
 
   const result = [...host.products.values()][0]!;
   state.recordKms(key, { ...result, durationSeconds: 0.0421 });

@@ -107,3 +107,45 @@ test('a render that writes every family again writes into the chunks of the body
   assert.equal((text.match(/ 2\n/g) ?? []).length + (text.endsWith(' 2') ? 1 : 0), 20_000);
   assert.doesNotMatch(text, / 1(\n|$)/);
 });
+
+test('a list made anew with one entry replaced writes that series again and slices the rest', () => {
+  // The evaluation's lists (verdicts, coverage) are new arrays per evaluation holding the
+  // objects of the parts it kept: one domain's new verdict must not write all of them.
+  interface Verdict {
+    domain: string;
+    working: number;
+  }
+  const input = {
+    verdicts: Array.from({ length: 2000 }, (_, i): Verdict => ({
+      domain: `d${i}.test`,
+      working: 2,
+    })),
+  };
+  const family = listFamily<typeof input, Verdict>({
+    name: 'test_working_hosts',
+    help: 'a family of the test',
+    labels: ['domain'],
+    series: {
+      list: (i) => i.verdicts,
+      subject: (v) => v,
+      version: () => 0,
+      write: (_i, v, out) => out.labelled(`domain="${v.domain}"`, v.working),
+    },
+  });
+  const kept = new KeptFamilies<typeof input>();
+  const pool = new ChunkPool(64 << 10);
+  const before = kept.write([family], input, pool);
+  const chunks = new Set(before.text.map((b) => b.buffer));
+  input.verdicts = input.verdicts.slice();
+  input.verdicts[1234] = { domain: 'd1234.test', working: 0 };
+  const after = kept.write([family], input, pool);
+  const text = Buffer.concat(after.text).toString();
+  assert.match(text, /\ntest_working_hosts\{domain="d1234\.test"\} 0\n/);
+  assert.equal((text.match(/\} 2(\n|$)/g) ?? []).length, 1999);
+  // The samples of the other 1,999 domains are the previous body's bytes, not new ones.
+  const samples = after.text.filter((b) => !b.toString('latin1', 0, 3).includes('#'));
+  const shared = samples.filter((b) => chunks.has(b.buffer));
+  const sharedBytes = shared.reduce((n, b) => n + b.length, 0);
+  const allBytes = samples.reduce((n, b) => n + b.length, 0);
+  assert.ok(sharedBytes > 0.95 * allBytes, `${sharedBytes} of ${allBytes} bytes kept`);
+});

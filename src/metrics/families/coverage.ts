@@ -4,15 +4,26 @@
  * configured product on every host.
  */
 import { LabelNames } from '../exposition.js';
-import { labelledGauge, listFamily } from '../family.js';
-import { DOMAIN_LABELS, HOST_LABELS, type StateFamily, type StateScrape } from '../state-scrape.js';
+import { listFamily } from '../family.js';
+import {
+  DOMAIN_PRODUCT_LABELS,
+  HOST_LABELS,
+  type StateFamily,
+  type StateScrape,
+} from '../state-scrape.js';
 
-export const DOMAIN_PRODUCT_READY: StateFamily = labelledGauge({
+export const DOMAIN_PRODUCT_READY: StateFamily = listFamily({
   name: 'kms_domain_product_ready',
   help: 'Per domain and planned product (products: {planned: true}): 1 when a host the domain publishes activates it now, 0 when not (the finding planned_not_ready names the shortest fix). Planned products never change kms_domain_status beyond a warning.',
-  labels: [...DOMAIN_LABELS.names, 'product'],
-  samples(scrape, emit) {
-    for (const r of scrape.evaluation.readiness) emit([r.domain, r.product], r.ready ? 1 : 0);
+  labels: DOMAIN_PRODUCT_LABELS.names,
+  series: {
+    list: (scrape: StateScrape) => scrape.evaluation.readiness,
+    // Kept with the domain's part of the evaluation, as the verdicts are (verdicts.ts).
+    subject: (readiness) => readiness,
+    version: () => 0,
+    write(_scrape, r, out) {
+      out.values(DOMAIN_PRODUCT_LABELS, [r.domain, r.product], r.ready ? 1 : 0);
+    },
   },
 });
 
