@@ -9,7 +9,7 @@ import { evaluationOf } from '../monitor/evaluation-of.js';
 import type { PlannedProduct } from '../monitor/plan.js';
 import type { LabelledCounter, MonitorState } from '../monitor/state.js';
 import { LabelNames } from './exposition.js';
-import { SeriesList, type MetricFamily } from './family.js';
+import { SeriesList, listFamily, type MetricFamily } from './family.js';
 import {
   DOMAIN_LABELS,
   HOST_LABELS,
@@ -26,10 +26,7 @@ export type { HostSeries, LookupSeries, ResultSeries };
 /** The labels of a host's result for one product. */
 export const RESULT_LABELS = new LabelNames([...HOST_LABELS.names, ...PRODUCT_LABEL.names]);
 /** The labels of a verdict for one domain and product (working hosts, readiness). */
-export const DOMAIN_PRODUCT_LABELS = new LabelNames([
-  ...DOMAIN_LABELS.names,
-  ...PRODUCT_LABEL.names,
-]);
+const DOMAIN_PRODUCT_LABELS = new LabelNames([...DOMAIN_LABELS.names, ...PRODUCT_LABEL.names]);
 
 export class StateScrape {
   /** Every host, in the state's order. */
@@ -118,4 +115,31 @@ export function labelledCounterFamily(declaration: {
       for (const [text, value] of merged) out.labelled(text, value);
     },
   };
+}
+
+/**
+ * A gauge with one sample per domain and product of a list of the evaluation. The
+ * evaluation keeps those objects while the domain's part is kept (evaluate-memo.ts), so a
+ * result that moves none of them writes none of them again (kept-families.ts).
+ */
+export function domainProductGauge<Entry extends { domain: string; product: string }>(declaration: {
+  name: string;
+  help: string;
+  list: (evaluation: Evaluation) => readonly Entry[];
+  value: (entry: Entry) => number;
+}): StateFamily {
+  const { list, value } = declaration;
+  return listFamily({
+    name: declaration.name,
+    help: declaration.help,
+    labels: DOMAIN_PRODUCT_LABELS.names,
+    series: {
+      list: (scrape: StateScrape) => list(scrape.evaluation),
+      subject: (entry) => entry,
+      version: () => 0,
+      write(_scrape, entry, out) {
+        out.values(DOMAIN_PRODUCT_LABELS, [entry.domain, entry.product], value(entry));
+      },
+    },
+  });
 }

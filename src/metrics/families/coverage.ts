@@ -6,25 +6,17 @@
 import { LabelNames } from '../exposition.js';
 import { listFamily } from '../family.js';
 import {
-  DOMAIN_PRODUCT_LABELS,
+  domainProductGauge,
   HOST_LABELS,
   type StateFamily,
   type StateScrape,
 } from '../state-scrape.js';
 
-export const DOMAIN_PRODUCT_READY: StateFamily = listFamily({
+export const DOMAIN_PRODUCT_READY: StateFamily = domainProductGauge({
   name: 'kms_domain_product_ready',
   help: 'Per domain and planned product (products: {planned: true}): 1 when a host the domain publishes activates it now, 0 when not (the finding planned_not_ready names the shortest fix). Planned products never change kms_domain_status beyond a warning.',
-  labels: DOMAIN_PRODUCT_LABELS.names,
-  series: {
-    list: (scrape: StateScrape) => scrape.evaluation.readiness,
-    // Kept with the domain's part of the evaluation, as the verdicts are (verdicts.ts).
-    subject: (readiness) => readiness,
-    version: () => 0,
-    write(_scrape, r, out) {
-      out.values(DOMAIN_PRODUCT_LABELS, [r.domain, r.product], r.ready ? 1 : 0);
-    },
-  },
+  list: (evaluation) => evaluation.readiness,
+  value: (readiness) => (readiness.ready ? 1 : 0),
 });
 
 const COVERAGE_LABELS = new LabelNames(['product', 'verdict']);

@@ -4,30 +4,16 @@
  */
 import { EXIT_CODES } from '../../monitor/evaluate.js';
 import { LabelNames } from '../exposition.js';
-import { labelledGauge, listFamily } from '../family.js';
-import {
-  DOMAIN_PRODUCT_LABELS,
-  DOMAIN_LABELS,
-  type StateFamily,
-  type StateScrape,
-} from '../state-scrape.js';
+import { labelledGauge } from '../family.js';
+import { DOMAIN_LABELS, domainProductGauge, type StateFamily } from '../state-scrape.js';
 
 const FINDING_LABELS = new LabelNames(['code', 'severity']);
 
-export const DOMAIN_PRODUCT_WORKING_HOSTS: StateFamily = listFamily({
+export const DOMAIN_PRODUCT_WORKING_HOSTS: StateFamily = domainProductGauge({
   name: 'kms_domain_product_working_hosts',
   help: "KMS machines published in the domain that can activate the product now: reachable, answered the product in their latest exchange, and counting at least N. 0 (also for a domain with no record or failing lookups) means the domain's clients fail activation (0xC004F074 or 0xC004F038). Names of one machine count once.",
-  labels: DOMAIN_PRODUCT_LABELS.names,
-  series: {
-    list: (scrape: StateScrape) => scrape.evaluation.verdicts,
-    // The evaluation keeps a domain's verdict objects while the domain's part is kept
-    // (evaluate-memo.ts): a result that moves no verdict writes none of these again.
-    subject: (verdict) => verdict,
-    version: () => 0,
-    write(_scrape, v, out) {
-      out.values(DOMAIN_PRODUCT_LABELS, [v.domain, v.product], v.workingHosts);
-    },
-  },
+  list: (evaluation) => evaluation.verdicts,
+  value: (verdict) => verdict.workingHosts,
 });
 
 export const DOMAIN_STATUS: StateFamily = labelledGauge({
